@@ -1,0 +1,123 @@
+// Package account holds workspaces, the people who work in them (users, memberships with
+// a role, teams) and their login sessions.
+package account
+
+import (
+	"time"
+
+	"agent/app/store"
+)
+
+// Error is a failure fit to show to a person as it is ("wrong email or password");
+// the web layer shows any Error's text and hides everything else.
+type Error string
+
+func (e Error) Error() string { return string(e) }
+
+// Errors a caller may want to tell apart with errors.Is.
+const (
+	ErrNotFound        = Error("not found")
+	ErrBadCredentials  = Error("wrong email or password")
+	ErrDisabled        = Error("this account is disabled")
+	ErrAlreadySetUp    = Error("setup is already done")
+	ErrEmailTaken      = Error("a user with this email already exists")
+	ErrLastOwner       = Error("a workspace needs at least one owner")
+	ErrTeamNameTaken   = Error("a team with this name already exists")
+	ErrAlreadyMember   = Error("this user is already a member of the workspace")
+	ErrSessionNotFound = Error("session not found or expired")
+)
+
+// InputError is a problem with what a person typed, naming the field.
+type InputError struct {
+	Field   string
+	Message string
+}
+
+func (e *InputError) Error() string { return e.Field + ": " + e.Message }
+
+// Role is what a user may do in one workspace.
+type Role string
+
+// The roles, from most to least powerful.
+const (
+	RoleOwner Role = "owner"
+	RoleAdmin Role = "admin"
+	RoleAgent Role = "agent"
+)
+
+// Roles lists every role, most powerful first.
+var Roles = []Role{RoleOwner, RoleAdmin, RoleAgent}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleOwner || r == RoleAdmin || r == RoleAgent }
+
+// Label is the role's name as shown to people.
+func (r Role) Label() string {
+	switch r {
+	case RoleOwner:
+		return "Owner"
+	case RoleAdmin:
+		return "Admin"
+	case RoleAgent:
+		return "Agent"
+	}
+	return string(r)
+}
+
+// User is a person who can log in to the admin and inbox.
+type User struct {
+	ID                 int64
+	Email              string
+	Name               string
+	Disabled           bool
+	MustChangePassword bool
+	LastWorkspaceID    int64
+	CreatedAt          time.Time
+}
+
+// Workspace is one business (shop, brand, country store); every record belongs to one.
+type Workspace struct {
+	ID        int64
+	Name      string
+	CreatedAt time.Time
+}
+
+// Membership is a user's place in a workspace.
+type Membership struct {
+	WorkspaceID int64
+	UserID      int64
+	Role        Role
+	AgentEditor bool // may edit the AI agents' knowledge without being an admin
+}
+
+// Member is a user as seen from one workspace, for the users page.
+type Member struct {
+	User
+	Role        Role
+	AgentEditor bool
+	Teams       []Team
+}
+
+// Team is a named group of users in a workspace; conversations can be routed to it.
+type Team struct {
+	ID          int64
+	WorkspaceID int64
+	Name        string
+	MemberIDs   []int64
+}
+
+// Manager reads and changes accounts. It is safe for concurrent use.
+type Manager struct {
+	db  *store.DB
+	now func() time.Time
+}
+
+// New returns a Manager over db.
+func New(db *store.DB) *Manager {
+	return &Manager{db: db, now: time.Now}
+}
+
+// SetClock replaces the clock, for tests of expiry.
+func (m *Manager) SetClock(now func() time.Time) { m.now = now }
+
+func unix(t int64) time.Time { return time.Unix(t, 0) }

@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"agent/app/account"
+	"agent/app/llm"
+	"agent/app/web"
+)
+
+func serve(ctx context.Context, e Env, args []string) int {
+	f := newFlags(e, "serve", "", "Run the web server until SIGINT or SIGTERM.")
+	f.override("listen", "server.listen", "`host:port` to listen on (default 127.0.0.1:8080)")
+	f.override("log-level", "log.level", "log `level`: debug, info, warn, error")
+	f.override("log-format", "log.format", "log `format`: text or json")
+	f.override("ollama", "llm.url", "Ollama base `URL` (default http://127.0.0.1:11434)")
+	rest, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if extraArgs(e, f, rest, 0) {
+		return exitUsage
+	}
+	cfg, db, code := openStore(ctx, e, f)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	log := newLogger(cfg, e.Stderr)
+
+	client, err := llm.New(llm.Options{URL: cfg.LLM.URL, ChatModel: cfg.LLM.ChatModel, EmbedModel: cfg.LLM.EmbedModel, Timeout: cfg.LLM.Timeout})
+	if err != nil {
+		return fail(e, err)
+	}
+	accounts := account.New(db)
+	srv := web.New(web.Options{Config: cfg, DB: db, Accounts: accounts, LLM: client, Logger: log, Version: e.Version})
+
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	go reportModel(ctx, client, log)
+
+	err = srv.ListenAndServe(ctx, func(addr string) {
+		url := "http://" + addr
+		if cfg.Server.BaseURL != "" {
+			url = cfg.Server.BaseURL
+		}
+		log.Info("agent is serving", "url", url, "version", e.Version, "data", cfg.Data.Dir)
+		if has, err := accounts.HasUsers(ctx); err == nil && !has {
+			fmt.Fprintf(e.Stdout, "\nOpen %s/setup to create the owner account.\n\n", url)
+		} else {
+			fmt.Fprintf(e.Stdout, "\nOpen %s\n\n", url)
+		}
+	})
+	if err != nil {
+		return fail(e, err)
+	}
+	log.Info("stopped")
+	return exitOK
+}
+
+// reportModel logs once at start-up whether Ollama and the configured models are there,
+// so an operator sees at a glance whether replies will be written by a model.
+func reportModel(ctx context.Context, client *llm.Client, log interface {
+	Info(string, ...any)
+	Warn(string, ...any)
+}) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	h := client.Health(ctx)
+	switch {
+	case h.Error != "":
+		log.Warn("language model unavailable; answering in extractive mode", "ollama", client.URL(), "reason", h.Error)
+	case h.ChatModel == "":
+		log.Info("no chat model configured; answering in extractive mode", "ollama", client.URL(), "ollama_version", h.Version)
+	default:
+		log.Info("language model ready", "ollama", client.URL(), "ollama_version", h.Version, "chat_model", h.ChatModel)
+	}
+}

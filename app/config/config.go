@@ -1,0 +1,185 @@
+// Package config defines and loads the settings of the agent support server.
+//
+// Settings come from four layers, each overriding the one before it:
+// built-in defaults (Default), a TOML file, AGENT_* environment variables and
+// command-line overrides. The defaults alone give a working server, so a
+// fresh install needs no file at all. Every problem — an unknown key, a value
+// of the wrong type, an invalid setting — stops start-up with a single line
+// naming the key and, when known, where the bad value came from.
+package config
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Config is the complete, validated configuration of the server. It is a
+// plain value so that the rest of the program never looks at files or the
+// environment again.
+type Config struct {
+	Server ServerConfig `koanf:"server"`
+	Data   DataConfig   `koanf:"data"`
+	Log    LogConfig    `koanf:"log"`
+	LLM    LLMConfig    `koanf:"llm"`
+	Auth   AuthConfig   `koanf:"auth"`
+}
+
+// ServerConfig holds the [server] table: how the HTTP server is reached.
+type ServerConfig struct {
+	// Listen is the host:port the HTTP server listens on.
+	Listen string `koanf:"listen"`
+	// BaseURL is the public URL used in links; "" derives it from the request.
+	// After validation it has no trailing slash.
+	BaseURL string `koanf:"base_url"`
+	// SecureCookies forces the Secure cookie flag; it is also set
+	// automatically when BaseURL is https or the request came over TLS.
+	SecureCookies bool `koanf:"secure_cookies"`
+	// TrustProxy honours X-Forwarded-For / X-Forwarded-Proto; enable it only
+	// behind a reverse proxy, since clients could otherwise spoof them.
+	TrustProxy bool `koanf:"trust_proxy"`
+	// ShutdownTimeout bounds how long in-flight requests get on shutdown.
+	ShutdownTimeout time.Duration `koanf:"shutdown_timeout"`
+}
+
+// DataConfig holds the [data] table: where state is kept on disk.
+type DataConfig struct {
+	// Dir holds the SQLite database and uploads. After Load it is absolute,
+	// exists and is known to be writable.
+	Dir string `koanf:"dir"`
+}
+
+// LogConfig holds the [log] table: how much is logged and in what shape.
+type LogConfig struct {
+	// Level is one of debug, info, warn, error.
+	Level string `koanf:"level"`
+	// Format is text (for people) or json (for log collectors).
+	Format string `koanf:"format"`
+}
+
+// LLMConfig holds the [llm] table: the Ollama server and models to use.
+type LLMConfig struct {
+	// URL is the base URL of the Ollama server, without a trailing slash
+	// after validation.
+	URL string `koanf:"url"`
+	// ChatModel generates answers; "" selects extractive mode, where answers
+	// are quoted from the knowledge base.
+	ChatModel string `koanf:"chat_model"`
+	// EmbedModel computes embeddings; "" means keyword retrieval only.
+	EmbedModel string `koanf:"embed_model"`
+	// Timeout bounds one model call.
+	Timeout time.Duration `koanf:"timeout"`
+}
+
+// AuthConfig holds the [auth] table: logins and their throttling.
+type AuthConfig struct {
+	// SessionTTL is how long a login lasts.
+	SessionTTL time.Duration `koanf:"session_ttl"`
+	// LoginAttempts is how many failed logins are allowed per email+IP
+	// within LoginWindow.
+	LoginAttempts int `koanf:"login_attempts"`
+	// LoginWindow is the period over which failed logins are counted.
+	LoginWindow time.Duration `koanf:"login_window"`
+}
+
+// Default returns the built-in settings: a server on 127.0.0.1:8080 with its
+// data in ./data, talking to a local Ollama but using no models, so that it
+// runs with no configuration at all.
+func Default() Config {
+	return Config{
+		Server: ServerConfig{
+			Listen:          "127.0.0.1:8080",
+			ShutdownTimeout: 15 * time.Second,
+		},
+		Data: DataConfig{Dir: "./data"},
+		Log:  LogConfig{Level: "info", Format: "text"},
+		LLM: LLMConfig{
+			URL:     "http://127.0.0.1:11434",
+			Timeout: 2 * time.Minute,
+		},
+		Auth: AuthConfig{
+			SessionTTL:    720 * time.Hour,
+			LoginAttempts: 10,
+			LoginWindow:   15 * time.Minute,
+		},
+	}
+}
+
+// Keys returns every known configuration key ("server.listen", ...), sorted,
+// so documentation and tests can check they cover the whole configuration.
+func Keys() []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = f.key
+	}
+	return out
+}
+
+// field describes one configuration key and where it lives in Config.
+type field struct {
+	key   string // "server.listen"
+	env   string // "AGENT_SERVER_LISTEN"
+	index []int  // reflect index path into Config
+	typ   reflect.Type
+}
+
+var (
+	durationType = reflect.TypeFor[time.Duration]()
+
+	// fields is derived from the koanf tags of Config, so a new field is a
+	// new key (with its environment variable) without further wiring.
+	fields = buildFields()
+
+	fieldByKey = func() map[string]field {
+		m := make(map[string]field, len(fields))
+		for _, f := range fields {
+			m[f.key] = f
+		}
+		return m
+	}()
+
+	fieldByEnv = func() map[string]field {
+		m := make(map[string]field, len(fields))
+		for _, f := range fields {
+			m[f.env] = f
+		}
+		return m
+	}()
+
+	// sections holds the table names ("server", ...).
+	sections = func() map[string]bool {
+		m := map[string]bool{}
+		for _, f := range fields {
+			m[strings.SplitN(f.key, ".", 2)[0]] = true
+		}
+		return m
+	}()
+)
+
+func buildFields() []field {
+	var out []field
+	t := reflect.TypeFor[Config]()
+	for i := range t.NumField() {
+		sec := t.Field(i)
+		for j := range sec.Type.NumField() {
+			f := sec.Type.Field(j)
+			key := sec.Tag.Get("koanf") + "." + f.Tag.Get("koanf")
+			switch k := f.Type.Kind(); {
+			case f.Type == durationType, k == reflect.String, k == reflect.Bool, k == reflect.Int:
+			default:
+				panic(fmt.Sprintf("config: key %s has unsupported type %s", key, f.Type))
+			}
+			out = append(out, field{key: key, env: envName(key), index: []int{i, j}, typ: f.Type})
+		}
+	}
+	slices.SortFunc(out, func(a, b field) int { return strings.Compare(a.key, b.key) })
+	return out
+}
+
+// envName maps a key to its environment variable: "llm.chat_model" ->
+// "AGENT_LLM_CHAT_MODEL".
+func envName(key string) string {
+	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}

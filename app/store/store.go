@@ -1,0 +1,136 @@
+// Package store opens the SQLite database that holds everything the product keeps:
+// one writer connection (SQLite allows one writer at a time, so queuing in Go is cheaper
+// than busy-waiting in SQLite) and a pool of read-only connections for everything else.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver, built with -tags sqlite_fts5
+)
+
+// FileName is the database file inside the data directory.
+const FileName = "agent.db"
+
+// DB is the product's database: Write for statements that change data, Read for queries.
+type DB struct {
+	Write *sql.DB
+	Read  *sql.DB
+	Path  string
+}
+
+// Open opens (creating if needed) the database in dir and applies pending migrations.
+func Open(ctx context.Context, dir string) (*DB, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("store: create data dir: %w", err)
+	}
+	db, err := OpenFile(filepath.Join(dir, FileName))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// OpenFile opens the database at path without migrating it.
+func OpenFile(path string) (*DB, error) {
+	pragmas := url.Values{}
+	pragmas.Set("_journal_mode", "WAL")
+	pragmas.Set("_busy_timeout", "5000")
+	pragmas.Set("_foreign_keys", "on")
+	pragmas.Set("_synchronous", "NORMAL")
+
+	w := url.Values{}
+	for k, v := range pragmas {
+		w[k] = v
+	}
+	// BEGIN IMMEDIATE takes the write lock up front, so a transaction never fails
+	// half-way when it upgrades from reading to writing.
+	w.Set("_txlock", "immediate")
+	write, err := sql.Open("sqlite3", "file:"+path+"?"+w.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+	if err := write.Ping(); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+
+	r := url.Values{}
+	for k, v := range pragmas {
+		r[k] = v
+	}
+	r.Set("_query_only", "true")
+	read, err := sql.Open("sqlite3", "file:"+path+"?"+r.Encode())
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	return &DB{Write: write, Read: read, Path: path}, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.Read.Close(), db.Write.Close())
+}
+
+// Tx runs fn in a write transaction, committing when fn returns nil.
+func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.Read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Backup writes a consistent copy of the live database to dest with VACUUM INTO. It reads
+// one snapshot through its own connection, so a running server keeps writing meanwhile.
+func (db *DB) Backup(ctx context.Context, dest string) error {
+	if _, err := os.Stat(dest); err == nil {
+		return fmt.Errorf("store: backup: %s already exists", dest)
+	}
+	abs, err := filepath.Abs(dest)
+	if err != nil {
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	conn, err := sql.Open("sqlite3", "file:"+db.Path+"?_busy_timeout=5000")
+	if err != nil {
+		return fmt.Errorf("store: backup: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", abs); err != nil {
+		os.Remove(abs)
+		return fmt.Errorf("store: backup to %s: %w", dest, err)
+	}
+	return nil
+}

@@ -1,0 +1,120 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestMigrateFromEmptyAndAgain(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != len(ms) || v == 0 {
+		t.Fatalf("schema version = %d, want %d", v, len(ms))
+	}
+	if _, err := db.Write.Exec("INSERT INTO workspaces (name, created_at) VALUES ('Shop', 1)"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := db.Migrate(ctx)
+	if err != nil || n != 0 {
+		t.Fatalf("second migrate applied %d, err %v; want 0, nil", n, err)
+	}
+	db.Close()
+
+	// Reopening migrates nothing and keeps the data.
+	db, err = Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var count int
+	if err := db.Read.QueryRow("SELECT count(*) FROM workspaces").Scan(&count); err != nil || count != 1 {
+		t.Fatalf("workspaces = %d, err %v; want 1", count, err)
+	}
+}
+
+func TestPragmas(t *testing.T) {
+	db, err := Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, c := range []struct {
+		pragma string
+		want   string
+	}{
+		{"journal_mode", "wal"},
+		{"foreign_keys", "1"},
+		{"synchronous", "1"},
+		{"busy_timeout", "5000"},
+	} {
+		var got string
+		if err := db.Read.QueryRow("PRAGMA " + c.pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("PRAGMA %s = %s, want %s", c.pragma, got, c.want)
+		}
+	}
+	if _, err := db.Read.Exec("INSERT INTO workspaces (name, created_at) VALUES ('x', 1)"); err == nil {
+		t.Error("the read pool accepted a write")
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Write.Exec("PRAGMA user_version = 9999"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err = Open(ctx, dir)
+	if err == nil || !strings.Contains(err.Error(), "newer than this binary") {
+		t.Fatalf("err = %v, want a refusal of the newer schema", err)
+	}
+}
+
+func TestBackup(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Write.Exec("INSERT INTO workspaces (name, created_at) VALUES ('Backed up', 1)"); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "copy.db")
+	if err := db.Backup(ctx, dest); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(ctx, dest); err == nil {
+		t.Error("backup over an existing file succeeded")
+	}
+	cp, err := OpenFile(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	var name string
+	if err := cp.Read.QueryRow("SELECT name FROM workspaces").Scan(&name); err != nil || name != "Backed up" {
+		t.Fatalf("copy holds %q, err %v", name, err)
+	}
+}

@@ -1,0 +1,252 @@
+package web
+
+import (
+	"crypto/subtle"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"agent/app/account"
+	"agent/app/ids"
+)
+
+// maxFormBytes bounds a form body; uploads have their own, larger limits.
+const maxFormBytes = 1 << 20
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				s.fail(w, r, http.StatusInternalServerError, "Something went wrong on our side. It has been logged.")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach Flush on the real writer (for SSE).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		if strings.HasPrefix(r.URL.Path, "/static/") {
+			return
+		}
+		level := slog.LevelInfo
+		if rec.status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
+			"status", rec.status, "duration", time.Since(start).Round(time.Microsecond), "ip", s.clientIP(r))
+	})
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// crossOrigin rejects state-changing requests that a browser marks as coming from another
+// site (Sec-Fetch-Site / Origin). It covers the forms used before login, where there is
+// no session to bind a token to.
+func crossOrigin(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "Cross-origin request refused.", http.StatusForbidden)
+	}))
+	return cop.Handler(next)
+}
+
+const sessionCookie = "agent_session"
+
+// loadSession attaches the visit, with the logged-in user when the session cookie is valid.
+func (s *Server) loadSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := &visit{}
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			sess, u, err := s.accounts.SessionUser(r.Context(), c.Value)
+			switch {
+			case err == nil:
+				v.token, v.session, v.user, v.loggedIn = c.Value, sess, u, true
+			case errors.Is(err, account.ErrSessionNotFound):
+				s.clearSessionCookie(w, r)
+			default:
+				s.serverError(w, r, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, withVisit(r, v))
+	})
+}
+
+// csrf requires the session's token on every state-changing request of a logged-in
+// user, from the X-CSRF-Token header (htmx) or the csrf form field.
+func (s *Server) csrf(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		v := visitOf(r)
+		if v.loggedIn {
+			got := r.Header.Get("X-CSRF-Token")
+			if got == "" {
+				got = r.PostFormValue("csrf")
+			}
+			if subtle.ConstantTimeCompare([]byte(got), []byte(v.session.CSRFToken)) != 1 {
+				s.fail(w, r, http.StatusForbidden, "This form has expired. Reload the page and try again.")
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requireUser sends visitors without a session to the login page, and users who must
+// change a one-time password to the password page.
+func (s *Server) requireUser(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := visitOf(r)
+		if !v.loggedIn {
+			if r.Method == http.MethodGet {
+				s.redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()))
+				return
+			}
+			s.fail(w, r, http.StatusUnauthorized, "Your session has ended. Log in again.")
+			return
+		}
+		if v.user.MustChangePassword && r.URL.Path != "/account/password" {
+			s.redirect(w, r, "/account/password")
+			return
+		}
+		next(w, r)
+	})
+}
+
+// inWorkspace resolves {ws}, checks the user is a member with permission p, and loads the
+// workspace list for the switcher. Not being a member is a 404, so IDs reveal nothing.
+func (s *Server) inWorkspace(p account.Permission, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := visitOf(r)
+		wsID, ok := ids.Decode(r.PathValue("ws"))
+		if !ok {
+			s.notFound(w, r)
+			return
+		}
+		m, err := s.accounts.Membership(r.Context(), wsID, v.user.ID)
+		if errors.Is(err, account.ErrNotFound) {
+			s.notFound(w, r)
+			return
+		}
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if !m.Can(p) {
+			s.fail(w, r, http.StatusForbidden, "You do not have permission to open this page. Ask an admin of the workspace.")
+			return
+		}
+		if v.workspaces, err = s.accounts.WorkspacesOf(r.Context(), v.user.ID); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		for _, ws := range v.workspaces {
+			if ws.ID == wsID {
+				v.workspace = ws
+			}
+		}
+		v.membership = m
+		if v.user.LastWorkspaceID != wsID && r.Method == http.MethodGet {
+			if err := s.accounts.SetLastWorkspace(r.Context(), v.user.ID, wsID); err != nil {
+				s.log.Warn("remember workspace", "err", err)
+			}
+		}
+		next(w, r)
+	}
+}
+
+// clientIP is the address rate limits and logs use: the peer, or with trust_proxy the
+// nearest address the proxy appended to X-Forwarded-For.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.cfg.Server.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			if ip := strings.TrimSpace(parts[len(parts)-1]); net.ParseIP(ip) != nil {
+				return ip
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// secure reports whether cookies must carry the Secure flag.
+func (s *Server) secure(r *http.Request) bool {
+	return s.cfg.Server.SecureCookies || r.TLS != nil ||
+		strings.HasPrefix(s.cfg.Server.BaseURL, "https://") ||
+		(s.cfg.Server.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https")
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: token, Path: "/", Expires: expires,
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// safeNext keeps only same-site paths, so ?next= cannot send a user to another site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}

@@ -1,0 +1,68 @@
+package web
+
+import (
+	"net/http"
+
+	"agent/app/account"
+	"agent/static"
+)
+
+// routes is the whole URL space with the permission each route needs, readable at a glance.
+// Workspace pages live under /w/{ws}/ so that a link names its workspace and the
+// membership check happens in one place (s.inWorkspace).
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	public := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, h) }
+	user := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.requireUser(h)) }
+	ws := func(pattern string, p account.Permission, h http.HandlerFunc) {
+		mux.Handle(pattern, s.requireUser(s.inWorkspace(p, h)))
+	}
+
+	mux.Handle("GET "+static.Prefix, static.Handler())
+	public("GET /healthz", s.health)
+	public("GET /setup", s.setupPage)
+	public("POST /setup", s.setup)
+	public("GET /login", s.loginPage)
+	public("POST /login", s.login)
+	public("POST /logout", s.logout)
+
+	user("GET /{$}", s.home)
+	user("GET /account/password", s.passwordPage)
+	user("POST /account/password", s.changePassword)
+	user("POST /workspaces", s.createWorkspace)
+
+	ws("GET /w/{ws}/{$}", account.PermUseInbox, s.workspaceHome)
+	ws("GET /w/{ws}/inbox", account.PermUseInbox, s.section("inbox"))
+	ws("GET /w/{ws}/knowledge", account.PermEditKnowledge, s.section("knowledge"))
+	ws("GET /w/{ws}/agents", account.PermManageAgents, s.section("agents"))
+	ws("GET /w/{ws}/channels", account.PermManageChannels, s.section("channels"))
+	ws("GET /w/{ws}/reports", account.PermViewReports, s.section("reports"))
+
+	ws("GET /w/{ws}/settings", account.PermManageWorkspace, s.workspaceSettings)
+	ws("POST /w/{ws}/settings", account.PermManageWorkspace, s.renameWorkspace)
+
+	ws("GET /w/{ws}/settings/users", account.PermManageUsers, s.usersPage)
+	ws("POST /w/{ws}/settings/users", account.PermManageUsers, s.addUser)
+	ws("POST /w/{ws}/settings/users/{user}/role", account.PermManageUsers, s.setUserRole)
+	ws("POST /w/{ws}/settings/users/{user}/teams", account.PermManageUsers, s.setUserTeams)
+	ws("POST /w/{ws}/settings/users/{user}/disable", account.PermManageUsers, s.disableUser)
+	ws("POST /w/{ws}/settings/users/{user}/enable", account.PermManageUsers, s.enableUser)
+	ws("POST /w/{ws}/settings/users/{user}/password", account.PermManageUsers, s.resetUserPassword)
+	ws("POST /w/{ws}/settings/users/{user}/remove", account.PermManageUsers, s.removeUser)
+
+	ws("GET /w/{ws}/settings/teams", account.PermManageTeams, s.teamsPage)
+	ws("POST /w/{ws}/settings/teams", account.PermManageTeams, s.createTeam)
+	ws("POST /w/{ws}/settings/teams/{team}", account.PermManageTeams, s.updateTeam)
+	ws("POST /w/{ws}/settings/teams/{team}/delete", account.PermManageTeams, s.deleteTeam)
+
+	mux.Handle("/", http.HandlerFunc(s.notFound))
+
+	var h http.Handler = mux
+	h = s.csrf(h)
+	h = s.loadSession(h)
+	h = crossOrigin(h)
+	h = securityHeaders(h)
+	h = s.logRequests(h)
+	h = s.recoverPanics(h)
+	return h
+}

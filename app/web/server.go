@@ -1,0 +1,112 @@
+// Package web is the HTTP server: routes, sessions, CSRF protection, permission checks
+// and the handlers of the admin. Handlers parse the request, make one call into a domain
+// package and render a view.
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"agent/app/account"
+	"agent/app/config"
+	"agent/app/llm"
+	"agent/app/ratelimit"
+	"agent/app/store"
+)
+
+// Options are what the server needs from the rest of the program.
+type Options struct {
+	Config   *config.Config
+	DB       *store.DB
+	Accounts *account.Manager
+	LLM      *llm.Client
+	Logger   *slog.Logger
+	Version  string
+}
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	cfg      *config.Config
+	db       *store.DB
+	accounts *account.Manager
+	llm      *llm.Client
+	log      *slog.Logger
+	version  string
+
+	loginByUser *ratelimit.Limiter // attempts per email and IP
+	loginByIP   *ratelimit.Limiter // attempts per IP, whatever the email
+
+	handler http.Handler
+}
+
+// New builds the server and its routes.
+func New(o Options) *Server {
+	s := &Server{
+		cfg:         o.Config,
+		db:          o.DB,
+		accounts:    o.Accounts,
+		llm:         o.LLM,
+		log:         o.Logger,
+		version:     o.Version,
+		loginByUser: ratelimit.New(o.Config.Auth.LoginAttempts, o.Config.Auth.LoginWindow),
+		loginByIP:   ratelimit.New(o.Config.Auth.LoginAttempts*5, o.Config.Auth.LoginWindow),
+	}
+	s.handler = s.routes()
+	return s
+}
+
+// ServeHTTP makes the Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// ListenAndServe serves on the configured address until ctx ends, then shuts down
+// gracefully within the configured timeout.
+func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) error {
+	srv := &http.Server{
+		Addr:              s.cfg.Server.Listen,
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", srv.Addr)
+	if err != nil {
+		return fmt.Errorf("web: listen on %s: %w", srv.Addr, err)
+	}
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	go s.sweepSessions(ctx)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "timeout", s.cfg.Server.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.Server.ShutdownTimeout)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
+
+// sweepSessions deletes expired sessions hourly so the table does not grow forever.
+func (s *Server) sweepSessions(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := s.accounts.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("delete expired sessions", "err", err)
+		} else if n > 0 {
+			s.log.Debug("deleted expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

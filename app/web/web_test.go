@@ -24,14 +24,14 @@ import (
 
 // env is a running server on a fresh database, with the fake Ollama behind it.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *httptest.Server
 	accounts *account.Manager
 	ollama   *llmtest.Server
 	wsID     int64
 }
 
-func newEnv(t *testing.T, edit func(*config.Config)) *env {
+func newEnv(t testing.TB, edit func(*config.Config)) *env {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Data.Dir = t.TempDir()

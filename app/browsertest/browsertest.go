@@ -1,0 +1,61 @@
+// Package browsertest starts a real headless Chromium for tests that click through pages
+// as a person would. CI installs Debian's chromium; without it such tests fail under CI
+// and are skipped elsewhere.
+package browsertest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// executable finds Chromium: $CHROMIUM, else the usual names on PATH.
+func executable() string {
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// New returns a browser tab context, closed when the test ends. Every action on it is
+// bounded by timeout so that a broken page fails the test instead of hanging it.
+func New(t *testing.T, timeout time.Duration) context.Context {
+	t.Helper()
+	exe := executable()
+	if exe == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("browsertest: Chromium not found (install Debian's chromium package)")
+		}
+		t.Skip("browsertest: Chromium not found; install Debian's chromium package to run this test")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoSandbox, // CI runs as root
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
+	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelTab()
+		cancelAlloc()
+	})
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("browsertest: start Chromium: %v", err)
+	}
+	return ctx
+}

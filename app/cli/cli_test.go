@@ -1,0 +1,209 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"agent/app/account"
+	"agent/app/store"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func run(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb syncBuffer
+	code := Run(context.Background(), args, Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Version: "v-test"})
+	return result{code, out.String(), errb.String()}
+}
+
+func TestUsageErrors(t *testing.T) {
+	data := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, 2, "Usage: agent COMMAND"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"serve", "--frobnicate"}, 2, "flag provided but not defined: -frobnicate"},
+		{[]string{"serve", "--data", data, "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"backup", "--data", data}, 2, "missing argument"},
+		{[]string{"user"}, 2, "Usage: agent user"},
+		{[]string{"user", "remove"}, 2, `unknown subcommand "remove"`},
+		{[]string{"user", "add", "--data", data}, 2, "--email and --name are required"},
+		{[]string{"help", "nope"}, 2, `unknown command "nope"`},
+	} {
+		r := run(t, "", c.args...)
+		if r.code != c.code || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("agent %v = %d, stderr %q; want %d with %q", c.args, r.code, r.stderr, c.code, c.want)
+		}
+	}
+	if r := run(t, "", "help"); r.code != 0 || !strings.Contains(r.stdout, "backup") {
+		t.Errorf("help = %d %q", r.code, r.stdout)
+	}
+	if r := run(t, "", "help", "serve"); r.code != 0 || !strings.Contains(r.stdout, "-listen") {
+		t.Errorf("help serve = %d %q", r.code, r.stdout)
+	}
+	if r := run(t, "", "version"); r.code != 0 || r.stdout != "agent v-test\n" {
+		t.Errorf("version = %d %q", r.code, r.stdout)
+	}
+}
+
+func TestBadConfigIsOneLine(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.toml")
+	if err := os.WriteFile(bad, []byte("[server]\nlisten = \"abc\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "", "serve", "--config", bad, "--data", dir)
+	if r.code != 1 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "server.listen") {
+		t.Fatalf("serve with bad config = %d, stderr %q; want 1 and one line naming server.listen", r.code, r.stderr)
+	}
+	os.WriteFile(bad, []byte("[server]\nlisen = \"127.0.0.1:1\"\n"), 0o600)
+	r = run(t, "", "serve", "--config", bad, "--data", dir)
+	if r.code != 1 || !strings.Contains(r.stderr, `unknown key "server.lisen"`) {
+		t.Fatalf("unknown key = %d %q", r.code, r.stderr)
+	}
+}
+
+func TestUserCommands(t *testing.T) {
+	data := t.TempDir()
+	r := run(t, "", "user", "add", "--data", data, "--email", "olga@example.com", "--name", "Olga", "--workspace", "Shop")
+	if r.code != 0 || !strings.Contains(r.stdout, `owner of the new workspace "Shop"`) {
+		t.Fatalf("first user add = %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	otp := regexp.MustCompile(`one-time password: (\S+)`).FindStringSubmatch(r.stdout)
+	if otp == nil {
+		t.Fatal("no one-time password printed")
+	}
+	r = run(t, "ann's password\n", "user", "add", "--data", data, "--email", "ann@example.com", "--name", "Ann", "--role", "admin", "--password-stdin")
+	if r.code != 0 || strings.Contains(r.stdout, "one-time") {
+		t.Fatalf("second user add = %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, "", "user", "add", "--data", data, "--email", "ann@example.com", "--name", "Ann")
+	if r.code != 1 || !strings.Contains(r.stderr, "already a member") {
+		t.Errorf("duplicate add = %d %q", r.code, r.stderr)
+	}
+	r = run(t, "", "user", "list", "--data", data)
+	if r.code != 0 || !strings.Contains(r.stdout, "Shop (admin)") || !strings.Contains(r.stdout, "one-time password") {
+		t.Errorf("list = %d %q", r.code, r.stdout)
+	}
+
+	db, err := store.Open(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	accounts := account.New(db)
+	ctx := context.Background()
+	if _, err := accounts.Authenticate(ctx, "olga@example.com", otp[1]); err != nil {
+		t.Fatalf("printed one-time password does not log in: %v", err)
+	}
+	if _, err := accounts.Authenticate(ctx, "ann@example.com", "ann's password"); err != nil {
+		t.Fatalf("stdin password does not log in: %v", err)
+	}
+	r = run(t, "a brand new one\n", "user", "passwd", "--data", data, "--password-stdin", "ann@example.com")
+	if r.code != 0 {
+		t.Fatalf("passwd = %d %q", r.code, r.stderr)
+	}
+	if _, err := accounts.Authenticate(ctx, "ann@example.com", "a brand new one"); err != nil {
+		t.Errorf("new password does not log in: %v", err)
+	}
+	if r := run(t, "", "user", "passwd", "--data", data, "nobody@example.com"); r.code != 1 {
+		t.Errorf("passwd of unknown user = %d", r.code)
+	}
+}
+
+// TestServeAndBackup runs the real server, takes a backup while it serves, and checks
+// that SIGTERM-style cancellation shuts it down cleanly.
+func TestServeAndBackup(t *testing.T) {
+	data := t.TempDir()
+	if r := run(t, "owner password\n", "user", "add", "--data", data, "--email", "o@example.com", "--name", "O", "--password-stdin"); r.code != 0 {
+		t.Fatalf("user add: %q", r.stderr)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"serve", "--data", data, "--listen", "127.0.0.1:0", "--ollama", "http://127.0.0.1:1"},
+			Env{Stdout: &out, Stderr: &errb, Version: "v-test"})
+	}()
+	var base string
+	for deadline := time.Now().Add(10 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := regexp.MustCompile(`Open (http://\S+)`).FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+	}
+	if base == "" {
+		t.Fatalf("server did not start: %s", errb.String())
+	}
+	res, err := http.Get(base + "/healthz")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("healthz: %v %v", res, err)
+	}
+	res.Body.Close()
+
+	dest := filepath.Join(t.TempDir(), "backup.db")
+	if r := run(t, "", "backup", "--data", data, dest); r.code != 0 {
+		t.Fatalf("backup = %d %q", r.code, r.stderr)
+	}
+	if r := run(t, "", "backup", "--data", data, dest); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
+		t.Errorf("backup over a file = %d %q", r.code, r.stderr)
+	}
+	copyDB, err := store.OpenFile(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copyDB.Close()
+	if _, err := account.New(copyDB).Authenticate(context.Background(), "o@example.com", "owner password"); err != nil {
+		t.Errorf("backup does not hold the user: %v", err)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d: %s", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+}
+
+func TestBackupWithoutDatabase(t *testing.T) {
+	r := run(t, "", "backup", "--data", t.TempDir(), filepath.Join(t.TempDir(), "x.db"))
+	if r.code != 1 || !strings.Contains(r.stderr, "no database at") {
+		t.Errorf("backup of nothing = %d %q", r.code, r.stderr)
+	}
+}

@@ -37,9 +37,10 @@ func New(t *testing.T, timeout time.Duration) context.Context {
 		}
 		t.Skip("browsertest: Chromium not found; install Debian's chromium package to run this test")
 	}
+	// Without UserDataDir chromedp makes a fresh profile and removes it once Chromium has
+	// exited; a t.TempDir() profile races with Chromium's last writes on cleanup.
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
-		chromedp.UserDataDir(t.TempDir()),
 		chromedp.NoSandbox, // CI runs as root
 		chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true),

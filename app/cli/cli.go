@@ -45,6 +45,8 @@ func commands() []command {
 		{"serve", "", "run the web server (admin, inbox, widget, webhooks)", serve},
 		{"migrate", "", "apply database migrations and exit", migrate},
 		{"user", "add|passwd|list ...", "manage users from the shell", user},
+		{"import", "SOURCE", "add knowledge from a JSONL file, a folder of files or a URL", importCmd},
+		{"eval", "", "measure retrieval and decisions on a labelled question set", evalCmd},
 		{"backup", "FILE", "write a consistent copy of the database while the server runs", backup},
 		{"version", "", "print the version", version},
 		{"help", "[COMMAND]", "show help", nil},

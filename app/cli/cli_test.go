@@ -207,3 +207,43 @@ func TestBackupWithoutDatabase(t *testing.T) {
 		t.Errorf("backup of nothing = %d %q", r.code, r.stderr)
 	}
 }
+
+func TestImportAndEval(t *testing.T) {
+	data, dir := t.TempDir(), t.TempDir()
+	if r := run(t, "owner password\n", "user", "add", "--data", data, "--email", "o@example.com", "--name", "O", "--workspace", "Shop", "--password-stdin"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	kb := filepath.Join(dir, "kb.jsonl")
+	os.WriteFile(kb, []byte(`{"kind":"article","id":"ship","title":"Shipping","body":"Parcels leave within two days.","lang":"en"}
+{"kind":"short_answer","id":"park","question":"Is there parking?","variants":["where can I park"],"answer":"Behind the shop.","lang":"en"}
+`), 0o600)
+	if r := run(t, "", "import", "--data", data, "--workspace", "shop", kb); r.code != 0 || !strings.Contains(r.stdout, "imported 2 items") {
+		t.Fatalf("import jsonl = %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	docs := filepath.Join(dir, "docs")
+	os.Mkdir(docs, 0o700)
+	os.WriteFile(filepath.Join(docs, "returns.md"), []byte("# Returns\n\nReturn within 30 days."), 0o600)
+	os.WriteFile(filepath.Join(docs, "logo.png"), []byte("\x89PNG\r\n"), 0o600)
+	r := run(t, "", "import", "--data", data, docs)
+	if r.code != 0 || !strings.Contains(r.stdout, "returns.md: 1 chunks") || !strings.Contains(r.stdout, "1 files added, 1 skipped") {
+		t.Fatalf("import folder = %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "", "import", "--data", data, "http://127.0.0.1:9/page"); r.code != 1 || !strings.Contains(r.stderr, "allow_private_urls") {
+		t.Errorf("import of a private URL = %d %q", r.code, r.stderr)
+	}
+	if r := run(t, "", "import", "--data", data, "--workspace", "Nope", kb); r.code != 1 || !strings.Contains(r.stderr, `no workspace named "Nope"`) {
+		t.Errorf("unknown workspace = %d %q", r.code, r.stderr)
+	}
+
+	qs := filepath.Join(dir, "q.jsonl")
+	os.WriteFile(qs, []byte(`{"id":"1","question":"where do I park my car","lang":"en","gold":["park"]}
+{"id":"2","question":"how fast are parcels shipped","lang":"en","gold":["ship"]}
+`), 0o600)
+	r = run(t, "", "eval", "--kb", kb, "--questions", qs, "--json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"recall@1": 1`) || !strings.Contains(r.stdout, `"lang_accuracy": 1`) {
+		t.Fatalf("eval = %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "", "eval", "--kb", kb); r.code != 2 {
+		t.Errorf("eval without questions = %d", r.code)
+	}
+}

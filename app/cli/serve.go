@@ -3,12 +3,17 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os/signal"
 	"syscall"
 	"time"
 
 	"agent/app/account"
+	"agent/app/config"
+	"agent/app/fetch"
+	"agent/app/knowledge"
 	"agent/app/llm"
+	"agent/app/store"
 	"agent/app/web"
 )
 
@@ -37,11 +42,13 @@ func serve(ctx context.Context, e Env, args []string) int {
 		return fail(e, err)
 	}
 	accounts := account.New(db)
-	srv := web.New(web.Options{Config: cfg, DB: db, Accounts: accounts, LLM: client, Logger: log, Version: e.Version})
+	km := newKnowledge(cfg, db, client, log)
+	srv := web.New(web.Options{Config: cfg, DB: db, Accounts: accounts, Knowledge: km, LLM: client, Logger: log, Version: e.Version})
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	go reportModel(ctx, client, log)
+	go km.Run(ctx)
 
 	err = srv.ListenAndServe(ctx, func(addr string) {
 		url := "http://" + addr
@@ -62,12 +69,20 @@ func serve(ctx context.Context, e Env, args []string) int {
 	return exitOK
 }
 
+// newKnowledge builds the knowledge manager the configuration describes.
+func newKnowledge(cfg *config.Config, db *store.DB, client *llm.Client, log *slog.Logger) *knowledge.Manager {
+	return knowledge.New(knowledge.Options{
+		DB: db, Logger: log, LLM: client,
+		Fetch:         fetch.New(fetch.Options{AllowPrivate: cfg.Knowledge.AllowPrivateURLs}),
+		MaxFileBytes:  int64(cfg.Knowledge.MaxFileMB) << 20,
+		SyncEvery:     cfg.Knowledge.SyncInterval,
+		CrawlMaxPages: cfg.Knowledge.CrawlMaxPages,
+	})
+}
+
 // reportModel logs once at start-up whether Ollama and the configured models are there,
 // so an operator sees at a glance whether replies will be written by a model.
-func reportModel(ctx context.Context, client *llm.Client, log interface {
-	Info(string, ...any)
-	Warn(string, ...any)
-}) {
+func reportModel(ctx context.Context, client *llm.Client, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	h := client.Health(ctx)

@@ -20,11 +20,12 @@ import (
 // plain value so that the rest of the program never looks at files or the
 // environment again.
 type Config struct {
-	Server ServerConfig `koanf:"server"`
-	Data   DataConfig   `koanf:"data"`
-	Log    LogConfig    `koanf:"log"`
-	LLM    LLMConfig    `koanf:"llm"`
-	Auth   AuthConfig   `koanf:"auth"`
+	Server    ServerConfig    `koanf:"server"`
+	Data      DataConfig      `koanf:"data"`
+	Log       LogConfig       `koanf:"log"`
+	LLM       LLMConfig       `koanf:"llm"`
+	Auth      AuthConfig      `koanf:"auth"`
+	Knowledge KnowledgeConfig `koanf:"knowledge"`
 }
 
 // ServerConfig holds the [server] table: how the HTTP server is reached.
@@ -84,6 +85,20 @@ type AuthConfig struct {
 	LoginWindow time.Duration `koanf:"login_window"`
 }
 
+// KnowledgeConfig holds the [knowledge] table: uploads and web sources.
+type KnowledgeConfig struct {
+	// MaxFileMB bounds one uploaded file, in megabytes.
+	MaxFileMB int `koanf:"max_file_mb"`
+	// AllowPrivateURLs lets URL sources reach loopback and private addresses
+	// (an intranet wiki); off by default so a URL cannot probe the network.
+	AllowPrivateURLs bool `koanf:"allow_private_urls"`
+	// SyncInterval is how often web pages are fetched again; 0 turns
+	// scheduled syncs off (re-sync on demand still works).
+	SyncInterval time.Duration `koanf:"sync_interval"`
+	// CrawlMaxPages is the default page cap of "import related URLs" (at most 1000).
+	CrawlMaxPages int `koanf:"crawl_max_pages"`
+}
+
 // Default returns the built-in settings: a server on 127.0.0.1:8080 with its
 // data in ./data, talking to a local Ollama but using no models, so that it
 // runs with no configuration at all.
@@ -103,6 +118,11 @@ func Default() Config {
 			SessionTTL:    720 * time.Hour,
 			LoginAttempts: 10,
 			LoginWindow:   15 * time.Minute,
+		},
+		Knowledge: KnowledgeConfig{
+			MaxFileMB:     20,
+			SyncInterval:  24 * time.Hour,
+			CrawlMaxPages: 200,
 		},
 	}
 }

@@ -77,6 +77,15 @@ func (c *Config) Validate() error {
 	if err := checkDuration("auth.login_window", c.Auth.LoginWindow); err != nil {
 		return err
 	}
+	if n := c.Knowledge.MaxFileMB; n < 1 {
+		return &keyError{key: "knowledge.max_file_mb", msg: fmt.Sprintf("must be at least 1 (got %d)", n)}
+	}
+	if d := c.Knowledge.SyncInterval; d < 0 {
+		return &keyError{key: "knowledge.sync_interval", msg: fmt.Sprintf("must not be negative (got %s)", d)}
+	}
+	if n := c.Knowledge.CrawlMaxPages; n < 1 || n > 1000 {
+		return &keyError{key: "knowledge.crawl_max_pages", msg: fmt.Sprintf("must be between 1 and 1000 (got %d)", n)}
+	}
 	// Last: it is the only check with side effects on disk.
 	dir, msg := prepareDir(c.Data.Dir)
 	if msg != "" {

@@ -1,13 +1,19 @@
 package web_test
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"agent/app/browsertest"
+	"agent/app/knowledge"
 )
 
 // TestBrowserSetupLoginTeam clicks through first-run setup, login and team creation in a
@@ -55,5 +61,176 @@ func TestBrowserSetupLoginTeam(t *testing.T) {
 	var value string
 	if err := chromedp.Run(ctx, chromedp.Value(`[data-testid="team-name"]`, &value)); err != nil || value != "Billing" {
 		t.Errorf("listed team = %q (%v), want Billing; list text %q", value, err, teams)
+	}
+}
+
+// TestBrowserKnowledge adds each kind of knowledge in a real headless Chromium, as an
+// owner would: an article in the Markdown editor with its live preview, a short answer,
+// an uploaded file and a crawled site, whose progress card polls until it is done; then
+// the test search ranks the article first for a question about it.
+func TestBrowserKnowledge(t *testing.T) {
+	e := newEnv(t, nil)
+	e.setupOwner()
+	site := e.bikeSite()
+	upload := filepath.Join(t.TempDir(), "handbook.md")
+	if err := os.WriteFile(upload, []byte("# Handbook\n\n## Brakes\n\nAdjust the brakes every season.\n\n## Chain\n\nOil the chain monthly."), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx := browsertest.New(t, 60*time.Second)
+	// step runs one part of the flow; when it fails, the page's text says where it stood.
+	step := func(name string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, actions...); err != nil {
+			var text, at string
+			chromedp.Run(ctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text))
+			t.Fatalf("%s: %v\nat %s:\n%s", name, err, at, text)
+		}
+	}
+	var preview, fileResult, crawlStatus, crawlCounts, firstResult, location string
+	var results int
+	step("log in",
+		chromedp.Navigate(e.srv.URL+"/login"),
+		chromedp.WaitVisible(`[data-testid="login-form"]`),
+		chromedp.SendKeys(`#f-email`, "owner@example.com"),
+		chromedp.SendKeys(`#f-password`, "owner password"),
+		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
+		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
+	)
+	step("write an article, the preview following the typing",
+		chromedp.Click(`[data-testid="nav-knowledge"]`),
+		chromedp.WaitVisible(`[data-testid="knowledge-empty"]`),
+		chromedp.Click(`[data-testid="add-article"]`),
+		chromedp.WaitVisible(`[data-testid="article-form"]`),
+		chromedp.SendKeys(`#f-title`, "Frame sizes"),
+		chromedp.SendKeys(`#f-body`, "# Frame sizes\n\nRiders from 170 to 185 cm need a **medium** frame.\n\n| Height | Frame |\n|---|---|\n| 180 cm | M |\n"),
+		chromedp.WaitVisible(`//div[@id="preview"]//td[.="M"]`), // the last cell typed
+		chromedp.Text(`#preview`, &preview),
+		chromedp.Click(`[data-testid="article-form"] button[type="submit"]`),
+		chromedp.WaitVisible(`[data-testid="source-heading"]`),
+	)
+	step("add a short answer",
+		chromedp.Navigate(e.srv.URL+e.path("knowledge/new/short-answer")),
+		chromedp.WaitVisible(`[data-testid="short-answer-form"]`),
+		chromedp.SendKeys(`#f-question`, "How long does delivery take?"),
+		chromedp.SendKeys(`#f-variants`, "When will my parcel arrive?"),
+		chromedp.SendKeys(`#f-answer`, "Two to three working days."),
+		chromedp.Click(`[data-testid="short-answer-form"] button[type="submit"]`),
+		chromedp.WaitVisible(`[data-testid="short-answer"]`),
+	)
+	step("upload a file",
+		chromedp.Navigate(e.srv.URL+e.path("knowledge/new/files")),
+		chromedp.WaitVisible(`[data-testid="files-form"]`),
+		chromedp.SetUploadFiles(`#f-file`, []string{upload}),
+		chromedp.Click(`[data-testid="files-form"] button[type="submit"]`),
+		chromedp.WaitVisible(`[data-testid="file-result"]`),
+		chromedp.Text(`[data-testid="file-result"]`, &fileResult),
+	)
+	// The import's card polls itself until the crawl has ended, however it ended.
+	ended := `[data-testid="crawl-card"]:not([data-status="pending"]):not([data-status="running"])`
+	step("import a site",
+		chromedp.Navigate(e.srv.URL+e.path("knowledge/new/url")),
+		chromedp.WaitVisible(`[data-testid="url-form"]`),
+		chromedp.SendKeys(`#f-url`, site.URL+"/"),
+		chromedp.Click(`[data-testid="crawl-checkbox"]`),
+		chromedp.Click(`[data-testid="url-form"] button[type="submit"]`),
+		chromedp.WaitVisible(`[data-testid="crawl-card"]`),
+		chromedp.WaitVisible(ended),
+		chromedp.Text(ended+` [data-testid="crawl-status"]`, &crawlStatus),
+		chromedp.Text(ended+` [data-testid="crawl-counts"]`, &crawlCounts),
+	)
+	step("test search, answered under the box",
+		chromedp.SendKeys(`#search-q`, "Which frame size fits a rider of 180 cm?"),
+		chromedp.Click(`[data-testid="search-form"] button[type="submit"]`),
+		chromedp.WaitVisible(`[data-testid="search-result"]`),
+		chromedp.Evaluate(`document.querySelectorAll('[data-testid="search-result"]').length`, &results),
+		chromedp.Text(`[data-testid="search-result"] [data-testid="result-title"]`, &firstResult),
+		chromedp.Location(&location),
+	)
+	if !strings.Contains(preview, "Frame sizes") || !strings.Contains(preview, "180 cm") {
+		t.Errorf("preview = %q", preview)
+	}
+	if fileResult != "handbook.md: added, 2 chunks" {
+		t.Errorf("file result = %q", fileResult)
+	}
+	if crawlStatus != "Done" || !strings.Contains(crawlCounts, "Fetched 3 of max 200") {
+		t.Errorf("crawl card = %q: %q", crawlStatus, crawlCounts)
+	}
+	if firstResult != "Frame sizes" {
+		t.Errorf("first search result = %q (of %d)", firstResult, results)
+	}
+	if !strings.HasSuffix(location, e.path("knowledge")) {
+		t.Errorf("the test search left the page for %s", location)
+	}
+	if n := len(e.sources()); n != 6 {
+		t.Errorf("%d sources after the flow, want 6 (article, short answer, file, 3 pages)", n)
+	}
+}
+
+// TestBrowserKnowledgeBulk re-syncs and removes checked rows of the knowledge table: the
+// two buttons of one form, Remove asking first, both returning to the filtered table.
+func TestBrowserKnowledgeBulk(t *testing.T) {
+	e := newEnv(t, nil)
+	e.setupOwner()
+	site := e.bikeSite()
+	bg := context.Background()
+	for _, title := range []string{"Tandems", "Unicycles"} {
+		if _, err := e.knowledge.CreateArticle(bg, e.wsID, knowledge.ArticleInput{Title: title, Body: "We rent " + title + "."}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.knowledge.AddURL(bg, e.wsID, site.URL+"/hours"); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx := browsertest.New(t, 30*time.Second)
+	var dialogs atomic.Int32
+	chromedp.ListenTarget(ctx, func(ev any) {
+		if d, ok := ev.(*page.EventJavascriptDialogOpening); ok && d.Type == page.DialogTypeConfirm {
+			dialogs.Add(1)
+			go chromedp.Run(ctx, page.HandleJavaScriptDialog(true))
+		}
+	})
+	var removed, synced, afterRemove, afterSync string
+	var rows int
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(e.srv.URL+"/login"),
+		chromedp.WaitVisible(`[data-testid="login-form"]`),
+		chromedp.SendKeys(`#f-email`, "owner@example.com"),
+		chromedp.SendKeys(`#f-password`, "owner password"),
+		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
+		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
+
+		chromedp.Navigate(e.srv.URL+e.path("knowledge?kind=article")),
+		chromedp.WaitVisible(`[data-testid="knowledge-table"]`),
+		chromedp.Click(`//tr[.//a[.="Tandems"]]//input[@type="checkbox"]`),
+		chromedp.Click(`[data-testid="bulk-remove"]`),
+		chromedp.WaitVisible(`.flash`),
+		chromedp.Text(`.flash`, &removed),
+		chromedp.Location(&afterRemove),
+		chromedp.Evaluate(`document.querySelectorAll('[data-testid="source-row"]').length`, &rows),
+
+		chromedp.Navigate(e.srv.URL+e.path("knowledge")),
+		chromedp.WaitVisible(`[data-testid="knowledge-table"]`),
+		chromedp.Click(`//tr[@data-kind="url"]//input[@type="checkbox"]`),
+		chromedp.Click(`[data-testid="bulk-sync"]`),
+		chromedp.WaitVisible(`.flash`),
+		chromedp.Text(`.flash`, &synced),
+		chromedp.Location(&afterSync),
+	)
+	if err != nil {
+		t.Fatalf("browser flow: %v", err)
+	}
+	if removed != "Removed 1 source." || rows != 1 || dialogs.Load() != 1 {
+		t.Errorf("remove: flash %q, %d rows left, %d confirmations", removed, rows, dialogs.Load())
+	}
+	if !strings.HasSuffix(afterRemove, e.path("knowledge?kind=article")) || !strings.HasSuffix(afterSync, e.path("knowledge")) {
+		t.Errorf("returned to %s and %s", afterRemove, afterSync)
+	}
+	if synced != "1 web page will be fetched again in a moment." {
+		t.Errorf("re-sync flash = %q", synced)
+	}
+	if s := e.sources(); len(s) != 2 || s["Tandems"].ID != 0 {
+		t.Errorf("sources after the flow: %v", s)
 	}
 }

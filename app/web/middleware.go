@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,8 +16,12 @@ import (
 	"agent/app/ids"
 )
 
-// maxFormBytes bounds a form body; uploads have their own, larger limits.
+// maxFormBytes bounds a form body; uploads have their own, larger limits (bodyLimit).
 const maxFormBytes = 1 << 20
+
+// maxMultipartMemory is how much of an upload is held in memory; larger files are
+// spooled to temporary files, which net/http removes after the request.
+const maxMultipartMemory = 32 << 20
 
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -125,10 +130,16 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 		v := visitOf(r)
+		r.Body = http.MaxBytesReader(w, r.Body, s.bodyLimit(r, v))
 		if v.loggedIn {
 			got := r.Header.Get("X-CSRF-Token")
+			if got == "" && multipartForm(r) {
+				if err := r.ParseMultipartForm(maxMultipartMemory); err != nil {
+					s.bodyError(w, r, err)
+					return
+				}
+			}
 			if got == "" {
 				got = r.PostFormValue("csrf")
 			}
@@ -139,6 +150,35 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// multipartForm reports whether r carries a multipart form (a file upload).
+func multipartForm(r *http.Request) bool {
+	return strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/form-data")
+}
+
+// bodyLimit is the most a request body may hold: room for a full upload of files for a
+// signed-in user's multipart form, 1 MiB for everything else (and for anonymous
+// requests, which have nothing to upload).
+func (s *Server) bodyLimit(r *http.Request, v *visit) int64 {
+	if v.loggedIn && multipartForm(r) {
+		return int64(s.cfg.Knowledge.MaxFileMB)<<20*maxFilesPerUpload + maxFormBytes
+	}
+	return maxFormBytes
+}
+
+// bodyError answers a request whose body could not be read: too large (413) or malformed.
+func (s *Server) bodyError(w http.ResponseWriter, r *http.Request, err error) {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe) && multipartForm(r):
+		s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("This is too much to upload at once: at most %d files of up to %d MB each.",
+			maxFilesPerUpload, s.cfg.Knowledge.MaxFileMB))
+	case errors.As(err, &mbe):
+		s.fail(w, r, http.StatusRequestEntityTooLarge, "This form is too large to send.")
+	default:
+		s.fail(w, r, http.StatusBadRequest, "The form could not be read. Reload the page and try again.")
+	}
 }
 
 // requireUser sends visitors without a session to the login page, and users who must

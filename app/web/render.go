@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 
 	"agent/app/account"
+	"agent/app/knowledge"
 	"agent/views/errorpage"
 	"agent/views/layout"
 )
@@ -44,13 +45,19 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 func (s *Server) domainError(w http.ResponseWriter, r *http.Request, err error) {
 	var ie *account.InputError
 	var ae account.Error
+	var kie *knowledge.InputError
+	var ke knowledge.Error
 	switch {
-	case errors.Is(err, account.ErrNotFound):
+	case errors.Is(err, account.ErrNotFound), errors.Is(err, knowledge.ErrNotFound):
 		s.notFound(w, r)
 	case errors.As(err, &ie):
 		s.fail(w, r, http.StatusUnprocessableEntity, ie.Error())
+	case errors.As(err, &kie):
+		s.fail(w, r, http.StatusUnprocessableEntity, kie.Error())
 	case errors.As(err, &ae):
 		s.fail(w, r, http.StatusConflict, capitalize(ae.Error())+".")
+	case errors.As(err, &ke):
+		s.fail(w, r, http.StatusConflict, capitalize(ke.Error())+".")
 	default:
 		s.serverError(w, r, err)
 	}
@@ -61,11 +68,17 @@ func (s *Server) domainError(w http.ResponseWriter, r *http.Request, err error) 
 func userMessage(err error) (field, message string, ok bool) {
 	var ie *account.InputError
 	var ae account.Error
+	var kie *knowledge.InputError
+	var ke knowledge.Error
 	switch {
 	case errors.As(err, &ie):
 		return ie.Field, capitalize(ie.Message), true
+	case errors.As(err, &kie):
+		return kie.Field, capitalize(kie.Message), true
 	case errors.As(err, &ae) && !errors.Is(err, account.ErrNotFound):
 		return "", capitalize(ae.Error()) + ".", true
+	case errors.As(err, &ke) && !errors.Is(err, knowledge.ErrNotFound):
+		return "", capitalize(ke.Error()) + ".", true
 	}
 	return "", "", false
 }

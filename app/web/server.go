@@ -13,6 +13,7 @@ import (
 
 	"agent/app/account"
 	"agent/app/config"
+	"agent/app/knowledge"
 	"agent/app/llm"
 	"agent/app/ratelimit"
 	"agent/app/store"
@@ -20,22 +21,24 @@ import (
 
 // Options are what the server needs from the rest of the program.
 type Options struct {
-	Config   *config.Config
-	DB       *store.DB
-	Accounts *account.Manager
-	LLM      *llm.Client
-	Logger   *slog.Logger
-	Version  string
+	Config    *config.Config
+	DB        *store.DB
+	Accounts  *account.Manager
+	Knowledge *knowledge.Manager
+	LLM       *llm.Client
+	Logger    *slog.Logger
+	Version   string
 }
 
 // Server holds the dependencies of the handlers.
 type Server struct {
-	cfg      *config.Config
-	db       *store.DB
-	accounts *account.Manager
-	llm      *llm.Client
-	log      *slog.Logger
-	version  string
+	cfg       *config.Config
+	db        *store.DB
+	accounts  *account.Manager
+	knowledge *knowledge.Manager
+	llm       *llm.Client
+	log       *slog.Logger
+	version   string
 
 	loginByUser *ratelimit.Limiter // attempts per email and IP
 	loginByIP   *ratelimit.Limiter // attempts per IP, whatever the email
@@ -49,6 +52,7 @@ func New(o Options) *Server {
 		cfg:         o.Config,
 		db:          o.DB,
 		accounts:    o.Accounts,
+		knowledge:   o.Knowledge,
 		llm:         o.LLM,
 		log:         o.Logger,
 		version:     o.Version,

@@ -8,27 +8,53 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"agent/app/account"
 	"agent/app/config"
+	"agent/app/fetch"
 	"agent/app/ids"
+	"agent/app/knowledge"
 	"agent/app/llm"
 	"agent/app/llm/llmtest"
 	"agent/app/store"
 	"agent/app/web"
 )
 
-// env is a running server on a fresh database, with the fake Ollama behind it.
+// env is a running server on a fresh database, with the fake Ollama behind it and the
+// knowledge worker running. Its fetcher reaches only the local servers a test allows.
 type env struct {
-	t        testing.TB
-	srv      *httptest.Server
-	accounts *account.Manager
-	ollama   *llmtest.Server
-	wsID     int64
+	t         testing.TB
+	srv       *httptest.Server
+	accounts  *account.Manager
+	knowledge *knowledge.Manager
+	ollama    *llmtest.Server
+	wsID      int64
+	allowed   *allowList
+}
+
+// allowList is the set of host:port addresses the env's fetcher may reach.
+type allowList struct {
+	mu    sync.Mutex
+	addrs map[string]bool
+}
+
+func (a *allowList) allows(ap netip.AddrPort) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.addrs[ap.String()]
+}
+
+// allow lets the knowledge fetcher reach a local test server; everything else stays refused.
+func (e *env) allow(site *httptest.Server) {
+	e.allowed.mu.Lock()
+	defer e.allowed.mu.Unlock()
+	e.allowed.addrs[site.Listener.Addr().String()] = true
 }
 
 func newEnv(t testing.TB, edit func(*config.Config)) *env {
@@ -49,11 +75,21 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 		t.Fatal(err)
 	}
 	accounts := account.New(db)
-	s := web.New(web.Options{Config: &cfg, DB: db, Accounts: accounts, LLM: client,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test"})
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	allowed := &allowList{addrs: map[string]bool{}}
+	km := knowledge.New(knowledge.Options{DB: db, Logger: logger,
+		Fetch:         fetch.New(fetch.Options{Allow: allowed.allows}),
+		MaxFileBytes:  int64(cfg.Knowledge.MaxFileMB) << 20,
+		CrawlMaxPages: cfg.Knowledge.CrawlMaxPages})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { km.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	s := web.New(web.Options{Config: &cfg, DB: db, Accounts: accounts, Knowledge: km, LLM: client,
+		Logger: logger, Version: "test"})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, accounts: accounts, ollama: ollama}
+	return &env{t: t, srv: srv, accounts: accounts, knowledge: km, ollama: ollama, allowed: allowed}
 }
 
 // setupOwner creates the owner through the setup form.
@@ -459,4 +495,29 @@ func mustURL(s string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+// TestTeamMembersWithHeaderToken saves a team's members the way htmx posts the form: with
+// the CSRF token in a header, so nothing else has parsed the form before the handler.
+func TestTeamMembersWithHeaderToken(t *testing.T) {
+	e := newEnv(t, nil)
+	e.setupOwner()
+	b := e.ownerBrowser()
+	ctx := context.Background()
+	team, err := e.accounts.CreateTeam(ctx, e.wsID, "Billing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, _ := e.accounts.UserByEmail(ctx, "owner@example.com")
+	b.get(e.path("settings/teams"))
+	form := url.Values{"name": {"Billing"}, "member": {ids.Encode(owner.ID)}}
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+e.path("settings/teams/"+ids.Encode(team.ID)), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-CSRF-Token", b.csrf)
+	if res := b.do(req); res.status != http.StatusOK {
+		t.Fatalf("save team = %d", res.status)
+	}
+	if got, _ := e.accounts.Team(ctx, e.wsID, team.ID); len(got.MemberIDs) != 1 || got.MemberIDs[0] != owner.ID {
+		t.Fatalf("members = %v, want the owner", got.MemberIDs)
+	}
 }

@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"agent/app/account"
+	"agent/app/knowledge"
+	"agent/app/llm"
+)
+
+func importCmd(ctx context.Context, e Env, args []string) int {
+	f := newFlags(e, "import", "SOURCE", "Add knowledge to a workspace from the shell. SOURCE is a JSONL file (the agent eval\nformat), a folder of Markdown/HTML/PDF/DOCX/text/CSV files, or an http(s) URL.")
+	wsName := f.String("workspace", "", "workspace `name` (may be omitted when there is only one)")
+	crawl := f.Bool("crawl", false, "with a URL: also import related pages of the same site")
+	maxPages := f.Int("max-pages", 0, "with --crawl: page cap (default knowledge.crawl_max_pages, at most 1000)")
+	rest, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if extraArgs(e, f, rest, 1) {
+		return exitUsage
+	}
+	cfg, db, code := openStore(ctx, e, f)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	ws, err := findWorkspace(ctx, account.New(db), *wsName)
+	if err != nil {
+		return fail(e, err)
+	}
+	client, err := llm.New(llm.Options{URL: cfg.LLM.URL, ChatModel: cfg.LLM.ChatModel, EmbedModel: cfg.LLM.EmbedModel, Timeout: cfg.LLM.Timeout})
+	if err != nil {
+		return fail(e, err)
+	}
+	km := newKnowledge(cfg, db, client, newLogger(cfg, e.Stderr))
+	source := rest[0]
+	switch {
+	case strings.HasPrefix(source, "http://") || strings.HasPrefix(source, "https://"):
+		err = importURL(ctx, e, km, ws.ID, source, *crawl, *maxPages)
+	case strings.HasSuffix(strings.ToLower(source), ".jsonl"):
+		err = importJSONL(ctx, e, km, ws.ID, source)
+	default:
+		err = importFolder(ctx, e, km, ws.ID, source)
+	}
+	if err != nil {
+		return fail(e, err)
+	}
+	return exitOK
+}
+
+func importJSONL(ctx context.Context, e Env, km *knowledge.Manager, ws int64, path string) error {
+	file, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	n, err := km.ImportJSONL(ctx, ws, file)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "imported %d items from %s\n", n, path)
+	km.RunPending(ctx) // embeddings, when a model is configured
+	return nil
+}
+
+// importFolder adds every supported file below dir; a bad file is reported and skipped.
+func importFolder(ctx context.Context, e Env, km *knowledge.Manager, ws int64, dir string) error {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("%s is not a .jsonl file, a folder or an http(s) URL", dir)
+	}
+	added, failed := 0, 0
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		res, err := km.AddFile(ctx, ws, d.Name(), "", data)
+		switch {
+		case err != nil:
+			failed++
+			fmt.Fprintf(e.Stdout, "%s: %v\n", path, err)
+		case res.Source != nil:
+			added++
+			fmt.Fprintf(e.Stdout, "%s: %d chunks\n", path, res.Source.ChunkCount)
+		default:
+			added++
+			fmt.Fprintf(e.Stdout, "%s: %d short answers\n", path, res.ShortAnswers)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "%d files added, %d skipped\n", added, failed)
+	km.RunPending(ctx)
+	return nil
+}
+
+func importURL(ctx context.Context, e Env, km *knowledge.Manager, ws int64, url string, crawl bool, maxPages int) error {
+	if crawl {
+		c, err := km.StartCrawl(ctx, ws, url, maxPages)
+		if err != nil {
+			return err
+		}
+		km.RunPending(ctx)
+		if c, err = km.Crawl(ctx, ws, c.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "crawl %s: %d pages fetched, %d skipped, %d failed\n", c.Status, c.Fetched, c.Skipped, c.Failed)
+		if c.Error != "" {
+			return fmt.Errorf("crawl: %s", c.Error)
+		}
+		return nil
+	}
+	src, err := km.AddURL(ctx, ws, url)
+	if err != nil {
+		return err
+	}
+	km.RunPending(ctx)
+	if src, err = km.Source(ctx, ws, src.ID); err != nil {
+		return err
+	}
+	if src.Status != knowledge.StatusReady {
+		return fmt.Errorf("%s: %s", url, src.Error)
+	}
+	fmt.Fprintf(e.Stdout, "%s: %q, %d chunks\n", url, src.Title, src.ChunkCount)
+	return nil
+}

@@ -1,0 +1,128 @@
+package knowledge
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// corpus generates articles of about 150 words each from a Zipf-distributed vocabulary
+// of 30,000 made-up words, like the long tail of a real help centre.
+type corpus struct {
+	rng   *rand.Rand
+	zipf  *rand.Zipf
+	vocab []string
+}
+
+func newCorpus(seed uint64) *corpus {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	c := &corpus{rng: rng, zipf: rand.NewZipf(rng, 1.1, 2, 29_999)}
+	const letters = "abcdefghijklmnopqrstuvwxyz"
+	seen := map[string]bool{}
+	for len(c.vocab) < 30_000 {
+		n := 3 + rng.IntN(8)
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = letters[rng.IntN(len(letters))]
+		}
+		if w := string(b); !seen[w] {
+			seen[w] = true
+			c.vocab = append(c.vocab, w)
+		}
+	}
+	return c
+}
+
+func (c *corpus) words(n int) string {
+	ws := make([]string, n)
+	for i := range ws {
+		ws[i] = c.vocab[c.zipf.Uint64()]
+	}
+	return strings.Join(ws, " ")
+}
+
+// jsonl returns n one-chunk articles in the import format.
+func (c *corpus) jsonl(n, offset int) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	for i := range n {
+		enc.Encode(Item{Kind: "article", ID: fmt.Sprint(offset + i), Title: c.words(4), Body: c.words(150) + ".", Lang: "en"})
+	}
+	return b.String()
+}
+
+// BenchmarkIngest measures indexing without embeddings: chunks per second through
+// ImportJSONL (analysis, chunking, FTS5 inserts, one transaction per batch of 1,000).
+func BenchmarkIngest(b *testing.B) {
+	m, ws := newBenchManager(b)
+	c := newCorpus(1)
+	batches := make([]string, 8)
+	for i := range batches {
+		batches[i] = c.jsonl(1000, i*1000)
+	}
+	ctx := context.Background()
+	b.ResetTimer()
+	chunks := 0
+	for i := 0; b.Loop(); i++ {
+		n, err := m.ImportJSONL(ctx, ws, strings.NewReader(batches[i%len(batches)]))
+		if err != nil {
+			b.Fatal(err)
+		}
+		chunks += n
+	}
+	b.ReportMetric(float64(chunks)/b.Elapsed().Seconds(), "chunks/s")
+}
+
+func newBenchManager(b *testing.B) (*Manager, int64) {
+	b.Helper()
+	m, ws, _ := newTest(b)
+	return m, ws
+}
+
+// BenchmarkSearch measures query latency (p50, p99) on 10k and 100k chunks, and the
+// database size per 1,000 chunks.
+func BenchmarkSearch(b *testing.B) {
+	for _, size := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("chunks=%d", size), func(b *testing.B) {
+			m, ws := newBenchManager(b)
+			c := newCorpus(2)
+			ctx := context.Background()
+			for done := 0; done < size; done += 5000 {
+				if _, err := m.ImportJSONL(ctx, ws, strings.NewReader(c.jsonl(5000, done))); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if _, err := m.db.Write.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+				b.Fatal(err)
+			}
+			// Questions are 6-12 words: most from one chunk's text, plus a few others.
+			qc := newCorpus(2)
+			queries := make([]string, 500)
+			for i := range queries {
+				queries[i] = qc.words(4+qc.rng.IntN(5)) + " " + c.words(2+qc.rng.IntN(4))
+			}
+			var lat []time.Duration
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				start := time.Now()
+				if _, err := m.Search(ctx, ws, queries[i%len(queries)], SearchOptions{Lang: "en", Limit: 10}); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(start))
+			}
+			b.StopTimer()
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+			if info, err := os.Stat(m.db.Path); err == nil {
+				b.ReportMetric(float64(info.Size())/float64(size)*1000/(1<<20), "MB/1k-chunks")
+			}
+		})
+	}
+}

@@ -1,0 +1,273 @@
+package extract
+
+import (
+	"bytes"
+	"encoding/binary"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+// maxDepth bounds every recursive walk over a parsed tree, so hostile nesting (a
+// million nested <div>s) cannot exhaust the stack; deeper content is ignored.
+const maxDepth = 512
+
+var (
+	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
+	bomUTF16LE = []byte{0xFF, 0xFE}
+	bomUTF16BE = []byte{0xFE, 0xFF}
+)
+
+// trimBOM drops a UTF-8 byte order mark.
+func trimBOM(b []byte) []byte { return bytes.TrimPrefix(b, bomUTF8) }
+
+// decodeText turns the bytes of a plain-text-like file into UTF-8: it strips a UTF-8
+// BOM, decodes UTF-16 (with a BOM, or without one when every other byte is zero, as
+// Windows tools write it) and reads anything that is still not valid UTF-8 as
+// windows-1252, the encoding such files almost always come in.
+func decodeText(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, bomUTF8):
+		data = data[len(bomUTF8):]
+	case bytes.HasPrefix(data, bomUTF16LE):
+		return decodeUTF16(data[2:], binary.LittleEndian)
+	case bytes.HasPrefix(data, bomUTF16BE):
+		return decodeUTF16(data[2:], binary.BigEndian)
+	default:
+		if order := guessUTF16(data); order != nil {
+			return decodeUTF16(data, order)
+		}
+	}
+	if utf8.Valid(data) {
+		return string(data)
+	}
+	s, err := charmap.Windows1252.NewDecoder().Bytes(data)
+	if err != nil { // cannot happen for a single-byte charmap; keep the text anyway
+		return strings.ToValidUTF8(string(data), "\uFFFD")
+	}
+	return string(s)
+}
+
+func decodeUTF16(b []byte, order binary.ByteOrder) string {
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		u[i] = order.Uint16(b[2*i:])
+	}
+	return string(utf16.Decode(u))
+}
+
+// guessUTF16 recognises BOM-less UTF-16 of mostly-Latin text: in its first bytes, the
+// zero bytes sit almost all at odd (little endian) or even (big endian) positions.
+func guessUTF16(b []byte) binary.ByteOrder {
+	if len(b) > 512 {
+		b = b[:512]
+	}
+	if len(b) < 4 {
+		return nil
+	}
+	var even, odd int
+	for i, c := range b {
+		if c != 0 {
+			continue
+		}
+		if i%2 == 0 {
+			even++
+		} else {
+			odd++
+		}
+	}
+	half := len(b) / 2
+	switch {
+	case odd > half*3/4 && even == 0:
+		return binary.LittleEndian
+	case even > half*3/4 && odd == 0:
+		return binary.BigEndian
+	}
+	return nil
+}
+
+// dropRune reports runes that carry no text: control characters other than the
+// whitespace ones, zero-width spaces, soft hyphens and stray BOMs.
+func dropRune(r rune) bool {
+	switch r {
+	case '\t', '\n', '\r', '\f', '\v':
+		return false
+	case '\u00AD', '\u200B', '\u2060', '\uFEFF':
+		return true
+	}
+	return unicode.Is(unicode.Cc, r)
+}
+
+// collapse folds every run of whitespace (line breaks included) into one space and
+// trims the ends: the form of a heading, a cell or a title.
+func collapse(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if dropRune(r) {
+			continue
+		}
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// cleanLines keeps the line breaks of s but collapses whitespace within each line,
+// drops blank lines at the ends and keeps at most one blank line in a row. With
+// keepIndent, leading indentation survives (tabs as four spaces), for code.
+func cleanLines(s string, keepIndent bool) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	blank := false
+	for _, line := range lines {
+		var c string
+		if keepIndent {
+			c = indentedLine(line)
+		} else {
+			c = collapse(line)
+		}
+		if c == "" {
+			blank = len(out) > 0
+			continue
+		}
+		if blank {
+			out = append(out, "")
+			blank = false
+		}
+		out = append(out, c)
+	}
+	return strings.Join(out, "\n")
+}
+
+// indentedLine is a code line: leading indentation kept, control characters dropped,
+// trailing space trimmed.
+func indentedLine(line string) string {
+	var b strings.Builder
+	lead := true
+	for _, r := range line {
+		if dropRune(r) && r != '\t' {
+			continue
+		}
+		if lead && r == '\t' {
+			b.WriteString("    ")
+			continue
+		}
+		if lead && unicode.IsSpace(r) {
+			b.WriteByte(' ')
+			continue
+		}
+		lead = false
+		if r == '\t' {
+			r = ' '
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimRightFunc(b.String(), unicode.IsSpace)
+}
+
+// docBuilder accumulates the sections of a document as blocks arrive in order, and is
+// shared by the extractors that know headings (HTML, Markdown, DOCX).
+type docBuilder struct {
+	sections []Section
+	path     []heading
+	anchor   string
+	blocks   []block
+	groups   int
+	sawHead  bool
+}
+
+type heading struct {
+	level int
+	text  string
+}
+
+// block is one paragraph, or one line of a list, table or code block; lines of the
+// same group are joined with "\n", everything else with a blank line.
+type block struct {
+	text  string
+	group int
+}
+
+// newGroup returns an id for the lines of one list, table or code block.
+func (d *docBuilder) newGroup() int {
+	d.groups++
+	return d.groups
+}
+
+// add appends a block of already cleaned text; empty text is ignored.
+func (d *docBuilder) add(text string, group int) {
+	if strings.TrimSpace(text) == "" {
+		return
+	}
+	d.blocks = append(d.blocks, block{text: text, group: group})
+}
+
+// heading ends the current section and starts one under a heading of the given level
+// (1 is the top; lower numbers close deeper headings).
+func (d *docBuilder) heading(level int, text, anchor string) {
+	text = collapse(text)
+	if text == "" {
+		return
+	}
+	d.flush()
+	for len(d.path) > 0 && d.path[len(d.path)-1].level >= level {
+		d.path = d.path[:len(d.path)-1]
+	}
+	d.path = append(d.path, heading{level: level, text: text})
+	d.anchor = anchor
+	d.sawHead = true
+}
+
+func (d *docBuilder) flush() {
+	if len(d.blocks) == 0 {
+		return
+	}
+	var b strings.Builder
+	for i, bl := range d.blocks {
+		if i > 0 {
+			if bl.group != 0 && bl.group == d.blocks[i-1].group {
+				b.WriteString("\n")
+			} else {
+				b.WriteString("\n\n")
+			}
+		}
+		b.WriteString(bl.text)
+	}
+	d.blocks = d.blocks[:0]
+	d.sections = append(d.sections, Section{Headings: d.headings(), Anchor: d.anchor, Text: b.String()})
+}
+
+func (d *docBuilder) headings() []string {
+	if len(d.path) == 0 {
+		return nil
+	}
+	h := make([]string, len(d.path))
+	for i, p := range d.path {
+		h[i] = p.text
+	}
+	return h
+}
+
+// finish returns the sections. A document made of headings only keeps its last
+// heading path as text, since the headings are its only text.
+func (d *docBuilder) finish() []Section {
+	d.flush()
+	if len(d.sections) == 0 && d.sawHead {
+		return []Section{{Headings: d.headings(), Anchor: d.anchor, Text: strings.Join(d.headings(), "\n")}}
+	}
+	return d.sections
+}

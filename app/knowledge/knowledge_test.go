@@ -1,0 +1,257 @@
+package knowledge
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"agent/app/account"
+	"agent/app/store"
+)
+
+// newTest returns a Manager on a fresh database with two workspaces.
+func newTest(t testing.TB) (*Manager, int64, int64) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	accounts := account.New(db)
+	u, ws, _, err := accounts.Setup(ctx, account.NewUser{Email: "o@example.com", Name: "O", Password: "owner password"}, "Shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := accounts.CreateWorkspace(ctx, "Other", u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(Options{DB: db}), ws.ID, other.ID
+}
+
+func mustArticle(t testing.TB, m *Manager, ws int64, title, body, lang string) Source {
+	t.Helper()
+	s, err := m.CreateArticle(context.Background(), ws, ArticleInput{Title: title, Body: body, Lang: lang})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func titles(rs []Result) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Source.Title)
+	}
+	return out
+}
+
+func TestArticleChunksAlongHeadings(t *testing.T) {
+	m, ws, _ := newTest(t)
+	src := mustArticle(t, m, ws, "Shipping", "# Shipping\n\nWe ship worldwide.\n\n## Returns\n\nReturn within 30 days.\n\n- keep the receipt\n- use the label", "")
+	chunks, err := m.Chunks(context.Background(), ws, src.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chunks) != 2 || src.ChunkCount != 2 {
+		t.Fatalf("chunks = %+v (count %d), want 2", chunks, src.ChunkCount)
+	}
+	if chunks[1].Heading != "Shipping › Returns" || chunks[1].Anchor != "returns" || !strings.Contains(chunks[1].Text, "- keep the receipt") {
+		t.Errorf("second chunk = %+v", chunks[1])
+	}
+	if chunks[0].Lang != "en" {
+		t.Errorf("detected language = %q", chunks[0].Lang)
+	}
+}
+
+func TestSearchRanksAndIsolatesWorkspaces(t *testing.T) {
+	ctx := context.Background()
+	m, ws, other := newTest(t)
+	mustArticle(t, m, ws, "Shipping", "Parcels are shipped within two days by courier.", "en")
+	mustArticle(t, m, ws, "Payment", "We accept cards and bank transfers.", "en")
+	mustArticle(t, m, other, "Secret shipping", "Our shipping partner is a secret.", "en")
+
+	rs, err := m.Search(ctx, ws, "how fast do you ship parcels?", SearchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := titles(rs); len(got) != 1 || got[0] != "Shipping" {
+		t.Fatalf("results = %q, want only Shipping (no other workspace)", got)
+	}
+	if rs[0].Score <= 0 {
+		t.Errorf("score = %v", rs[0].Score)
+	}
+	// Stems: "shipping" finds "shipped".
+	if rs, _ := m.Search(ctx, ws, "shipping", SearchOptions{}); len(rs) != 1 {
+		t.Errorf("stem search = %q", titles(rs))
+	}
+	if rs, _ := m.Search(ctx, ws, "?!", SearchOptions{}); rs != nil {
+		t.Errorf("empty query = %q", titles(rs))
+	}
+}
+
+func TestSearchWithoutSpaces(t *testing.T) {
+	ctx := context.Background()
+	m, ws, _ := newTest(t)
+	mustArticle(t, m, ws, "配送", "我们的配送时间是三到五个工作日。", "")
+	mustArticle(t, m, ws, "付款", "我们接受信用卡和银行转账。", "")
+	mustArticle(t, m, ws, "การจัดส่ง", "เราจัดส่งสินค้าภายในสามวันทำการ", "")
+	for q, want := range map[string]string{
+		"配送需要多长时间？":    "配送",
+		"可以用信用卡吗":      "付款",
+		"จัดส่งกี่วัน": "การจัดส่ง",
+	} {
+		rs, err := m.Search(ctx, ws, q, SearchOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) == 0 || rs[0].Source.Title != want {
+			t.Errorf("Search(%q) = %q, want %s first", q, titles(rs), want)
+		}
+	}
+}
+
+func TestSearchPrefersCustomerLanguage(t *testing.T) {
+	ctx := context.Background()
+	m, ws, _ := newTest(t)
+	mustArticle(t, m, ws, "Returns", "You can return the Model X 2000 within 30 days.", "en")
+	mustArticle(t, m, ws, "Devoluciones", "Puede devolver el Model X 2000 en 30 días.", "es")
+	rs, err := m.Search(ctx, ws, "Model X 2000", SearchOptions{Lang: "es-MX"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 || rs[0].Source.Title != "Devoluciones" {
+		t.Fatalf("Spanish customer got %q, want Devoluciones first", titles(rs))
+	}
+	rs, _ = m.Search(ctx, ws, "Model X 2000", SearchOptions{Lang: "en"})
+	if len(rs) == 0 || rs[0].Source.Title != "Returns" {
+		t.Fatalf("English customer got %q", titles(rs))
+	}
+	// A language the knowledge lacks still gets answers.
+	rs, _ = m.Search(ctx, ws, "Model X 2000", SearchOptions{Lang: "de"})
+	if len(rs) != 2 {
+		t.Fatalf("German customer got %q, want both", titles(rs))
+	}
+}
+
+func TestRemoveTakesChunksOut(t *testing.T) {
+	ctx := context.Background()
+	m, ws, other := newTest(t)
+	keep := mustArticle(t, m, ws, "Opening hours", "The shop opens at nine.", "en")
+	gone := mustArticle(t, m, ws, "Holiday hours", "The shop opens at ten on holidays.", "en")
+	if n, err := m.Remove(ctx, other, []int64{gone.ID}); err != nil || n != 0 {
+		t.Fatalf("remove from another workspace = %d, %v", n, err)
+	}
+	if n, err := m.Remove(ctx, ws, []int64{gone.ID}); err != nil || n != 1 {
+		t.Fatalf("remove = %d, %v", n, err)
+	}
+	rs, err := m.Search(ctx, ws, "shop opens", SearchOptions{})
+	if err != nil || len(rs) != 1 || rs[0].SourceID != keep.ID {
+		t.Fatalf("after remove: %q, %v", titles(rs), err)
+	}
+	if _, err := m.Source(ctx, ws, gone.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("removed source still there: %v", err)
+	}
+	var left int
+	m.db.Read.QueryRow("SELECT count(*) FROM chunks WHERE source_id = ?", gone.ID).Scan(&left)
+	if left != 0 {
+		t.Errorf("%d chunks left of a removed source", left)
+	}
+}
+
+func TestShortAnswers(t *testing.T) {
+	ctx := context.Background()
+	m, ws, _ := newTest(t)
+	sa, err := m.CreateShortAnswer(ctx, ws, ShortAnswerInput{
+		Question: "Do you take reservations?",
+		Variants: []string{"can I book a table", " ", "Do you take reservations?"},
+		Answer:   "Yes, book on our website.",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sa.Variants) != 1 || sa.Lang != "en" {
+		t.Errorf("short answer = %+v", sa)
+	}
+	rs, _ := m.Search(ctx, ws, "book a table for two", SearchOptions{})
+	if len(rs) != 1 || rs[0].Text != "Yes, book on our website." {
+		t.Fatalf("search by a variant = %+v", rs)
+	}
+	var ie *InputError
+	if _, err := m.CreateShortAnswer(ctx, ws, ShortAnswerInput{Question: "x"}); !errors.As(err, &ie) || ie.Field != "answer" {
+		t.Errorf("missing answer err = %v", err)
+	}
+	sa, err = m.UpdateShortAnswer(ctx, ws, sa.ID, ShortAnswerInput{Question: "Do you take walk-ins?", Answer: "Always."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs, _ := m.Search(ctx, ws, "book a table", SearchOptions{}); len(rs) != 0 {
+		t.Errorf("old variant still found after update: %+v", rs)
+	}
+}
+
+func TestImportJSONL(t *testing.T) {
+	ctx := context.Background()
+	m, ws, _ := newTest(t)
+	in := `{"kind":"article","id":"a1","title":"Hours","body":"Open nine to five.","lang":"en"}
+{"kind":"short_answer","id":"s1","question":"Is there parking?","variants":["where do I park"],"answer":"Yes, behind the shop.","lang":"en"}
+`
+	n, err := m.ImportJSONL(ctx, ws, strings.NewReader(in))
+	if err != nil || n != 2 {
+		t.Fatalf("import = %d, %v", n, err)
+	}
+	rs, _ := m.Search(ctx, ws, "where can I park", SearchOptions{})
+	if len(rs) == 0 || rs[0].Source.ExternalID != "s1" {
+		t.Fatalf("results = %+v", rs)
+	}
+	_, err = m.ImportJSONL(ctx, ws, strings.NewReader(`{"kind":"article","id":"ok","title":"T","body":"B"}`+"\n"+`{"kind":"video"}`))
+	if err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("bad line err = %v", err)
+	}
+}
+
+func TestList(t *testing.T) {
+	ctx := context.Background()
+	m, ws, other := newTest(t)
+	mustArticle(t, m, ws, "Shipping 100%", "Text one.", "en")
+	mustArticle(t, m, ws, "Payments", "Text two.", "en")
+	mustArticle(t, m, other, "Shipping elsewhere", "Text three.", "en")
+	m.CreateShortAnswer(ctx, ws, ShortAnswerInput{Question: "Shipping cost?", Answer: "Free."})
+	for _, c := range []struct {
+		f    ListFilter
+		want int
+	}{
+		{ListFilter{}, 3},
+		{ListFilter{Query: "shipping"}, 2},
+		{ListFilter{Query: "100%"}, 1},
+		{ListFilter{Query: "_"}, 0},
+		{ListFilter{Kind: KindShortAnswer}, 1},
+		{ListFilter{Status: StatusError}, 0},
+		{ListFilter{Limit: 2}, 3},
+	} {
+		got, total, err := m.List(ctx, ws, c.f)
+		if err != nil || total != c.want || len(got) != min(c.want, max(c.f.Limit, 50)) && c.f.Limit == 0 {
+			t.Errorf("List(%+v) = %d items, total %d, %v; want total %d", c.f, len(got), total, err, c.want)
+		}
+	}
+	counts, _ := m.Counts(ctx, ws)
+	if counts[KindArticle] != 2 || counts[KindShortAnswer] != 1 {
+		t.Errorf("counts = %v", counts)
+	}
+}
+
+func TestPlainMessages(t *testing.T) {
+	ctx := context.Background()
+	m, ws, _ := newTest(t)
+	var ie *InputError
+	_, err := m.AddFile(ctx, ws, "logo.png", "image/png", []byte("\x89PNG\r\n\x1a\n"))
+	if !errors.As(err, &ie) || strings.HasPrefix(ie.Message, "extract") {
+		t.Errorf("png upload err = %v", err)
+	}
+	_, err = m.CreateArticle(ctx, ws, ArticleInput{Title: "T", Body: "B", URL: "javascript:alert(1)"})
+	if !errors.As(err, &ie) || ie.Field != "url" || strings.HasPrefix(ie.Message, "fetch") || strings.HasSuffix(ie.Message, "invalid URL") {
+		t.Errorf("javascript URL err = %v", err)
+	}
+}

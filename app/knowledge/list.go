@@ -1,0 +1,77 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// ListFilter narrows the knowledge table.
+type ListFilter struct {
+	Query  string // part of the title or URL, any case
+	Kind   Kind   // "" = all kinds
+	Status Status // "" = all statuses
+	Offset int
+	Limit  int // default 50
+}
+
+// List returns one page of a workspace's sources, newest first, and how many match in all.
+func (m *Manager) List(ctx context.Context, workspaceID int64, f ListFilter) ([]Source, int, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	where := []string{"workspace_id = ?"}
+	args := []any{workspaceID}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
+		where = append(where, `(title LIKE ? ESCAPE '\' OR url LIKE ? ESCAPE '\' OR filename LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like)
+	}
+	if f.Kind != "" {
+		where = append(where, "kind = ?")
+		args = append(args, f.Kind)
+	}
+	if f.Status != "" {
+		where = append(where, "status = ?")
+		args = append(args, f.Status)
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := m.db.Read.QueryRowContext(ctx, "SELECT count(*) FROM sources WHERE "+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("knowledge: list: %w", err)
+	}
+	rows, err := m.db.Read.QueryContext(ctx, "SELECT "+sourceColumns+" FROM sources WHERE "+cond+" ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?",
+		append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("knowledge: list: %w", err)
+	}
+	defer rows.Close()
+	var out []Source
+	for rows.Next() {
+		s, err := scanSource(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("knowledge: list: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, total, rows.Err()
+}
+
+// Counts says how many sources a workspace has of each kind, for the filter tabs.
+func (m *Manager) Counts(ctx context.Context, workspaceID int64) (map[Kind]int, error) {
+	rows, err := m.db.Read.QueryContext(ctx, "SELECT kind, count(*) FROM sources WHERE workspace_id = ? GROUP BY kind", workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[Kind]int{}
+	for rows.Next() {
+		var k Kind
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, fmt.Errorf("knowledge: counts: %w", err)
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}

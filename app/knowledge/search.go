@@ -1,0 +1,324 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Field weights for BM25: a match in a title (or a short answer's question) says more
+// than one in the text; a stem-only match says less than the exact word.
+const (
+	weightTitle   = 2.0
+	weightHeading = 1.5
+	weightBody    = 1.0
+	weightStems   = 0.5
+)
+
+// otherLangFactor scales the score of results in another language than the customer's,
+// so that their language wins when the knowledge has it and others still show otherwise.
+const otherLangFactor = 0.5
+
+// SearchOptions narrow a search.
+type SearchOptions struct {
+	Lang      string  // the customer's language; results in it are preferred
+	Limit     int     // how many chunks (default 10)
+	SourceIDs []int64 // only these sources; nil means all of the workspace
+}
+
+// SourceRef is what a result says about its source, enough to cite it.
+type SourceRef struct {
+	ID         int64
+	Kind       Kind
+	Title      string
+	URL        string
+	ExternalID string
+}
+
+// Result is one chunk found by a search.
+type Result struct {
+	Chunk
+	Source     SourceRef
+	Score      float64 // the ranking score, higher is better; comparable within one search only
+	Keyword    float64 // BM25 score of the keyword match (0 when found by vector only)
+	Similarity float64 // cosine similarity to the question (0 without embeddings)
+}
+
+// Search finds the chunks of a workspace that best match query.
+func (m *Manager) Search(ctx context.Context, workspaceID int64, query string, o SearchOptions) ([]Result, error) {
+	if o.Limit <= 0 {
+		o.Limit = 10
+	}
+	stats, exact := m.stats.get(ctx)
+	match := matchExpr(planQuery(stats, workspaceID, analyze(query)))
+	if match == "" {
+		return nil, nil
+	}
+	if !exact {
+		stats = nil // counts may be out of date: filter on everything
+	}
+	lang := NormalizeLang(o.Lang)
+	scores := map[int64]float64{}
+	all := scopeFilter(stats, workspaceID, "")
+	if lang != "" {
+		if only := scopeFilter(stats, workspaceID, lang); only != all {
+			if err := m.keywordSearch(ctx, only, match, o, 1, scores); err != nil {
+				return nil, err
+			}
+		} else {
+			lang = "" // the whole workspace is in the customer's language
+		}
+	}
+	// Other languages are searched only when the customer's language does not fill the page.
+	if len(scores) < o.Limit {
+		if err := m.keywordSearch(ctx, all, match, o, otherLangFactorFor(lang), scores); err != nil {
+			return nil, err
+		}
+	}
+	keyword := rank(scores)
+	vector, sims, err := m.vectorSearch(ctx, workspaceID, query, o)
+	if err != nil {
+		return nil, err
+	}
+	final, fused := keyword, scores
+	if len(vector) > 0 {
+		final, fused = fuse(keyword, vector)
+	}
+	if len(final) > o.Limit {
+		final = final[:o.Limit]
+	}
+	rs, err := m.loadResults(ctx, workspaceID, final)
+	for i := range rs {
+		rs[i].Score, rs[i].Keyword, rs[i].Similarity = fused[rs[i].ID], scores[rs[i].ID], sims[rs[i].ID]
+	}
+	return rs, err
+}
+
+// scopeFilter is the FTS5 filter for a workspace (and language). Filtering on a scope
+// token makes FTS5 walk its long list of chunks, so with exact statistics it is left out
+// where it would not exclude anything: a workspace holding every chunk, a language the
+// whole workspace is in. stats nil means filter on everything.
+func scopeFilter(stats *indexStats, workspaceID int64, lang string) string {
+	var parts []string
+	ws := "w" + strconv.FormatInt(workspaceID, 10)
+	n := 0
+	if stats != nil {
+		n = stats.workspaceChunks(workspaceID)
+	}
+	if stats == nil || n != stats.total {
+		parts = append(parts, `scope : "`+ws+`"`)
+	}
+	if lang != "" && (stats == nil || stats.chunks[workspaceID][lang] != n) {
+		parts = append(parts, `scope : "l`+lang+`"`)
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// rank orders chunk ids by score, best first (ties by id, for stable results).
+func rank(scores map[int64]float64) []int64 {
+	ids := make([]int64, 0, len(scores))
+	for id := range scores {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		if scores[ids[i]] != scores[ids[j]] {
+			return scores[ids[i]] > scores[ids[j]]
+		}
+		return ids[i] < ids[j]
+	})
+	return ids
+}
+
+// fuse merges the keyword and vector rankings by reciprocal rank fusion, which needs no
+// calibration between BM25 scores and cosine similarities.
+func fuse(rankings ...[]int64) ([]int64, map[int64]float64) {
+	scores := map[int64]float64{}
+	for _, ids := range rankings {
+		for i, id := range ids {
+			scores[id] += 1 / float64(rrfK+i+1)
+		}
+	}
+	return rank(scores), scores
+}
+
+// otherLangFactorFor is the factor for the all-language pass: results in the customer's
+// language were already scored at full weight by the first pass.
+func otherLangFactorFor(lang string) float64 {
+	if lang == "" {
+		return 1
+	}
+	return otherLangFactor
+}
+
+// keywordSearch runs the query within scope and records each chunk's best score times factor.
+func (m *Manager) keywordSearch(ctx context.Context, scope, match string, o SearchOptions, factor float64, scores map[int64]float64) error {
+	if scope != "" {
+		match = scope + " AND (" + match + ")"
+	}
+	return m.bm25(ctx, match, o.SourceIDs, o.Limit*3, factor, scores)
+}
+
+// bm25 runs one FTS5 query, optionally limited to some sources, and records each
+// chunk's best score times factor.
+func (m *Manager) bm25(ctx context.Context, match string, sourceIDs []int64, limit int, factor float64, scores map[int64]float64) error {
+	q := `SELECT f.rowid, -bm25(chunks_fts, 0, ?, ?, ?, ?) FROM chunks_fts f`
+	args := []any{weightTitle, weightHeading, weightBody, weightStems}
+	if len(sourceIDs) > 0 {
+		q += ` JOIN chunks c ON c.id = f.rowid AND c.source_id IN (` + placeholders(len(sourceIDs)) + `)`
+		for _, id := range sourceIDs {
+			args = append(args, id)
+		}
+	}
+	q += ` WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 0, ?, ?, ?, ?) LIMIT ?`
+	args = append(args, match, weightTitle, weightHeading, weightBody, weightStems, limit)
+	rows, err := m.db.Read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("knowledge: search: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var score float64
+		if err := rows.Scan(&id, &score); err != nil {
+			return fmt.Errorf("knowledge: search: %w", err)
+		}
+		if s := score * factor; s > scores[id] {
+			scores[id] = s
+		}
+	}
+	return rows.Err()
+}
+
+// A query reads the postings of each of its terms, and FTS5 scores every chunk that
+// matches any of them, so the cost follows the terms' document frequencies. planQuery
+// keeps it bounded on large workspaces (from pruneFrom chunks; smaller ones are searched
+// exactly): terms in more than commonShare of the chunks are left out, as they add
+// almost nothing to BM25, and of the rest the rarest are kept up to postingBudget
+// postings; the rarest term always stays.
+const (
+	pruneFrom     = 2000
+	commonShare   = 0.2
+	postingBudget = 4000
+)
+
+type queryTerm struct {
+	text string
+	stem bool
+	df   int
+}
+
+// planQuery picks the terms of a question that the FTS5 query uses.
+func planQuery(stats *indexStats, workspaceID int64, a analysis) []queryTerm {
+	var terms []queryTerm
+	for _, t := range distinct(a.words) {
+		terms = append(terms, queryTerm{text: t})
+	}
+	for _, t := range distinct(a.stems) {
+		terms = append(terms, queryTerm{text: t, stem: true})
+	}
+	if stats == nil || stats.workspaceChunks(workspaceID) < pruneFrom {
+		return terms
+	}
+	total := stats.workspaceChunks(workspaceID)
+	for i := range terms {
+		terms[i].df = stats.df[fold(terms[i].text)]
+	}
+	sort.SliceStable(terms, func(i, j int) bool { return terms[i].df < terms[j].df })
+	limit := int(commonShare * float64(total))
+	postings := 0
+	for i, t := range terms {
+		if i > 0 && (t.df > limit || postings+t.df > postingBudget) {
+			return terms[:i]
+		}
+		postings += t.df
+	}
+	return terms
+}
+
+// matchExpr builds the FTS5 expression: any of the words in title, heading or text, or
+// any of the stems (single characters of unspaced scripts are never among the terms;
+// see analysis).
+func matchExpr(terms []queryTerm) string {
+	var words, stems []string
+	for _, t := range terms {
+		if t.stem {
+			stems = append(stems, t.text)
+		} else {
+			words = append(words, t.text)
+		}
+	}
+	var parts []string
+	if len(words) > 0 {
+		parts = append(parts, `{title heading body} : (`+orTerms(words)+`)`)
+	}
+	if len(stems) > 0 {
+		parts = append(parts, `stems : (`+orTerms(stems)+`)`)
+	}
+	return strings.Join(parts, " OR ")
+}
+
+func orTerms(terms []string) string {
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	return strings.Join(quoted, " OR ")
+}
+
+func distinct(ss []string) []string {
+	seen := make(map[string]bool, len(ss))
+	out := ss[:0:0]
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// loadResults reads the chunks and sources of ids, keeping their order. Chunks of other
+// workspaces are dropped here too, whatever the index said.
+func (m *Manager) loadResults(ctx context.Context, workspaceID int64, ids []int64) ([]Result, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := m.db.Read.QueryContext(ctx, `SELECT c.id, c.source_id, c.ord, c.heading, c.anchor, c.lang, c.text,
+		s.kind, s.title, s.url, s.external_id
+		FROM chunks c JOIN sources s ON s.id = c.source_id WHERE c.workspace_id = ? AND c.id IN (`+placeholders(len(ids))+`)`,
+		append([]any{workspaceID}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: load results: %w", err)
+	}
+	defer rows.Close()
+	byID := make(map[int64]Result, len(ids))
+	for rows.Next() {
+		var r Result
+		if err := rows.Scan(&r.ID, &r.SourceID, &r.Ord, &r.Heading, &r.Anchor, &r.Lang, &r.Text,
+			&r.Source.Kind, &r.Source.Title, &r.Source.URL, &r.Source.ExternalID); err != nil {
+			return nil, fmt.Errorf("knowledge: load results: %w", err)
+		}
+		r.Source.ID = r.SourceID
+		byID[r.ID] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("knowledge: load results: %w", err)
+	}
+	out := make([]Result, 0, len(ids))
+	for _, id := range ids {
+		if r, ok := byID[id]; ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,240 @@
+package knowledge
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"agent/app/account"
+	"agent/app/fetch"
+	"agent/app/llm"
+	"agent/app/llm/llmtest"
+	"agent/app/store"
+)
+
+// site is a local web site the fetcher is allowed to reach (and nothing else local).
+type site struct {
+	*httptest.Server
+	hits     atomic.Int64
+	body     atomic.Value // string served at /page
+	notFound atomic.Bool
+}
+
+func newSite(t *testing.T) *site {
+	s := &site{}
+	s.body.Store("<html><head><title>Delivery</title></head><body><main><h1 id=\"d\">Delivery</h1><p>We deliver in two days.</p></main></body></html>")
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/page" {
+			http.NotFound(w, r)
+			return
+		}
+		s.hits.Add(1)
+		if s.notFound.Load() {
+			http.NotFound(w, r)
+			return
+		}
+		body := s.body.Load().(string)
+		etag := fmt.Sprintf(`"%x"`, len(body))
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, body)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *site) allow(ap netip.AddrPort) bool {
+	return ap.String() == strings.TrimPrefix(s.URL, "http://")
+}
+
+func newWithOptions(t *testing.T, o Options) (*Manager, int64) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	_, ws, _, err := account.New(db).Setup(ctx, account.NewUser{Email: "o@example.com", Name: "O", Password: "owner password"}, "Shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.DB = db
+	return New(o), ws.ID
+}
+
+func TestURLSourceSync(t *testing.T) {
+	ctx := context.Background()
+	s := newSite(t)
+	m, ws := newWithOptions(t, Options{Fetch: fetch.New(fetch.Options{Allow: s.allow}), SyncEvery: time.Hour})
+
+	if _, err := m.AddURL(ctx, ws, "ftp://example.com/x"); err == nil {
+		t.Error("ftp URL accepted")
+	}
+	src, err := m.AddURL(ctx, ws, s.URL+"/page")
+	if err != nil || src.Status != StatusPending {
+		t.Fatalf("AddURL = %+v, %v", src, err)
+	}
+	if _, err := m.AddURL(ctx, ws, s.URL+"/page"); err == nil {
+		t.Error("same URL added twice")
+	}
+	if r, err := m.Sync(ctx, ws, src.ID); err != nil || r != SyncUpdated {
+		t.Fatalf("first sync = %s, %v", r, err)
+	}
+	src, _ = m.Source(ctx, ws, src.ID)
+	if src.Title != "Delivery" || src.Status != StatusReady || src.ChunkCount != 1 || src.NextSyncAt.IsZero() {
+		t.Fatalf("after sync: %+v", src)
+	}
+	rs, _ := m.Search(ctx, ws, "how long is delivery", SearchOptions{})
+	if len(rs) != 1 || rs[0].Anchor != "d" {
+		t.Fatalf("search = %+v", rs)
+	}
+
+	// Unchanged: one conditional request, no re-indexing.
+	chunksBefore, _ := m.Chunks(ctx, ws, src.ID)
+	if r, err := m.Sync(ctx, ws, src.ID); err != nil || r != SyncUnchanged {
+		t.Fatalf("unchanged sync = %s, %v", r, err)
+	}
+	chunksAfter, _ := m.Chunks(ctx, ws, src.ID)
+	if chunksAfter[0].ID != chunksBefore[0].ID {
+		t.Error("an unchanged page was re-indexed")
+	}
+
+	// Changed page: re-indexed.
+	s.body.Store("<html><head><title>Delivery</title></head><body><main><p>We deliver the next day, always.</p></main></body></html>")
+	if r, _ := m.Sync(ctx, ws, src.ID); r != SyncUpdated {
+		t.Fatalf("changed sync = %s", r)
+	}
+	if rs, _ := m.Search(ctx, ws, "next day", SearchOptions{}); len(rs) != 1 {
+		t.Fatalf("new text not found: %+v", rs)
+	}
+
+	// The page disappears: the error shows, the old chunks stay.
+	s.notFound.Store(true)
+	if r, err := m.Sync(ctx, ws, src.ID); err != nil || r != SyncFailed {
+		t.Fatalf("404 sync = %s, %v", r, err)
+	}
+	src, _ = m.Source(ctx, ws, src.ID)
+	if !strings.Contains(src.Error, "404") || src.ChunkCount != 1 {
+		t.Errorf("after 404: %+v", src)
+	}
+}
+
+func TestURLSourceRefusesPrivateAddresses(t *testing.T) {
+	ctx := context.Background()
+	s := newSite(t)
+	m, ws := newWithOptions(t, Options{Fetch: fetch.New(fetch.Options{})}) // the real policy
+	src, err := m.AddURL(ctx, ws, s.URL+"/page")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Sync(ctx, ws, src.ID)
+	src, _ = m.Source(ctx, ws, src.ID)
+	if src.Status != StatusError || !strings.Contains(src.Error, "allow_private_urls") || s.hits.Load() != 0 {
+		t.Fatalf("private address fetched: %+v, hits %d", src, s.hits.Load())
+	}
+}
+
+func TestWorkerRunsCrawlAndEmbeds(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n") })
+	page := func(title, body string, links ...string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprintf(w, "<html><head><title>%s</title></head><body><main><p>%s</p>", title, body)
+			for _, l := range links {
+				fmt.Fprintf(w, `<p><a href="%s">next page</a></p>`, l)
+			}
+			fmt.Fprint(w, "</main></body></html>")
+		}
+	}
+	var privateHits atomic.Int64
+	mux.HandleFunc("/", page("Home", "Welcome to our shop.", "/repairs", "/private/admin"))
+	mux.HandleFunc("/repairs", page("Repairs", "We repair bikes within a week."))
+	mux.HandleFunc("/private/", func(w http.ResponseWriter, r *http.Request) { privateHits.Add(1) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	ollama := llmtest.New(t)
+	client, err := llm.New(llm.Options{URL: ollama.URL(), EmbedModel: "nomic-embed-text"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	allow := func(ap netip.AddrPort) bool { return ap.String() == strings.TrimPrefix(srv.URL, "http://") }
+	m, ws := newWithOptions(t, Options{Fetch: fetch.New(fetch.Options{Allow: allow}), LLM: client})
+	go m.Run(ctx)
+
+	c, err := m.StartCrawl(ctx, ws, srv.URL+"/", 0)
+	if err != nil || c.MaxPages != 200 {
+		t.Fatalf("StartCrawl = %+v, %v", c, err)
+	}
+	if _, err := m.StartCrawl(ctx, ws, srv.URL+"/", 5000); err == nil {
+		t.Error("a 5000-page crawl was accepted")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for c.Active() && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		c, _ = m.Crawl(ctx, ws, c.ID)
+	}
+	if c.Status != CrawlDone || c.Fetched != 2 || c.Skipped != 1 || privateHits.Load() != 0 {
+		t.Fatalf("crawl = %+v, private hits %d", c, privateHits.Load())
+	}
+	// The worker embeds the new chunks; then search fuses keyword and vector rankings.
+	for time.Now().Before(deadline) {
+		var left int
+		m.db.Read.QueryRow("SELECT count(*) FROM chunks WHERE embedding IS NULL").Scan(&left)
+		if left == 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	rs, err := m.Search(ctx, ws, "bike repairs", SearchOptions{})
+	if err != nil || len(rs) == 0 || rs[0].Source.Title != "Repairs" || rs[0].Similarity <= 0 {
+		t.Fatalf("hybrid search = %+v, %v", rs, err)
+	}
+	// Ollama down: keyword search still answers.
+	ollama.Down()
+	if rs, err := m.Search(ctx, ws, "bike repairs", SearchOptions{}); err != nil || len(rs) == 0 || rs[0].Similarity != 0 {
+		t.Fatalf("search with Ollama down = %+v, %v", rs, err)
+	}
+}
+
+func TestCrawlResumesAfterRestart(t *testing.T) {
+	ctx := context.Background()
+	m, ws := newWithOptions(t, Options{Fetch: fetch.New(fetch.Options{})})
+	c, err := m.StartCrawl(ctx, ws, "http://192.0.2.1/", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A crash left it running.
+	if _, err := m.db.Write.Exec("UPDATE crawls SET status = 'running' WHERE id = ?", c.ID); err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { m.Run(runCtx); close(done) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, _ = m.Crawl(ctx, ws, c.ID); !c.Active() {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	// Resumed, then failed cleanly: the start address is not a public one.
+	if c.Status != CrawlFailed || !strings.Contains(c.Error, "192.0.2.1") {
+		t.Fatalf("crawl after restart = %+v", c)
+	}
+}

@@ -1,0 +1,57 @@
+package knowledge
+
+import (
+	"testing"
+	"time"
+
+	"agent/app/knowledge"
+)
+
+func TestAgo(t *testing.T) {
+	now := time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Time{}, "never"},
+		{now.Add(-20 * time.Second), "just now"},
+		{now.Add(-5 * time.Minute), "5 min ago"},
+		{now.Add(-3*time.Hour - 59*time.Minute), "3 h ago"},
+		{now.Add(-49 * time.Hour), "2 d ago"},
+		{now.AddDate(0, -2, 0), "10 Jan 2025"},
+		{now.Add(90 * time.Minute), "in 1 h"},
+	} {
+		if got := Ago(tc.t, now); got != tc.want {
+			t.Errorf("Ago(%v) = %q, want %q", tc.t, got, tc.want)
+		}
+	}
+}
+
+func TestSize(t *testing.T) {
+	for n, want := range map[int64]string{512: "512 B", 14 << 10: "14 KB", 1536: "2 KB", 1258291: "1.2 MB"} {
+		if got := Size(n); got != want {
+			t.Errorf("Size(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestFilterURL(t *testing.T) {
+	f := Filter{Query: "a&b", Kind: knowledge.KindURL, Status: knowledge.StatusError, Page: 3}
+	got := f.URL(1)
+	if want := "?kind=url&page=3&q=a%26b&status=error"; got[len(got)-len(want):] != want {
+		t.Errorf("URL = %q", got)
+	}
+	if got := f.WithKind("").URL(1); got[len(got)-len("knowledge?q=a%26b&status=error"):] != "knowledge?q=a%26b&status=error" {
+		t.Errorf("WithKind resets the page and the kind: %q", got)
+	}
+}
+
+func TestAnchorURL(t *testing.T) {
+	src := knowledge.Source{URL: "https://example.com/help#top"}
+	if got := anchorURL(src, knowledge.Chunk{Anchor: "returns policy"}); got != "https://example.com/help#returns%20policy" {
+		t.Errorf("anchor = %q", got)
+	}
+	if got := anchorURL(knowledge.Source{}, knowledge.Chunk{Anchor: "x"}); got != "" {
+		t.Errorf("anchor without URL = %q", got)
+	}
+}

@@ -1,0 +1,46 @@
+package knowledge
+
+import (
+	"context"
+	"io"
+
+	"github.com/a-h/templ"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// markdown renders articles: CommonMark with GFM tables, task lists, strikethrough and
+// autolinks. Raw HTML is left out and javascript: links lose their target (goldmark's
+// defaults without html.WithUnsafe), so what an editor types can never run as script.
+var markdown = goldmark.New(
+	goldmark.WithExtensions(extension.GFM),
+	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(linkRel{}, 1000))),
+)
+
+// linkRel marks every link nofollow noopener: an article's links point to other sites,
+// which must get neither ranking from the admin nor a handle on its window.
+type linkRel struct{}
+
+func (linkRel) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			switch n.(type) {
+			case *ast.Link, *ast.AutoLink:
+				n.SetAttributeString("rel", []byte("nofollow noopener"))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// Markdown shows an article's Markdown as HTML that is safe to put in the page: the
+// only way user-written markup reaches the admin unescaped.
+func Markdown(src string) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		return markdown.Convert([]byte(src), w)
+	})
+}

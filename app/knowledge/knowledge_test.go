@@ -92,6 +92,21 @@ func TestSearchRanksAndIsolatesWorkspaces(t *testing.T) {
 	}
 }
 
+// TestSearchSmallKnowledge: in a shop with three chunks, a word in the title of a
+// two-chunk article must still count (see the filler rows in 0002_knowledge.sql).
+func TestSearchSmallKnowledge(t *testing.T) {
+	ctx := context.Background()
+	m, ws, _ := newTest(t)
+	mustArticle(t, m, ws, "Shipping and delivery", "# Shipping\n\nWe ship within two days.\n\n## Returns\n\nReturn within 30 days.", "en")
+	if _, err := m.CreateShortAnswer(ctx, ws, ShortAnswerInput{Question: "Do you take reservations?", Variants: []string{"can I book a table"}, Answer: "Yes, online."}); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := m.Search(ctx, ws, "how long does shipping take", SearchOptions{})
+	if err != nil || len(rs) == 0 || rs[0].Source.Title != "Shipping and delivery" {
+		t.Fatalf("results = %q, %v; want the shipping article first", titles(rs), err)
+	}
+}
+
 func TestSearchWithoutSpaces(t *testing.T) {
 	ctx := context.Background()
 	m, ws, _ := newTest(t)

@@ -88,3 +88,16 @@ CREATE VIRTUAL TABLE chunks_fts USING fts5 (
 
 -- Document frequency per term, to leave very common words out of queries (search.go).
 CREATE VIRTUAL TABLE chunks_fts_vocab USING fts5vocab (chunks_fts, row);
+
+-- BM25's idf is log((N - n + 0.5) / (n + 0.5)), clamped to almost zero once a term is in
+-- half the rows. In a small knowledge base every word of an article's title is in half
+-- the chunks (the title is indexed with each chunk), so "shipping" would count for
+-- nothing in a three-chunk shop. A thousand rows of a filler token, never matched and
+-- never returned (no chunk has these rowids), act as a prior collection: idf stays
+-- positive and ordered, and on a large index they change next to nothing. Their lengths
+-- are those of a typical chunk so that BM25's length normalisation is not skewed.
+WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+INSERT INTO chunks_fts (rowid, scope, title, heading, body, stems)
+SELECT -i, 'zzpad', 'zzpad zzpad zzpad zzpad zzpad', 'zzpad zzpad',
+       replace(hex(zeroblob(60)), '00', 'zzpad '), replace(hex(zeroblob(60)), '00', 'zzpad ')
+FROM n;

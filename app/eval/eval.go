@@ -1,15 +1,16 @@
 package eval
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sort"
 	"strings"
 	"time"
+
+	"agent/app/jsonl"
 )
 
 // Question is one line of a questions file. An empty Gold means the knowledge has no
@@ -83,24 +84,15 @@ func ReadQuestions(path string) ([]Question, error) {
 
 func parseQuestions(r io.Reader) ([]Question, error) {
 	var qs []Question
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimSpace(sc.Text())
-		if text == "" {
-			continue
-		}
-		var q Question
-		if err := json.Unmarshal([]byte(text), &q); err != nil {
-			return nil, fmt.Errorf("eval: questions line %d: %w", line, err)
-		}
+	err := jsonl.Decode(r, func(_ int, q Question) error {
 		if q.Question == "" {
-			return nil, fmt.Errorf("eval: questions line %d: no question", line)
+			return errors.New("no question")
 		}
 		qs = append(qs, q)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("eval: %w", err)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("eval: questions %w", err)
 	}
 	return qs, nil
 }

@@ -134,8 +134,9 @@ func (m *Manager) CancelCrawl(ctx context.Context, workspaceID, id int64) error 
 }
 
 // runCrawl runs one queued crawl to its end, storing each page as a URL source and the
-// progress on the crawl, so the admin can watch it.
-func (m *Manager) runCrawl(ctx context.Context, c Crawl) {
+// progress on the crawl, so the admin can watch it. It returns an error only when the
+// crawl could not be started (and the worker should wait before trying again).
+func (m *Manager) runCrawl(ctx context.Context, c Crawl) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	m.mu.Lock()
@@ -150,11 +151,10 @@ func (m *Manager) runCrawl(ctx context.Context, c Crawl) {
 	res, err := m.db.Write.ExecContext(ctx, "UPDATE crawls SET status = 'running', started_at = COALESCE(started_at, ?) WHERE id = ? AND status = 'pending'",
 		m.now().Unix(), c.ID)
 	if err != nil {
-		m.log.Error("knowledge: crawl", "crawl", c.ID, "err", err)
-		return
+		return fmt.Errorf("knowledge: start crawl %d: %w", c.ID, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return // cancelled meanwhile
+		return nil // cancelled meanwhile
 	}
 	err = m.web.Crawl(ctx, fetch.CrawlOptions{Start: c.StartURL, MaxPages: c.MaxPages},
 		func(ctx context.Context, page fetch.Page) error { return m.importPage(ctx, c, page) },
@@ -168,7 +168,7 @@ func (m *Manager) runCrawl(ctx context.Context, c Crawl) {
 	status, msg := CrawlDone, ""
 	switch {
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
-		return // cancelled by the admin (already recorded) or shutdown (resumed at start)
+		return nil // cancelled by the admin (already recorded) or shutdown (resumed at start)
 	case err != nil:
 		status, msg = CrawlFailed, err.Error()
 	}
@@ -178,6 +178,7 @@ func (m *Manager) runCrawl(ctx context.Context, c Crawl) {
 		m.log.Error("knowledge: finish crawl", "crawl", c.ID, "err", err)
 	}
 	m.log.Info("knowledge: crawl finished", "crawl", c.ID, "status", status, "error", msg)
+	return nil
 }
 
 // importPage stores one crawled page: a new URL source, or a sync of the one that has

@@ -1,13 +1,12 @@
 package knowledge
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
+
+	"agent/app/jsonl"
 )
 
 // Item is one line of the JSONL import format (also used by agent eval): an article or a
@@ -28,26 +27,17 @@ type Item struct {
 // or, on the first bad line, none (the error names the line).
 func (m *Manager) ImportJSONL(ctx context.Context, workspaceID int64, r io.Reader) (int, error) {
 	var items []Item
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimSpace(sc.Text())
-		if text == "" {
-			continue
-		}
-		var it Item
-		if err := json.Unmarshal([]byte(text), &it); err != nil {
-			return 0, fmt.Errorf("knowledge: import: line %d: %w", line, err)
-		}
+	err := jsonl.Decode(r, func(line int, it Item) error {
 		if it.Kind != string(KindArticle) && it.Kind != string(KindShortAnswer) {
-			return 0, fmt.Errorf("knowledge: import: line %d: kind %q is not article or short_answer", line, it.Kind)
+			return fmt.Errorf("kind %q is not article or short_answer", it.Kind)
 		}
 		items = append(items, it)
-	}
-	if err := sc.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return 0, fmt.Errorf("knowledge: import: %w", err)
 	}
-	err := m.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = m.db.Tx(ctx, func(tx *sql.Tx) error {
 		for i, it := range items {
 			if err := m.importItem(ctx, tx, workspaceID, it); err != nil {
 				return fmt.Errorf("item %d (%s): %w", i+1, it.ID, err)

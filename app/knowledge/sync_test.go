@@ -238,3 +238,34 @@ func TestCrawlResumesAfterRestart(t *testing.T) {
 		t.Fatalf("crawl after restart = %+v", c)
 	}
 }
+
+// TestFailingSyncIsNotRetriedAtOnce: with scheduled syncs off, a page that fails to sync
+// waits for the next re-sync request instead of being fetched again and again.
+func TestFailingSyncIsNotRetriedAtOnce(t *testing.T) {
+	ctx := context.Background()
+	s := newSite(t)
+	m, ws := newWithOptions(t, Options{Fetch: fetch.New(fetch.Options{Allow: s.allow})})
+	src, err := m.AddURL(ctx, ws, s.URL+"/page")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.RunPending(ctx)
+	s.notFound.Store(true)
+	if _, err := m.RequestSync(ctx, ws, []int64{src.ID}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { m.RunPending(ctx); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the worker keeps re-fetching a failing page")
+	}
+	if hits := s.hits.Load(); hits != 2 {
+		t.Errorf("page fetched %d times, want 2", hits)
+	}
+	src, _ = m.Source(ctx, ws, src.ID)
+	if !src.NextSyncAt.IsZero() || src.ChunkCount != 1 || !strings.Contains(src.Error, "404") {
+		t.Errorf("after failed sync: %+v", src)
+	}
+}

@@ -158,6 +158,7 @@ func (m *Manager) recordSyncError(ctx context.Context, src *Source, cause error)
 	}
 	now := m.now()
 	src.SyncedAt = now
+	src.NextSyncAt = time.Time{} // with scheduled syncs off, wait for the next re-sync request
 	if m.opts.SyncEvery > 0 {
 		src.NextSyncAt = now.Add(m.opts.SyncEvery)
 	}

@@ -89,6 +89,9 @@ func (m *Manager) crawlQueued(ctx context.Context) {
 		if err != nil {
 			return // none queued (sql.ErrNoRows) or shutting down
 		}
-		m.runCrawl(ctx, c)
+		if err := m.runCrawl(ctx, c); err != nil {
+			m.log.Error("knowledge: crawl", "err", err)
+			return
+		}
 	}
 }

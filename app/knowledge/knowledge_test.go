@@ -270,3 +270,29 @@ func TestPlainMessages(t *testing.T) {
 		t.Errorf("javascript URL err = %v", err)
 	}
 }
+
+func TestCoverage(t *testing.T) {
+	ctx := context.Background()
+	m, ws, _ := newTest(t)
+	mustArticle(t, m, ws, "Opening hours", "The shop opens at nine on weekdays.", "en")
+	if _, err := m.CreateShortAnswer(ctx, ws, ShortAnswerInput{Question: "Is there parking?", Variants: []string{"where can I park my car"}, Answer: "Behind the shop."}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		q        string
+		min, max float64
+	}{
+		{"when does the shop open", 0.3, 0.9},     // "open" only by stem, "when"/"does" missing
+		{"opening hours", 0.99, 1},                // every word in the title
+		{"where can I park my car", 0.99, 1},      // a phrasing, word for word
+		{"opening hours of the museum", 0.3, 0.8}, // the rare word "museum" is missing
+	} {
+		rs, err := m.Search(ctx, ws, c.q, SearchOptions{})
+		if err != nil || len(rs) == 0 {
+			t.Fatalf("Search(%q) = %v, %v", c.q, rs, err)
+		}
+		if got := rs[0].Coverage; got < c.min || got > c.max {
+			t.Errorf("coverage of %q by %q = %.2f, want %.2f..%.2f", c.q, rs[0].Source.Title, got, c.min, c.max)
+		}
+	}
+}

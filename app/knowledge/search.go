@@ -3,6 +3,7 @@ package knowledge
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,6 +45,12 @@ type Result struct {
 	Score      float64 // the ranking score, higher is better; comparable within one search only
 	Keyword    float64 // BM25 score of the keyword match (0 when found by vector only)
 	Similarity float64 // cosine similarity to the question (0 without embeddings)
+	// Coverage is the share of the question's words, weighted by how rare they are, that
+	// the chunk (with its source's title, or a short answer's phrasings) contains: 1 when
+	// every word is there. Unlike BM25 it is comparable across questions.
+	Coverage float64
+
+	matchText string // what Coverage is measured against
 }
 
 // Search finds the chunks of a workspace that best match query.
@@ -90,10 +97,65 @@ func (m *Manager) Search(ctx context.Context, workspaceID int64, query string, o
 		final = final[:o.Limit]
 	}
 	rs, err := m.loadResults(ctx, workspaceID, final)
+	q := analyze(query)
 	for i := range rs {
 		rs[i].Score, rs[i].Keyword, rs[i].Similarity = fused[rs[i].ID], scores[rs[i].ID], sims[rs[i].ID]
+		rs[i].Coverage = coverage(stats, workspaceID, q, rs[i].matchText)
 	}
 	return rs, err
+}
+
+// idfPrior is the number of filler rows the index holds as a prior for BM25 (see
+// 0002_knowledge.sql); coverage uses the same prior so both agree on small workspaces.
+const idfPrior = 1000
+
+// coverage is the idf-weighted share of the question's words that text contains: a whole
+// word counts fully, a word found only by its stem (or as the beginning of a longer
+// word's stem, "open" in "opens") counts half.
+func coverage(stats *indexStats, workspaceID int64, q analysis, text string) float64 {
+	a := analyze(text)
+	words := make(map[string]bool, len(a.words))
+	for _, t := range a.words {
+		words[t] = true
+	}
+	n := float64(idfPrior)
+	if stats != nil {
+		n += float64(stats.workspaceChunks(workspaceID))
+	}
+	var total, found float64
+	for _, w := range q.words {
+		df := 0.0
+		if stats != nil {
+			df = float64(stats.df[fold(w)])
+		}
+		weight := math.Log(1 + (n-df+0.5)/(df+0.5))
+		total += weight
+		switch {
+		case words[w]:
+			found += weight
+		case stemFound(w, a.stems):
+			found += weight / 2
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return found / total
+}
+
+// stemFound reports whether word's stem is among stems, or starts one of them.
+func stemFound(word string, stems []string) bool {
+	r := []rune(word)
+	if isUnspaced(r[0]) || len(r) < 3 {
+		return false
+	}
+	s := stem(r)
+	for _, t := range stems {
+		if strings.HasPrefix(t, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // scopeFilter is the FTS5 filter for a workspace (and language). Filtering on a scope
@@ -294,7 +356,7 @@ func (m *Manager) loadResults(ctx context.Context, workspaceID int64, ids []int6
 		args[i] = id
 	}
 	rows, err := m.db.Read.QueryContext(ctx, `SELECT c.id, c.source_id, c.ord, c.heading, c.anchor, c.lang, c.text,
-		s.kind, s.title, s.url, s.external_id
+		s.kind, s.title, s.url, s.external_id, s.question, s.variants
 		FROM chunks c JOIN sources s ON s.id = c.source_id WHERE c.workspace_id = ? AND c.id IN (`+placeholders(len(ids))+`)`,
 		append([]any{workspaceID}, args...)...)
 	if err != nil {
@@ -304,10 +366,12 @@ func (m *Manager) loadResults(ctx context.Context, workspaceID int64, ids []int6
 	byID := make(map[int64]Result, len(ids))
 	for rows.Next() {
 		var r Result
+		var question, variants string
 		if err := rows.Scan(&r.ID, &r.SourceID, &r.Ord, &r.Heading, &r.Anchor, &r.Lang, &r.Text,
-			&r.Source.Kind, &r.Source.Title, &r.Source.URL, &r.Source.ExternalID); err != nil {
+			&r.Source.Kind, &r.Source.Title, &r.Source.URL, &r.Source.ExternalID, &question, &variants); err != nil {
 			return nil, fmt.Errorf("knowledge: load results: %w", err)
 		}
+		r.matchText = strings.Join([]string{r.Source.Title, r.Heading, r.Text, question, variants}, "\n")
 		r.Source.ID = r.SourceID
 		byID[r.ID] = r
 	}

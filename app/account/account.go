@@ -6,13 +6,11 @@ import (
 	"time"
 
 	"agent/app/store"
+	"agent/app/usererr"
 )
 
-// Error is a failure fit to show to a person as it is ("wrong email or password");
-// the web layer shows any Error's text and hides everything else.
-type Error string
-
-func (e Error) Error() string { return string(e) }
+// Error is a failure fit to show to a person as it is.
+type Error = usererr.Error
 
 // Errors a caller may want to tell apart with errors.Is.
 const (
@@ -28,12 +26,7 @@ const (
 )
 
 // InputError is a problem with what a person typed, naming the field.
-type InputError struct {
-	Field   string
-	Message string
-}
-
-func (e *InputError) Error() string { return e.Field + ": " + e.Message }
+type InputError = usererr.InputError
 
 // Role is what a user may do in one workspace.
 type Role string

@@ -13,6 +13,7 @@ import (
 	"agent/app/fetch"
 	"agent/app/llm"
 	"agent/app/store"
+	"agent/app/usererr"
 )
 
 // Kind is what a source is.
@@ -94,9 +95,7 @@ type Chunk struct {
 }
 
 // Error is a failure fit to show to a person as it is.
-type Error string
-
-func (e Error) Error() string { return string(e) }
+type Error = usererr.Error
 
 // Errors callers tell apart with errors.Is.
 const (
@@ -104,12 +103,7 @@ const (
 )
 
 // InputError is a problem with what a person typed or uploaded, naming the field.
-type InputError struct {
-	Field   string
-	Message string
-}
-
-func (e *InputError) Error() string { return e.Field + ": " + e.Message }
+type InputError = usererr.InputError
 
 func inputError(field, msg string) error { return &InputError{Field: field, Message: msg} }
 

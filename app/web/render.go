@@ -11,6 +11,7 @@ import (
 
 	"agent/app/account"
 	"agent/app/knowledge"
+	"agent/app/usererr"
 	"agent/views/errorpage"
 	"agent/views/layout"
 )
@@ -43,21 +44,15 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 // domainError turns an error from a domain package into a response: its own message for
 // errors meant for people, a 404 for things not found, a logged 500 for the rest.
 func (s *Server) domainError(w http.ResponseWriter, r *http.Request, err error) {
-	var ie *account.InputError
-	var ae account.Error
-	var kie *knowledge.InputError
-	var ke knowledge.Error
+	var ie *usererr.InputError
+	var ue usererr.Error
 	switch {
 	case errors.Is(err, account.ErrNotFound), errors.Is(err, knowledge.ErrNotFound):
 		s.notFound(w, r)
 	case errors.As(err, &ie):
 		s.fail(w, r, http.StatusUnprocessableEntity, ie.Error())
-	case errors.As(err, &kie):
-		s.fail(w, r, http.StatusUnprocessableEntity, kie.Error())
-	case errors.As(err, &ae):
-		s.fail(w, r, http.StatusConflict, capitalize(ae.Error())+".")
-	case errors.As(err, &ke):
-		s.fail(w, r, http.StatusConflict, capitalize(ke.Error())+".")
+	case errors.As(err, &ue):
+		s.fail(w, r, http.StatusConflict, capitalize(ue.Error())+".")
 	default:
 		s.serverError(w, r, err)
 	}
@@ -66,19 +61,13 @@ func (s *Server) domainError(w http.ResponseWriter, r *http.Request, err error) 
 // userMessage returns the text to show in a form for err, or false when err is not
 // meant for people (and must be handled as a server error).
 func userMessage(err error) (field, message string, ok bool) {
-	var ie *account.InputError
-	var ae account.Error
-	var kie *knowledge.InputError
-	var ke knowledge.Error
+	var ie *usererr.InputError
+	var ue usererr.Error
 	switch {
 	case errors.As(err, &ie):
 		return ie.Field, capitalize(ie.Message), true
-	case errors.As(err, &kie):
-		return kie.Field, capitalize(kie.Message), true
-	case errors.As(err, &ae) && !errors.Is(err, account.ErrNotFound):
-		return "", capitalize(ae.Error()) + ".", true
-	case errors.As(err, &ke) && !errors.Is(err, knowledge.ErrNotFound):
-		return "", capitalize(ke.Error()) + ".", true
+	case errors.As(err, &ue) && !errors.Is(err, account.ErrNotFound) && !errors.Is(err, knowledge.ErrNotFound):
+		return "", capitalize(ue.Error()) + ".", true
 	}
 	return "", "", false
 }

@@ -11,7 +11,7 @@ all: build
 
 ## generate: regenerate the templ views (*_templ.go, committed)
 generate:
-	go tool templ generate -path views
+	go tool templ generate
 
 ## build: compile ./agent
 build: generate

@@ -2,6 +2,8 @@
 // errors, empty states.
 package components
 
+import "strings"
+
 // Form carries what a person typed and what was wrong with it, so a rejected form is
 // shown again filled in, with each error next to its field.
 type Form struct {
@@ -21,3 +23,16 @@ func (f Form) FieldError(name string) string { return f.Errors[name] }
 
 // Invalid reports whether the form has any error.
 func (f Form) Invalid() bool { return f.Error != "" || len(f.Errors) > 0 }
+
+// DescribedBy is the aria-describedby of a field: its help text (id h-NAME, when help is
+// set) and its error (id e-NAME, when it has one).
+func DescribedBy(f Form, name, help string) string {
+	var ids []string
+	if help != "" {
+		ids = append(ids, "h-"+name)
+	}
+	if f.FieldError(name) != "" {
+		ids = append(ids, "e-"+name)
+	}
+	return strings.Join(ids, " ")
+}

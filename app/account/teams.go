@@ -1,6 +1,7 @@
 package account
 
 import (
+	"agent/app/store"
 	"context"
 	"database/sql"
 	"errors"
@@ -57,7 +58,7 @@ func (m *Manager) CreateTeam(ctx context.Context, workspaceID int64, name string
 	}
 	res, err := m.db.Write.ExecContext(ctx, "INSERT INTO teams (workspace_id, name, created_at) VALUES (?, ?, ?)",
 		workspaceID, name, m.now().Unix())
-	if isUniqueViolation(err) {
+	if store.IsUniqueViolation(err) {
 		return Team{}, ErrTeamNameTaken
 	}
 	if err != nil {
@@ -74,7 +75,7 @@ func (m *Manager) RenameTeam(ctx context.Context, workspaceID, teamID int64, nam
 		return err
 	}
 	res, err := m.db.Write.ExecContext(ctx, "UPDATE teams SET name = ? WHERE id = ? AND workspace_id = ?", name, teamID, workspaceID)
-	if isUniqueViolation(err) {
+	if store.IsUniqueViolation(err) {
 		return ErrTeamNameTaken
 	}
 	return wrap("rename team", rowsOrNotFound(res, err))

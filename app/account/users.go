@@ -1,6 +1,7 @@
 package account
 
 import (
+	"agent/app/store"
 	"context"
 	"database/sql"
 	"errors"
@@ -123,7 +124,7 @@ func insertUser(ctx context.Context, tx *sql.Tx, nu NewUser, hash string, now in
 		"INSERT INTO users (email, name, password_hash, must_change_password, created_at) VALUES (?, ?, ?, ?, ?)",
 		nu.Email, nu.Name, hash, nu.Password == "", now)
 	if err != nil {
-		if isUniqueViolation(err) {
+		if store.IsUniqueViolation(err) {
 			return User{}, ErrEmailTaken
 		}
 		return User{}, err
@@ -262,8 +263,4 @@ func wrap(op string, err error) error {
 		return nil
 	}
 	return fmt.Errorf("account: %s: %w", op, err)
-}
-
-func isUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }

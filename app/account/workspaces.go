@@ -1,6 +1,7 @@
 package account
 
 import (
+	"agent/app/store"
 	"context"
 	"database/sql"
 	"errors"
@@ -105,7 +106,7 @@ func (m *Manager) OwnsAnyWorkspace(ctx context.Context, userID int64) (bool, err
 func insertMembership(ctx context.Context, tx *sql.Tx, workspaceID, userID int64, role Role, editor bool, now int64) error {
 	_, err := tx.ExecContext(ctx, "INSERT INTO memberships (workspace_id, user_id, role, agent_editor, created_at) VALUES (?, ?, ?, ?, ?)",
 		workspaceID, userID, role, editor, now)
-	if isUniqueViolation(err) {
+	if store.IsUniqueViolation(err) {
 		return ErrAlreadyMember
 	}
 	return err

@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 
-	_ "github.com/mattn/go-sqlite3" // the SQLite driver, built with -tags sqlite_fts5
+	"github.com/mattn/go-sqlite3" // the SQLite driver, built with -tags sqlite_fts5
 )
 
 // FileName is the database file inside the data directory.
@@ -133,4 +133,12 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 		return fmt.Errorf("store: backup to %s: %w", dest, err)
 	}
 	return nil
+}
+
+// IsUniqueViolation reports whether err is SQLite refusing a row whose key (UNIQUE or
+// PRIMARY KEY) is already taken.
+func IsUniqueViolation(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) &&
+		(se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
 }

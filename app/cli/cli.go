@@ -46,6 +46,7 @@ func commands() []command {
 		{"migrate", "", "apply database migrations and exit", migrate},
 		{"user", "add|passwd|list ...", "manage users from the shell", user},
 		{"import", "SOURCE", "add knowledge from a JSONL file, a folder of files or a URL", importCmd},
+		{"ask", "QUESTION", "ask an agent a question, as the admin's preview does", ask},
 		{"eval", "", "measure retrieval and decisions on a labelled question set", evalCmd},
 		{"backup", "FILE", "write a consistent copy of the database while the server runs", backup},
 		{"version", "", "print the version", version},

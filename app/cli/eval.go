@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"agent/app/account"
+	"agent/app/agent"
 	"agent/app/eval"
 	"agent/app/knowledge"
 	"agent/app/store"
@@ -56,21 +57,25 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 	if _, err := km.ImportJSONL(ctx, ws.ID, kb); err != nil {
 		return fail(e, err)
 	}
+	// The throwaway agent answers from all knowledge, without a model: decisions do not
+	// depend on one, and retrieval is ranked over 50 chunks for recall@10 over distinct ids.
+	engine := agent.NewEngine(agent.Options{Knowledge: km, SearchLimit: 50})
+	evalAgent := agent.Agent{WorkspaceID: ws.ID, Name: "eval", Role: agent.RoleSupport, Personality: agent.Friendly, AllSources: true, Active: true}
 	rep, err := eval.Run(ctx, qs, func(ctx context.Context, q eval.Question) (eval.Outcome, error) {
-		results, err := km.Search(ctx, ws.ID, q.Question, knowledge.SearchOptions{Lang: q.Lang, Limit: 50})
+		r, err := engine.Respond(ctx, evalAgent, agent.Message{Text: q.Question, Lang: q.Lang})
 		if err != nil {
 			return eval.Outcome{}, err
 		}
-		out := eval.Outcome{Decision: eval.Answer, Lang: replyLang(q)}
+		out := eval.Outcome{Decision: string(r.Decision), Lang: r.Lang}
 		seen := map[string]bool{}
-		for _, r := range results {
-			if id := r.Source.ExternalID; !seen[id] {
-				seen[id] = true
-				out.Ranking = append(out.Ranking, id)
+		for _, c := range r.Candidates {
+			if !seen[c.ExternalID] {
+				seen[c.ExternalID] = true
+				out.Ranking = append(out.Ranking, c.ExternalID)
 			}
 		}
-		if len(out.Ranking) > 0 {
-			out.Cited = out.Ranking[0]
+		if len(r.Sources) > 0 {
+			out.Cited = r.Sources[0].ExternalID
 		}
 		return out, nil
 	})
@@ -87,13 +92,4 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 	}
 	eval.WriteText(e.Stdout, rep)
 	return exitOK
-}
-
-// replyLang is the language the agent answers in: the customer's stated language, else
-// the language of the question.
-func replyLang(q eval.Question) string {
-	if l := knowledge.NormalizeLang(q.Lang); l != "" {
-		return l
-	}
-	return knowledge.DetectLang(q.Question)
 }

@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"agent/app/account"
+	"agent/app/agent"
 	"agent/app/config"
 	"agent/app/fetch"
+	"agent/app/inbox"
 	"agent/app/knowledge"
 	"agent/app/llm"
 	"agent/app/store"
@@ -43,7 +45,9 @@ func serve(ctx context.Context, e Env, args []string) int {
 	}
 	accounts := account.New(db)
 	km := newKnowledge(cfg, db, client, log)
-	srv := web.New(web.Options{Config: cfg, DB: db, Accounts: accounts, Knowledge: km, LLM: client, Logger: log, Version: e.Version})
+	engine := agent.NewEngine(agent.Options{Knowledge: km, LLM: client, Logger: log})
+	srv := web.New(web.Options{Config: cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agent.NewStore(db), Engine: engine,
+		Inbox: inbox.New(db), LLM: client, Logger: log, Version: e.Version})
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()

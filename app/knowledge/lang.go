@@ -89,7 +89,12 @@ func DetectLang(text string) string {
 			return "ja"
 		}
 		return "zh"
-	case "arabic", "cyrillic", "latin":
+	case "latin":
+		if l := byFunctionWords(text); l != "" {
+			return l
+		}
+		return statistical(text, best)
+	case "arabic", "cyrillic":
 		return statistical(text, best)
 	}
 	return best
@@ -115,10 +120,10 @@ var commonLangs = func() map[whatlanggo.Lang]bool {
 // customer's question they are a surer sign than letter statistics.
 var functionWords = map[string][]string{
 	"en": strings.Fields("the and is are you your do does what how can i my to of in it this that with for on have not"),
-	"es": strings.Fields("el la los las es son usted qué cómo puedo mi para con por una del que está hay no"),
-	"fr": strings.Fields("le la les est sont vous votre que comment je mon pour avec une des du il pas"),
-	"de": strings.Fields("der die das ist sind sie ihr was wie kann ich mein für mit ein eine nicht und zu"),
-	"pt": strings.Fields("o os as é são você seu que como posso meu para com uma do da não em"),
+	"es": strings.Fields("el la los las es son usted qué cómo puedo mi para con por una del que está hay no de en y un se lo al quién cuál cuándo dónde"),
+	"fr": strings.Fields("le la les est sont vous votre que comment je mon pour avec une des du il pas de et en un à qui quel quelle"),
+	"de": strings.Fields("der die das ist sind sie ihr was wie kann ich mein für mit ein eine nicht und zu den dem im auf von wer welche welcher welches wurde"),
+	"pt": strings.Fields("o os as é são você seu que como posso meu para com uma do da não em de um quem qual"),
 	"it": strings.Fields("il lo gli è sono lei suo che come posso mio per con una della non di"),
 	"nl": strings.Fields("de het een is zijn u uw wat hoe kan ik mijn voor met niet van en"),
 	"nb": strings.Fields("og er jeg du det hva hvordan kan min for med ikke på til en et"),
@@ -153,14 +158,8 @@ func byFunctionWords(text string) string {
 }
 
 // statistical asks whatlanggo, trusting it only when it is confident; for Arabic and
-// Cyrillic script it falls back to the most common language of the script. Latin-script
-// text is first judged by its function words.
+// Cyrillic script it falls back to the most common language of the script.
 func statistical(text, script string) string {
-	if script == "latin" {
-		if l := byFunctionWords(text); l != "" {
-			return l
-		}
-	}
 	info := whatlanggo.DetectWithOptions(text, whatlanggo.Options{Whitelist: commonLangs})
 	code := info.Lang.Iso6391()
 	if info.Confidence >= 0.5 && code != "" {
@@ -173,4 +172,14 @@ func statistical(text, script string) string {
 		return "ru"
 	}
 	return ""
+}
+
+// GuessLang is DetectLang that never gives up on a text in Latin, Arabic or Cyrillic
+// script: when unsure it returns the statistically likeliest common language, which beats
+// a default when nothing else (a browser's language, earlier messages) says more.
+func GuessLang(text string) string {
+	if l := DetectLang(text); l != "" {
+		return l
+	}
+	return whatlanggo.DetectWithOptions(text, whatlanggo.Options{Whitelist: commonLangs}).Lang.Iso6391()
 }

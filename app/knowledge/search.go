@@ -111,7 +111,7 @@ const idfPrior = 1000
 
 // coverage is the idf-weighted share of the question's words that text contains: a whole
 // word counts fully, a word found only by its stem (or as the beginning of a longer
-// word's stem, "open" in "opens") counts half.
+// word's stem, "open" in "opens") counts half, and common words (common.go) count little.
 func coverage(stats *indexStats, workspaceID int64, q analysis, text string) float64 {
 	a := analyze(text)
 	words := make(map[string]bool, len(a.words))
@@ -129,6 +129,9 @@ func coverage(stats *indexStats, workspaceID int64, q analysis, text string) flo
 			df = float64(stats.df[fold(w)])
 		}
 		weight := math.Log(1 + (n-df+0.5)/(df+0.5))
+		if commonWords[fold(w)] {
+			weight *= commonWeight
+		}
 		total += weight
 		switch {
 		case words[w]:

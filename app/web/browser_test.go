@@ -234,3 +234,80 @@ func TestBrowserKnowledgeBulk(t *testing.T) {
 		t.Errorf("sources after the flow: %v", s)
 	}
 }
+
+// TestBrowserAgent creates an AI agent through its form in a real headless Chromium: the
+// brand voice and the list of sources show only once chosen, and the new agent is listed.
+func TestBrowserAgent(t *testing.T) {
+	e := newEnv(t, nil)
+	e.setupOwner()
+	bg := context.Background()
+	for _, title := range []string{"Returns policy", "Delivery times"} {
+		if _, err := e.knowledge.CreateArticle(bg, e.wsID, knowledge.ArticleInput{Title: title, Body: "About " + title + "."}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	ctx := browsertest.New(t, 30*time.Second)
+	step := func(name string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, actions...); err != nil {
+			var text, at string
+			chromedp.Run(ctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text))
+			t.Fatalf("%s: %v\nat %s:\n%s", name, err, at, text)
+		}
+	}
+	visible := func(sel string, v *bool) chromedp.Action {
+		return chromedp.Evaluate(`(function(){ const el = document.querySelector('`+sel+`'); return !!el && el.offsetParent !== null })()`, v)
+	}
+	var voiceBefore, sourcesBefore, voiceAfter bool
+	var flash, row, location string
+	step("log in",
+		chromedp.Navigate(e.srv.URL+"/login"),
+		chromedp.WaitVisible(`[data-testid="login-form"]`),
+		chromedp.SendKeys(`#f-email`, "owner@example.com"),
+		chromedp.SendKeys(`#f-password`, "owner password"),
+		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
+		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
+	)
+	step("open the form from the empty list",
+		chromedp.Click(`[data-testid="nav-agents"]`),
+		chromedp.WaitVisible(`[data-testid="agents-empty"]`),
+		chromedp.Click(`[data-testid="create-first-agent"]`),
+		chromedp.WaitVisible(`[data-testid="agent-form"]`),
+		visible(`#f-voice`, &voiceBefore),
+		visible(`[data-testid="source-list"]`, &sourcesBefore),
+	)
+	step("fill it in and create the agent",
+		chromedp.SendKeys(`#f-name`, "Ava"),
+		chromedp.Click(`input[name="role"][value="sales"]`),
+		chromedp.Click(`#personality-custom`),
+		chromedp.WaitVisible(`#f-voice`),
+		visible(`#f-voice`, &voiceAfter),
+		chromedp.SendKeys(`#f-voice`, "Calm and brief."),
+		chromedp.Click(`[data-testid="knowledge-chosen"]`),
+		chromedp.WaitVisible(`[data-testid="source-list"]`),
+		chromedp.Click(`//fieldset[@data-testid="source-list"]//label[contains(., "Delivery times")]/input`),
+		chromedp.Click(`[data-testid="rephrase-first"]`),
+		chromedp.Click(`[data-testid="agent-form"] button[type="submit"]`),
+		chromedp.WaitVisible(`[data-testid="agents-table"]`),
+		chromedp.Text(`.flash`, &flash),
+		chromedp.Text(`[data-testid="agent-row"]`, &row),
+		chromedp.Location(&location),
+	)
+	if voiceBefore || sourcesBefore || !voiceAfter {
+		t.Errorf("brand voice visible before/after choosing it: %v/%v; sources visible before choosing them: %v", voiceBefore, voiceAfter, sourcesBefore)
+	}
+	if flash != "Agent Ava created." || !strings.HasSuffix(location, e.path("agents")) {
+		t.Errorf("after create: flash %q at %s", flash, location)
+	}
+	for _, want := range []string{"Ava", "Sales representative", "Custom brand voice", "1 source", "Active"} {
+		if !strings.Contains(row, want) {
+			t.Errorf("listed agent %q lacks %q", row, want)
+		}
+	}
+	a := e.agent("Ava")
+	if a.Voice != "Calm and brief." || !a.RephraseFirst || !a.Active || a.AllSources || len(a.SourceIDs) != 1 ||
+		a.SourceIDs[0] != e.sources()["Delivery times"].ID {
+		t.Errorf("stored agent = %+v", a)
+	}
+}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"sync"
 	"time"
+
+	"agent/app/llm"
 )
 
 // healthReport is the body of GET /healthz.
@@ -40,6 +43,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		rep.Status, rep.Database, status = "error", "error: "+err.Error(), http.StatusServiceUnavailable
 	}
 	h := s.llm.Health(ctx)
+	s.model.remember(ctx, h)
 	rep.Model = modelHealth{
 		Reachable: h.Reachable, URL: s.llm.URL(), Version: h.Version,
 		ChatModel: h.ChatModel, ChatModelFound: h.ChatModelFound,
@@ -53,4 +57,45 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(rep)
+}
+
+// modelCacheFor is how long the admin trusts the language model's last health check, so
+// that pages which mention it cost at most one check (of up to 3s) per interval.
+const modelCacheFor = 30 * time.Second
+
+// modelCache holds the language model's last health check.
+type modelCache struct {
+	mu     sync.Mutex
+	at     time.Time
+	health llm.Health
+}
+
+// modelHealth is whether Ollama answers and has the chat model, checked at most once per
+// modelCacheFor; without a client it is the health of "no model configured".
+func (s *Server) modelHealth(ctx context.Context) llm.Health {
+	if s.llm == nil {
+		return llm.Health{}
+	}
+	c := &s.model
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.at.IsZero() && time.Since(c.at) < modelCacheFor {
+		return c.health
+	}
+	h := s.llm.Health(ctx)
+	c.rememberLocked(ctx, h)
+	return h
+}
+
+// remember keeps a health check made elsewhere (GET /healthz).
+func (c *modelCache) remember(ctx context.Context, h llm.Health) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rememberLocked(ctx, h)
+}
+
+func (c *modelCache) rememberLocked(ctx context.Context, h llm.Health) {
+	if ctx.Err() == nil { // a request that went away says nothing about the model
+		c.at, c.health = time.Now(), h
+	}
 }

@@ -30,6 +30,12 @@ type file struct {
 // without JavaScript sends it) or in the header (as htmx does).
 func (b *browser) upload(path string, files []file, tokenInHeader bool) response {
 	b.e.t.Helper()
+	return b.uploadAs(path, "file", files, tokenInHeader)
+}
+
+// uploadAs is upload with the files in the form field named field.
+func (b *browser) uploadAs(path, field string, files []file, tokenInHeader bool) response {
+	b.e.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	if !tokenInHeader {
@@ -37,7 +43,7 @@ func (b *browser) upload(path string, files []file, tokenInHeader bool) response
 	}
 	for _, f := range files {
 		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename=%q`, f.name))
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, field, f.name))
 		h.Set("Content-Type", f.contentType)
 		pw, err := mw.CreatePart(h)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/a-h/templ"
 
 	"agent/app/account"
+	"agent/app/agent"
 	"agent/app/knowledge"
 	"agent/app/usererr"
 	"agent/views/errorpage"
@@ -47,7 +48,7 @@ func (s *Server) domainError(w http.ResponseWriter, r *http.Request, err error) 
 	var ie *usererr.InputError
 	var ue usererr.Error
 	switch {
-	case errors.Is(err, account.ErrNotFound), errors.Is(err, knowledge.ErrNotFound):
+	case isNotFound(err):
 		s.notFound(w, r)
 	case errors.As(err, &ie):
 		s.fail(w, r, http.StatusUnprocessableEntity, ie.Error())
@@ -66,10 +67,15 @@ func userMessage(err error) (field, message string, ok bool) {
 	switch {
 	case errors.As(err, &ie):
 		return ie.Field, capitalize(ie.Message), true
-	case errors.As(err, &ue) && !errors.Is(err, account.ErrNotFound) && !errors.Is(err, knowledge.ErrNotFound):
+	case errors.As(err, &ue) && !isNotFound(err):
 		return "", capitalize(ue.Error()) + ".", true
 	}
 	return "", "", false
+}
+
+// isNotFound reports whether err is a domain package's "not found", shown as a 404.
+func isNotFound(err error) bool {
+	return errors.Is(err, account.ErrNotFound) || errors.Is(err, knowledge.ErrNotFound) || errors.Is(err, agent.ErrNotFound)
 }
 
 func capitalize(s string) string {

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"agent/app/account"
+	"agent/app/agent"
 	"agent/app/config"
+	"agent/app/inbox"
 	"agent/app/knowledge"
 	"agent/app/llm"
 	"agent/app/ratelimit"
@@ -25,6 +27,9 @@ type Options struct {
 	DB        *store.DB
 	Accounts  *account.Manager
 	Knowledge *knowledge.Manager
+	Agents    *agent.Store
+	Engine    *agent.Engine
+	Inbox     *inbox.Store
 	LLM       *llm.Client
 	Logger    *slog.Logger
 	Version   string
@@ -36,9 +41,14 @@ type Server struct {
 	db        *store.DB
 	accounts  *account.Manager
 	knowledge *knowledge.Manager
+	agents    *agent.Store
+	engine    *agent.Engine
+	inbox     *inbox.Store
 	llm       *llm.Client
 	log       *slog.Logger
 	version   string
+
+	model modelCache // the language model's last known health, for the admin's pages
 
 	loginByUser *ratelimit.Limiter // attempts per email and IP
 	loginByIP   *ratelimit.Limiter // attempts per IP, whatever the email
@@ -53,6 +63,9 @@ func New(o Options) *Server {
 		db:          o.DB,
 		accounts:    o.Accounts,
 		knowledge:   o.Knowledge,
+		agents:      o.Agents,
+		engine:      o.Engine,
+		inbox:       o.Inbox,
 		llm:         o.LLM,
 		log:         o.Logger,
 		version:     o.Version,

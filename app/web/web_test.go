@@ -16,9 +16,11 @@ import (
 	"testing"
 
 	"agent/app/account"
+	"agent/app/agent"
 	"agent/app/config"
 	"agent/app/fetch"
 	"agent/app/ids"
+	"agent/app/inbox"
 	"agent/app/knowledge"
 	"agent/app/llm"
 	"agent/app/llm/llmtest"
@@ -33,6 +35,7 @@ type env struct {
 	srv       *httptest.Server
 	accounts  *account.Manager
 	knowledge *knowledge.Manager
+	agents    *agent.Store
 	ollama    *llmtest.Server
 	wsID      int64
 	allowed   *allowList
@@ -85,11 +88,13 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 	done := make(chan struct{})
 	go func() { km.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	s := web.New(web.Options{Config: &cfg, DB: db, Accounts: accounts, Knowledge: km, LLM: client,
-		Logger: logger, Version: "test"})
+	agents := agent.NewStore(db)
+	engine := agent.NewEngine(agent.Options{Knowledge: km, LLM: client, Logger: logger})
+	s := web.New(web.Options{Config: &cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,
+		Inbox: inbox.New(db), LLM: client, Logger: logger, Version: "test"})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, accounts: accounts, knowledge: km, ollama: ollama, allowed: allowed}
+	return &env{t: t, srv: srv, accounts: accounts, knowledge: km, agents: agents, ollama: ollama, allowed: allowed}
 }
 
 // setupOwner creates the owner through the setup form.

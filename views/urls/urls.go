@@ -15,3 +15,15 @@ func Workspace(wsID int64, parts ...string) string {
 
 // ID encodes an integer key for a URL.
 func ID(id int64) string { return ids.Encode(id) }
+
+// Agents returns a path in the Agents section: Agents(7) is /w/<id>/agents, Agents(7,
+// "new") the form of a new agent.
+func Agents(wsID int64, rest ...string) string {
+	return Workspace(wsID, append([]string{"agents"}, rest...)...)
+}
+
+// Agent returns the path of one AI agent, or with rest a path under it: Agent(7, 3,
+// "edit"), Agent(7, 3, "avatar"), Agent(7, 3, "preview").
+func Agent(wsID, agentID int64, rest ...string) string {
+	return Workspace(wsID, append([]string{"agents", ID(agentID)}, rest...)...)
+}

@@ -1,0 +1,152 @@
+package agent
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"agent/app/knowledge"
+)
+
+// The decision thresholds, chosen on the clinc150 development set (docs/EVAL.md, Decisions):
+// confidence = (coverage + marginWeight × margin) / (1 + marginWeight), where coverage is the
+// idf-weighted share of the question's words the best source holds and margin how far its
+// score is ahead of the next source's (0 = tied, 1 = alone).
+const (
+	marginWeight  = 0.5
+	minConfidence = 0.24 // below: nothing in the knowledge answers it
+	minCoverage   = 0.25 // below: too little of the question is in the best source, however alone it is
+	// Two sources within tieMargin of each other, the second covering at least tieCoverage
+	// of the question, are both plausible answers: ask which one is meant.
+	tieMargin   = 0.03
+	tieCoverage = 0.6
+	maxOptions  = 3
+	// The model gets the best chunks scoring at least evidenceShare of the best, at most maxEvidence.
+	evidenceShare = 0.5
+	maxEvidence   = 4
+	// A message this short that matches nothing gets a question back rather than a handoff.
+	vagueWords = 2
+	vagueRunes = 4 // for scripts written without spaces
+)
+
+type decision struct {
+	decision    Decision
+	reason      Reason
+	confidence  float64
+	options     []string           // clarify: quick replies
+	evidence    []knowledge.Result // answer: what the reply rests on, best first
+	fingerprint string             // answer: to spot a repeat
+}
+
+// decide makes the decision from the search results and the conversation so far, without
+// a model, so that it is the same in extractive mode and can be measured.
+func decide(a Agent, text string, results []knowledge.Result, history []Turn) decision {
+	tops := bestPerSource(results)
+	var d decision
+	if len(tops) > 0 {
+		d.confidence = confidence(tops)
+	}
+	last := lastBotTurn(history)
+	if len(tops) == 0 || d.confidence < minConfidence || tops[0].Coverage < minCoverage {
+		switch {
+		case isVague(text) && last.Reason != ReasonVague && last.Reason != ReasonRephrase:
+			d.decision, d.reason = Clarify, ReasonVague
+		case a.RephraseFirst && last.Reason != ReasonRephrase && last.Reason != ReasonVague:
+			d.decision, d.reason = Clarify, ReasonRephrase
+		default:
+			d.decision, d.reason = Handoff, ReasonNoMatch
+		}
+		return d
+	}
+	if opts := tiedOptions(tops); len(opts) > 1 && last.Reason != ReasonAmbiguous {
+		d.decision, d.reason, d.options = Clarify, ReasonAmbiguous, opts
+		return d
+	}
+	best := tops[0]
+	d.fingerprint = strconv.FormatInt(best.Source.ID, 10) + ":" + strconv.FormatInt(best.ID, 10)
+	for _, t := range history {
+		if t.Author == AuthorBot && t.Decision == Answer && t.Fingerprint == d.fingerprint {
+			d.decision, d.reason = Handoff, ReasonRepeated
+			return d
+		}
+	}
+	d.decision, d.reason = Answer, ReasonAnswered
+	for _, r := range results {
+		if r.Score >= evidenceShare*best.Score && len(d.evidence) < maxEvidence {
+			d.evidence = append(d.evidence, r)
+		}
+	}
+	if len(d.evidence) == 0 || d.evidence[0].ID != best.ID {
+		d.evidence = append([]knowledge.Result{best}, d.evidence...)
+	}
+	return d
+}
+
+// bestPerSource keeps the best chunk of each source, in ranking order: candidates are
+// sources, since two chunks of one article are not two different answers.
+func bestPerSource(results []knowledge.Result) []knowledge.Result {
+	seen := map[int64]bool{}
+	var tops []knowledge.Result
+	for _, r := range results {
+		if !seen[r.Source.ID] {
+			seen[r.Source.ID] = true
+			tops = append(tops, r)
+		}
+	}
+	return tops
+}
+
+func confidence(tops []knowledge.Result) float64 {
+	margin := 1.0
+	if len(tops) > 1 && tops[0].Score > 0 {
+		margin = (tops[0].Score - tops[1].Score) / tops[0].Score
+	}
+	return (tops[0].Coverage + marginWeight*margin) / (1 + marginWeight)
+}
+
+// tiedOptions returns the titles of the sources tied with the best one, when they are
+// about different things (different titles); nil when the best stands out.
+func tiedOptions(tops []knowledge.Result) []string {
+	best := tops[0]
+	if best.Score <= 0 {
+		return nil
+	}
+	opts := []string{best.Source.Title}
+	seen := map[string]bool{strings.ToLower(best.Source.Title): true}
+	for _, r := range tops[1:] {
+		if (best.Score-r.Score)/best.Score >= tieMargin || r.Coverage < tieCoverage || len(opts) == maxOptions {
+			break
+		}
+		if t := strings.ToLower(r.Source.Title); !seen[t] && r.Source.Title != "" {
+			seen[t] = true
+			opts = append(opts, r.Source.Title)
+		}
+	}
+	return opts
+}
+
+// isVague reports whether a message is too short to say what is wanted ("help", "order").
+func isVague(text string) bool {
+	if n := len(strings.Fields(text)); n > 1 {
+		return n <= vagueWords
+	}
+	unspaced := 0
+	for _, r := range text {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai) {
+			unspaced++
+		}
+	}
+	if unspaced > 0 {
+		return unspaced <= vagueRunes
+	}
+	return true
+}
+
+func lastBotTurn(history []Turn) Turn {
+	for i := len(history) - 1; i >= 0; i-- {
+		if history[i].Author == AuthorBot {
+			return history[i]
+		}
+	}
+	return Turn{}
+}

@@ -1,0 +1,323 @@
+// Package inbox keeps conversations and their messages: what customers wrote, what the AI
+// replied and what each AI reply rested on (decision, confidence, sources, model, timings).
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"agent/app/agent"
+	"agent/app/store"
+	"agent/app/usererr"
+)
+
+// MaxMessage bounds what a customer can send in one message, in characters.
+const MaxMessage = 4000
+
+// Errors callers tell apart with errors.Is.
+const (
+	ErrNotFound = usererr.Error("not found")
+)
+
+// Conversation is one exchange between a customer and the business on one channel.
+type Conversation struct {
+	ID          int64
+	WorkspaceID int64
+	AgentID     int64
+	Channel     string
+	Preview     bool // the admin's playground: counted in no report
+	Lang        string
+	Status      string
+	CreatedBy   int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Message is one message of a conversation; AI is set on the AI's replies.
+type Message struct {
+	ID             int64
+	ConversationID int64
+	Author         agent.Author
+	UserID         int64
+	Body           string
+	Lang           string
+	CreatedAt      time.Time
+	AI             *AIReply
+}
+
+// AIReply is the record of how an AI reply came about.
+type AIReply struct {
+	Decision         agent.Decision
+	Reason           agent.Reason
+	Confidence       float64
+	Mode             agent.Mode
+	Model            string
+	ModelError       string
+	Query            string
+	Fingerprint      string
+	QuickReplies     []string
+	PromptTokens     int
+	CompletionTokens int
+	Retrieval        time.Duration
+	ModelTime        time.Duration
+	Total            time.Duration
+	Sources          []agent.Citation
+}
+
+// Store reads and writes conversations.
+type Store struct {
+	db  *store.DB
+	now func() time.Time
+}
+
+// New returns a Store over db.
+func New(db *store.DB) *Store { return &Store{db: db, now: time.Now} }
+
+// NewConversation is what starting a conversation needs.
+type NewConversation struct {
+	AgentID   int64
+	Channel   string
+	Preview   bool
+	CreatedBy int64 // the admin who opened a preview
+}
+
+// Create starts a conversation in a workspace.
+func (s *Store) Create(ctx context.Context, workspaceID int64, n NewConversation) (Conversation, error) {
+	now := s.now().Unix()
+	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO conversations (workspace_id, agent_id, channel, preview, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, workspaceID, nullID(n.AgentID), n.Channel, n.Preview, nullID(n.CreatedBy), now, now)
+	if err != nil {
+		return Conversation{}, fmt.Errorf("inbox: create conversation: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return Conversation{}, fmt.Errorf("inbox: create conversation: %w", err)
+	}
+	return s.Get(ctx, workspaceID, id)
+}
+
+const conversationColumns = `id, workspace_id, COALESCE(agent_id, 0), channel, preview, lang, status, COALESCE(created_by, 0), created_at, updated_at`
+
+func scanConversation(row interface{ Scan(...any) error }) (Conversation, error) {
+	var c Conversation
+	var created, updated int64
+	err := row.Scan(&c.ID, &c.WorkspaceID, &c.AgentID, &c.Channel, &c.Preview, &c.Lang, &c.Status, &c.CreatedBy, &created, &updated)
+	c.CreatedAt, c.UpdatedAt = time.Unix(created, 0), time.Unix(updated, 0)
+	return c, err
+}
+
+// Get returns a conversation of a workspace; one of another workspace is ErrNotFound.
+func (s *Store) Get(ctx context.Context, workspaceID, id int64) (Conversation, error) {
+	c, err := scanConversation(s.db.Read.QueryRowContext(ctx, "SELECT "+conversationColumns+" FROM conversations WHERE id = ? AND workspace_id = ?", id, workspaceID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Conversation{}, ErrNotFound
+	}
+	if err != nil {
+		return Conversation{}, fmt.Errorf("inbox: get conversation: %w", err)
+	}
+	return c, nil
+}
+
+// LatestPreview returns the newest preview conversation a user had with an agent, or ErrNotFound.
+func (s *Store) LatestPreview(ctx context.Context, workspaceID, agentID, userID int64) (Conversation, error) {
+	c, err := scanConversation(s.db.Read.QueryRowContext(ctx, "SELECT "+conversationColumns+` FROM conversations
+		WHERE workspace_id = ? AND agent_id = ? AND created_by = ? AND preview = 1 ORDER BY id DESC LIMIT 1`, workspaceID, agentID, userID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Conversation{}, ErrNotFound
+	}
+	if err != nil {
+		return Conversation{}, fmt.Errorf("inbox: latest preview: %w", err)
+	}
+	return c, nil
+}
+
+// Messages returns a conversation's messages, oldest first, with the AI records.
+func (s *Store) Messages(ctx context.Context, conversationID int64) ([]Message, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT m.id, m.conversation_id, m.author, COALESCE(m.user_id, 0), m.body, m.lang, m.created_at,
+		a.decision, a.reason, a.confidence, a.mode, a.model, a.model_error, a.query, a.fingerprint, a.quick_replies,
+		a.prompt_tokens, a.completion_tokens, a.retrieval_us, a.model_us, a.total_us
+		FROM messages m LEFT JOIN ai_replies a ON a.message_id = m.id
+		WHERE m.conversation_id = ? ORDER BY m.id`, conversationID)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: messages: %w", err)
+	}
+	defer rows.Close()
+	var msgs []Message
+	byID := map[int64]*AIReply{}
+	for rows.Next() {
+		var m Message
+		var created int64
+		var decision, reason, mode, model, modelErr, query, fp, quick sql.NullString
+		var conf sql.NullFloat64
+		var pt, ct, rus, mus, tus sql.NullInt64
+		if err := rows.Scan(&m.ID, &m.ConversationID, &m.Author, &m.UserID, &m.Body, &m.Lang, &created,
+			&decision, &reason, &conf, &mode, &model, &modelErr, &query, &fp, &quick, &pt, &ct, &rus, &mus, &tus); err != nil {
+			return nil, fmt.Errorf("inbox: messages: %w", err)
+		}
+		m.CreatedAt = time.Unix(created, 0)
+		if decision.Valid {
+			ai := &AIReply{Decision: agent.Decision(decision.String), Reason: agent.Reason(reason.String), Confidence: conf.Float64,
+				Mode: agent.Mode(mode.String), Model: model.String, ModelError: modelErr.String, Query: query.String, Fingerprint: fp.String,
+				PromptTokens: int(pt.Int64), CompletionTokens: int(ct.Int64), Retrieval: time.Duration(rus.Int64) * time.Microsecond,
+				ModelTime: time.Duration(mus.Int64) * time.Microsecond, Total: time.Duration(tus.Int64) * time.Microsecond}
+			if err := json.Unmarshal([]byte(quick.String), &ai.QuickReplies); err != nil {
+				return nil, fmt.Errorf("inbox: quick replies of message %d: %w", m.ID, err)
+			}
+			m.AI = ai
+			byID[m.ID] = ai
+		}
+		msgs = append(msgs, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("inbox: messages: %w", err)
+	}
+	if len(byID) > 0 {
+		if err := s.loadSources(ctx, conversationID, byID); err != nil {
+			return nil, err
+		}
+	}
+	return msgs, nil
+}
+
+func (s *Store) loadSources(ctx context.Context, conversationID int64, byID map[int64]*AIReply) error {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT rs.message_id, rs.n, COALESCE(rs.source_id, 0), COALESCE(rs.chunk_id, 0), rs.title, rs.url
+		FROM reply_sources rs JOIN messages m ON m.id = rs.message_id WHERE m.conversation_id = ? ORDER BY rs.message_id, rs.n`, conversationID)
+	if err != nil {
+		return fmt.Errorf("inbox: reply sources: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c agent.Citation
+		if err := rows.Scan(&id, &c.N, &c.SourceID, &c.ChunkID, &c.Title, &c.URL); err != nil {
+			return fmt.Errorf("inbox: reply sources: %w", err)
+		}
+		if ai := byID[id]; ai != nil {
+			ai.Sources = append(ai.Sources, c)
+		}
+	}
+	return rows.Err()
+}
+
+// AddMessage stores a message written by a person (visitor, human or note).
+func (s *Store) AddMessage(ctx context.Context, conversationID int64, author agent.Author, userID int64, body, lang string) (Message, error) {
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return Message{}, &usererr.InputError{Field: "message", Message: "write a message first"}
+	}
+	if utf8.RuneCountInString(body) > MaxMessage {
+		return Message{}, &usererr.InputError{Field: "message", Message: fmt.Sprintf("keep the message under %d characters", MaxMessage)}
+	}
+	m := Message{ConversationID: conversationID, Author: author, UserID: userID, Body: body, Lang: lang, CreatedAt: s.now()}
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		m.ID, err = insertMessage(ctx, tx, m)
+		return err
+	})
+	if err != nil {
+		return Message{}, fmt.Errorf("inbox: add message: %w", err)
+	}
+	return m, nil
+}
+
+func insertMessage(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
+	res, err := tx.ExecContext(ctx, "INSERT INTO messages (conversation_id, author, user_id, body, lang, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+		m.ConversationID, m.Author, nullID(m.UserID), m.Body, m.Lang, m.CreatedAt.Unix())
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE conversations SET updated_at = ?, lang = CASE WHEN ? <> '' THEN ? ELSE lang END WHERE id = ?",
+		m.CreatedAt.Unix(), m.Lang, m.Lang, m.ConversationID); err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// AddAIReply stores an AI reply with its record in one transaction.
+func (s *Store) AddAIReply(ctx context.Context, conversationID, agentID int64, r agent.Reply) (Message, error) {
+	m := Message{ConversationID: conversationID, Author: agent.AuthorBot, Body: r.Text, Lang: r.Lang, CreatedAt: s.now(), AI: &AIReply{
+		Decision: r.Decision, Reason: r.Reason, Confidence: r.Confidence, Mode: r.Mode, Model: r.Model, ModelError: r.ModelError,
+		Query: r.Query, Fingerprint: r.Fingerprint, QuickReplies: r.QuickReplies, PromptTokens: r.PromptTokens,
+		CompletionTokens: r.CompletionTokens, Retrieval: r.Retrieval, ModelTime: r.ModelTime, Total: r.Total, Sources: r.Sources,
+	}}
+	quick, err := json.Marshal(append([]string{}, r.QuickReplies...))
+	if err != nil {
+		return Message{}, err
+	}
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		id, err := insertMessage(ctx, tx, m)
+		if err != nil {
+			return err
+		}
+		m.ID = id
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ai_replies (message_id, agent_id, decision, reason, confidence, mode, model, model_error,
+			query, fingerprint, quick_replies, prompt_tokens, completion_tokens, retrieval_us, model_us, total_us)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, nullID(agentID), r.Decision, r.Reason, r.Confidence, r.Mode, r.Model, r.ModelError, r.Query, r.Fingerprint, string(quick),
+			r.PromptTokens, r.CompletionTokens, r.Retrieval.Microseconds(), r.ModelTime.Microseconds(), r.Total.Microseconds()); err != nil {
+			return err
+		}
+		for _, c := range r.Sources {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO reply_sources (message_id, n, source_id, chunk_id, title, url)
+				VALUES (?, ?, (SELECT id FROM sources WHERE id = ?), ?, ?, ?)`, id, c.N, c.SourceID, c.ChunkID, c.Title, c.URL); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Message{}, fmt.Errorf("inbox: add AI reply: %w", err)
+	}
+	return m, nil
+}
+
+// History turns stored messages into the engine's view of the conversation.
+func History(msgs []Message) []agent.Turn {
+	turns := make([]agent.Turn, 0, len(msgs))
+	for _, m := range msgs {
+		t := agent.Turn{Author: m.Author, Text: m.Body}
+		switch m.Author {
+		case agent.AuthorVisitor, agent.AuthorHuman:
+		case agent.AuthorBot:
+			if m.AI != nil {
+				t.Decision, t.Reason, t.Query, t.Fingerprint = m.AI.Decision, m.AI.Reason, m.AI.Query, m.AI.Fingerprint
+			}
+		default:
+			continue // notes and system lines are not part of what the customer saw
+		}
+		turns = append(turns, t)
+	}
+	return turns
+}
+
+// Ask stores a customer's message, has the agent respond and stores the reply. The
+// message is committed before the engine runs, so that nothing the customer wrote is lost
+// if answering fails.
+func (s *Store) Ask(ctx context.Context, e *agent.Engine, a agent.Agent, c Conversation, text, lang string, stream func(string) error) (Message, agent.Reply, error) {
+	history, err := s.Messages(ctx, c.ID)
+	if err != nil {
+		return Message{}, agent.Reply{}, err
+	}
+	if _, err := s.AddMessage(ctx, c.ID, agent.AuthorVisitor, 0, text, lang); err != nil {
+		return Message{}, agent.Reply{}, err
+	}
+	r, err := e.Respond(ctx, a, agent.Message{Text: text, Lang: lang, Channel: c.Channel, History: History(history), Stream: stream})
+	if err != nil {
+		return Message{}, r, err
+	}
+	m, err := s.AddAIReply(ctx, c.ID, a.ID, r)
+	return m, r, err
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

@@ -1,0 +1,157 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"agent/app/agent"
+	"agent/app/inbox"
+	"agent/app/llm"
+	"agent/views/preview"
+	"agent/views/urls"
+)
+
+// previewPage shows the agent's playground with the admin's latest preview conversation.
+func (s *Server) previewPage(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.agent(w, r)
+	if !ok {
+		return
+	}
+	conv, msgs, err := s.latestPreview(r, a)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	channel := conv.Channel
+	if channel == "" {
+		channel = "chat"
+	}
+	lang := r.URL.Query().Get("lang")
+	s.render(w, r, http.StatusOK, preview.Page(s.page(w, r, "Preview "+a.Name, "agents"), a, conv, msgs, channel, lang,
+		modelNote(s.modelHealth(r.Context()))))
+}
+
+// previewTranscript is the transcript alone, which the page's script reloads after a reply.
+func (s *Server) previewTranscript(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.agent(w, r)
+	if !ok {
+		return
+	}
+	_, msgs, err := s.latestPreview(r, a)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, preview.Transcript(a.WorkspaceID, msgs))
+}
+
+func (s *Server) latestPreview(r *http.Request, a agent.Agent) (inbox.Conversation, []inbox.Message, error) {
+	conv, err := s.inbox.LatestPreview(r.Context(), a.WorkspaceID, a.ID, visitOf(r).user.ID)
+	if errors.Is(err, inbox.ErrNotFound) {
+		return inbox.Conversation{}, nil, nil
+	}
+	if err != nil {
+		return conv, nil, err
+	}
+	msgs, err := s.inbox.Messages(r.Context(), conv.ID)
+	return conv, msgs, err
+}
+
+// newPreview starts a fresh preview conversation, so that earlier turns (follow-ups,
+// the repeated-answer rule) no longer count.
+func (s *Server) newPreview(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.agent(w, r)
+	if !ok {
+		return
+	}
+	conv, _, err := s.latestPreview(r, a)
+	if err == nil && conv.ID != 0 {
+		_, err = s.inbox.Create(r.Context(), a.WorkspaceID, inbox.NewConversation{AgentID: a.ID, Channel: conv.Channel, Preview: true, CreatedBy: visitOf(r).user.ID})
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, urls.Agent(a.WorkspaceID, a.ID, "preview"), http.StatusSeeOther)
+}
+
+// askPreview sends the admin's message to the agent. With Accept: text/event-stream the
+// reply streams as server-sent events (token, then done or error); otherwise the page
+// is shown again with the reply.
+func (s *Server) askPreview(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.agent(w, r)
+	if !ok {
+		return
+	}
+	text, lang, channel := r.PostFormValue("message"), strings.TrimSpace(r.PostFormValue("lang")), r.PostFormValue("channel")
+	if !preview.ValidChannel(channel) {
+		channel = "chat"
+	}
+	conv, _, err := s.latestPreview(r, a)
+	if err == nil && (conv.ID == 0 || conv.Channel != channel) {
+		conv, err = s.inbox.Create(r.Context(), a.WorkspaceID, inbox.NewConversation{AgentID: a.ID, Channel: channel, Preview: true, CreatedBy: visitOf(r).user.ID})
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	back := urls.Agent(a.WorkspaceID, a.ID, "preview") + "?lang=" + lang
+
+	if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+		_, _, err := s.inbox.Ask(r.Context(), s.engine, a, conv, text, lang, nil)
+		if _, msg, ok := userMessage(err); ok {
+			s.redirectWithFlash(w, r, back, "error", msg)
+			return
+		}
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
+
+	flusher, canFlush := w.(http.Flusher)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	event := func(name string, data any) error {
+		b, err := json.Marshal(data)
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", name, b); err != nil {
+			return err
+		}
+		if canFlush {
+			flusher.Flush()
+		}
+		return nil
+	}
+	_, _, err = s.inbox.Ask(r.Context(), s.engine, a, conv, text, lang, func(tok string) error { return event("token", tok) })
+	if err != nil {
+		msg := "The agent could not reply; the error is in the server log."
+		if _, m, ok := userMessage(err); ok {
+			msg = m
+		} else {
+			s.log.Error("preview reply failed", "agent", a.ID, "err", err)
+		}
+		event("error", msg)
+		return
+	}
+	event("done", "")
+}
+
+// modelNote tells the admin when replies are not written by a language model, and why.
+func modelNote(h llm.Health) string {
+	switch {
+	case h.Error != "":
+		return "The language model is unavailable, so replies are quoted from your knowledge (extractive mode): " + h.Error
+	case h.ChatModel == "":
+		return "No language model is configured (llm.chat_model), so replies are quoted from your knowledge (extractive mode)."
+	}
+	return ""
+}

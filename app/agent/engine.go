@@ -2,7 +2,6 @@ package agent
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -84,45 +83,44 @@ type Message struct {
 
 // Citation is a source an answer rests on, numbered as in the reply's text.
 type Citation struct {
-	N          int
-	SourceID   int64
-	ChunkID    int64
-	Title      string
-	URL        string
-	ExternalID string
+	N          int    `json:"n"`
+	SourceID   int64  `json:"source_id"`
+	ChunkID    int64  `json:"chunk_id"`
+	Title      string `json:"title"`
+	URL        string `json:"url"`
+	ExternalID string `json:"external_id,omitempty"`
 }
 
 // Candidate is a search result the decision looked at, best first, for the preview and eval.
 type Candidate struct {
-	SourceID   int64
-	ExternalID string
-	Title      string
-	Heading    string
-	Score      float64
-	Coverage   float64
+	SourceID   int64   `json:"source_id"`
+	ExternalID string  `json:"external_id,omitempty"`
+	Title      string  `json:"title"`
+	Heading    string  `json:"heading,omitempty"`
+	Score      float64 `json:"score"`
+	Coverage   float64 `json:"coverage"`
 }
 
 // Reply is what the agent says, and everything needed to explain and report it.
 type Reply struct {
-	Decision     Decision
-	Reason       Reason
-	Text         string
-	Lang         string
-	Confidence   float64 // 0..1, from the evidence (see decide.go)
-	Sources      []Citation
-	QuickReplies []string // clarify: the options to offer
-	Mode         Mode
-	Model        string
-	ModelError   string // why the model was not used, when it was meant to be
-	Query        string // what was searched, after resolving a follow-up
-	Fingerprint  string // what an answer rests on, to refuse repeating it
-	Candidates   []Candidate
-
-	PromptTokens     int
-	CompletionTokens int
-	Retrieval        time.Duration
-	ModelTime        time.Duration
-	Total            time.Duration
+	Decision         Decision      `json:"decision"`
+	Reason           Reason        `json:"reason"`
+	Text             string        `json:"text"`
+	Lang             string        `json:"lang"`
+	Confidence       float64       `json:"confidence"` // 0..1, from the evidence (see decide.go)
+	Sources          []Citation    `json:"sources"`
+	QuickReplies     []string      `json:"quick_replies,omitempty"` // clarify: the options to offer
+	Mode             Mode          `json:"mode"`
+	Model            string        `json:"model,omitempty"`
+	ModelError       string        `json:"model_error,omitempty"` // why the model was not used, when it was meant to be
+	Query            string        `json:"query,omitempty"`       // what was searched, after resolving a follow-up
+	Fingerprint      string        `json:"fingerprint,omitempty"` // what an answer rests on, to refuse repeating it
+	Candidates       []Candidate   `json:"candidates"`
+	PromptTokens     int           `json:"prompt_tokens"`
+	CompletionTokens int           `json:"completion_tokens"`
+	Retrieval        time.Duration `json:"retrieval_ns"`
+	ModelTime        time.Duration `json:"model_ns"`
+	Total            time.Duration `json:"total_ns"`
 }
 
 // Searcher finds knowledge; *knowledge.Manager is one.
@@ -311,10 +309,4 @@ func candidates(results []knowledge.Result) []Candidate {
 			Score: r.Score, Coverage: r.Coverage})
 	}
 	return cs
-}
-
-// modelUnavailable reports whether err means no model could be asked at all (as opposed
-// to a reply that went wrong), which the admin must hear about.
-func modelUnavailable(err error) bool {
-	return errors.Is(err, llm.ErrNoModel) || errors.Is(err, llm.ErrUnavailable) || errors.Is(err, llm.ErrModelNotFound)
 }

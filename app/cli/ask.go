@@ -9,7 +9,6 @@ import (
 
 	"agent/app/account"
 	"agent/app/agent"
-	"agent/app/llm"
 )
 
 func ask(ctx context.Context, e Env, args []string) int {
@@ -40,7 +39,7 @@ func ask(ctx context.Context, e Env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	client, err := llm.New(llm.Options{URL: cfg.LLM.URL, ChatModel: cfg.LLM.ChatModel, EmbedModel: cfg.LLM.EmbedModel, Timeout: cfg.LLM.Timeout})
+	client, err := newLLM(cfg)
 	if err != nil {
 		return fail(e, err)
 	}

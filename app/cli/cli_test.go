@@ -12,7 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ollama/ollama/api"
+
 	"agent/app/account"
+	"agent/app/agent"
+	"agent/app/llm/llmtest"
 	"agent/app/store"
 )
 
@@ -238,12 +242,71 @@ func TestImportAndEval(t *testing.T) {
 	qs := filepath.Join(dir, "q.jsonl")
 	os.WriteFile(qs, []byte(`{"id":"1","question":"where do I park my car","lang":"en","gold":["park"]}
 {"id":"2","question":"how fast are parcels shipped","lang":"en","gold":["ship"]}
+{"id":"3","question":"what is the weather like in Lisbon tomorrow","lang":"en","gold":[]}
 `), 0o600)
 	r = run(t, "", "eval", "--kb", kb, "--questions", qs, "--json")
-	if r.code != 0 || !strings.Contains(r.stdout, `"recall@1": 1`) || !strings.Contains(r.stdout, `"lang_accuracy": 1`) {
-		t.Fatalf("eval = %d %q %q", r.code, r.stdout, r.stderr)
+	for _, want := range []string{`"recall@1": 1`, `"lang_accuracy": 1`, `"accuracy": 1`, `"handoff_f1": 1`} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Fatalf("eval = %d, want %s in %q %q", r.code, want, r.stdout, r.stderr)
+		}
 	}
 	if r := run(t, "", "eval", "--kb", kb); r.code != 2 {
 		t.Errorf("eval without questions = %d", r.code)
+	}
+}
+
+func TestAsk(t *testing.T) {
+	data, dir := t.TempDir(), t.TempDir()
+	if r := run(t, "owner password\n", "user", "add", "--data", data, "--email", "o@example.com", "--name", "O", "--workspace", "Shop", "--password-stdin"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	kb := filepath.Join(dir, "kb.jsonl")
+	os.WriteFile(kb, []byte(`{"kind":"short_answer","id":"park","question":"Is there parking?","variants":["where can I park"],"answer":"Behind the shop.","lang":"en"}
+`), 0o600)
+	if r := run(t, "", "import", "--data", data, kb); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := run(t, "", "ask", "--data", data, "Is there parking?"); r.code != 1 || !strings.Contains(r.stderr, "no agent yet") {
+		t.Fatalf("ask without agents = %d %q", r.code, r.stderr)
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := account.New(db).Workspaces(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Ada", "Bob"} {
+		if _, err := agent.NewStore(db).Create(ctx, ws[0].ID, agent.Input{Name: name, Role: agent.RoleSupport, Personality: agent.Friendly, AllSources: true, Active: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	if r := run(t, "", "ask", "--data", data, "Is there parking?"); r.code != 1 || !strings.Contains(r.stderr, "choose one with --agent") {
+		t.Fatalf("ask with two agents = %d %q", r.code, r.stderr)
+	}
+
+	// Without a model: the short answer, quoted.
+	r := run(t, "", "ask", "--data", data, "--agent", "ada", "where can I park?")
+	for _, want := range []string{"Behind the shop.", "[1] Is there parking?", "decision answer (answered)", "mode extractive", "model not used"} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Fatalf("ask = %d, want %q in %q %q", r.code, want, r.stdout, r.stderr)
+		}
+	}
+	// With the fake Ollama: the model's reply, streamed.
+	ollama := llmtest.New(t)
+	ollama.SetReply(func(api.ChatRequest) string { return "You can park right behind the shop [1]." })
+	cfg := filepath.Join(dir, "config.toml")
+	os.WriteFile(cfg, []byte("[llm]\nchat_model = \"llama3.2\"\n"), 0o600)
+	r = run(t, "", "ask", "--config", cfg, "--data", data, "--agent", "Bob", "--ollama", ollama.URL(), "where can I park?")
+	for _, want := range []string{"You can park right behind the shop [1].", "mode model, model llama3.2"} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Fatalf("ask with a model = %d, want %q in %q %q", r.code, want, r.stdout, r.stderr)
+		}
+	}
+	if r := run(t, "", "ask", "--config", cfg, "--data", data, "--agent", "Bob", "--json", "--ollama", ollama.URL(), "Can I talk to a person?"); r.code != 0 || !strings.Contains(r.stdout, `"reason": "human_requested"`) {
+		t.Fatalf("ask --json = %d %q %q", r.code, r.stdout, r.stderr)
 	}
 }

@@ -10,7 +10,6 @@ import (
 
 	"agent/app/account"
 	"agent/app/knowledge"
-	"agent/app/llm"
 )
 
 func importCmd(ctx context.Context, e Env, args []string) int {
@@ -34,7 +33,7 @@ func importCmd(ctx context.Context, e Env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	client, err := llm.New(llm.Options{URL: cfg.LLM.URL, ChatModel: cfg.LLM.ChatModel, EmbedModel: cfg.LLM.EmbedModel, Timeout: cfg.LLM.Timeout})
+	client, err := newLLM(cfg)
 	if err != nil {
 		return fail(e, err)
 	}

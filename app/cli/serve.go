@@ -39,7 +39,7 @@ func serve(ctx context.Context, e Env, args []string) int {
 	defer db.Close()
 	log := newLogger(cfg, e.Stderr)
 
-	client, err := llm.New(llm.Options{URL: cfg.LLM.URL, ChatModel: cfg.LLM.ChatModel, EmbedModel: cfg.LLM.EmbedModel, Timeout: cfg.LLM.Timeout})
+	client, err := newLLM(cfg)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -98,4 +98,9 @@ func reportModel(ctx context.Context, client *llm.Client, log *slog.Logger) {
 	default:
 		log.Info("language model ready", "ollama", client.URL(), "ollama_version", h.Version, "chat_model", h.ChatModel)
 	}
+}
+
+// newLLM builds the Ollama client the configuration describes.
+func newLLM(cfg *config.Config) (*llm.Client, error) {
+	return llm.New(llm.Options{URL: cfg.LLM.URL, ChatModel: cfg.LLM.ChatModel, EmbedModel: cfg.LLM.EmbedModel, Timeout: cfg.LLM.Timeout})
 }

@@ -119,7 +119,7 @@ var commonLangs = func() map[whatlanggo.Lang]bool {
 // functionWords are frequent short words that mark a language; for the few words of a
 // customer's question they are a surer sign than letter statistics.
 var functionWords = map[string][]string{
-	"en": strings.Fields("the and is are you your do does what how can i my to of in it this that with for on have not"),
+	"en": strings.Fields("the and is are you your do does what how can i my to of in it this that with for on have not who which when where why was were an as at by from has had"),
 	"es": strings.Fields("el la los las es son usted qué cómo puedo mi para con por una del que está hay no de en y un se lo al quién cuál cuándo dónde"),
 	"fr": strings.Fields("le la les est sont vous votre que comment je mon pour avec une des du il pas de et en un à qui quel quelle"),
 	"de": strings.Fields("der die das ist sind sie ihr was wie kann ich mein für mit ein eine nicht und zu den dem im auf von wer welche welcher welches wurde"),

@@ -311,3 +311,87 @@ func TestBrowserAgent(t *testing.T) {
 		t.Errorf("stored agent = %+v", a)
 	}
 }
+
+// TestBrowserPreviewStreams asks an agent a question in the preview of a real headless
+// Chromium: the reply shows as a draft while the model writes it, then the transcript
+// shows the final reply with its decision and source.
+func TestBrowserPreviewStreams(t *testing.T) {
+	e := newEnv(t, nil)
+	e.setupOwner()
+	e.shopKnowledge()
+	a := e.createAgent("Ava")
+	e.replyWith(giftReply)
+	e.ollama.SetTokenDelay(30 * time.Millisecond)
+
+	ctx := browsertest.New(t, 20*time.Second)
+	step := func(name string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, actions...); err != nil {
+			var text, at string
+			chromedp.Run(ctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text))
+			t.Fatalf("%s: %v\nat %s:\n%s", name, err, at, text)
+		}
+	}
+	step("log in",
+		chromedp.Navigate(e.srv.URL+"/login"),
+		chromedp.WaitVisible(`[data-testid="login-form"]`),
+		chromedp.SendKeys(`#f-email`, "owner@example.com"),
+		chromedp.SendKeys(`#f-password`, "owner password"),
+		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
+		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
+	)
+	step("ask",
+		chromedp.Navigate(e.srv.URL+e.agentPath(a, "preview")),
+		chromedp.WaitVisible(`[data-testid="empty-transcript"]`),
+		chromedp.SendKeys(`#preview-message`, giftQuestion),
+		chromedp.Click(`[data-testid="preview-form"] button[type="submit"]`),
+	)
+
+	// Poll the page: a draft with part of the reply shows before the final reply replaces it.
+	type state struct {
+		Draft string `json:"draft"`
+		Final bool   `json:"final"`
+	}
+	var partial string
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var s state
+		step("poll", chromedp.Evaluate(`(function () {
+			const d = document.querySelector(".msg-draft .msg-body");
+			return {draft: d ? d.textContent : "", final: !!document.querySelector('[data-testid="bot-message"]')};
+		})()`, &s))
+		if s.Final {
+			break
+		}
+		if s.Draft != "" && len(s.Draft) < len(giftReply) && partial == "" {
+			partial = s.Draft
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no final reply; draft %q", s.Draft)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if partial == "" || !strings.HasPrefix(giftReply, partial) {
+		t.Errorf("no partial draft seen before the final reply (saw %q)", partial)
+	}
+
+	var reply, sources, input string
+	var visitors, drafts int
+	step("final reply",
+		chromedp.WaitVisible(`[data-testid="bot-message"][data-decision="answer"]`),
+		chromedp.Text(`[data-testid="bot-message"] .msg-body`, &reply),
+		chromedp.Text(`[data-testid="bot-message"] .msg-sources`, &sources),
+		chromedp.Evaluate(`document.querySelectorAll('[data-testid="visitor-message"]').length`, &visitors),
+		chromedp.Evaluate(`document.querySelectorAll('.msg-draft').length`, &drafts),
+		chromedp.Value(`#preview-message`, &input),
+	)
+	if reply != giftReply || !strings.Contains(sources, giftQuestion) {
+		t.Errorf("final reply %q with sources %q", reply, sources)
+	}
+	if visitors != 1 || drafts != 0 || input != "" {
+		t.Errorf("%d visitor messages, %d drafts left, input %q", visitors, drafts, input)
+	}
+	if n := e.messageCount(); n != 2 {
+		t.Errorf("%d messages stored, want the question and the reply", n)
+	}
+}

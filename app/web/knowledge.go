@@ -149,9 +149,21 @@ func (s *Server) previewMarkdown(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, knowledgeview.Preview(strings.TrimSpace(r.PostFormValue("body"))))
 }
 
+// newShortAnswerPage is the form of a new short answer; ?question= fills in the question
+// (the preview's "Add a short answer" link passes the question the agent could not answer).
 func (s *Server) newShortAnswerPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, knowledgeview.ShortAnswer(s.page(w, r, "Add a short answer", "knowledge"), knowledge.Source{}, components.NewForm()))
+	f := components.NewForm()
+	if q := strings.TrimSpace(r.URL.Query().Get("question")); q != "" {
+		if rs := []rune(q); len(rs) > maxPrefilledQuestion {
+			q = strings.TrimSpace(string(rs[:maxPrefilledQuestion]))
+		}
+		f.Values["question"] = q
+	}
+	s.render(w, r, http.StatusOK, knowledgeview.ShortAnswer(s.page(w, r, "Add a short answer", "knowledge"), knowledge.Source{}, f))
 }
+
+// maxPrefilledQuestion caps the question taken from a link, in characters.
+const maxPrefilledQuestion = 500
 
 func shortAnswerForm(r *http.Request) (components.Form, knowledge.ShortAnswerInput) {
 	f := formOf(r, "question", "variants", "answer", "lang")

@@ -193,6 +193,26 @@ func TestKnowledgeShortAnswer(t *testing.T) {
 	}
 }
 
+// The preview's "Add a short answer" link opens the form with the question filled in.
+func TestKnowledgeShortAnswerPrefill(t *testing.T) {
+	e, b := knowledgeOwner(t, nil)
+	res := b.get(e.path("knowledge/new/short-answer?question=" + url.QueryEscape("  Do you ship to <Iceland>?  ")))
+	if res.status != http.StatusOK || !strings.Contains(res.body, `name="question" type="text" value="Do you ship to &lt;Iceland&gt;?"`) {
+		t.Fatalf("prefilled form: %d\n%s", res.status, res.body)
+	}
+	if strings.Contains(res.body, `aria-invalid`) {
+		t.Error("the prefilled form shows an error")
+	}
+	long := strings.Repeat("é", 600)
+	res = b.get(e.path("knowledge/new/short-answer?question=" + url.QueryEscape(long)))
+	if res.status != http.StatusOK || !strings.Contains(res.body, `value="`+strings.Repeat("é", 500)+`"`) || strings.Contains(res.body, strings.Repeat("é", 501)) {
+		t.Errorf("a long question is not cut at 500 characters: %d", res.status)
+	}
+	if res := b.get(e.path("knowledge/new/short-answer")); res.status != http.StatusOK || !strings.Contains(res.body, `name="question" type="text" value=""`) {
+		t.Errorf("plain form: %d", res.status)
+	}
+}
+
 func TestKnowledgeUpload(t *testing.T) {
 	e, b := knowledgeOwner(t, func(c *config.Config) { c.Knowledge.MaxFileMB = 1 })
 	faq := "question,answer\nDo you ship abroad?,Yes within the EU.\nCan I pay by invoice?,Yes for companies.\n"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"agent/app/agent"
@@ -98,7 +99,7 @@ func (s *Server) askPreview(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	back := urls.Agent(a.WorkspaceID, a.ID, "preview") + "?lang=" + lang
+	back := urls.Agent(a.WorkspaceID, a.ID, "preview") + "?lang=" + url.QueryEscape(lang)
 
 	if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
 		_, _, err := s.inbox.Ask(r.Context(), s.engine, a, conv, text, lang, nil)
@@ -114,7 +115,9 @@ func (s *Server) askPreview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	flusher, canFlush := w.(http.Flusher)
+	// The writer is wrapped by the middleware (statusRecorder), so it is no http.Flusher
+	// itself: the ResponseController reaches the real one through Unwrap.
+	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
@@ -126,8 +129,8 @@ func (s *Server) askPreview(w http.ResponseWriter, r *http.Request) {
 		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", name, b); err != nil {
 			return err
 		}
-		if canFlush {
-			flusher.Flush()
+		if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return err
 		}
 		return nil
 	}

@@ -33,6 +33,7 @@ import (
 type env struct {
 	t         testing.TB
 	srv       *httptest.Server
+	db        *store.DB
 	accounts  *account.Manager
 	knowledge *knowledge.Manager
 	agents    *agent.Store
@@ -94,7 +95,7 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 		Inbox: inbox.New(db), LLM: client, Logger: logger, Version: "test"})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, accounts: accounts, knowledge: km, agents: agents, ollama: ollama, allowed: allowed}
+	return &env{t: t, srv: srv, db: db, accounts: accounts, knowledge: km, agents: agents, ollama: ollama, allowed: allowed}
 }
 
 // setupOwner creates the owner through the setup form.

@@ -8,6 +8,13 @@
   if (!form || !box || !window.fetch || !window.TextDecoder) return;
   var input = form.querySelector("textarea[name=message]");
 
+  // toBottom shows the newest message: the transcript scrolls on its own (app.css).
+  function toBottom() {
+    var list = box.querySelector("ol.transcript");
+    if (list) list.scrollTop = list.scrollHeight;
+  }
+  toBottom();
+
   function bubble(cls, text) {
     var list = box.querySelector("ol.transcript");
     var li = document.createElement("li");
@@ -26,7 +33,7 @@
   function reload() {
     return fetch(box.dataset.url, { headers: { Accept: "text/html" }, credentials: "same-origin" })
       .then(function (res) { return res.text(); })
-      .then(function (html) { box.innerHTML = html; });
+      .then(function (html) { box.innerHTML = html; toBottom(); });
   }
 
   // handle parses one server-sent event; it returns true when the stream is over.
@@ -38,6 +45,7 @@
     });
     if (name === "token") {
       draft.textContent += JSON.parse(data);
+      toBottom();
     } else if (name === "error") {
       draft.textContent = JSON.parse(data);
       draft.parentNode.classList.add("msg-error");

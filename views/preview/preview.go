@@ -97,6 +97,14 @@ func AddContentURL(ws int64, question string) string {
 	return urls.Workspace(ws, "knowledge", "new", "short-answer") + "?" + url.Values{"question": {question}}.Encode()
 }
 
+// usage is the tokens a model reply took, as ", 198 + 12 tokens"; "" without a model.
+func usage(ai *inbox.AIReply) string {
+	if ai.PromptTokens+ai.CompletionTokens == 0 {
+		return ""
+	}
+	return ", " + itoa(ai.PromptTokens) + " + " + itoa(ai.CompletionTokens) + " tokens"
+}
+
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func percent(f float64) string { return fmt.Sprintf("%.0f%%", f*100) }

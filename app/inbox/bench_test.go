@@ -1,0 +1,94 @@
+package inbox_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/ollama/ollama/api"
+
+	"agent/app/account"
+	"agent/app/agent"
+	"agent/app/eval"
+	"agent/app/inbox"
+	"agent/app/knowledge"
+	"agent/app/llm"
+	"agent/app/llm/llmtest"
+	"agent/app/store"
+)
+
+// BenchmarkAsk measures the whole pipeline of one customer message except the model's
+// own work: store the message, read the conversation, understand, retrieve, decide, ask the
+// fake Ollama (which answers at once, over loopback HTTP), check the reply, store it with
+// its record. The knowledge is the clinc150 development set (150 FAQ entries, 1,000
+// out-of-scope questions among 5,500), so every decision path is taken.
+func BenchmarkAsk(b *testing.B) {
+	dir := filepath.Join("..", "..", "..", "shared", "eval", "clinc150")
+	kb, err := os.Open(filepath.Join(dir, "kb.jsonl"))
+	if err != nil {
+		b.Skip("needs ../shared/eval/clinc150 beside the project:", err)
+	}
+	defer kb.Close()
+	qs, err := eval.ReadQuestions(filepath.Join(dir, "questions.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	user, ws, _, err := account.New(db).Setup(ctx, account.NewUser{Email: "o@example.com", Name: "Owner"}, "owner password")
+	if err != nil {
+		b.Fatal(err)
+	}
+	km := knowledge.New(knowledge.Options{DB: db})
+	if _, err := km.ImportJSONL(ctx, ws.ID, kb); err != nil {
+		b.Fatal(err)
+	}
+	a, err := agent.NewStore(db).Create(ctx, ws.ID, agent.Input{Name: "Bench", Role: agent.RoleSupport, Personality: agent.Friendly, AllSources: true, Active: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ollama := llmtest.New(b)
+	ollama.SetReply(func(api.ChatRequest) string { return "Here is what our help centre says about it [1]." })
+	client, err := llm.New(llm.Options{URL: ollama.URL(), ChatModel: "llama3.2"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	engine := agent.NewEngine(agent.Options{Knowledge: km, LLM: client})
+	conversations := inbox.New(db)
+
+	var totals, pipeline []time.Duration
+	var conv inbox.Conversation
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if i%10 == 0 { // conversations of ten messages, so history is read and checked
+			if conv, err = conversations.Create(ctx, ws.ID, inbox.NewConversation{AgentID: a.ID, Channel: "chat", CreatedBy: user.ID}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		q := qs[i%len(qs)]
+		start := time.Now()
+		_, r, err := conversations.Ask(ctx, engine, a, conv, q.Question, q.Lang, func(string) error { return nil })
+		if err != nil {
+			b.Fatal(err)
+		}
+		total := time.Since(start)
+		totals, pipeline = append(totals, total), append(pipeline, total-r.ModelTime)
+	}
+	b.StopTimer()
+	report(b, "total", totals)
+	report(b, "no-model", pipeline)
+}
+
+func report(b *testing.B, name string, ds []time.Duration) {
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	at := func(p float64) float64 { return float64(ds[int(p*float64(len(ds)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(at(0.50), name+"-p50-ms")
+	b.ReportMetric(at(0.99), name+"-p99-ms")
+}

@@ -20,6 +20,7 @@ const (
 	PhraseRephrase                     // "I'm not sure I understood. Could you rephrase your question?"
 	PhraseSource                       // "Source" (label in front of one link)
 	PhraseSources                      // "Sources" (label in front of several links)
+	PhraseUnavailable                  // "No one from our team is available right now. We will reply here as soon as we can."
 	phraseCount
 )
 
@@ -82,6 +83,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "I'm not sure I understood. Could you rephrase your question?",
 		PhraseSource:         "Source",
 		PhraseSources:        "Sources",
+		PhraseUnavailable:    "No one from our team is available right now. We will reply here as soon as we can.",
 	},
 	"es": {
 		PhraseGreeting:       "¡Hola! ¿En qué puedo ayudarle hoy?",
@@ -94,6 +96,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "Creo que no le he entendido bien. ¿Podría reformular su pregunta?",
 		PhraseSource:         "Fuente",
 		PhraseSources:        "Fuentes",
+		PhraseUnavailable:    "En este momento no hay nadie de nuestro equipo disponible. Le responderemos aquí lo antes posible.",
 	},
 	"fr": {
 		PhraseGreeting:       "Bonjour\u00a0! Comment puis-je vous aider\u00a0?",
@@ -106,6 +109,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "Je crains de ne pas avoir bien compris. Pourriez-vous reformuler votre question\u00a0?",
 		PhraseSource:         "Source",
 		PhraseSources:        "Sources",
+		PhraseUnavailable:    "Personne de notre équipe n'est disponible pour le moment. Nous vous répondrons ici dès que possible.",
 	},
 	"de": {
 		PhraseGreeting:       "Hallo! Wie kann ich Ihnen helfen?",
@@ -118,6 +122,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "Ich bin nicht sicher, ob ich Sie richtig verstanden habe. Könnten Sie Ihre Frage anders formulieren?",
 		PhraseSource:         "Quelle",
 		PhraseSources:        "Quellen",
+		PhraseUnavailable:    "Im Moment ist niemand aus unserem Team erreichbar. Wir antworten Ihnen hier so bald wie möglich.",
 	},
 	"pt": {
 		PhraseGreeting:       "Olá! Como posso ajudar?",
@@ -130,6 +135,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "Acho que não entendi bem. Pode reformular a sua pergunta?",
 		PhraseSource:         "Fonte",
 		PhraseSources:        "Fontes",
+		PhraseUnavailable:    "No momento, ninguém da nossa equipe está disponível. Responderemos aqui assim que possível.",
 	},
 	"it": {
 		PhraseGreeting:       "Salve! Come posso aiutarla?",
@@ -142,6 +148,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "Temo di non aver capito bene. Potrebbe riformulare la domanda?",
 		PhraseSource:         "Fonte",
 		PhraseSources:        "Fonti",
+		PhraseUnavailable:    "Al momento nessuno del nostro team è disponibile. Le risponderemo qui il prima possibile.",
 	},
 	"nl": {
 		PhraseGreeting:       "Hallo! Waarmee kan ik u helpen?",
@@ -154,6 +161,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "Ik weet niet zeker of ik u goed begrijp. Kunt u uw vraag anders formuleren?",
 		PhraseSource:         "Bron",
 		PhraseSources:        "Bronnen",
+		PhraseUnavailable:    "Er is op dit moment niemand van ons team beschikbaar. We antwoorden u hier zo snel mogelijk.",
 	},
 	"no": {
 		PhraseGreeting:       "Hei! Hva kan jeg hjelpe deg med i dag?",
@@ -166,6 +174,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "Jeg er ikke sikker på om jeg forsto deg riktig. Kan du omformulere spørsmålet?",
 		PhraseSource:         "Kilde",
 		PhraseSources:        "Kilder",
+		PhraseUnavailable:    "Ingen i teamet vårt er tilgjengelig akkurat nå. Vi svarer deg her så snart vi kan.",
 	},
 	"sv": {
 		PhraseGreeting:       "Hej! Hur kan jag hjälpa dig i dag?",
@@ -178,6 +187,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "Jag är inte säker på att jag förstod rätt. Kan du formulera om din fråga?",
 		PhraseSource:         "Källa",
 		PhraseSources:        "Källor",
+		PhraseUnavailable:    "Ingen i vårt team är tillgänglig just nu. Vi svarar dig här så snart vi kan.",
 	},
 	"da": {
 		PhraseGreeting:       "Hej! Hvordan kan jeg hjælpe dig i dag?",
@@ -190,6 +200,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "Jeg er ikke sikker på, at jeg forstod dig rigtigt. Kan du omformulere dit spørgsmål?",
 		PhraseSource:         "Kilde",
 		PhraseSources:        "Kilder",
+		PhraseUnavailable:    "Ingen fra vores team er ledig lige nu. Vi svarer dig her, så snart vi kan.",
 	},
 	"pl": {
 		PhraseGreeting:       "Dzień dobry! W czym mogę pomóc?",
@@ -202,6 +213,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "Nie mam pewności, czy dobrze rozumiem. Czy można prosić o inne sformułowanie pytania?",
 		PhraseSource:         "Źródło",
 		PhraseSources:        "Źródła",
+		PhraseUnavailable:    "W tej chwili nikt z naszego zespołu nie jest dostępny. Odpowiemy tutaj najszybciej, jak to możliwe.",
 	},
 	"tr": {
 		PhraseGreeting:       "Merhaba! Size nasıl yardımcı olabilirim?",
@@ -214,6 +226,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "Sizi doğru anladığımdan emin değilim. Sorunuzu farklı bir şekilde ifade edebilir misiniz?",
 		PhraseSource:         "Kaynak",
 		PhraseSources:        "Kaynaklar",
+		PhraseUnavailable:    "Şu anda ekibimizden kimse müsait değil. Size en kısa sürede buradan yanıt vereceğiz.",
 	},
 	"ru": {
 		PhraseGreeting:       "Здравствуйте! Чем могу помочь?",
@@ -226,6 +239,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "Кажется, я не совсем понимаю ваш вопрос. Не могли бы вы его переформулировать?",
 		PhraseSource:         "Источник",
 		PhraseSources:        "Источники",
+		PhraseUnavailable:    "Сейчас никого из нашей команды нет на месте. Мы ответим вам здесь как можно скорее.",
 	},
 	"ar": {
 		PhraseGreeting:       "مرحبًا! كيف يمكنني مساعدتك اليوم؟",
@@ -238,6 +252,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "لست متأكدًا من أنني فهمت سؤالك. هل يمكنك إعادة صياغته؟",
 		PhraseSource:         "المصدر",
 		PhraseSources:        "المصادر",
+		PhraseUnavailable:    "لا يتوفر أحد من فريقنا في الوقت الحالي. سنرد عليك هنا في أقرب وقت ممكن.",
 	},
 	"zh": {
 		PhraseGreeting:       "您好！请问有什么可以帮您？",
@@ -250,6 +265,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "抱歉，我不太确定是否理解了您的意思。能请您换个方式描述一下问题吗？",
 		PhraseSource:         "来源",
 		PhraseSources:        "参考来源",
+		PhraseUnavailable:    "我们的团队目前无人在线。我们会尽快在这里回复您。",
 	},
 	"ja": {
 		PhraseGreeting:       "こんにちは！本日はどのようなご用件でしょうか？",
@@ -262,6 +278,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseRephrase:       "申し訳ございません、ご質問をうまく理解できませんでした。別の言い方で教えていただけますか？",
 		PhraseSource:         "出典",
 		PhraseSources:        "参考資料",
+		PhraseUnavailable:    "ただいま対応できる担当者がおりません。できるだけ早くこちらでご返信いたします。",
 	},
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os/signal"
@@ -10,9 +11,11 @@ import (
 
 	"agent/app/account"
 	"agent/app/agent"
+	"agent/app/channel"
 	"agent/app/config"
 	"agent/app/fetch"
 	"agent/app/inbox"
+	"agent/app/jobs"
 	"agent/app/knowledge"
 	"agent/app/llm"
 	"agent/app/store"
@@ -46,13 +49,21 @@ func serve(ctx context.Context, e Env, args []string) int {
 	accounts := account.New(db)
 	km := newKnowledge(cfg, db, client, log)
 	engine := agent.NewEngine(agent.Options{Knowledge: km, LLM: client, Logger: log})
-	srv := web.New(web.Options{Config: cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agent.NewStore(db), Engine: engine,
-		Inbox: inbox.New(db), LLM: client, Logger: log, Version: e.Version})
+	agents, conversations, channels := agent.NewStore(db), inbox.New(db), channel.NewStore(db)
+	service := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: engine, Agents: agents, Channels: channels, Log: log}
+	srv := web.New(web.Options{Config: cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,
+		Inbox: conversations, Service: service, Channels: channels, LLM: client, Logger: log, Version: e.Version})
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	runner := jobs.New(db, log)
+	runner.Handle(jobCloseInactive, func(ctx context.Context, _ json.RawMessage) error { return service.CloseInactive(ctx) })
+	if err := runner.Every(ctx, jobCloseInactive, time.Minute); err != nil {
+		return fail(e, err)
+	}
 	go reportModel(ctx, client, log)
 	go km.Run(ctx)
+	go runner.Run(ctx)
 
 	err = srv.ListenAndServe(ctx, func(addr string) {
 		url := "http://" + addr
@@ -72,6 +83,9 @@ func serve(ctx context.Context, e Env, args []string) int {
 	log.Info("stopped")
 	return exitOK
 }
+
+// jobCloseInactive closes chat conversations idle past their channel's limit.
+const jobCloseInactive = "close-inactive-conversations"
 
 // newKnowledge builds the knowledge manager the configuration describes.
 func newKnowledge(cfg *config.Config, db *store.DB, client *llm.Client, log *slog.Logger) *knowledge.Manager {

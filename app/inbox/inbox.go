@@ -20,6 +20,12 @@ import (
 // MaxMessage bounds what a customer can send in one message, in characters.
 const MaxMessage = 4000
 
+// Authors of messages besides the engine's (visitor, bot, human).
+const (
+	AuthorNote   agent.Author = "note"   // an internal note, seen by staff only
+	AuthorSystem agent.Author = "system" // an automatic notice to the customer ("no one is available")
+)
+
 // Errors callers tell apart with errors.Is.
 const (
 	ErrNotFound = usererr.Error("not found")
@@ -29,12 +35,23 @@ const (
 type Conversation struct {
 	ID          int64
 	WorkspaceID int64
-	AgentID     int64
+	AgentID     int64 // the AI agent that answers it (0: none)
+	ChannelID   int64
 	Channel     string
+	VisitorID   int64
 	Preview     bool // the admin's playground: counted in no report
 	Lang        string
-	Status      string
+	Status      string // "open" or "closed"
+	AssigneeID  int64  // the person it is assigned to (0: none)
+	TeamID      int64  // the team it waits for (0: none)
+	AIActive    bool   // the AI answers the customer's messages
+	Unread      bool   // a customer message no person has opened yet
+	Awaiting    bool   // the customer wrote last: Unreplied
 	CreatedBy   int64
+	FirstAIAt   time.Time // zero when the AI never took part
+	FirstHuman  time.Time // the first human reply; zero when none yet
+	LastActive  time.Time
+	ClosedAt    time.Time
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -81,17 +98,25 @@ func New(db *store.DB) *Store { return &Store{db: db, now: time.Now} }
 
 // NewConversation is what starting a conversation needs.
 type NewConversation struct {
-	AgentID   int64
-	Channel   string
+	AgentID   int64 // the AI agent that answers it; 0 sends it straight to people
+	ChannelID int64
+	Channel   string // the channel's kind ("chat")
+	VisitorID int64
 	Preview   bool
 	CreatedBy int64 // the admin who opened a preview
 }
 
-// Create starts a conversation in a workspace.
+// Create starts a conversation in a workspace; with an agent, the AI is assigned to it.
 func (s *Store) Create(ctx context.Context, workspaceID int64, n NewConversation) (Conversation, error) {
 	now := s.now().Unix()
-	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO conversations (workspace_id, agent_id, channel, preview, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, workspaceID, nullID(n.AgentID), n.Channel, n.Preview, nullID(n.CreatedBy), now, now)
+	var firstAI any
+	if n.AgentID != 0 {
+		firstAI = now
+	}
+	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO conversations (workspace_id, agent_id, channel_id, channel, visitor_id, preview,
+		created_by, ai_active, first_ai_at, last_activity_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		workspaceID, nullID(n.AgentID), nullID(n.ChannelID), n.Channel, nullID(n.VisitorID), n.Preview, nullID(n.CreatedBy),
+		n.AgentID != 0, firstAI, now, now, now)
 	if err != nil {
 		return Conversation{}, fmt.Errorf("inbox: create conversation: %w", err)
 	}
@@ -102,14 +127,27 @@ func (s *Store) Create(ctx context.Context, workspaceID int64, n NewConversation
 	return s.Get(ctx, workspaceID, id)
 }
 
-const conversationColumns = `id, workspace_id, COALESCE(agent_id, 0), channel, preview, lang, status, COALESCE(created_by, 0), created_at, updated_at`
+const conversationColumns = `id, workspace_id, COALESCE(agent_id, 0), COALESCE(channel_id, 0), channel, COALESCE(visitor_id, 0),
+	preview, lang, status, COALESCE(assignee_id, 0), COALESCE(team_id, 0), ai_active, unread, awaiting, COALESCE(created_by, 0),
+	COALESCE(first_ai_at, 0), COALESCE(first_human_reply_at, 0), last_activity_at, COALESCE(closed_at, 0), created_at, updated_at`
 
-func scanConversation(row interface{ Scan(...any) error }) (Conversation, error) {
+// scanConversation reads conversationColumns, then any extra columns into extra.
+func scanConversation(row interface{ Scan(...any) error }, extra ...any) (Conversation, error) {
 	var c Conversation
-	var created, updated int64
-	err := row.Scan(&c.ID, &c.WorkspaceID, &c.AgentID, &c.Channel, &c.Preview, &c.Lang, &c.Status, &c.CreatedBy, &created, &updated)
+	var firstAI, firstHuman, last, closed, created, updated int64
+	err := row.Scan(append([]any{&c.ID, &c.WorkspaceID, &c.AgentID, &c.ChannelID, &c.Channel, &c.VisitorID, &c.Preview, &c.Lang, &c.Status,
+		&c.AssigneeID, &c.TeamID, &c.AIActive, &c.Unread, &c.Awaiting, &c.CreatedBy, &firstAI, &firstHuman, &last, &closed, &created, &updated},
+		extra...)...)
+	c.FirstAIAt, c.FirstHuman, c.LastActive, c.ClosedAt = unixOrZero(firstAI), unixOrZero(firstHuman), unixOrZero(last), unixOrZero(closed)
 	c.CreatedAt, c.UpdatedAt = time.Unix(created, 0), time.Unix(updated, 0)
 	return c, err
+}
+
+func unixOrZero(t int64) time.Time {
+	if t == 0 {
+		return time.Time{}
+	}
+	return time.Unix(t, 0)
 }
 
 // Get returns a conversation of a workspace; one of another workspace is ErrNotFound.
@@ -232,8 +270,15 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE conversations SET updated_at = ?, lang = CASE WHEN ? <> '' THEN ? ELSE lang END WHERE id = ?",
-		m.CreatedAt.Unix(), m.Lang, m.Lang, m.ConversationID); err != nil {
+	// A customer's message makes the conversation unread and unreplied; a reply the customer
+	// sees (AI or human) answers it. Notes and system lines change neither.
+	_, err = tx.ExecContext(ctx, `UPDATE conversations SET updated_at = ?1, last_activity_at = ?1,
+		lang = CASE WHEN ?2 <> '' AND ?3 = 'visitor' THEN ?2 ELSE lang END,
+		unread = CASE ?3 WHEN 'visitor' THEN 1 ELSE unread END,
+		awaiting = CASE ?3 WHEN 'visitor' THEN 1 WHEN 'human' THEN 0 WHEN 'bot' THEN 0 ELSE awaiting END,
+		first_human_reply_at = CASE WHEN ?3 = 'human' AND first_human_reply_at IS NULL THEN ?1 ELSE first_human_reply_at END
+		WHERE id = ?4`, m.CreatedAt.Unix(), m.Lang, m.Author, m.ConversationID)
+	if err != nil {
 		return 0, err
 	}
 	return res.LastInsertId()

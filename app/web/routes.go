@@ -7,14 +7,22 @@ import (
 	"agent/static"
 )
 
+// route registers a handler for a pattern; wsRoute does so under /w/{ws}/ with the
+// permission the handler needs. Sections with many routes list them in their own file
+// (inboxRoutes, channelRoutes, widgetRoutes), called from here.
+type (
+	route   func(pattern string, h http.HandlerFunc)
+	wsRoute func(pattern string, p account.Permission, h http.HandlerFunc)
+)
+
 // routes is the whole URL space with the permission each route needs, readable at a glance.
 // Workspace pages live under /w/{ws}/ so that a link names its workspace and the
 // membership check happens in one place (s.inWorkspace).
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	public := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, h) }
+	var public route = func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, h) }
 	user := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.requireUser(h)) }
-	ws := func(pattern string, p account.Permission, h http.HandlerFunc) {
+	var ws wsRoute = func(pattern string, p account.Permission, h http.HandlerFunc) {
 		mux.Handle(pattern, s.requireUser(s.inWorkspace(p, h)))
 	}
 
@@ -32,7 +40,7 @@ func (s *Server) routes() http.Handler {
 	user("POST /workspaces", s.createWorkspace)
 
 	ws("GET /w/{ws}/{$}", account.PermUseInbox, s.workspaceHome)
-	ws("GET /w/{ws}/inbox", account.PermUseInbox, s.section("inbox"))
+	s.inboxRoutes(ws)
 	ws("GET /w/{ws}/knowledge", account.PermEditKnowledge, s.knowledgePage)
 	ws("GET /w/{ws}/knowledge/search", account.PermEditKnowledge, s.knowledgeSearch)
 	ws("GET /w/{ws}/knowledge/new/article", account.PermEditKnowledge, s.newArticlePage)
@@ -66,7 +74,8 @@ func (s *Server) routes() http.Handler {
 	ws("POST /w/{ws}/agents/{agent}/preview", account.PermManageAgents, s.askPreview)
 	ws("GET /w/{ws}/agents/{agent}/preview/transcript", account.PermManageAgents, s.previewTranscript)
 	ws("POST /w/{ws}/agents/{agent}/preview/new", account.PermManageAgents, s.newPreview)
-	ws("GET /w/{ws}/channels", account.PermManageChannels, s.section("channels"))
+	s.channelRoutes(ws)
+	s.widgetRoutes(public)
 	ws("GET /w/{ws}/reports", account.PermViewReports, s.section("reports"))
 
 	ws("GET /w/{ws}/settings", account.PermManageWorkspace, s.workspaceSettings)

@@ -13,6 +13,7 @@ import (
 
 	"agent/app/account"
 	"agent/app/agent"
+	"agent/app/channel"
 	"agent/app/config"
 	"agent/app/inbox"
 	"agent/app/knowledge"
@@ -30,6 +31,8 @@ type Options struct {
 	Agents    *agent.Store
 	Engine    *agent.Engine
 	Inbox     *inbox.Store
+	Service   *inbox.Service // conversations: messages, replies, handoffs, live events
+	Channels  *channel.Store
 	LLM       *llm.Client
 	Logger    *slog.Logger
 	Version   string
@@ -44,6 +47,8 @@ type Server struct {
 	agents    *agent.Store
 	engine    *agent.Engine
 	inbox     *inbox.Store
+	service   *inbox.Service
+	channels  *channel.Store
 	llm       *llm.Client
 	log       *slog.Logger
 	version   string
@@ -66,6 +71,8 @@ func New(o Options) *Server {
 		agents:      o.Agents,
 		engine:      o.Engine,
 		inbox:       o.Inbox,
+		service:     o.Service,
+		channels:    o.Channels,
 		llm:         o.LLM,
 		log:         o.Logger,
 		version:     o.Version,

@@ -17,6 +17,7 @@ import (
 
 	"agent/app/account"
 	"agent/app/agent"
+	"agent/app/channel"
 	"agent/app/config"
 	"agent/app/fetch"
 	"agent/app/ids"
@@ -37,6 +38,8 @@ type env struct {
 	accounts  *account.Manager
 	knowledge *knowledge.Manager
 	agents    *agent.Store
+	channels  *channel.Store
+	service   *inbox.Service // its Store is the inbox, its Hub the live events
 	ollama    *llmtest.Server
 	wsID      int64
 	allowed   *allowList
@@ -91,11 +94,14 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 	t.Cleanup(func() { cancel(); <-done })
 	agents := agent.NewStore(db)
 	engine := agent.NewEngine(agent.Options{Knowledge: km, LLM: client, Logger: logger})
+	conversations, channels := inbox.New(db), channel.NewStore(db)
+	service := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: engine, Agents: agents, Channels: channels, Log: logger}
 	s := web.New(web.Options{Config: &cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,
-		Inbox: inbox.New(db), LLM: client, Logger: logger, Version: "test"})
+		Inbox: conversations, Service: service, Channels: channels, LLM: client, Logger: logger, Version: "test"})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, db: db, accounts: accounts, knowledge: km, agents: agents, ollama: ollama, allowed: allowed}
+	return &env{t: t, srv: srv, db: db, accounts: accounts, knowledge: km, agents: agents, channels: channels, service: service,
+		ollama: ollama, allowed: allowed}
 }
 
 // setupOwner creates the owner through the setup form.

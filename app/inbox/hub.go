@@ -1,0 +1,119 @@
+package inbox
+
+import "sync"
+
+// EventKind says what changed.
+type EventKind string
+
+// The kinds of event.
+const (
+	EventMessage      EventKind = "message"      // a message was added (MessageID)
+	EventToken        EventKind = "token"        // a piece of an AI reply being written (Token)
+	EventConversation EventKind = "conversation" // assignment, status or read state changed
+	EventPresence     EventKind = "presence"     // someone went online or away
+)
+
+// Event is one change, published to the workspace's staff and to the conversation.
+type Event struct {
+	Kind           EventKind `json:"kind"`
+	ConversationID int64     `json:"-"`
+	MessageID      int64     `json:"-"`
+	Token          string    `json:"token,omitempty"`
+	// Staff marks events visitors must not see (internal notes).
+	Staff bool `json:"-"`
+}
+
+// Topic names what a subscriber follows.
+type Topic struct {
+	Workspace    int64 // every event of the workspace (the staff's lists)
+	Conversation int64 // the events of one conversation (the open conversation, a widget)
+}
+
+// Hub delivers events to the connections that follow them (in this process). A follower
+// that does not keep up loses events rather than slowing the publisher; Lost tells it so,
+// and it reloads what it shows.
+type Hub struct {
+	mu   sync.Mutex
+	subs map[Topic]map[*Subscription]struct{}
+}
+
+// Subscription is one follower's queue of events.
+type Subscription struct {
+	C     chan Event
+	topic Topic
+	hub   *Hub
+	mu    sync.Mutex
+	lost  bool
+}
+
+// subscriberQueue is how many events a slow follower may lag behind before losing some.
+const subscriberQueue = 64
+
+// NewHub returns an empty Hub.
+func NewHub() *Hub { return &Hub{subs: map[Topic]map[*Subscription]struct{}{}} }
+
+// Subscribe follows a topic until Close.
+func (h *Hub) Subscribe(t Topic) *Subscription {
+	s := &Subscription{C: make(chan Event, subscriberQueue), topic: t, hub: h}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.subs[t] == nil {
+		h.subs[t] = map[*Subscription]struct{}{}
+	}
+	h.subs[t][s] = struct{}{}
+	return s
+}
+
+// Close stops following; C is not closed, so a reader selecting on it never sees a
+// zero event.
+func (s *Subscription) Close() {
+	h := s.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.subs[s.topic], s)
+	if len(h.subs[s.topic]) == 0 {
+		delete(h.subs, s.topic)
+	}
+}
+
+// Lost reports, once, whether events were dropped since the last call.
+func (s *Subscription) Lost() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lost := s.lost
+	s.lost = false
+	return lost
+}
+
+// Publish sends e to the followers of the workspace and of the conversation.
+func (h *Hub) Publish(workspaceID int64, e Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.deliver(Topic{Workspace: workspaceID}, e)
+	if e.ConversationID != 0 {
+		h.deliver(Topic{Conversation: e.ConversationID}, e)
+	}
+}
+
+// Subscribers counts the open subscriptions, for benchmarks and health.
+func (h *Hub) Subscribers() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, m := range h.subs {
+		n += len(m)
+	}
+	return n
+}
+
+func (h *Hub) deliver(t Topic, e Event) {
+	for s := range h.subs[t] {
+		select {
+		case s.C <- e:
+		default:
+			s.mu.Lock()
+			s.lost = true
+			s.mu.Unlock()
+		}
+	}
+}

@@ -1,0 +1,355 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"agent/app/agent"
+	"agent/app/channel"
+	"agent/app/usererr"
+)
+
+// Cause says why a conversation was handed off.
+type Cause string
+
+// The causes of a handoff.
+const (
+	CauseNoAnswer   Cause = "ai_could_not_answer"
+	CauseVisitor    Cause = "visitor_asked"
+	CauseRepeated   Cause = "repeated_answer"
+	CauseAutomation Cause = "automation"
+	CauseManual     Cause = "manual"
+)
+
+// CauseOf maps the engine's reason for a handoff to its recorded cause.
+func CauseOf(r agent.Reason) Cause {
+	switch r {
+	case agent.ReasonHuman:
+		return CauseVisitor
+	case agent.ReasonRepeated:
+		return CauseRepeated
+	}
+	return CauseNoAnswer
+}
+
+// Outcome is where a handoff left the conversation.
+type Outcome string
+
+// The outcomes of a handoff.
+const (
+	Assigned         Outcome = "assigned"   // to a person
+	LeftUnassigned   Outcome = "unassigned" // waiting in Unassigned (or for a team)
+	StayedWithTheBot Outcome = "stayed"     // the channel keeps the AI on it
+)
+
+// Handoff is one recorded transfer.
+type Handoff struct {
+	ID             int64
+	ConversationID int64
+	Cause          Cause
+	Outcome        Outcome
+	ToUserID       int64
+	ToTeamID       int64
+	ByUserID       int64
+	CreatedAt      time.Time
+}
+
+// Presence is whether a person takes conversations now, and how many at most.
+type Presence struct {
+	UserID   int64
+	Online   bool
+	Capacity int
+	Open     int // open conversations assigned to them
+}
+
+// Free reports whether they can take one more conversation.
+func (p Presence) Free() bool { return p.Online && p.Open < p.Capacity }
+
+// DefaultCapacity is how many open conversations a person takes until they say otherwise.
+const DefaultCapacity = 5
+
+// SetOnline records a person going online (true) or away.
+func (s *Store) SetOnline(ctx context.Context, workspaceID, userID int64, online bool) error {
+	status := "away"
+	if online {
+		status = "online"
+	}
+	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO presence (workspace_id, user_id, status, capacity, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (workspace_id, user_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at`,
+		workspaceID, userID, status, DefaultCapacity, s.now().Unix())
+	if err != nil {
+		return fmt.Errorf("inbox: set presence: %w", err)
+	}
+	return nil
+}
+
+// SetCapacity sets how many open conversations a person takes at most (1–100).
+func (s *Store) SetCapacity(ctx context.Context, workspaceID, userID int64, capacity int) error {
+	if capacity < 1 || capacity > 100 {
+		return &usererr.InputError{Field: "capacity", Message: "choose between 1 and 100"}
+	}
+	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO presence (workspace_id, user_id, capacity, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (workspace_id, user_id) DO UPDATE SET capacity = excluded.capacity, updated_at = excluded.updated_at`,
+		workspaceID, userID, capacity, s.now().Unix())
+	if err != nil {
+		return fmt.Errorf("inbox: set capacity: %w", err)
+	}
+	return nil
+}
+
+// PresenceOf returns a person's presence (away with the default capacity when never set).
+func (s *Store) PresenceOf(ctx context.Context, workspaceID, userID int64) (Presence, error) {
+	ps, err := s.presence(ctx, s.db.Read, workspaceID, []int64{userID})
+	if err != nil {
+		return Presence{}, err
+	}
+	return ps[0], nil
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// presence returns the presence of each user, in the order given, with their open load.
+func (s *Store) presence(ctx context.Context, q querier, workspaceID int64, userIDs []int64) ([]Presence, error) {
+	out := make([]Presence, len(userIDs))
+	for i, id := range userIDs {
+		out[i] = Presence{UserID: id, Capacity: DefaultCapacity}
+		rows, err := q.QueryContext(ctx, `SELECT COALESCE(p.status, 'away'), COALESCE(p.capacity, ?),
+			(SELECT COUNT(*) FROM conversations c WHERE c.workspace_id = ? AND c.assignee_id = ? AND c.status = 'open' AND c.preview = 0)
+			FROM (SELECT 1) LEFT JOIN presence p ON p.workspace_id = ? AND p.user_id = ?`, DefaultCapacity, workspaceID, id, workspaceID, id)
+		if err != nil {
+			return nil, fmt.Errorf("inbox: presence: %w", err)
+		}
+		for rows.Next() {
+			var status string
+			if err := rows.Scan(&status, &out[i].Capacity, &out[i].Open); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("inbox: presence: %w", err)
+			}
+			out[i].Online = status == "online"
+		}
+		rows.Close()
+	}
+	return out, nil
+}
+
+// candidates are the people a channel hands off to: its users, and the members of its
+// teams (with the team they came through), each once, users first.
+func (s *Store) candidates(ctx context.Context, q querier, ch channel.Channel) (users []int64, teamOf map[int64]int64, err error) {
+	teamOf = map[int64]int64{}
+	seen := map[int64]bool{}
+	for _, u := range ch.HandoffUsers {
+		if !seen[u] {
+			seen[u] = true
+			users = append(users, u)
+		}
+	}
+	for _, t := range ch.HandoffTeams {
+		rows, err := q.QueryContext(ctx, `SELECT tm.user_id FROM team_members tm JOIN memberships m ON m.user_id = tm.user_id
+			AND m.workspace_id = ? JOIN users u ON u.id = tm.user_id AND u.disabled = 0 WHERE tm.team_id = ? ORDER BY tm.user_id`, ch.WorkspaceID, t)
+		if err != nil {
+			return nil, nil, fmt.Errorf("inbox: team members: %w", err)
+		}
+		for rows.Next() {
+			var u int64
+			if err := rows.Scan(&u); err != nil {
+				rows.Close()
+				return nil, nil, err
+			}
+			if !seen[u] {
+				seen[u] = true
+				users = append(users, u)
+				teamOf[u] = t
+			}
+		}
+		rows.Close()
+	}
+	return users, teamOf, nil
+}
+
+// route applies the channel's handoff rules to a conversation inside tx and records the
+// handoff. Round robin: among the candidates online with free capacity, the one who was
+// assigned a conversation longest ago.
+func (s *Store) route(ctx context.Context, tx *sql.Tx, c Conversation, ch channel.Channel, cause Cause) (Handoff, error) {
+	h := Handoff{ConversationID: c.ID, Cause: cause, CreatedAt: s.now()}
+	switch ch.Handoff {
+	case channel.Stay:
+		h.Outcome = StayedWithTheBot
+	case channel.Unassigned:
+		h.Outcome = LeftUnassigned
+	default:
+		users, teamOf, err := s.candidates(ctx, tx, ch)
+		if err != nil {
+			return h, err
+		}
+		ps, err := s.presence(ctx, tx, c.WorkspaceID, users)
+		if err != nil {
+			return h, err
+		}
+		var best int64
+		var bestAt int64
+		for _, p := range ps {
+			if !p.Free() {
+				continue
+			}
+			var at int64
+			if err := tx.QueryRowContext(ctx, "SELECT last_assigned_at FROM presence WHERE workspace_id = ? AND user_id = ?", c.WorkspaceID, p.UserID).Scan(&at); err != nil {
+				return h, err
+			}
+			if best == 0 || at < bestAt {
+				best, bestAt = p.UserID, at
+			}
+		}
+		h.Outcome = LeftUnassigned
+		if best != 0 {
+			h.Outcome, h.ToUserID, h.ToTeamID = Assigned, best, teamOf[best]
+		} else if len(ch.HandoffTeams) > 0 {
+			h.ToTeamID = ch.HandoffTeams[0] // waits in the team's view
+		}
+	}
+	if err := s.applyHandoff(ctx, tx, c, &h); err != nil {
+		return h, err
+	}
+	return h, nil
+}
+
+// applyHandoff records h and moves the conversation accordingly.
+func (s *Store) applyHandoff(ctx context.Context, tx *sql.Tx, c Conversation, h *Handoff) error {
+	now := h.CreatedAt.Unix()
+	res, err := tx.ExecContext(ctx, `INSERT INTO handoffs (conversation_id, cause, outcome, to_user_id, to_team_id, by_user_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, c.ID, h.Cause, h.Outcome, nullID(h.ToUserID), nullID(h.ToTeamID), nullID(h.ByUserID), now)
+	if err != nil {
+		return err
+	}
+	if h.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	if h.Outcome == StayedWithTheBot {
+		return nil
+	}
+	// People take over: the AI stops answering, and the customer waits for a reply.
+	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET assignee_id = ?, team_id = ?, ai_active = 0, awaiting = 1, unread = 1,
+		status = 'open', closed_at = NULL, updated_at = ? WHERE id = ?`, nullID(h.ToUserID), nullID(h.ToTeamID), now, c.ID); err != nil {
+		return err
+	}
+	if h.ToUserID != 0 {
+		_, err = tx.ExecContext(ctx, `INSERT INTO presence (workspace_id, user_id, last_assigned_at, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (workspace_id, user_id) DO UPDATE SET last_assigned_at = excluded.last_assigned_at`, c.WorkspaceID, h.ToUserID, now, now)
+	}
+	return err
+}
+
+// Handoffs returns a conversation's handoffs, oldest first.
+func (s *Store) Handoffs(ctx context.Context, conversationID int64) ([]Handoff, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, conversation_id, cause, outcome, COALESCE(to_user_id, 0), COALESCE(to_team_id, 0),
+		COALESCE(by_user_id, 0), created_at FROM handoffs WHERE conversation_id = ? ORDER BY id`, conversationID)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: handoffs: %w", err)
+	}
+	defer rows.Close()
+	var hs []Handoff
+	for rows.Next() {
+		var h Handoff
+		var at int64
+		if err := rows.Scan(&h.ID, &h.ConversationID, &h.Cause, &h.Outcome, &h.ToUserID, &h.ToTeamID, &h.ByUserID, &at); err != nil {
+			return nil, fmt.Errorf("inbox: handoffs: %w", err)
+		}
+		h.CreatedAt = time.Unix(at, 0)
+		hs = append(hs, h)
+	}
+	return hs, rows.Err()
+}
+
+// Assign gives a conversation to a person and/or team by hand (both 0: Unassigned), as a
+// handoff with cause manual when the AI had it or it changes hands.
+func (s *Store) Assign(ctx context.Context, workspaceID, conversationID, byUserID, toUserID, toTeamID int64) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		c, err := scanConversation(tx.QueryRowContext(ctx, "SELECT "+conversationColumns+" FROM conversations WHERE id = ? AND workspace_id = ? AND preview = 0",
+			conversationID, workspaceID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if toUserID != 0 && !member(ctx, tx, workspaceID, toUserID) {
+			return &usererr.InputError{Field: "assignee", Message: "choose a member of this workspace"}
+		}
+		if toTeamID != 0 {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM teams WHERE id = ? AND workspace_id = ?", toTeamID, workspaceID).Scan(&n); err != nil || n == 0 {
+				return &usererr.InputError{Field: "team", Message: "choose a team of this workspace"}
+			}
+		}
+		h := Handoff{ConversationID: c.ID, Cause: CauseManual, Outcome: LeftUnassigned, ToUserID: toUserID, ToTeamID: toTeamID, ByUserID: byUserID, CreatedAt: s.now()}
+		if toUserID != 0 {
+			h.Outcome = Assigned
+		}
+		return s.applyHandoff(ctx, tx, c, &h)
+	})
+}
+
+func member(ctx context.Context, tx *sql.Tx, workspaceID, userID int64) bool {
+	var n int
+	err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM memberships WHERE workspace_id = ? AND user_id = ?", workspaceID, userID).Scan(&n)
+	return err == nil && n > 0
+}
+
+// SetStatus closes (closed true) or reopens a conversation of a workspace.
+func (s *Store) SetStatus(ctx context.Context, workspaceID, conversationID int64, closed bool) error {
+	now := s.now().Unix()
+	q := "UPDATE conversations SET status = 'open', closed_at = NULL, updated_at = ?, last_activity_at = ? WHERE id = ? AND workspace_id = ?"
+	if closed {
+		q = "UPDATE conversations SET status = 'closed', closed_at = ?, updated_at = ?, awaiting = 0 WHERE id = ? AND workspace_id = ?"
+	}
+	res, err := s.db.Write.ExecContext(ctx, q, now, now, conversationID, workspaceID)
+	if err != nil {
+		return fmt.Errorf("inbox: set status: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// MarkRead records that a person opened the conversation.
+func (s *Store) MarkRead(ctx context.Context, workspaceID, conversationID int64) error {
+	_, err := s.db.Write.ExecContext(ctx, "UPDATE conversations SET unread = 0 WHERE id = ? AND workspace_id = ? AND unread = 1", conversationID, workspaceID)
+	if err != nil {
+		return fmt.Errorf("inbox: mark read: %w", err)
+	}
+	return nil
+}
+
+// CloseInactive closes open chat conversations whose channel's close-after time has
+// passed without activity, and returns their ids.
+func (s *Store) CloseInactive(ctx context.Context) ([]Conversation, error) {
+	now := s.now().Unix()
+	rows, err := s.db.Read.QueryContext(ctx, "SELECT "+conversationColumns+` FROM conversations c
+		WHERE status = 'open' AND preview = 0 AND channel = 'chat' AND last_activity_at <
+			? - COALESCE((SELECT close_after FROM channels ch WHERE ch.id = c.channel_id), 86400)`, now)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: inactive conversations: %w", err)
+	}
+	var stale []Conversation
+	for rows.Next() {
+		c, err := scanConversation(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		stale = append(stale, c)
+	}
+	rows.Close()
+	for _, c := range stale {
+		if _, err := s.db.Write.ExecContext(ctx, `UPDATE conversations SET status = 'closed', closed_at = ?, awaiting = 0, updated_at = ?
+			WHERE id = ? AND status = 'open' AND last_activity_at = ?`, now, now, c.ID, c.LastActive.Unix()); err != nil {
+			return nil, fmt.Errorf("inbox: close inactive: %w", err)
+		}
+	}
+	return stale, nil
+}

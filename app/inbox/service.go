@@ -1,0 +1,206 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+
+	"agent/app/agent"
+	"agent/app/channel"
+)
+
+// Service runs conversations: customers' messages in, the AI's and people's replies out,
+// handoffs by the channel's rules, and an event for every change.
+type Service struct {
+	Store    *Store
+	Hub      *Hub
+	Engine   *agent.Engine
+	Agents   *agent.Store
+	Channels *channel.Store
+	Log      *slog.Logger
+}
+
+// VisitorMessage stores a customer's message (committed before anything else happens), then,
+// when the AI handles the conversation, has it reply, its words streamed to the
+// conversation's followers as they are written; when it hands off, the channel's rules
+// decide who gets the conversation. It returns the customer's message and what was said
+// in return, in order.
+func (s *Service) VisitorMessage(ctx context.Context, ch channel.Channel, c Conversation, text, lang string) (Message, []Message, error) {
+	history, err := s.Store.Messages(ctx, c.ID)
+	if err != nil {
+		return Message{}, nil, err
+	}
+	m, err := s.Store.AddMessage(ctx, c.ID, agent.AuthorVisitor, 0, text, lang)
+	if err != nil {
+		return Message{}, nil, err
+	}
+	s.publish(c, Event{Kind: EventMessage, MessageID: m.ID})
+
+	a, aiOK := s.activeAgent(ctx, c)
+	if !aiOK {
+		// No AI on it: the first message of a conversation that no one has yet is routed by
+		// the channel's rules, an automation.
+		if c.AssigneeID == 0 && c.TeamID == 0 && !hasHandoff(ctx, s.Store, c.ID) {
+			out, err := s.handoff(ctx, ch, c, CauseAutomation, "")
+			return m, out, err
+		}
+		return m, nil, nil
+	}
+
+	r, err := s.Engine.Respond(ctx, a, agent.Message{Text: text, Lang: lang, Channel: c.Channel, History: History(history),
+		Stream: func(tok string) error {
+			s.publish(c, Event{Kind: EventToken, Token: tok})
+			return nil
+		}})
+	if err != nil {
+		return m, nil, err
+	}
+	if r.Decision == agent.Handoff && ch.HandoffMessage != "" && ch.Handoff != channel.Stay {
+		r.Text = ch.HandoffMessage
+	}
+	reply, err := s.Store.AddAIReply(ctx, c.ID, a.ID, r)
+	if err != nil {
+		return m, nil, err
+	}
+	s.publish(c, Event{Kind: EventMessage, MessageID: reply.ID})
+	out := []Message{reply}
+	if r.Decision == agent.Handoff {
+		more, err := s.handoff(ctx, ch, c, CauseOf(r.Reason), r.Lang)
+		if err != nil {
+			return m, out, err
+		}
+		out = append(out, more...)
+	}
+	return m, out, nil
+}
+
+// activeAgent returns the AI agent answering the conversation, when it is on and not paused.
+func (s *Service) activeAgent(ctx context.Context, c Conversation) (agent.Agent, bool) {
+	if !c.AIActive || c.AgentID == 0 {
+		return agent.Agent{}, false
+	}
+	a, err := s.Agents.Get(ctx, c.WorkspaceID, c.AgentID)
+	if err != nil || !a.Active {
+		return agent.Agent{}, false
+	}
+	return a, true
+}
+
+func hasHandoff(ctx context.Context, st *Store, conversationID int64) bool {
+	hs, err := st.Handoffs(ctx, conversationID)
+	return err == nil && len(hs) > 0
+}
+
+// handoff applies the channel's rules and, when no one takes over, tells the customer so.
+func (s *Service) handoff(ctx context.Context, ch channel.Channel, c Conversation, cause Cause, lang string) ([]Message, error) {
+	var h Handoff
+	err := s.Store.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		h, err = s.Store.route(ctx, tx, c, ch, cause)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("inbox: handoff: %w", err)
+	}
+	s.publish(c, Event{Kind: EventConversation})
+	if h.Outcome == Assigned || (h.Outcome == LeftUnassigned && ch.Handoff == channel.Unassigned) {
+		return nil, nil
+	}
+	// Staying with the AI, or no one available: say so.
+	text := ch.UnavailableMessage
+	if text == "" {
+		text = agent.Say(lang, agent.PhraseUnavailable)
+	}
+	m, err := s.Store.AddMessage(ctx, c.ID, AuthorSystem, 0, text, lang)
+	if err != nil {
+		return nil, err
+	}
+	s.publish(c, Event{Kind: EventMessage, MessageID: m.ID})
+	return []Message{m}, nil
+}
+
+// HumanReply stores a person's reply to the customer. It takes the conversation off the
+// AI, and a conversation no one had becomes the replier's.
+func (s *Service) HumanReply(ctx context.Context, workspaceID, conversationID, userID int64, text string) (Message, error) {
+	c, err := s.Store.Get(ctx, workspaceID, conversationID)
+	if err != nil {
+		return Message{}, err
+	}
+	if c.Preview {
+		return Message{}, ErrNotFound
+	}
+	m, err := s.Store.AddMessage(ctx, c.ID, agent.AuthorHuman, userID, text, "")
+	if err != nil {
+		return Message{}, err
+	}
+	_, err = s.Store.db.Write.ExecContext(ctx, `UPDATE conversations SET ai_active = 0, unread = 0, status = 'open', closed_at = NULL,
+		assignee_id = COALESCE(assignee_id, ?) WHERE id = ?`, userID, c.ID)
+	if err != nil {
+		return m, fmt.Errorf("inbox: human reply: %w", err)
+	}
+	s.publish(c, Event{Kind: EventMessage, MessageID: m.ID})
+	s.publish(c, Event{Kind: EventConversation})
+	return m, nil
+}
+
+// Note stores an internal note, which only staff see.
+func (s *Service) Note(ctx context.Context, workspaceID, conversationID, userID int64, text string) (Message, error) {
+	c, err := s.Store.Get(ctx, workspaceID, conversationID)
+	if err != nil {
+		return Message{}, err
+	}
+	m, err := s.Store.AddMessage(ctx, c.ID, AuthorNote, userID, text, "")
+	if err != nil {
+		return Message{}, err
+	}
+	s.publish(c, Event{Kind: EventMessage, MessageID: m.ID, Staff: true})
+	return m, nil
+}
+
+// Assign gives a conversation to a person and/or team by hand, and tells everyone following.
+func (s *Service) Assign(ctx context.Context, workspaceID, conversationID, byUserID, toUserID, toTeamID int64) error {
+	if err := s.Store.Assign(ctx, workspaceID, conversationID, byUserID, toUserID, toTeamID); err != nil {
+		return err
+	}
+	s.publish(Conversation{ID: conversationID, WorkspaceID: workspaceID}, Event{Kind: EventConversation})
+	return nil
+}
+
+// SetStatus closes or reopens a conversation, and tells everyone following.
+func (s *Service) SetStatus(ctx context.Context, workspaceID, conversationID int64, closed bool) error {
+	if err := s.Store.SetStatus(ctx, workspaceID, conversationID, closed); err != nil {
+		return err
+	}
+	s.publish(Conversation{ID: conversationID, WorkspaceID: workspaceID}, Event{Kind: EventConversation})
+	return nil
+}
+
+// SetOnline records a person's presence and tells their colleagues.
+func (s *Service) SetOnline(ctx context.Context, workspaceID, userID int64, online bool) error {
+	if err := s.Store.SetOnline(ctx, workspaceID, userID, online); err != nil {
+		return err
+	}
+	s.Hub.Publish(workspaceID, Event{Kind: EventPresence})
+	return nil
+}
+
+// CloseInactive closes the conversations idle past their channel's limit (a job).
+func (s *Service) CloseInactive(ctx context.Context) error {
+	closed, err := s.Store.CloseInactive(ctx)
+	for _, c := range closed {
+		s.publish(c, Event{Kind: EventConversation})
+	}
+	if len(closed) > 0 {
+		s.Log.Info("closed inactive conversations", "count", len(closed))
+	}
+	return err
+}
+
+func (s *Service) publish(c Conversation, e Event) {
+	if s.Hub == nil || c.Preview {
+		return
+	}
+	e.ConversationID = c.ID
+	s.Hub.Publish(c.WorkspaceID, e)
+}

@@ -1,0 +1,158 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"agent/app/agent"
+)
+
+// View is one of the inbox's lists of conversations.
+type View string
+
+// The inbox views. Conversations the AI is handling are in All only, until it hands off.
+const (
+	ViewUnassigned View = "unassigned" // open, no one has it, the AI is not on it
+	ViewMine       View = "mine"       // open and assigned to the viewer
+	ViewTeam       View = "team"       // open and waiting for Filter.TeamID
+	ViewUnreplied  View = "unreplied"  // open, the customer wrote last and people must reply
+	ViewUnread     View = "unread"     // open, with a customer message no person has opened
+	ViewAll        View = "all"        // open
+	ViewClosed     View = "closed"
+)
+
+// Views lists the views in the order the inbox shows them (teams come after Mine).
+var Views = []View{ViewUnassigned, ViewMine, ViewUnreplied, ViewUnread, ViewAll, ViewClosed}
+
+// Filter chooses conversations for a list.
+type Filter struct {
+	View      View
+	UserID    int64 // the viewer, for Mine
+	TeamID    int64 // for ViewTeam
+	ChannelID int64 // 0: every channel
+	AgentID   int64 // 0: every AI agent
+	Limit     int   // default 50
+	Offset    int
+}
+
+// Summary is a conversation as a list shows it.
+type Summary struct {
+	Conversation
+	LastMessage  string
+	LastAuthor   agent.Author
+	AssigneeName string
+	TeamName     string
+	ChannelName  string
+}
+
+func (f Filter) where() (string, []any) {
+	conds := []string{"c.preview = 0"}
+	var args []any
+	open := "c.status = 'open'"
+	switch f.View {
+	case ViewUnassigned:
+		conds = append(conds, open, "c.assignee_id IS NULL", "c.ai_active = 0")
+	case ViewMine:
+		conds = append(conds, open, "c.assignee_id = ?")
+		args = append(args, f.UserID)
+	case ViewTeam:
+		conds = append(conds, open, "c.team_id = ?")
+		args = append(args, f.TeamID)
+	case ViewUnreplied:
+		conds = append(conds, open, "c.awaiting = 1", "c.ai_active = 0")
+	case ViewUnread:
+		conds = append(conds, open, "c.unread = 1", "c.ai_active = 0")
+	case ViewClosed:
+		conds = append(conds, "c.status = 'closed'")
+	default:
+		conds = append(conds, open)
+	}
+	if f.ChannelID != 0 {
+		conds = append(conds, "c.channel_id = ?")
+		args = append(args, f.ChannelID)
+	}
+	if f.AgentID != 0 {
+		conds = append(conds, "c.agent_id = ?")
+		args = append(args, f.AgentID)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// List returns a page of a workspace's conversations in a view, most recent activity first.
+func (s *Store) List(ctx context.Context, workspaceID int64, f Filter) ([]Summary, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	where, args := f.where()
+	q := `SELECT ` + prefixed("c.", conversationColumns) + `,
+		COALESCE(lm.body, ''), COALESCE(lm.author, ''), COALESCE(u.name, ''), COALESCE(t.name, ''), COALESCE(ch.name, '')
+		FROM conversations c
+		LEFT JOIN messages lm ON lm.id = (SELECT MAX(id) FROM messages WHERE conversation_id = c.id AND author <> 'note')
+		LEFT JOIN users u ON u.id = c.assignee_id
+		LEFT JOIN teams t ON t.id = c.team_id
+		LEFT JOIN channels ch ON ch.id = c.channel_id
+		WHERE c.workspace_id = ? AND ` + where + ` ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ? OFFSET ?`
+	rows, err := s.db.Read.QueryContext(ctx, q, append(append([]any{workspaceID}, args...), f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: list: %w", err)
+	}
+	defer rows.Close()
+	var out []Summary
+	for rows.Next() {
+		var sm Summary
+		c, err := scanConversation(rows, &sm.LastMessage, &sm.LastAuthor, &sm.AssigneeName, &sm.TeamName, &sm.ChannelName)
+		if err != nil {
+			return nil, fmt.Errorf("inbox: list: %w", err)
+		}
+		sm.Conversation = c
+		out = append(out, sm)
+	}
+	return out, rows.Err()
+}
+
+func prefixed(p, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, c := range parts {
+		c = strings.TrimSpace(c)
+		if strings.HasPrefix(c, "COALESCE(") {
+			parts[i] = "COALESCE(" + p + strings.TrimPrefix(c, "COALESCE(")
+		} else {
+			parts[i] = p + c
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Counts are how many conversations each view holds for a viewer.
+type Counts struct {
+	Views map[View]int
+	Teams map[int64]int
+}
+
+// Count returns the size of every view for a viewer, and of each of the given teams.
+func (s *Store) Count(ctx context.Context, workspaceID, userID int64, teamIDs []int64) (Counts, error) {
+	c := Counts{Views: map[View]int{}, Teams: map[int64]int{}}
+	count := func(f Filter) (int, error) {
+		where, args := f.where()
+		var n int
+		err := s.db.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM conversations c WHERE c.workspace_id = ? AND "+where,
+			append([]any{workspaceID}, args...)...).Scan(&n)
+		return n, err
+	}
+	for _, v := range Views {
+		n, err := count(Filter{View: v, UserID: userID})
+		if err != nil {
+			return c, fmt.Errorf("inbox: count: %w", err)
+		}
+		c.Views[v] = n
+	}
+	for _, t := range teamIDs {
+		n, err := count(Filter{View: ViewTeam, TeamID: t})
+		if err != nil {
+			return c, fmt.Errorf("inbox: count: %w", err)
+		}
+		c.Teams[t] = n
+	}
+	return c, nil
+}

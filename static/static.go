@@ -15,6 +15,15 @@ import (
 //go:embed css js
 var files embed.FS
 
+// widgetJS is the chat widget's script, served at /widget.js: customers' sites name it in
+// their snippet, so its URL has no hash.
+//
+//go:embed widget.js
+var widgetJS []byte
+
+// Widget returns the chat widget's script.
+func Widget() []byte { return widgetJS }
+
 // hashes maps a file's path (css/app.css) to the first 12 hex digits of its SHA-256.
 var hashes = hashAll()
 

@@ -45,12 +45,6 @@ const (
 	Stay HandoffMode = "stay"
 )
 
-// Default messages, used when a channel leaves its own empty.
-const (
-	DefaultHandoffMessage     = "I'm passing you to a member of our team. They will reply here."
-	DefaultUnavailableMessage = "No one from our team is available right now. Leave your question here and we will get back to you as soon as we can."
-)
-
 // Channel is one way in for customers, with its AI agent and handoff rules.
 type Channel struct {
 	ID             int64
@@ -65,7 +59,8 @@ type Channel struct {
 	Handoff        HandoffMode
 	HandoffUsers   []int64
 	HandoffTeams   []int64
-	// HandoffMessage is said when a person takes over; UnavailableMessage when no one can.
+	// HandoffMessage replaces the AI's words when it hands off; UnavailableMessage is sent
+	// when no one can take over. Empty: the agent's phrases, in the customer's language.
 	HandoffMessage     string
 	UnavailableMessage string
 	ShowHuman          bool          // the widget header shows the assigned person
@@ -73,19 +68,6 @@ type Channel struct {
 	Active             bool
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
-}
-
-// HandoffText is the message sent when a person takes over.
-func (c Channel) HandoffText() string { return or(c.HandoffMessage, DefaultHandoffMessage) }
-
-// UnavailableText is the message sent when no one can take over.
-func (c Channel) UnavailableText() string { return or(c.UnavailableMessage, DefaultUnavailableMessage) }
-
-func or(s, def string) string {
-	if strings.TrimSpace(s) == "" {
-		return def
-	}
-	return s
 }
 
 // AllowsOrigin reports whether a page at origin (scheme://host[:port]) may use the widget.

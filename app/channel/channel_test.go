@@ -78,7 +78,7 @@ func TestChannelCRUD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.PublicKey != c.PublicKey || u.AgentID != 0 || u.Handoff != channel.Stay || u.UnavailableText() != "Back at 9." || u.HandoffText() != channel.DefaultHandoffMessage || len(u.HandoffUsers) != 0 {
+	if u.PublicKey != c.PublicKey || u.AgentID != 0 || u.Handoff != channel.Stay || u.UnavailableMessage != "Back at 9." || len(u.HandoffUsers) != 0 {
 		t.Fatalf("updated %+v", u)
 	}
 	if !u.AllowsOrigin("https://anything.example") {

@@ -26,6 +26,7 @@ type Config struct {
 	LLM       LLMConfig       `koanf:"llm"`
 	Auth      AuthConfig      `koanf:"auth"`
 	Knowledge KnowledgeConfig `koanf:"knowledge"`
+	Chat      ChatConfig      `koanf:"chat"`
 }
 
 // ServerConfig holds the [server] table: how the HTTP server is reached.
@@ -99,6 +100,14 @@ type KnowledgeConfig struct {
 	CrawlMaxPages int `koanf:"crawl_max_pages"`
 }
 
+// ChatConfig holds the [chat] table: limits of the public chat widget.
+type ChatConfig struct {
+	// MessagesPerMinute is how many messages one visitor may send per minute.
+	MessagesPerMinute int `koanf:"messages_per_minute"`
+	// IPRequestsPerMinute is how many widget requests one IP address may make per minute.
+	IPRequestsPerMinute int `koanf:"ip_requests_per_minute"`
+}
+
 // Default returns the built-in settings: a server on 127.0.0.1:8080 with its
 // data in ./data, talking to a local Ollama but using no models, so that it
 // runs with no configuration at all.
@@ -124,6 +133,7 @@ func Default() Config {
 			SyncInterval:  24 * time.Hour,
 			CrawlMaxPages: 200,
 		},
+		Chat: ChatConfig{MessagesPerMinute: 20, IPRequestsPerMinute: 120},
 	}
 }
 

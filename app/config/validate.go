@@ -86,6 +86,12 @@ func (c *Config) Validate() error {
 	if n := c.Knowledge.CrawlMaxPages; n < 1 || n > 1000 {
 		return &keyError{key: "knowledge.crawl_max_pages", msg: fmt.Sprintf("must be between 1 and 1000 (got %d)", n)}
 	}
+	if n := c.Chat.MessagesPerMinute; n < 1 {
+		return &keyError{key: "chat.messages_per_minute", msg: fmt.Sprintf("must be at least 1 (got %d)", n)}
+	}
+	if n := c.Chat.IPRequestsPerMinute; n < 1 {
+		return &keyError{key: "chat.ip_requests_per_minute", msg: fmt.Sprintf("must be at least 1 (got %d)", n)}
+	}
 	// Last: it is the only check with side effects on disk.
 	dir, msg := prepareDir(c.Data.Dir)
 	if msg != "" {

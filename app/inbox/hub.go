@@ -85,11 +85,14 @@ func (s *Subscription) Lost() bool {
 	return lost
 }
 
-// Publish sends e to the followers of the workspace and of the conversation.
+// Publish sends e to the followers of the workspace (none when workspaceID is 0) and of
+// the conversation.
 func (h *Hub) Publish(workspaceID int64, e Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.deliver(Topic{Workspace: workspaceID}, e)
+	if workspaceID != 0 {
+		h.deliver(Topic{Workspace: workspaceID}, e)
+	}
 	if e.ConversationID != 0 {
 		h.deliver(Topic{Conversation: e.ConversationID}, e)
 	}

@@ -173,7 +173,7 @@ func (s *Store) candidates(ctx context.Context, q querier, ch channel.Channel) (
 
 // route applies the channel's handoff rules to a conversation inside tx and records the
 // handoff. Round robin: among the candidates online with free capacity, the one who was
-// assigned a conversation longest ago.
+// assigned a conversation longest ago (on a tie, the one with fewer open conversations).
 func (s *Store) route(ctx context.Context, tx *sql.Tx, c Conversation, ch channel.Channel, cause Cause) (Handoff, error) {
 	h := Handoff{ConversationID: c.ID, Cause: cause, CreatedAt: s.now()}
 	switch ch.Handoff {
@@ -190,8 +190,8 @@ func (s *Store) route(ctx context.Context, tx *sql.Tx, c Conversation, ch channe
 		if err != nil {
 			return h, err
 		}
-		var best int64
-		var bestAt int64
+		var best, bestAt int64
+		bestOpen := 0
 		for _, p := range ps {
 			if !p.Free() {
 				continue
@@ -200,8 +200,10 @@ func (s *Store) route(ctx context.Context, tx *sql.Tx, c Conversation, ch channe
 			if err := tx.QueryRowContext(ctx, "SELECT last_assigned_at FROM presence WHERE workspace_id = ? AND user_id = ?", c.WorkspaceID, p.UserID).Scan(&at); err != nil {
 				return h, err
 			}
-			if best == 0 || at < bestAt {
-				best, bestAt = p.UserID, at
+			// Times are in seconds: among those assigned in the same second, the one with
+			// fewer open conversations goes first, so that bursts alternate too.
+			if best == 0 || at < bestAt || (at == bestAt && p.Open < bestOpen) {
+				best, bestAt, bestOpen = p.UserID, at, p.Open
 			}
 		}
 		h.Outcome = LeftUnassigned

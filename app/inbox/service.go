@@ -94,6 +94,9 @@ func hasHandoff(ctx context.Context, st *Store, conversationID int64) bool {
 
 // handoff applies the channel's rules and, when no one takes over, tells the customer so.
 func (s *Service) handoff(ctx context.Context, ch channel.Channel, c Conversation, cause Cause, lang string) ([]Message, error) {
+	if c.Preview {
+		return nil, nil // an admin trying the widget: the AI says it hands off, and no one is given the conversation
+	}
 	var h Handoff
 	err := s.Store.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -191,16 +194,20 @@ func (s *Service) CloseInactive(ctx context.Context) error {
 	for _, c := range closed {
 		s.publish(c, Event{Kind: EventConversation})
 	}
-	if len(closed) > 0 {
+	if len(closed) > 0 && s.Log != nil {
 		s.Log.Info("closed inactive conversations", "count", len(closed))
 	}
 	return err
 }
 
 func (s *Service) publish(c Conversation, e Event) {
-	if s.Hub == nil || c.Preview {
+	if s.Hub == nil {
 		return
 	}
 	e.ConversationID = c.ID
-	s.Hub.Publish(c.WorkspaceID, e)
+	ws := c.WorkspaceID
+	if c.Preview {
+		ws = 0 // a preview reaches its own followers (the admin's widget), not the staff's lists
+	}
+	s.Hub.Publish(ws, e)
 }

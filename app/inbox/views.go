@@ -111,12 +111,29 @@ func (s *Store) List(ctx context.Context, workspaceID int64, f Filter) ([]Summar
 	return out, rows.Err()
 }
 
+// prefixed qualifies each column of a list with p ("c."), the first argument of a
+// COALESCE included; commas inside parentheses do not split columns.
 func prefixed(p, columns string) string {
-	parts := strings.Split(columns, ",")
+	var parts []string
+	depth, start := 0, 0
+	for i, r := range columns {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				parts = append(parts, columns[start:i])
+				start = i + 1
+			}
+		}
+	}
+	parts = append(parts, columns[start:])
 	for i, c := range parts {
 		c = strings.TrimSpace(c)
-		if strings.HasPrefix(c, "COALESCE(") {
-			parts[i] = "COALESCE(" + p + strings.TrimPrefix(c, "COALESCE(")
+		if rest, ok := strings.CutPrefix(c, "COALESCE("); ok {
+			parts[i] = "COALESCE(" + p + rest
 		} else {
 			parts[i] = p + c
 		}

@@ -21,6 +21,9 @@ type Visitor struct {
 	WorkspaceID int64
 	ChannelID   int64
 	Lang        string
+	// PreviewBy, set by the caller, is the signed-in member trying the widget in the
+	// admin: the conversations OpenConversation starts are then previews, created by them.
+	PreviewBy int64
 }
 
 // ErrUnknownVisitor means a token that names no visitor of the channel.
@@ -84,13 +87,13 @@ func (s *Store) VisitorConversation(ctx context.Context, v Visitor) (Conversatio
 // (with its agent) when they have none open.
 func (s *Store) OpenConversation(ctx context.Context, ch channel.Channel, v Visitor, agentActive bool) (Conversation, error) {
 	c, err := s.VisitorConversation(ctx, v)
-	if err == nil && c.Status == "open" {
+	if err == nil && c.Status == "open" && c.Preview == (v.PreviewBy != 0) {
 		return c, nil
 	}
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Conversation{}, err
 	}
-	n := NewConversation{ChannelID: ch.ID, Channel: string(ch.Kind), VisitorID: v.ID}
+	n := NewConversation{ChannelID: ch.ID, Channel: string(ch.Kind), VisitorID: v.ID, Preview: v.PreviewBy != 0, CreatedBy: v.PreviewBy}
 	if agentActive {
 		n.AgentID = ch.AgentID
 	}

@@ -1,8 +1,636 @@
 package web
 
-import "agent/app/account"
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
 
-// inboxRoutes lists the inbox's routes.
+	"agent/app/account"
+	"agent/app/agent"
+	"agent/app/ids"
+	"agent/app/inbox"
+	"agent/app/usererr"
+	"agent/views/components"
+	inboxview "agent/views/inbox"
+	"agent/views/urls"
+)
+
+// inboxRoutes lists the inbox's routes. The two event streams end when the server shuts
+// down, so that open inbox pages do not hold the shutdown up.
 func (s *Server) inboxRoutes(ws wsRoute) {
-	ws("GET /w/{ws}/inbox", account.PermUseInbox, s.section("inbox"))
+	done := make(chan struct{})
+	var once sync.Once
+	s.onShutdown = append(s.onShutdown, func() { once.Do(func() { close(done) }) })
+
+	ws("GET /w/{ws}/inbox", account.PermUseInbox, s.inboxPage)
+	ws("GET /w/{ws}/inbox/list", account.PermUseInbox, s.inboxList)
+	ws("GET /w/{ws}/inbox/events", account.PermUseInbox, func(w http.ResponseWriter, r *http.Request) { s.inboxEvents(w, r, done) })
+	ws("POST /w/{ws}/inbox/presence", account.PermUseInbox, s.setPresence)
+	ws("GET /w/{ws}/inbox/{conv}", account.PermUseInbox, s.conversationPage)
+	ws("GET /w/{ws}/inbox/{conv}/parts", account.PermUseInbox, s.conversationParts)
+	ws("GET /w/{ws}/inbox/{conv}/events", account.PermUseInbox, func(w http.ResponseWriter, r *http.Request) { s.conversationEvents(w, r, done) })
+	ws("POST /w/{ws}/inbox/{conv}/reply", account.PermUseInbox, s.replyToConversation)
+	ws("POST /w/{ws}/inbox/{conv}/note", account.PermUseInbox, s.noteOnConversation)
+	ws("POST /w/{ws}/inbox/{conv}/assign", account.PermUseInbox, s.assignConversation)
+	ws("POST /w/{ws}/inbox/{conv}/close", account.PermUseInbox, s.closeConversation)
+	ws("POST /w/{ws}/inbox/{conv}/reopen", account.PermUseInbox, s.reopenConversation)
+}
+
+// inboxListLimit is how many conversations a view lists.
+const inboxListLimit = 100
+
+// inboxFilter reads the list's filter from the query: a bad or foreign team, channel or
+// agent ID is a 404 (false, response sent).
+func (s *Server) inboxFilter(w http.ResponseWriter, r *http.Request, teams []account.Team) (inboxview.Filter, bool) {
+	q := r.URL.Query()
+	f := inboxview.Filter{View: inbox.View(q.Get("view"))}
+	decode := func(name string) (int64, bool) {
+		v := q.Get(name)
+		if v == "" {
+			return 0, true
+		}
+		id, ok := ids.Decode(v)
+		if !ok {
+			s.notFound(w, r)
+		}
+		return id, ok
+	}
+	var ok bool
+	if f.ChannelID, ok = decode("channel"); !ok {
+		return f, false
+	}
+	if f.AgentID, ok = decode("agent"); !ok {
+		return f, false
+	}
+	switch f.View {
+	case inbox.ViewUnassigned, inbox.ViewMine, inbox.ViewUnreplied, inbox.ViewUnread, inbox.ViewAll, inbox.ViewClosed:
+	case inbox.ViewTeam:
+		if f.TeamID, ok = decode("team"); !ok {
+			return f, false
+		}
+		known := false
+		for _, t := range teams {
+			known = known || t.ID == f.TeamID
+		}
+		if !known {
+			s.notFound(w, r)
+			return f, false
+		}
+	default:
+		f.View = inboxview.DefaultView
+	}
+	return f, true
+}
+
+// listData loads the left pane for the filter, with conversation openID highlighted.
+func (s *Server) listData(r *http.Request, f inboxview.Filter, teams []account.Team, openID int64) (inboxview.ListData, error) {
+	ctx, v := r.Context(), visitOf(r)
+	ws := v.workspace.ID
+	d := inboxview.ListData{WS: ws, Filter: f, Teams: teams, OpenID: openID, Now: time.Now(), Agents: map[int64]string{}}
+	teamIDs := make([]int64, len(teams))
+	for i, t := range teams {
+		teamIDs[i] = t.ID
+	}
+	var err error
+	if d.Counts, err = s.inbox.Count(ctx, ws, v.user.ID, teamIDs); err != nil {
+		return d, err
+	}
+	d.Items, err = s.inbox.List(ctx, ws, inbox.Filter{View: f.View, UserID: v.user.ID, TeamID: f.TeamID, ChannelID: f.ChannelID,
+		AgentID: f.AgentID, Limit: inboxListLimit})
+	if err != nil {
+		return d, err
+	}
+	agents, err := s.agents.List(ctx, ws)
+	if err != nil {
+		return d, err
+	}
+	for _, a := range agents {
+		d.Agents[a.ID] = a.Name
+	}
+	d.People, err = s.people(r)
+	return d, err
+}
+
+// people are the workspace's active members with their presence, online first.
+func (s *Server) people(r *http.Request) ([]inboxview.Person, error) {
+	ctx, ws := r.Context(), visitOf(r).workspace.ID
+	members, err := s.accounts.Members(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	var online, away []inboxview.Person
+	for _, m := range members {
+		if m.Disabled {
+			continue
+		}
+		p, err := s.inbox.PresenceOf(ctx, ws, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		person := inboxview.Person{ID: m.ID, Name: m.Name, Online: p.Online, Capacity: p.Capacity, Open: p.Open}
+		if p.Online {
+			online = append(online, person)
+		} else {
+			away = append(away, person)
+		}
+	}
+	return append(online, away...), nil
+}
+
+// inboxPage shows the views and the list, no conversation open.
+func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) {
+	s.renderInbox(w, r, http.StatusOK, nil)
+}
+
+// renderInbox renders the inbox page, with conv open beside the list when it is not nil.
+func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, status int, conv *inboxview.ConvData) {
+	ctx, v := r.Context(), visitOf(r)
+	ws := v.workspace.ID
+	teams, err := s.accounts.Teams(ctx, ws)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	f, ok := s.inboxFilter(w, r, teams)
+	if !ok {
+		return
+	}
+	var openID int64
+	if conv != nil {
+		openID = conv.Conv.ID
+		conv.Filter = f
+	}
+	d := inboxview.PageData{Conv: conv, Back: r.URL.RequestURI()}
+	if r.Method != http.MethodGet && conv != nil {
+		d.Back = urls.Conversation(ws, openID) + f.Query()
+	}
+	if d.List, err = s.listData(r, f, teams, openID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, p := range d.List.People {
+		if p.ID == v.user.ID {
+			d.Me = p
+		}
+	}
+	if d.Me.ID == 0 { // a disabled member cannot be here; be safe anyway
+		p, err := s.inbox.PresenceOf(ctx, ws, v.user.ID)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		d.Me = inboxview.Person{ID: v.user.ID, Name: v.user.Name, Online: p.Online, Capacity: p.Capacity, Open: p.Open}
+	}
+	if d.Channels, err = s.channels.List(ctx, ws); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.Agents, err = s.agents.List(ctx, ws); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	title := "Inbox"
+	if conv != nil {
+		title = inboxview.Who(conv.Conv) + " · Inbox"
+	}
+	s.render(w, r, status, inboxview.Page(s.page(w, r, title, "inbox"), d))
+}
+
+// inboxList is the list fragment (views with counts, the list, who is online), which the
+// page reloads on live events.
+func (s *Server) inboxList(w http.ResponseWriter, r *http.Request) {
+	teams, err := s.accounts.Teams(r.Context(), visitOf(r).workspace.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	f, ok := s.inboxFilter(w, r, teams)
+	if !ok {
+		return
+	}
+	var open int64
+	if v := r.URL.Query().Get("open"); v != "" {
+		open, _ = ids.Decode(v)
+	}
+	d, err := s.listData(r, f, teams, open)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, inboxview.ListParts(d))
+}
+
+// conversation loads the conversation named in the path: one of another workspace, a
+// preview or a bad ID is a 404.
+func (s *Server) conversation(w http.ResponseWriter, r *http.Request) (inbox.Conversation, bool) {
+	id, ok := s.pathID(w, r, "conv")
+	if !ok {
+		return inbox.Conversation{}, false
+	}
+	c, err := s.inbox.Get(r.Context(), visitOf(r).workspace.ID, id)
+	if errors.Is(err, inbox.ErrNotFound) || (err == nil && c.Preview) {
+		s.notFound(w, r)
+		return inbox.Conversation{}, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return inbox.Conversation{}, false
+	}
+	return c, true
+}
+
+// convData loads what the conversation's pane shows.
+func (s *Server) convData(r *http.Request, c inbox.Conversation) (*inboxview.ConvData, error) {
+	ctx, v := r.Context(), visitOf(r)
+	ws := v.workspace.ID
+	d := &inboxview.ConvData{WS: ws, Conv: c, CSRF: v.session.CSRFToken, Now: time.Now(), Feedback: map[int64]inbox.Feedback{},
+		People: map[int64]string{}, TeamNames: map[int64]string{}, Reply: components.NewForm(), Note: components.NewForm()}
+	var err error
+	if d.Messages, err = s.inbox.Messages(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	for _, m := range d.Messages {
+		if m.AI == nil {
+			continue
+		}
+		f, ok, err := s.inbox.FeedbackOf(ctx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			d.Feedback[m.ID] = f
+		}
+	}
+	if d.Handoffs, err = s.inbox.Handoffs(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	if d.Members, err = s.accounts.Members(ctx, ws); err != nil {
+		return nil, err
+	}
+	for _, m := range d.Members {
+		d.People[m.ID] = m.Name
+	}
+	if d.Teams, err = s.accounts.Teams(ctx, ws); err != nil {
+		return nil, err
+	}
+	for _, t := range d.Teams {
+		d.TeamNames[t.ID] = t.Name
+	}
+	if c.AgentID != 0 {
+		if a, err := s.agents.Get(ctx, ws, c.AgentID); err == nil {
+			d.AgentName = a.Name
+		} else if !errors.Is(err, agent.ErrNotFound) {
+			return nil, err
+		}
+	}
+	if c.ChannelID != 0 {
+		if ch, err := s.channels.Get(ctx, ws, c.ChannelID); err == nil {
+			d.ChannelName = ch.Name
+		} else if !isNotFound(err) {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// markRead records that a person opened the conversation, and tells the other lists.
+func (s *Server) markRead(r *http.Request, c *inbox.Conversation) error {
+	if !c.Unread {
+		return nil
+	}
+	if err := s.inbox.MarkRead(r.Context(), c.WorkspaceID, c.ID); err != nil {
+		return err
+	}
+	c.Unread = false
+	s.service.Hub.Publish(c.WorkspaceID, inbox.Event{Kind: inbox.EventConversation, ConversationID: c.ID})
+	return nil
+}
+
+// conversationPage shows a conversation beside the list, and marks it read.
+func (s *Server) conversationPage(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.conversation(w, r)
+	if !ok {
+		return
+	}
+	if err := s.markRead(r, &c); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d, err := s.convData(r, c)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderInbox(w, r, http.StatusOK, d)
+}
+
+// conversationParts is the conversation's header and transcript, which the page reloads on
+// live events; with read=1 (the page is in view) it marks the conversation read.
+func (s *Server) conversationParts(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.conversation(w, r)
+	if !ok {
+		return
+	}
+	if r.URL.Query().Get("read") == "1" {
+		if err := s.markRead(r, &c); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	d, err := s.convData(r, c)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, inboxview.ConvParts(*d))
+}
+
+// backToConversation redirects to the conversation, keeping the list's filter.
+func (s *Server) backToConversation(w http.ResponseWriter, r *http.Request, c inbox.Conversation, flash string) {
+	to := urls.Conversation(c.WorkspaceID, c.ID)
+	if q := r.URL.Query().Encode(); q != "" {
+		to += "?" + q
+	}
+	if flash != "" {
+		s.redirectWithFlash(w, r, to, "ok", flash)
+		return
+	}
+	s.redirect(w, r, to)
+}
+
+// replyToConversation sends a person's reply to the customer.
+func (s *Server) replyToConversation(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.conversation(w, r)
+	if !ok {
+		return
+	}
+	text := r.PostFormValue("message")
+	_, err := s.service.HumanReply(r.Context(), c.WorkspaceID, c.ID, visitOf(r).user.ID, text)
+	if err != nil {
+		s.conversationFormError(w, r, c, err, "message", text)
+		return
+	}
+	s.backToConversation(w, r, c, "")
+}
+
+// noteOnConversation adds an internal note.
+func (s *Server) noteOnConversation(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.conversation(w, r)
+	if !ok {
+		return
+	}
+	text := r.PostFormValue("note")
+	if _, err := s.service.Note(r.Context(), c.WorkspaceID, c.ID, visitOf(r).user.ID, text); err != nil {
+		s.conversationFormError(w, r, c, err, "note", text)
+		return
+	}
+	s.backToConversation(w, r, c, "")
+}
+
+// conversationFormError shows the conversation again with the reply (field "message") or
+// note (field "note") box as typed and its error.
+func (s *Server) conversationFormError(w http.ResponseWriter, r *http.Request, c inbox.Conversation, err error, field, text string) {
+	_, msg, ok := userMessage(err)
+	if !ok {
+		s.domainError(w, r, err)
+		return
+	}
+	d, derr := s.convData(r, c)
+	if derr != nil {
+		s.serverError(w, r, derr)
+		return
+	}
+	f := components.NewForm()
+	f.Values[field], f.Errors[field] = text, msg
+	if field == "note" {
+		d.Note = f
+	} else {
+		d.Reply = f
+	}
+	w.Header().Set("HX-Push-Url", urls.Conversation(c.WorkspaceID, c.ID)+queryOf(r))
+	s.renderInbox(w, r, http.StatusUnprocessableEntity, d)
+}
+
+func queryOf(r *http.Request) string {
+	if q := r.URL.Query().Encode(); q != "" {
+		return "?" + q
+	}
+	return ""
+}
+
+// assignConversation gives the conversation to a member or a team, or to no one.
+func (s *Server) assignConversation(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.conversation(w, r)
+	if !ok {
+		return
+	}
+	var userID, teamID int64
+	choice := r.PostFormValue("assignee")
+	if r.PostFormValue("unassign") == "" && choice != "" {
+		kind, id, _ := strings.Cut(choice, "-")
+		n, ok := ids.Decode(id)
+		switch {
+		case ok && kind == "user":
+			userID = n
+		case ok && kind == "team":
+			teamID = n
+		default:
+			s.fail(w, r, http.StatusUnprocessableEntity, "Choose a member or a team of this workspace.")
+			return
+		}
+	}
+	err := s.service.Assign(r.Context(), c.WorkspaceID, c.ID, visitOf(r).user.ID, userID, teamID)
+	if err != nil {
+		s.domainError(w, r, err)
+		return
+	}
+	if c, err = s.inbox.Get(r.Context(), c.WorkspaceID, c.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d, err := s.convData(r, c)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	msg := "Assigned to " + d.Owner() + "."
+	if userID == 0 && teamID == 0 {
+		msg = "Unassigned: the conversation waits in Unassigned."
+	}
+	s.backToConversation(w, r, c, msg)
+}
+
+func (s *Server) closeConversation(w http.ResponseWriter, r *http.Request) {
+	s.setConversationStatus(w, r, true)
+}
+
+func (s *Server) reopenConversation(w http.ResponseWriter, r *http.Request) {
+	s.setConversationStatus(w, r, false)
+}
+
+func (s *Server) setConversationStatus(w http.ResponseWriter, r *http.Request, closed bool) {
+	c, ok := s.conversation(w, r)
+	if !ok {
+		return
+	}
+	if err := s.service.SetStatus(r.Context(), c.WorkspaceID, c.ID, closed); err != nil {
+		s.domainError(w, r, err)
+		return
+	}
+	msg := "Conversation reopened."
+	if closed {
+		msg = "Conversation closed."
+	}
+	s.backToConversation(w, r, c, msg)
+}
+
+// setPresence sets the signed-in person online or away (field online, "1" or "0") and/or
+// their capacity, then returns to the page they were on.
+func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
+	ctx, v := r.Context(), visitOf(r)
+	ws := v.workspace.ID
+	back := safeNext(r.PostFormValue("back"))
+	if !strings.HasPrefix(back, urls.Inbox(ws)) {
+		back = urls.Inbox(ws)
+	}
+	var said []string
+	if on := r.PostFormValue("online"); on == "1" || on == "0" {
+		if err := s.service.SetOnline(ctx, ws, v.user.ID, on == "1"); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		said = append(said, map[bool]string{true: "You are online: conversations can be assigned to you.",
+			false: "You are away: no conversations are assigned to you."}[on == "1"])
+	}
+	if c := strings.TrimSpace(r.PostFormValue("capacity")); c != "" {
+		n, err := strconv.Atoi(c)
+		if err == nil {
+			err = s.inbox.SetCapacity(ctx, ws, v.user.ID, n)
+		} else {
+			err = &usererr.InputError{Field: "capacity", Message: "choose between 1 and 100"}
+		}
+		if _, msg, ok := userMessage(err); ok {
+			s.redirectWithFlash(w, r, back, "error", "Capacity: "+strings.ToLower(msg[:1])+msg[1:]+".")
+			return
+		}
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.service.Hub.Publish(ws, inbox.Event{Kind: inbox.EventPresence})
+		said = append(said, fmt.Sprintf("You take at most %d open conversations.", n))
+	}
+	if len(said) == 0 {
+		s.redirect(w, r, back)
+		return
+	}
+	s.redirectWithFlash(w, r, back, "ok", strings.Join(said, " "))
+}
+
+// sseHeartbeat is how often an idle event stream sends a comment, so that proxies and
+// browsers keep the connection open.
+var sseHeartbeat = 20 * time.Second
+
+// sse writes server-sent events through the middleware's wrapped writer.
+type sse struct {
+	w  http.ResponseWriter
+	rc *http.ResponseController
+}
+
+func (e sse) send(text string) error {
+	if _, err := fmt.Fprint(e.w, text); err != nil {
+		return err
+	}
+	if err := e.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return err
+	}
+	return nil
+}
+
+// event sends one named event with data encoded as JSON.
+func (e sse) event(name string, data any) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	return e.send("event: " + name + "\ndata: " + string(b) + "\n\n")
+}
+
+// stream follows topic and sends its events, as write turns them into server-sent events,
+// until the client goes, the server shuts down (done) or a write fails. When the hub had
+// to drop events for this follower, a "reload" event tells the page to reload what it shows.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, topic inbox.Topic, done <-chan struct{}, write func(sse, inbox.Event) error) {
+	sub := s.service.Hub.Subscribe(topic)
+	defer sub.Close()
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	w.WriteHeader(http.StatusOK)
+	out := sse{w: w, rc: http.NewResponseController(w)}
+	if out.send("retry: 3000\n: connected\n\n") != nil {
+		return
+	}
+	tick := time.NewTicker(sseHeartbeat)
+	defer tick.Stop()
+	for {
+		var err error
+		select {
+		case <-r.Context().Done():
+			return
+		case <-done:
+			return
+		case <-tick.C:
+			err = out.send(": ping\n\n")
+		case e := <-sub.C:
+			err = write(out, e)
+		}
+		if err == nil && sub.Lost() {
+			err = out.event("reload", "")
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// inboxEvents streams the workspace's changes to the inbox's list: "change" when a
+// conversation changed (a message, an assignment, its status), "presence" when someone
+// went online or away. The words of AI replies being written are left out.
+func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
+	s.stream(w, r, inbox.Topic{Workspace: visitOf(r).workspace.ID}, done, func(out sse, e inbox.Event) error {
+		switch e.Kind {
+		case inbox.EventMessage, inbox.EventConversation:
+			return out.event("change", map[string]string{"conversation": ids.Encode(e.ConversationID), "kind": string(e.Kind)})
+		case inbox.EventPresence:
+			return out.event("presence", "")
+		}
+		return nil
+	})
+}
+
+// conversationEvents streams one conversation's changes to its open page: "message" for a
+// new message (internal notes included: this is the staff's stream), "token" for each
+// piece of an AI reply being written, "conversation" when its assignment or status changed.
+func (s *Server) conversationEvents(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
+	c, ok := s.conversation(w, r)
+	if !ok {
+		return
+	}
+	s.stream(w, r, inbox.Topic{Conversation: c.ID}, done, func(out sse, e inbox.Event) error {
+		switch e.Kind {
+		case inbox.EventMessage:
+			return out.event("message", map[string]any{"id": ids.Encode(e.MessageID), "staff": e.Staff})
+		case inbox.EventToken:
+			return out.event("token", e.Token)
+		case inbox.EventConversation:
+			return out.event("conversation", "")
+		}
+		return nil
+	})
 }

@@ -8,9 +8,7 @@ import (
 
 // sectionTexts say what each section of the admin will hold, until it does.
 var sectionTexts = map[string][2]string{
-	"inbox":    {"Inbox", "Conversations from the chat widget, email, WhatsApp and Messenger will appear here, with views for Unassigned, Mine, your teams, Unreplied and Closed. The AI agent hands conversations over here when it cannot answer."},
-	"channels": {"Channels", "Connect where your customers write: the website chat widget (one script tag), an email mailbox, WhatsApp and Facebook Messenger."},
-	"reports":  {"Reports", "How well each AI agent does will be reported here: conversations handled, resolution and handoff rates, visitor feedback, usage, and the questions it could not answer."},
+	"reports": {"Reports", "How well each AI agent does will be reported here: conversations handled, resolution and handoff rates, visitor feedback, usage, and the questions it could not answer."},
 }
 
 // section renders the page of a main section.

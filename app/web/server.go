@@ -58,6 +58,10 @@ type Server struct {
 	loginByUser *ratelimit.Limiter // attempts per email and IP
 	loginByIP   *ratelimit.Limiter // attempts per IP, whatever the email
 
+	// onShutdown runs when shutdown begins, so that long-lived streams (the chat
+	// widget's events) end instead of holding it up.
+	onShutdown []func()
+
 	handler http.Handler
 }
 
@@ -95,6 +99,9 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	for _, f := range s.onShutdown {
+		srv.RegisterOnShutdown(f)
 	}
 	ln, err := net.Listen("tcp", srv.Addr)
 	if err != nil {

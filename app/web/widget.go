@@ -1,4 +1,723 @@
 package web
 
+// The chat widget: /widget.js (static/widget.js) and the public JSON API it calls from
+// customers' sites, under /widget/v1/{key}/ where key is the channel's public key.
+//
+// Security: the admin's cross-origin and CSRF checks do not apply here (middleware.go).
+// Instead every request must come from one of the channel's allowed origins (or the
+// server's own), which then get Access-Control-Allow-Origin; a visitor token, sent as
+// "Authorization: Bearer" (or ?token= on the event stream, which EventSource cannot give
+// headers), opens only that visitor's conversations on that channel; requests are rate
+// limited per IP and messages per visitor. Session cookies are ignored, except for the
+// admin's live preview (?preview=1), which must be a same-origin request of a signed-in
+// member of the channel's workspace.
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"agent/app/agent"
+	"agent/app/channel"
+	"agent/app/ids"
+	"agent/app/inbox"
+	"agent/app/knowledge"
+	"agent/app/ratelimit"
+	"agent/app/usererr"
+	"agent/static"
+)
+
+// widgetAPIPrefix is where the widget's API lives; the admin's cross-origin and CSRF
+// checks skip it.
+const widgetAPIPrefix = "/widget/v1/"
+
+// widgetMaxBody bounds a request body: a message of inbox.MaxMessage characters, even
+// with every character escaped in JSON, and room for the rest.
+const widgetMaxBody = 64 << 10
+
+// widgetHeartbeat is how often an idle event stream gets a comment line, so that proxies
+// and browsers keep it open.
+var widgetHeartbeat = 25 * time.Second
+
+// widgetLabel is shown under the agent's name while the AI handles the conversation.
+const widgetLabel = "Powered by AI"
+
+// widgetAPI serves the widget; it holds the rate limits and ends the event streams when
+// the server shuts down.
+type widgetAPI struct {
+	s         *Server
+	byVisitor *ratelimit.Limiter // messages per visitor
+	byIP      *ratelimit.Limiter // requests per IP
+	stop      chan struct{}
+	stopOnce  sync.Once
+
+	script, scriptGzip []byte
+	scriptTag          string // its ETag
+}
+
 // widgetRoutes lists the chat widget's public routes.
-func (s *Server) widgetRoutes(public route) {}
+func (s *Server) widgetRoutes(public route) {
+	wa := &widgetAPI{
+		s:         s,
+		byVisitor: ratelimit.New(s.cfg.Chat.MessagesPerMinute, time.Minute),
+		byIP:      ratelimit.New(s.cfg.Chat.IPRequestsPerMinute, time.Minute),
+		stop:      make(chan struct{}),
+		script:    static.Widget(),
+	}
+	sum := sha256.Sum256(wa.script)
+	wa.scriptTag = `W/"` + hex.EncodeToString(sum[:8]) + `"` // weak: the same for the gzipped body
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(wa.script)
+	zw.Close()
+	wa.scriptGzip = gz.Bytes()
+	s.onShutdown = append(s.onShutdown, func() { wa.stopOnce.Do(func() { close(wa.stop) }) })
+
+	public("GET /widget.js", wa.serveScript)
+	api := func(pattern string, h widgetHandler) {
+		method, path, _ := strings.Cut(pattern, " ")
+		public(method+" "+widgetAPIPrefix+"{key}/"+path, wa.handle(h))
+	}
+	api("OPTIONS {path...}", nil) // CORS preflight
+	api("GET config", wa.config)
+	api("GET avatar", wa.avatar)
+	api("POST visitor", wa.start)
+	api("POST conversations", wa.openConversation)
+	api("GET conversations/{conv}", wa.conversation)
+	api("POST conversations/{conv}/messages", wa.send)
+	api("GET conversations/{conv}/events", wa.events)
+	api("POST conversations/{conv}/messages/{msg}/feedback", wa.feedback)
+	public(widgetAPIPrefix, func(w http.ResponseWriter, r *http.Request) {
+		widgetError(w, http.StatusNotFound, "There is nothing at this address.")
+	})
+}
+
+// serveScript serves static/widget.js under a fixed name, cached briefly, gzipped for
+// browsers that take it.
+func (wa *widgetAPI) serveScript(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "text/javascript; charset=utf-8")
+	h.Set("Cache-Control", "public, max-age=300")
+	h.Set("ETag", wa.scriptTag)
+	h.Set("Vary", "Accept-Encoding")
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	if slices.Contains(strings.Split(strings.ReplaceAll(r.Header.Get("If-None-Match"), " ", ""), ","), wa.scriptTag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := wa.script
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		h.Set("Content-Encoding", "gzip")
+		body = wa.scriptGzip
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// widgetRequest is what every API handler gets: the channel and, for the admin's live
+// preview, the signed-in member trying it.
+type widgetRequest struct {
+	ch        channel.Channel
+	previewBy int64
+}
+
+type widgetHandler func(w http.ResponseWriter, r *http.Request, wr *widgetRequest)
+
+// handle runs the checks every API request passes: the per-IP rate limit, the channel
+// (unknown or inactive: 404), the preview's session, and the origin (CORS).
+func (wa *widgetAPI) handle(next widgetHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Cache-Control", "no-store")
+		h.Add("Vary", "Origin")
+		if r.Method != http.MethodOptions && !wa.allow(w, wa.byIP, "ip:"+wa.s.clientIP(r), "requests") {
+			return
+		}
+		ch, err := wa.s.channels.ByPublicKey(r.Context(), r.PathValue("key"))
+		if errors.Is(err, channel.ErrNotFound) || (err == nil && ch.Kind != channel.Chat) {
+			widgetError(w, http.StatusNotFound, "There is no chat with this key.")
+			return
+		}
+		if err != nil {
+			wa.serverError(w, r, err)
+			return
+		}
+		wr := &widgetRequest{ch: ch}
+		if r.URL.Query().Get("preview") == "1" {
+			if wr.previewBy = wa.previewer(r, ch); wr.previewBy == 0 {
+				widgetError(w, http.StatusForbidden, "The preview is only for signed-in members of the workspace.")
+				return
+			}
+		}
+		if !ch.Active && wr.previewBy == 0 {
+			widgetError(w, http.StatusNotFound, "There is no chat with this key.")
+			return
+		}
+		if origin := r.Header.Get("Origin"); origin != "" && !sameOrigin(r) {
+			if !ch.AllowsOrigin(origin) {
+				widgetError(w, http.StatusForbidden, fmt.Sprintf("This chat is not enabled on %s: add the site to the channel's allowed sites.", origin))
+				return
+			}
+			h.Set("Access-Control-Allow-Origin", origin)
+		}
+		if r.Method == http.MethodOptions {
+			h.Set("Access-Control-Allow-Methods", "GET, POST")
+			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+			h.Set("Access-Control-Max-Age", "7200")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next(w, r, wr)
+	}
+}
+
+// previewer returns the signed-in member of the channel's workspace who asks for a
+// preview from the server's own pages, or 0.
+func (wa *widgetAPI) previewer(r *http.Request, ch channel.Channel) int64 {
+	v := visitOf(r)
+	if !v.loggedIn || !sameOrigin(r) {
+		return 0
+	}
+	if _, err := wa.s.accounts.Membership(r.Context(), ch.WorkspaceID, v.user.ID); err != nil {
+		return 0
+	}
+	return v.user.ID
+}
+
+// sameOrigin reports whether a browser sent r from the server's own pages.
+func sameOrigin(r *http.Request) bool {
+	if r.Header.Get("Sec-Fetch-Site") == "same-origin" {
+		return true
+	}
+	u, err := url.Parse(r.Header.Get("Origin"))
+	return err == nil && u.Host != "" && u.Host == r.Host
+}
+
+// allow takes a token from the limiter for key, or answers 429 with Retry-After.
+func (wa *widgetAPI) allow(w http.ResponseWriter, l *ratelimit.Limiter, key, what string) bool {
+	ok, wait := l.Allow(key)
+	if !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+		widgetError(w, http.StatusTooManyRequests, "Too many "+what+". Wait a moment and try again.")
+	}
+	return ok
+}
+
+func widgetJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func widgetError(w http.ResponseWriter, status int, msg string) {
+	widgetJSON(w, status, map[string]string{"error": msg})
+}
+
+func (wa *widgetAPI) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	wa.s.log.Error("widget request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	widgetError(w, http.StatusInternalServerError, "Something went wrong on our side. Try again in a moment.")
+}
+
+// domainError answers an error of a domain call: its own text for input errors, 404 for
+// what is not found, a logged 500 for the rest.
+func (wa *widgetAPI) domainError(w http.ResponseWriter, r *http.Request, err error) {
+	var ie *usererr.InputError
+	switch {
+	case errors.Is(err, inbox.ErrNotFound):
+		widgetError(w, http.StatusNotFound, "There is no such conversation.")
+	case errors.As(err, &ie):
+		widgetError(w, http.StatusUnprocessableEntity, capitalize(ie.Message)+".")
+	default:
+		wa.serverError(w, r, err)
+	}
+}
+
+// decode reads a JSON body of at most widgetMaxBody bytes into v; an empty body leaves v
+// as it is.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	err := json.NewDecoder(http.MaxBytesReader(w, r.Body, widgetMaxBody)).Decode(v)
+	var mbe *http.MaxBytesError
+	switch {
+	case err == nil, errors.Is(err, io.EOF):
+		return true
+	case errors.As(err, &mbe):
+		widgetError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("The message is too long: keep it under %d characters.", inbox.MaxMessage))
+	default:
+		widgetError(w, http.StatusBadRequest, "The request is not valid JSON.")
+	}
+	return false
+}
+
+// agentOf returns the channel's AI agent, and whether it answers (it exists and is not paused).
+func (wa *widgetAPI) agentOf(ctx context.Context, ch channel.Channel) (agent.Agent, bool) {
+	if ch.AgentID == 0 {
+		return agent.Agent{}, false
+	}
+	a, err := wa.s.agents.Get(ctx, ch.WorkspaceID, ch.AgentID)
+	if err != nil {
+		return agent.Agent{}, false
+	}
+	return a, a.Active
+}
+
+// config is what the widget shows before the visitor writes.
+func (wa *widgetAPI) config(w http.ResponseWriter, r *http.Request, wr *widgetRequest) {
+	a, active := wa.agentOf(r.Context(), wr.ch)
+	name, avatar := wr.ch.Name, ""
+	if a.ID != 0 {
+		name = a.Name
+		if a.HasAvatar {
+			avatar = widgetAPIPrefix + wr.ch.PublicKey + "/avatar?v=" + strconv.FormatInt(a.UpdatedAt.Unix(), 36)
+		}
+	}
+	label := ""
+	if active {
+		label = widgetLabel
+	}
+	widgetJSON(w, http.StatusOK, map[string]any{
+		"name": name, "avatar": avatar, "ai": active, "label": label,
+		"welcome": wr.ch.Welcome, "quick_replies": append([]string{}, wr.ch.QuickReplies...),
+		"show_human": wr.ch.ShowHuman, "max_message": inbox.MaxMessage,
+		"feedback_reasons": inbox.FeedbackReasons,
+	})
+}
+
+// avatar serves the channel's agent's avatar, for the widget's header.
+func (wa *widgetAPI) avatar(w http.ResponseWriter, r *http.Request, wr *widgetRequest) {
+	img, ct, err := wa.s.agents.Avatar(r.Context(), wr.ch.WorkspaceID, wr.ch.AgentID)
+	if errors.Is(err, agent.ErrNotFound) {
+		widgetError(w, http.StatusNotFound, "This agent has no avatar.")
+		return
+	}
+	if err != nil {
+		wa.serverError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", ct)
+	h.Set("Content-Length", strconv.Itoa(len(img)))
+	h.Set("Cache-Control", "public, max-age=3600")
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(img)
+	}
+}
+
+// visitor finds the visitor the request's token names: the Authorization header, or the
+// token query parameter (event streams). An unknown token is a 401: the widget then
+// starts over with a new one.
+func (wa *widgetAPI) visitor(w http.ResponseWriter, r *http.Request, wr *widgetRequest) (inbox.Visitor, bool) {
+	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if token == "" {
+		token = r.URL.Query().Get("token")
+	}
+	v, err := wa.s.inbox.VisitorByToken(r.Context(), wr.ch, token)
+	if errors.Is(err, inbox.ErrUnknownVisitor) {
+		widgetError(w, http.StatusUnauthorized, "Unknown visitor: start again.")
+		return v, false
+	}
+	if err != nil {
+		wa.serverError(w, r, err)
+		return v, false
+	}
+	v.PreviewBy = wr.previewBy
+	return v, true
+}
+
+// visitorConversation finds the conversation {conv} of the visitor; any other (another
+// visitor's, another channel's) is a 404.
+func (wa *widgetAPI) visitorConversation(w http.ResponseWriter, r *http.Request, wr *widgetRequest, v inbox.Visitor) (inbox.Conversation, bool) {
+	id, ok := ids.Decode(r.PathValue("conv"))
+	var c inbox.Conversation
+	var err error
+	if ok {
+		c, err = wa.s.inbox.Get(r.Context(), wr.ch.WorkspaceID, id)
+	}
+	if !ok || errors.Is(err, inbox.ErrNotFound) || (err == nil && (c.VisitorID != v.ID || c.ChannelID != wr.ch.ID)) {
+		widgetError(w, http.StatusNotFound, "There is no such conversation.")
+		return c, false
+	}
+	if err != nil {
+		wa.serverError(w, r, err)
+		return c, false
+	}
+	return c, true
+}
+
+// start begins or resumes a visit: with a known token, the visitor's latest conversation
+// and its messages; without one (or with an unknown one), a new visitor and their token.
+func (wa *widgetAPI) start(w http.ResponseWriter, r *http.Request, wr *widgetRequest) {
+	var in struct {
+		Lang string `json:"lang"`
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	ctx := r.Context()
+	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	v, err := wa.s.inbox.VisitorByToken(ctx, wr.ch, token)
+	if errors.Is(err, inbox.ErrUnknownVisitor) {
+		v, token, err = wa.s.inbox.NewVisitor(ctx, wr.ch, in.Lang)
+	} else if err == nil {
+		err = wa.s.inbox.TouchVisitor(ctx, v, in.Lang)
+	}
+	if err != nil {
+		wa.serverError(w, r, err)
+		return
+	}
+	out := map[string]any{"token": token, "conversation": nil, "messages": []widgetMessage{}}
+	c, err := wa.s.inbox.VisitorConversation(ctx, v)
+	if err == nil && c.ChannelID == wr.ch.ID {
+		out["conversation"], out["messages"], err = wa.state(ctx, wr.ch, c)
+	}
+	if err != nil && !errors.Is(err, inbox.ErrNotFound) {
+		wa.serverError(w, r, err)
+		return
+	}
+	widgetJSON(w, http.StatusOK, out)
+}
+
+// openConversation returns the visitor's open conversation, starting one when they have
+// none, before their first message, so that the widget follows its events first.
+func (wa *widgetAPI) openConversation(w http.ResponseWriter, r *http.Request, wr *widgetRequest) {
+	v, ok := wa.visitor(w, r, wr)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	_, active := wa.agentOf(ctx, wr.ch)
+	c, err := wa.s.inbox.OpenConversation(ctx, wr.ch, v, active)
+	if err != nil {
+		wa.serverError(w, r, err)
+		return
+	}
+	wa.writeState(w, r, wr, c)
+}
+
+// conversation returns one of the visitor's conversations with its messages.
+func (wa *widgetAPI) conversation(w http.ResponseWriter, r *http.Request, wr *widgetRequest) {
+	v, ok := wa.visitor(w, r, wr)
+	if !ok {
+		return
+	}
+	c, ok := wa.visitorConversation(w, r, wr, v)
+	if !ok {
+		return
+	}
+	wa.writeState(w, r, wr, c)
+}
+
+func (wa *widgetAPI) writeState(w http.ResponseWriter, r *http.Request, wr *widgetRequest, c inbox.Conversation) {
+	conv, msgs, err := wa.state(r.Context(), wr.ch, c)
+	if err != nil {
+		wa.serverError(w, r, err)
+		return
+	}
+	widgetJSON(w, http.StatusOK, map[string]any{"conversation": conv, "messages": msgs})
+}
+
+// send stores the visitor's message and returns it with what was said in return. A
+// message to a closed conversation starts a new one, returned as conversation.
+func (wa *widgetAPI) send(w http.ResponseWriter, r *http.Request, wr *widgetRequest) {
+	v, ok := wa.visitor(w, r, wr)
+	if !ok || !wa.allow(w, wa.byVisitor, "v:"+strconv.FormatInt(v.ID, 10), "messages") {
+		return
+	}
+	var in struct {
+		Text string `json:"text"`
+		Lang string `json:"lang"`
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	in.Text = strings.TrimSpace(in.Text)
+	switch {
+	case in.Text == "":
+		widgetError(w, http.StatusUnprocessableEntity, "Write a message first.")
+		return
+	case utf8.RuneCountInString(in.Text) > inbox.MaxMessage:
+		widgetError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("The message is too long: keep it under %d characters.", inbox.MaxMessage))
+		return
+	}
+	c, ok := wa.visitorConversation(w, r, wr, v)
+	if !ok {
+		return
+	}
+	// The reply is stored even when the visitor leaves while it is written: they, or
+	// their other tabs, see it later.
+	ctx := context.WithoutCancel(r.Context())
+	lang := knowledge.NormalizeLang(in.Lang)
+	var err error
+	if c.Status != "open" {
+		_, active := wa.agentOf(ctx, wr.ch)
+		if c, err = wa.s.inbox.OpenConversation(ctx, wr.ch, v, active); err != nil {
+			wa.serverError(w, r, err)
+			return
+		}
+	}
+	if err := wa.s.inbox.TouchVisitor(ctx, v, lang); err != nil {
+		wa.s.log.Warn("touch visitor", "err", err)
+	}
+	m, replies, err := wa.s.service.VisitorMessage(ctx, wr.ch, c, in.Text, lang)
+	if m.ID == 0 && err != nil {
+		wa.domainError(w, r, err)
+		return
+	}
+	if err != nil {
+		wa.s.log.Error("widget reply failed", "conversation", c.ID, "err", err)
+	}
+	if c, err = wa.s.inbox.Get(ctx, c.WorkspaceID, c.ID); err != nil {
+		wa.serverError(w, r, err)
+		return
+	}
+	names := map[int64]string{}
+	out := map[string]any{"conversation": wa.conversationJSON(ctx, wr.ch, c, names), "message": wa.messageJSON(ctx, wr.ch, m, names),
+		"replies": []widgetMessage{}}
+	var rs []widgetMessage
+	for _, rm := range replies {
+		rs = append(rs, wa.messageJSON(ctx, wr.ch, rm, names))
+	}
+	if rs != nil {
+		out["replies"] = rs
+	}
+	widgetJSON(w, http.StatusOK, out)
+}
+
+// feedback records the visitor's thumbs up or down on an AI reply of their conversation.
+func (wa *widgetAPI) feedback(w http.ResponseWriter, r *http.Request, wr *widgetRequest) {
+	v, ok := wa.visitor(w, r, wr)
+	if !ok {
+		return
+	}
+	c, ok := wa.visitorConversation(w, r, wr, v)
+	if !ok {
+		return
+	}
+	var in struct {
+		Helpful bool   `json:"helpful"`
+		Reason  string `json:"reason"`
+		Comment string `json:"comment"`
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	msg, ok := ids.Decode(r.PathValue("msg"))
+	if !in.Helpful && !slices.Contains(inbox.FeedbackReasons, in.Reason) {
+		widgetError(w, http.StatusUnprocessableEntity, "Choose a reason: "+strings.Join(inbox.FeedbackReasons, ", ")+".")
+		return
+	}
+	var err error = inbox.ErrNotFound
+	if ok {
+		err = wa.s.inbox.SetFeedback(r.Context(), c.ID, inbox.Feedback{MessageID: msg, Helpful: in.Helpful, Reason: in.Reason,
+			Comment: strings.TrimSpace(in.Comment)})
+	}
+	if err != nil {
+		wa.domainError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// events streams the conversation to the widget as server-sent events: token (a piece of
+// the AI reply being written, a JSON string), message (a message the visitor sees),
+// conversation (who handles it now) and reload (events were lost: fetch the conversation
+// again), with a comment line as heartbeat. The conversation's state comes first.
+func (wa *widgetAPI) events(w http.ResponseWriter, r *http.Request, wr *widgetRequest) {
+	v, ok := wa.visitor(w, r, wr)
+	if !ok {
+		return
+	}
+	c, ok := wa.visitorConversation(w, r, wr, v)
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	sub := wa.s.service.Hub.Subscribe(inbox.Topic{Conversation: c.ID})
+	defer sub.Close()
+
+	rc := http.NewResponseController(w) // reaches the real writer's Flush through the middleware's
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	names := map[int64]string{}
+	send := func(event string, data any) bool {
+		b, err := json.Marshal(data)
+		if err == nil {
+			_, err = fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b)
+		}
+		return err == nil && rc.Flush() == nil
+	}
+	if !send("conversation", wa.conversationJSON(ctx, wr.ch, c, names)) {
+		return
+	}
+	tick := time.NewTicker(widgetHeartbeat)
+	defer tick.Stop()
+	for {
+		var ok bool
+		select {
+		case <-ctx.Done():
+			return
+		case <-wa.stop:
+			return
+		case <-tick.C:
+			_, err := io.WriteString(w, ": ping\n\n")
+			ok = err == nil && rc.Flush() == nil
+		case e := <-sub.C:
+			if sub.Lost() {
+				ok = send("reload", struct{}{})
+				break
+			}
+			ok = wa.sendEvent(ctx, wr.ch, c, e, names, send)
+		}
+		if !ok {
+			return
+		}
+	}
+}
+
+// sendEvent passes one hub event on to the widget, leaving out what visitors must not see.
+func (wa *widgetAPI) sendEvent(ctx context.Context, ch channel.Channel, c inbox.Conversation, e inbox.Event,
+	names map[int64]string, send func(string, any) bool) bool {
+	if e.Staff || e.ConversationID != c.ID {
+		return true
+	}
+	switch e.Kind {
+	case inbox.EventToken:
+		return send("token", e.Token)
+	case inbox.EventMessage:
+		msgs, err := wa.s.inbox.Messages(ctx, c.ID)
+		if err != nil {
+			wa.s.log.Warn("widget event", "err", err)
+			return send("reload", struct{}{})
+		}
+		for _, m := range msgs {
+			if m.ID == e.MessageID && visibleToVisitor(m) {
+				return send("message", wa.messageJSON(ctx, ch, m, names))
+			}
+		}
+	case inbox.EventConversation:
+		cur, err := wa.s.inbox.Get(ctx, c.WorkspaceID, c.ID)
+		if err != nil {
+			wa.s.log.Warn("widget event", "err", err)
+			return send("reload", struct{}{})
+		}
+		return send("conversation", wa.conversationJSON(ctx, ch, cur, names))
+	}
+	return true
+}
+
+// widgetConversation is a conversation as the widget sees it.
+type widgetConversation struct {
+	ID    string `json:"id"`
+	Open  bool   `json:"open"`
+	AI    bool   `json:"ai"`              // the AI answers
+	Human string `json:"human,omitempty"` // the person who has it, when the channel shows them
+}
+
+// widgetMessage is a message as the widget shows it.
+type widgetMessage struct {
+	ID      string         `json:"id"`
+	Author  string         `json:"author"` // visitor, bot, human or system
+	Text    string         `json:"text"`
+	Name    string         `json:"name,omitempty"` // a person's name, when the channel shows it
+	At      int64          `json:"at"`
+	Sources []widgetSource `json:"sources,omitempty"`
+	Quick   []string       `json:"quick_replies,omitempty"`
+	Rate    bool           `json:"rate,omitempty"`     // an AI reply the visitor may rate
+	Rated   string         `json:"feedback,omitempty"` // "up" or "down" once rated
+}
+
+type widgetSource struct {
+	N     int    `json:"n"`
+	Title string `json:"title"`
+	URL   string `json:"url,omitempty"`
+}
+
+func visibleToVisitor(m inbox.Message) bool {
+	switch m.Author {
+	case agent.AuthorVisitor, agent.AuthorBot, agent.AuthorHuman, inbox.AuthorSystem:
+		return true
+	}
+	return false // internal notes and anything else meant for staff
+}
+
+// state is a conversation with the messages the visitor sees.
+func (wa *widgetAPI) state(ctx context.Context, ch channel.Channel, c inbox.Conversation) (widgetConversation, []widgetMessage, error) {
+	msgs, err := wa.s.inbox.Messages(ctx, c.ID)
+	if err != nil {
+		return widgetConversation{}, nil, err
+	}
+	names := map[int64]string{}
+	out := []widgetMessage{}
+	for _, m := range msgs {
+		if visibleToVisitor(m) {
+			out = append(out, wa.messageJSON(ctx, ch, m, names))
+		}
+	}
+	return wa.conversationJSON(ctx, ch, c, names), out, nil
+}
+
+// personName is the name the widget shows for a person, when the channel shows people.
+func (wa *widgetAPI) personName(ctx context.Context, ch channel.Channel, userID int64, names map[int64]string) string {
+	if !ch.ShowHuman || userID == 0 {
+		return ""
+	}
+	if n, ok := names[userID]; ok {
+		return n
+	}
+	u, err := wa.s.accounts.User(ctx, userID)
+	if err != nil {
+		wa.s.log.Warn("widget: person's name", "user", userID, "err", err)
+	}
+	names[userID] = u.Name
+	return u.Name
+}
+
+func (wa *widgetAPI) conversationJSON(ctx context.Context, ch channel.Channel, c inbox.Conversation, names map[int64]string) widgetConversation {
+	wc := widgetConversation{ID: ids.Encode(c.ID), Open: c.Status == "open", AI: c.AIActive}
+	if !c.AIActive {
+		wc.Human = wa.personName(ctx, ch, c.AssigneeID, names)
+	}
+	return wc
+}
+
+func (wa *widgetAPI) messageJSON(ctx context.Context, ch channel.Channel, m inbox.Message, names map[int64]string) widgetMessage {
+	wm := widgetMessage{ID: ids.Encode(m.ID), Author: string(m.Author), Text: m.Body, At: m.CreatedAt.Unix()}
+	if m.Author == agent.AuthorHuman {
+		wm.Name = wa.personName(ctx, ch, m.UserID, names)
+	}
+	if m.AI != nil {
+		for _, s := range m.AI.Sources {
+			wm.Sources = append(wm.Sources, widgetSource{N: s.N, Title: s.Title, URL: s.URL})
+		}
+		wm.Quick = m.AI.QuickReplies
+		wm.Rate = m.AI.Decision != agent.Handoff
+		if wm.Rate && m.ID != 0 {
+			if f, ok, err := wa.s.inbox.FeedbackOf(ctx, m.ID); err == nil && ok {
+				wm.Rated = map[bool]string{true: "up", false: "down"}[f.Helpful]
+			}
+		}
+	}
+	return wm
+}

@@ -27,3 +27,27 @@ func Agents(wsID int64, rest ...string) string {
 func Agent(wsID, agentID int64, rest ...string) string {
 	return Workspace(wsID, append([]string{"agents", ID(agentID)}, rest...)...)
 }
+
+// Channels returns a path in the Channels section: Channels(7) is /w/<id>/channels,
+// Channels(7, "new") the form of a new chat widget.
+func Channels(wsID int64, rest ...string) string {
+	return Workspace(wsID, append([]string{"channels"}, rest...)...)
+}
+
+// Channel returns the path of one channel, or with rest a path under it: Channel(7, 3,
+// "delete").
+func Channel(wsID, channelID int64, rest ...string) string {
+	return Workspace(wsID, append([]string{"channels", ID(channelID)}, rest...)...)
+}
+
+// Inbox returns a path in the Inbox: Inbox(7) is /w/<id>/inbox, Inbox(7, "events") its
+// live events.
+func Inbox(wsID int64, rest ...string) string {
+	return Workspace(wsID, append([]string{"inbox"}, rest...)...)
+}
+
+// Conversation returns the path of one conversation in the inbox, or with rest a path
+// under it: Conversation(7, 3, "reply").
+func Conversation(wsID, convID int64, rest ...string) string {
+	return Workspace(wsID, append([]string{"inbox", ID(convID)}, rest...)...)
+}

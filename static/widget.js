@@ -1,0 +1,409 @@
+/* Chat widget. Install with
+ *   <script src="https://HOST/widget.js" data-agent="PUBLIC_KEY" async></script>
+ * No dependencies; everything it shows lives in a Shadow DOM with its own styles. The
+ * visitor's token stays in localStorage, so the conversation survives reloads and tabs.
+ * data-preview="1": the admin's live preview (same origin, with the admin's session);
+ * data-open="1": open the chat at once. The API it calls is described in app/web/widget.go. */
+(() => {
+  'use strict';
+  const me = document.currentScript || document.querySelector('script[data-agent][src*="widget.js"]');
+  if (!me || !me.dataset.agent) return;
+  const key = me.dataset.agent;
+  const loaded = (window.agentChatLoaded = window.agentChatLoaded || {});
+  if (loaded[key]) return; // the snippet is on the page twice
+  loaded[key] = true;
+  const preview = me.dataset.preview === '1';
+  // The server's address: where the script came from, with any path prefix of a proxy.
+  const base = new URL(me.src, location.href).href.replace(/\/widget\.js([?#].*)?$/, '');
+  const api = base + '/widget/v1/' + encodeURIComponent(key) + '/';
+  const slot = 'agent-chat:' + key + (preview ? ':preview' : '');
+  const reasonText = { too_long: 'Too long', not_useful: 'Not useful', off_topic: 'Off topic', other: 'Other' };
+
+  const storage = (name) => { try { return window[name]; } catch { return null; } };
+  const load = (s, k) => { try { return storage(s).getItem(k); } catch { return null; } };
+  const save = (s, k, v) => { try { v == null ? storage(s).removeItem(k) : storage(s).setItem(k, v); } catch { /* private mode */ } };
+
+  const url = (path, params = {}) => {
+    const u = new URL(api + path);
+    if (preview) u.searchParams.set('preview', '1');
+    for (const k in params) u.searchParams.set(k, params[k]);
+    return u.href;
+  };
+
+  let token = load('localStorage', slot);
+  async function call(method, path, body) {
+    const headers = {};
+    if (token) headers.Authorization = 'Bearer ' + token;
+    if (body) headers['Content-Type'] = 'application/json';
+    const res = await fetch(url(path), { method, headers, body: body && JSON.stringify(body), credentials: preview ? 'same-origin' : 'omit' })
+      .catch(() => { throw new Error('The chat cannot be reached. Check your connection and try again.'); });
+    const data = res.status === 204 ? {} : await res.json().catch(() => ({}));
+    if (!res.ok) throw Object.assign(new Error(data.error || 'The chat is unavailable right now.'), { status: res.status });
+    return data;
+  }
+
+  // h builds an element: h('a', {href, class, onclick}, children...). Text is never parsed as HTML.
+  function h(tag, props, ...kids) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(props || {})) {
+      if (v == null || v === false) continue;
+      if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+      else if (k === 'class') el.className = v;
+      else el.setAttribute(k, v === true ? '' : v);
+    }
+    el.append(...kids.flat().filter((k) => k != null && k !== false));
+    return el;
+  }
+  function icon(d) {
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    const p = document.createElementNS(ns, 'path');
+    p.setAttribute('d', d);
+    p.setAttribute('fill', 'currentColor');
+    svg.append(p);
+    return svg;
+  }
+
+  const css = `
+:host{all:initial}
+*{box-sizing:border-box}
+.w{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;position:fixed;right:20px;bottom:20px;z-index:2147483000;text-align:left}
+button,textarea,input{font:inherit;color:inherit}
+button{cursor:pointer}
+.launch{position:relative;width:56px;height:56px;border-radius:50%;border:0;background:#2557d6;color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}
+.launch svg{width:28px;height:28px}
+.badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;border-radius:10px;background:#d1242f;color:#fff;font-size:12px;line-height:20px;padding:0 6px}
+.panel{position:fixed;right:20px;bottom:88px;width:370px;height:min(600px,calc(100vh - 110px));background:#fff;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden}
+[hidden]{display:none!important}
+.head{display:flex;align-items:center;gap:10px;padding:12px 14px;background:#2557d6;color:#fff}
+.av{width:38px;height:38px;border-radius:50%;background:rgba(255,255,255,.25);display:grid;place-items:center;font-weight:600;overflow:hidden;flex:none}
+.av img{width:100%;height:100%;object-fit:cover}
+.who{flex:1;min-width:0}
+.name{font-weight:600;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.sub{font-size:12px;opacity:.9}
+.x{background:none;border:0;font-size:26px;line-height:1;padding:2px 8px;border-radius:6px}
+.log{flex:1;overflow-y:auto;padding:14px;display:flex;flex-direction:column;gap:8px;background:#f6f7f9}
+.m{max-width:85%;padding:8px 12px;border-radius:14px;white-space:pre-wrap;overflow-wrap:anywhere}
+.visitor{align-self:flex-end;background:#2557d6;color:#fff;border-bottom-right-radius:4px}
+.bot,.human{align-self:flex-start;background:#fff;border:1px solid #e1e4e8;border-bottom-left-radius:4px}
+.human{border-color:#9fb8ee}
+.system{align-self:center;color:#59636e;font-size:13px;text-align:center}
+.pending{opacity:.65}
+.by{font-size:12px;font-weight:600;color:#59636e}
+.src{margin:6px 0 0;padding:6px 0 0;border-top:1px solid #e1e4e8;font-size:13px;list-style:none;white-space:normal}
+.src a{color:#2557d6}
+.rate{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px;align-items:center;font-size:13px;color:#59636e;white-space:normal}
+.rate>button,.rate form button{border:1px solid #d0d4d9;background:#fff;border-radius:6px;padding:1px 8px}
+.rate>button[aria-pressed=true]{background:#e8eefc;border-color:#2557d6}
+.chips,.why{display:flex;flex-wrap:wrap;gap:6px}
+.chip{border:1px solid #2557d6;color:#2557d6;background:#fff;border-radius:16px;padding:3px 12px}
+.rate input{flex:1;min-width:120px;border:1px solid #d0d4d9;border-radius:6px;padding:2px 6px}
+.typing span{display:inline-block;width:7px;height:7px;margin:0 2px;border-radius:50%;background:#8c959f;animation:dot 1s infinite}
+.typing span:nth-child(2){animation-delay:.15s}.typing span:nth-child(3){animation-delay:.3s}
+@keyframes dot{0%,80%,100%{opacity:.25}40%{opacity:1}}
+.err{color:#d1242f;font-size:13px;padding:6px 12px 0;background:#fff}
+form{display:flex;gap:8px;padding:10px;border-top:1px solid #e1e4e8;background:#fff}
+textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:8px 10px;max-height:120px;background:#fff}
+.send{border:0;background:#2557d6;color:#fff;border-radius:10px;padding:0 14px;font-weight:600}
+:focus-visible{outline:2px solid #2557d6;outline-offset:2px}
+.head :focus-visible{outline-color:#fff}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+@media (max-width:480px){.panel{inset:0;width:auto;height:auto;border-radius:0}.open .launch{display:none}}
+@media (prefers-reduced-motion:reduce){.typing span{animation:none}}`;
+
+  // The page around the widget cannot style it, nor it the page. Constructed style sheets
+  // pass a strict Content-Security-Policy; a <style> element is the fallback.
+  const host = document.createElement('agent-chat');
+  const root = host.attachShadow({ mode: 'open' });
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } catch {
+    root.append(h('style', null, css));
+  }
+
+  let cfg = {};
+  let conv = null; // {id, open, ai, human}
+  let started = null; // the promise of the visit (token, conversation, messages)
+  let events = null; // the EventSource
+  let streamReady = null; // resolves once events is open
+  let retry = 0; // ms before reconnecting a failed stream
+  let draft = null;
+  let unread = 0;
+  const shown = new Map(); // message id -> element
+
+  const avatar = h('div', { class: 'av', 'aria-hidden': 'true' });
+  const title = h('div', { class: 'name', id: 'title' });
+  const sub = h('div', { class: 'sub' });
+  const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages' });
+  const status = h('div', { class: 'sr', role: 'status' });
+  const error = h('div', { class: 'err', role: 'alert', hidden: true });
+  const input = h('textarea', { rows: 1, 'aria-label': 'Message', placeholder: 'Write a message…', maxlength: 4000 });
+  const form = h('form', { onsubmit: (e) => { e.preventDefault(); send(input.value); } },
+    input, h('button', { class: 'send', type: 'submit' }, 'Send'));
+  const close = h('button', { class: 'x', type: 'button', 'aria-label': 'Close chat', onclick: () => toggle(false) }, '×');
+  const panel = h('div', { class: 'panel', id: 'panel', role: 'dialog', 'aria-labelledby': 'title', hidden: true },
+    h('div', { class: 'head' }, avatar, h('div', { class: 'who' }, title, sub), close), log, status, error, form);
+  const badge = h('span', { class: 'badge', hidden: true });
+  const launch = h('button', { class: 'launch', type: 'button', 'aria-label': 'Open chat', 'aria-expanded': 'false', 'aria-controls': 'panel', onclick: () => toggle(panel.hidden) },
+    icon('M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z'), badge);
+  const wrap = h('div', { class: 'w' }, panel, launch);
+  root.append(wrap);
+
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(input.value); }
+  });
+  input.addEventListener('input', () => { input.style.height = 'auto'; input.style.height = input.scrollHeight + 'px'; });
+  panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') toggle(false); });
+
+  function toggle(open, focus = true) {
+    panel.hidden = !open;
+    wrap.classList.toggle('open', open);
+    launch.setAttribute('aria-expanded', String(open));
+    launch.setAttribute('aria-label', open ? 'Close chat' : 'Open chat');
+    save('sessionStorage', slot + ':open', open ? '1' : null);
+    if (open) {
+      unread = 0;
+      badge.hidden = true;
+      start().then(() => conv && !events && listen(), fail);
+      if (focus) input.focus();
+      scroll();
+    } else if (focus) {
+      launch.focus();
+    }
+  }
+
+  function fail(e) {
+    error.textContent = e.message;
+    error.hidden = false;
+    clearTimeout(fail.t);
+    fail.t = setTimeout(() => { error.hidden = true; }, 8000);
+  }
+
+  const scroll = () => { log.scrollTop = log.scrollHeight; };
+
+  // header shows the AI agent while it answers, the person who took over when the
+  // channel shows them, else the agent's name without the AI label.
+  function header() {
+    const person = conv && !conv.ai && conv.human;
+    title.textContent = person || cfg.name || 'Chat';
+    sub.textContent = !person && (!conv || conv.ai) ? cfg.label || '' : '';
+    avatar.replaceChildren(!person && cfg.avatar ? h('img', { src: base + cfg.avatar, alt: '' }) : (title.textContent[0] || '?').toUpperCase());
+  }
+
+  function setConversation(c) {
+    if (!c) return;
+    const changed = !conv || conv.id !== c.id;
+    conv = c;
+    header();
+    // A closed conversation is followed only while the chat is open (a person may still reply).
+    if ((changed || !events) && (c.open || !panel.hidden)) listen();
+  }
+
+  // start begins the visit once: a known visitor gets their latest conversation back.
+  function start() {
+    started = started || call('POST', 'visitor', { lang: navigator.language || '' }).then((d) => {
+      token = d.token;
+      save('localStorage', slot, token);
+      show(d);
+    }, (e) => {
+      started = null;
+      throw e;
+    });
+    return started;
+  }
+
+  // show renders a conversation and its messages from scratch.
+  function show(d) {
+    const pending = log.querySelectorAll('.pending');
+    shown.clear();
+    draft = null;
+    log.replaceChildren();
+    if (cfg.welcome) log.append(h('div', { class: 'm bot' }, cfg.welcome));
+    const msgs = d.messages || [];
+    if (!msgs.some((m) => m.author === 'visitor')) chips(cfg.quick_replies);
+    msgs.forEach((m) => add(m, true));
+    const last = msgs[msgs.length - 1];
+    if (last && last.author === 'bot') chips(last.quick_replies);
+    log.append(...pending); // messages still being sent
+    setConversation(d.conversation);
+    scroll();
+  }
+
+  function chips(list) {
+    log.querySelectorAll('.chips').forEach((c) => c.remove());
+    if (list && list.length) {
+      log.append(h('div', { class: 'chips' }, list.map((q) => h('button', { class: 'chip', type: 'button', onclick: () => send(q) }, q))));
+    }
+  }
+
+  function typing(on) {
+    log.querySelectorAll('.typing').forEach((t) => t.remove());
+    status.textContent = on ? (cfg.name || 'The agent') + ' is writing…' : '';
+    if (on) { log.append(h('div', { class: 'm bot typing', 'aria-hidden': 'true' }, h('span'), h('span'), h('span'))); scroll(); }
+  }
+
+  function grow(t) {
+    typing(false);
+    if (!draft) { draft = h('div', { class: 'm bot draft', 'aria-hidden': 'true' }); log.append(draft); }
+    draft.textContent += t;
+    scroll();
+  }
+
+  // add shows a message once, whether it comes from a reply or the event stream; the
+  // visitor's own message replaces its pending copy.
+  function add(m, quiet) {
+    if (m.author === 'bot' && draft) { draft.remove(); draft = null; }
+    if (shown.has(m.id)) return;
+    if (m.author === 'visitor') {
+      const pending = [...log.querySelectorAll('.pending')].find((el) => el.dataset.text === m.text);
+      if (pending) {
+        pending.classList.remove('pending');
+        pending.dataset.id = m.id;
+        shown.set(m.id, pending);
+        return;
+      }
+    } else {
+      typing(false);
+    }
+    const el = message(m);
+    shown.set(m.id, el);
+    log.append(el);
+    if (!quiet && m.author === 'bot') chips(m.quick_replies); // a question back offers its options
+    else log.querySelectorAll('.chips').forEach((c) => log.append(c)); // offered options stay last
+    if (!quiet && panel.hidden && m.author !== 'visitor') {
+      badge.textContent = ++unread;
+      badge.hidden = false;
+    }
+    scroll();
+  }
+
+  function message(m) {
+    const sources = (m.sources || []).map((s) => h('li', null, '[' + s.n + '] ',
+      /^https?:\/\//i.test(s.url || '') ? h('a', { href: s.url, target: '_blank', rel: 'noopener noreferrer' }, s.title || s.url) : s.title));
+    return h('div', { class: 'm ' + m.author, 'data-id': m.id },
+      m.author === 'human' && m.name ? h('div', { class: 'by' }, m.name) : null,
+      h('div', { class: 'tx' }, m.text),
+      sources.length ? h('ul', { class: 'src', 'aria-label': 'Sources' }, sources) : null,
+      m.rate ? rating(m) : null);
+  }
+
+  // rating is the thumbs up/down of an AI reply; thumbs down asks why.
+  function rating(m) {
+    const box = h('div', { class: 'rate' });
+    const thumb = (helpful, label, face) => h('button', { type: 'button', 'aria-label': label, 'aria-pressed': String(m.feedback === (helpful ? 'up' : 'down')),
+      onclick: () => (helpful ? rate({ helpful: true }) : why()) }, face);
+    const up = thumb(true, 'Helpful', '👍');
+    const down = thumb(false, 'Not helpful', '👎');
+    const conversation = conv && conv.id;
+    box.append(up, down);
+    async function rate(body) {
+      try {
+        await call('POST', 'conversations/' + conversation + '/messages/' + m.id + '/feedback', body);
+        up.setAttribute('aria-pressed', String(body.helpful));
+        down.setAttribute('aria-pressed', String(!body.helpful));
+        box.replaceChildren(up, down, h('span', { role: 'status' }, 'Thanks for your feedback.'));
+      } catch (e) { fail(e); }
+    }
+    function why() {
+      const group = h('div', { class: 'why', role: 'group', 'aria-label': 'What was wrong?' });
+      for (const r of cfg.feedback_reasons || Object.keys(reasonText)) {
+        group.append(h('button', { class: 'chip', type: 'button', 'data-reason': r, onclick: () => (r === 'other' ? other() : rate({ helpful: false, reason: r })) }, reasonText[r] || r));
+      }
+      box.replaceChildren(up, down, group);
+      group.querySelector('button').focus();
+    }
+    function other() {
+      const text = h('input', { type: 'text', 'aria-label': 'What was wrong?', placeholder: 'What was wrong?', maxlength: 500 });
+      const f = h('form', { class: 'rate', onsubmit: (e) => { e.preventDefault(); rate({ helpful: false, reason: 'other', comment: text.value }); } },
+        text, h('button', { type: 'submit' }, 'Send'));
+      box.replaceChildren(up, down, f);
+      text.focus();
+    }
+    return box;
+  }
+
+  // listen follows the conversation's events. It resolves once the stream is open (or
+  // after 3 s), so that a reply's first words are not missed.
+  function listen() {
+    if (events) events.close();
+    const id = conv.id;
+    const es = new EventSource(url('conversations/' + id + '/events', { token }));
+    events = es;
+    let broken = false;
+    const data = (e) => JSON.parse(e.data);
+    es.addEventListener('token', (e) => grow(data(e)));
+    es.addEventListener('message', (e) => add(data(e)));
+    es.addEventListener('conversation', (e) => { conv = data(e); header(); });
+    es.addEventListener('reload', refresh);
+    streamReady = new Promise((resolve) => {
+      setTimeout(resolve, 3000);
+      es.onopen = () => { resolve(); retry = 0; if (broken) refresh(); broken = false; };
+    });
+    // The browser reconnects by itself after a network error, but not after an error
+    // status (a restart, a rate limit): then try again, less and less often.
+    es.onerror = () => {
+      broken = true;
+      if (es.readyState === EventSource.CLOSED && events === es) {
+        events = null;
+        retry = Math.min(300000, (retry || 2500) * 2);
+        setTimeout(() => { if (!events && conv && conv.id === id) listen(); }, retry * (0.5 + Math.random()));
+      }
+    };
+    return streamReady;
+  }
+
+  async function refresh() {
+    if (!conv) return;
+    try { show(await call('GET', 'conversations/' + conv.id)); } catch (e) { fail(e); }
+  }
+
+  async function send(text) {
+    text = text.trim();
+    if (!text) return;
+    error.hidden = true;
+    log.querySelectorAll('.chips').forEach((c) => c.remove());
+    const mine = h('div', { class: 'm visitor pending', 'data-text': text }, h('div', { class: 'tx' }, text));
+    log.append(mine);
+    input.value = '';
+    input.style.height = '';
+    scroll();
+    try {
+      await start();
+      if (!conv || !conv.open) {
+        const d = await call('POST', 'conversations');
+        setConversation(d.conversation);
+      }
+      await streamReady;
+      if (conv.ai) typing(true);
+      const d = await call('POST', 'conversations/' + conv.id + '/messages', { text, lang: navigator.language || '' });
+      setConversation(d.conversation);
+      add(d.message);
+      d.replies.forEach((m) => add(m));
+    } catch (e) {
+      if (mine.classList.contains('pending')) { mine.remove(); input.value = input.value || text; }
+      if (e.status === 401) { token = null; started = null; save('localStorage', slot, null); }
+      fail(e);
+    } finally {
+      typing(false);
+    }
+  }
+
+  async function init() {
+    try {
+      cfg = await call('GET', 'config');
+    } catch (e) {
+      console.warn('Chat widget: ' + e.message);
+      return;
+    }
+    input.maxLength = cfg.max_message || 4000;
+    header();
+    (document.body || document.documentElement).append(host);
+    if (load('sessionStorage', slot + ':open') || me.dataset.open === '1') toggle(true, false);
+    else if (token) start().catch(() => {}); // a returning visitor: follow human replies
+  }
+  init();
+})();

@@ -2,10 +2,10 @@ package web
 
 import "time"
 
-// SetWidgetHeartbeat changes how often idle widget event streams get a comment line,
-// until the returned function restores it.
-func SetWidgetHeartbeat(d time.Duration) (restore func()) {
-	old := widgetHeartbeat
-	widgetHeartbeat = d
-	return func() { widgetHeartbeat = old }
+// SetHeartbeat makes idle event streams send their keep-alive comment every d, until
+// restore is called.
+func SetHeartbeat(d time.Duration) (restore func()) {
+	old := sseHeartbeat
+	sseHeartbeat = d
+	return func() { sseHeartbeat = old }
 }

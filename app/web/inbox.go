@@ -1,13 +1,11 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"agent/app/account"
@@ -20,20 +18,15 @@ import (
 	"agent/views/urls"
 )
 
-// inboxRoutes lists the inbox's routes. The two event streams end when the server shuts
-// down, so that open inbox pages do not hold the shutdown up.
+// inboxRoutes lists the inbox's routes.
 func (s *Server) inboxRoutes(ws wsRoute) {
-	done := make(chan struct{})
-	var once sync.Once
-	s.onShutdown = append(s.onShutdown, func() { once.Do(func() { close(done) }) })
-
 	ws("GET /w/{ws}/inbox", account.PermUseInbox, s.inboxPage)
 	ws("GET /w/{ws}/inbox/list", account.PermUseInbox, s.inboxList)
-	ws("GET /w/{ws}/inbox/events", account.PermUseInbox, func(w http.ResponseWriter, r *http.Request) { s.inboxEvents(w, r, done) })
+	ws("GET /w/{ws}/inbox/events", account.PermUseInbox, s.inboxEvents)
 	ws("POST /w/{ws}/inbox/presence", account.PermUseInbox, s.setPresence)
 	ws("GET /w/{ws}/inbox/{conv}", account.PermUseInbox, s.conversationPage)
 	ws("GET /w/{ws}/inbox/{conv}/parts", account.PermUseInbox, s.conversationParts)
-	ws("GET /w/{ws}/inbox/{conv}/events", account.PermUseInbox, func(w http.ResponseWriter, r *http.Request) { s.conversationEvents(w, r, done) })
+	ws("GET /w/{ws}/inbox/{conv}/events", account.PermUseInbox, s.conversationEvents)
 	ws("POST /w/{ws}/inbox/{conv}/reply", account.PermUseInbox, s.replyToConversation)
 	ws("POST /w/{ws}/inbox/{conv}/note", account.PermUseInbox, s.noteOnConversation)
 	ws("POST /w/{ws}/inbox/{conv}/assign", account.PermUseInbox, s.assignConversation)
@@ -532,78 +525,11 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 	s.redirectWithFlash(w, r, back, "ok", strings.Join(said, " "))
 }
 
-// sseHeartbeat is how often an idle event stream sends a comment, so that proxies and
-// browsers keep the connection open.
-var sseHeartbeat = 20 * time.Second
-
-// sse writes server-sent events through the middleware's wrapped writer.
-type sse struct {
-	w  http.ResponseWriter
-	rc *http.ResponseController
-}
-
-func (e sse) send(text string) error {
-	if _, err := fmt.Fprint(e.w, text); err != nil {
-		return err
-	}
-	if err := e.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		return err
-	}
-	return nil
-}
-
-// event sends one named event with data encoded as JSON.
-func (e sse) event(name string, data any) error {
-	b, err := json.Marshal(data)
-	if err != nil {
-		return err
-	}
-	return e.send("event: " + name + "\ndata: " + string(b) + "\n\n")
-}
-
-// stream follows topic and sends its events, as write turns them into server-sent events,
-// until the client goes, the server shuts down (done) or a write fails. When the hub had
-// to drop events for this follower, a "reload" event tells the page to reload what it shows.
-func (s *Server) stream(w http.ResponseWriter, r *http.Request, topic inbox.Topic, done <-chan struct{}, write func(sse, inbox.Event) error) {
-	sub := s.service.Hub.Subscribe(topic)
-	defer sub.Close()
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
-	w.WriteHeader(http.StatusOK)
-	out := sse{w: w, rc: http.NewResponseController(w)}
-	if out.send("retry: 3000\n: connected\n\n") != nil {
-		return
-	}
-	tick := time.NewTicker(sseHeartbeat)
-	defer tick.Stop()
-	for {
-		var err error
-		select {
-		case <-r.Context().Done():
-			return
-		case <-done:
-			return
-		case <-tick.C:
-			err = out.send(": ping\n\n")
-		case e := <-sub.C:
-			err = write(out, e)
-		}
-		if err == nil && sub.Lost() {
-			err = out.event("reload", "")
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
 // inboxEvents streams the workspace's changes to the inbox's list: "change" when a
 // conversation changed (a message, an assignment, its status), "presence" when someone
 // went online or away. The words of AI replies being written are left out.
-func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
-	s.stream(w, r, inbox.Topic{Workspace: visitOf(r).workspace.ID}, done, func(out sse, e inbox.Event) error {
+func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
+	s.stream(w, r, inbox.Topic{Workspace: visitOf(r).workspace.ID}, nil, func(out sse, e inbox.Event) error {
 		switch e.Kind {
 		case inbox.EventMessage, inbox.EventConversation:
 			return out.event("change", map[string]string{"conversation": ids.Encode(e.ConversationID), "kind": string(e.Kind)})
@@ -617,12 +543,12 @@ func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request, done <-chan
 // conversationEvents streams one conversation's changes to its open page: "message" for a
 // new message (internal notes included: this is the staff's stream), "token" for each
 // piece of an AI reply being written, "conversation" when its assignment or status changed.
-func (s *Server) conversationEvents(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
+func (s *Server) conversationEvents(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.conversation(w, r)
 	if !ok {
 		return
 	}
-	s.stream(w, r, inbox.Topic{Conversation: c.ID}, done, func(out sse, e inbox.Event) error {
+	s.stream(w, r, inbox.Topic{Conversation: c.ID}, nil, func(out sse, e inbox.Event) error {
 		switch e.Kind {
 		case inbox.EventMessage:
 			return out.event("message", map[string]any{"id": ids.Encode(e.MessageID), "staff": e.Staff})

@@ -610,7 +610,7 @@ func TestInboxEvents(t *testing.T) {
 }
 
 func TestInboxEventsHeartbeat(t *testing.T) {
-	defer web.SetInboxHeartbeat(50 * time.Millisecond)()
+	defer web.SetHeartbeat(50 * time.Millisecond)()
 	w := newInboxWorld(t)
 	list := w.b.follow(t, w.path("inbox/events"))
 	await(t, list, ": ping")

@@ -1,9 +1,7 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -115,26 +113,8 @@ func (s *Server) askPreview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// The writer is wrapped by the middleware (statusRecorder), so it is no http.Flusher
-	// itself: the ResponseController reaches the real one through Unwrap.
-	rc := http.NewResponseController(w)
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	event := func(name string, data any) error {
-		b, err := json.Marshal(data)
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", name, b); err != nil {
-			return err
-		}
-		if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
-			return err
-		}
-		return nil
-	}
-	_, _, err = s.inbox.Ask(r.Context(), s.engine, a, conv, text, lang, func(tok string) error { return event("token", tok) })
+	out := startSSE(w)
+	_, _, err = s.inbox.Ask(r.Context(), s.engine, a, conv, text, lang, func(tok string) error { return out.event("token", tok) })
 	if err != nil {
 		msg := "The agent could not reply; the error is in the server log."
 		if _, m, ok := userMessage(err); ok {
@@ -142,10 +122,10 @@ func (s *Server) askPreview(w http.ResponseWriter, r *http.Request) {
 		} else {
 			s.log.Error("preview reply failed", "agent", a.ID, "err", err)
 		}
-		event("error", msg)
+		out.event("error", msg)
 		return
 	}
-	event("done", "")
+	out.event("done", "")
 }
 
 // modelNote tells the admin when replies are not written by a language model, and why.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"agent/app/account"
@@ -58,9 +59,10 @@ type Server struct {
 	loginByUser *ratelimit.Limiter // attempts per email and IP
 	loginByIP   *ratelimit.Limiter // attempts per IP, whatever the email
 
-	// onShutdown runs when shutdown begins, so that long-lived streams (the chat
-	// widget's events) end instead of holding it up.
-	onShutdown []func()
+	// streamsDone is closed when shutdown begins, so that long-lived event streams (the
+	// chat widget's, the inbox's) end instead of holding it up.
+	streamsDone  chan struct{}
+	closeStreams sync.Once
 
 	handler http.Handler
 }
@@ -80,6 +82,7 @@ func New(o Options) *Server {
 		llm:         o.LLM,
 		log:         o.Logger,
 		version:     o.Version,
+		streamsDone: make(chan struct{}),
 		loginByUser: ratelimit.New(o.Config.Auth.LoginAttempts, o.Config.Auth.LoginWindow),
 		loginByIP:   ratelimit.New(o.Config.Auth.LoginAttempts*5, o.Config.Auth.LoginWindow),
 	}
@@ -100,9 +103,7 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
-	for _, f := range s.onShutdown {
-		srv.RegisterOnShutdown(f)
-	}
+	srv.RegisterOnShutdown(func() { s.closeStreams.Do(func() { close(s.streamsDone) }) })
 	ln, err := net.Listen("tcp", srv.Addr)
 	if err != nil {
 		return fmt.Errorf("web: listen on %s: %w", srv.Addr, err)

@@ -28,7 +28,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -50,21 +49,14 @@ const widgetAPIPrefix = "/widget/v1/"
 // with every character escaped in JSON, and room for the rest.
 const widgetMaxBody = 64 << 10
 
-// widgetHeartbeat is how often an idle event stream gets a comment line, so that proxies
-// and browsers keep it open.
-var widgetHeartbeat = 25 * time.Second
-
 // widgetLabel is shown under the agent's name while the AI handles the conversation.
 const widgetLabel = "Powered by AI"
 
-// widgetAPI serves the widget; it holds the rate limits and ends the event streams when
-// the server shuts down.
+// widgetAPI serves the widget; it holds the rate limits and the script.
 type widgetAPI struct {
 	s         *Server
 	byVisitor *ratelimit.Limiter // messages per visitor
 	byIP      *ratelimit.Limiter // requests per IP
-	stop      chan struct{}
-	stopOnce  sync.Once
 
 	script, scriptGzip []byte
 	scriptTag          string // its ETag
@@ -76,7 +68,6 @@ func (s *Server) widgetRoutes(public route) {
 		s:         s,
 		byVisitor: ratelimit.New(s.cfg.Chat.MessagesPerMinute, time.Minute),
 		byIP:      ratelimit.New(s.cfg.Chat.IPRequestsPerMinute, time.Minute),
-		stop:      make(chan struct{}),
 		script:    static.Widget(),
 	}
 	sum := sha256.Sum256(wa.script)
@@ -86,7 +77,6 @@ func (s *Server) widgetRoutes(public route) {
 	zw.Write(wa.script)
 	zw.Close()
 	wa.scriptGzip = gz.Bytes()
-	s.onShutdown = append(s.onShutdown, func() { wa.stopOnce.Do(func() { close(wa.stop) }) })
 
 	public("GET /widget.js", wa.serveScript)
 	api := func(pattern string, h widgetHandler) {
@@ -552,79 +542,41 @@ func (wa *widgetAPI) events(w http.ResponseWriter, r *http.Request, wr *widgetRe
 		return
 	}
 	ctx := r.Context()
-	sub := wa.s.service.Hub.Subscribe(inbox.Topic{Conversation: c.ID})
-	defer sub.Close()
-
-	rc := http.NewResponseController(w) // reaches the real writer's Flush through the middleware's
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
 	names := map[int64]string{}
-	send := func(event string, data any) bool {
-		b, err := json.Marshal(data)
-		if err == nil {
-			_, err = fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, b)
-		}
-		return err == nil && rc.Flush() == nil
-	}
-	if !send("conversation", wa.conversationJSON(ctx, wr.ch, c, names)) {
-		return
-	}
-	tick := time.NewTicker(widgetHeartbeat)
-	defer tick.Stop()
-	for {
-		var ok bool
-		select {
-		case <-ctx.Done():
-			return
-		case <-wa.stop:
-			return
-		case <-tick.C:
-			_, err := io.WriteString(w, ": ping\n\n")
-			ok = err == nil && rc.Flush() == nil
-		case e := <-sub.C:
-			if sub.Lost() {
-				ok = send("reload", struct{}{})
-				break
-			}
-			ok = wa.sendEvent(ctx, wr.ch, c, e, names, send)
-		}
-		if !ok {
-			return
-		}
-	}
+	wa.s.stream(w, r, inbox.Topic{Conversation: c.ID},
+		func(out sse) error { return out.event("conversation", wa.conversationJSON(ctx, wr.ch, c, names)) },
+		func(out sse, e inbox.Event) error { return wa.sendEvent(ctx, wr.ch, c, e, names, out) })
 }
 
 // sendEvent passes one hub event on to the widget, leaving out what visitors must not see.
 func (wa *widgetAPI) sendEvent(ctx context.Context, ch channel.Channel, c inbox.Conversation, e inbox.Event,
-	names map[int64]string, send func(string, any) bool) bool {
+	names map[int64]string, out sse) error {
 	if e.Staff || e.ConversationID != c.ID {
-		return true
+		return nil
 	}
 	switch e.Kind {
 	case inbox.EventToken:
-		return send("token", e.Token)
+		return out.event("token", e.Token)
 	case inbox.EventMessage:
 		msgs, err := wa.s.inbox.Messages(ctx, c.ID)
 		if err != nil {
 			wa.s.log.Warn("widget event", "err", err)
-			return send("reload", struct{}{})
+			return out.event("reload", "")
 		}
 		for _, m := range msgs {
 			if m.ID == e.MessageID && visibleToVisitor(m) {
-				return send("message", wa.messageJSON(ctx, ch, m, names))
+				return out.event("message", wa.messageJSON(ctx, ch, m, names))
 			}
 		}
 	case inbox.EventConversation:
 		cur, err := wa.s.inbox.Get(ctx, c.WorkspaceID, c.ID)
 		if err != nil {
 			wa.s.log.Warn("widget event", "err", err)
-			return send("reload", struct{}{})
+			return out.event("reload", "")
 		}
-		return send("conversation", wa.conversationJSON(ctx, ch, cur, names))
+		return out.event("conversation", wa.conversationJSON(ctx, ch, cur, names))
 	}
-	return true
+	return nil
 }
 
 // widgetConversation is a conversation as the widget sees it.

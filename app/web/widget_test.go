@@ -716,7 +716,7 @@ func TestWidgetClosedConversation(t *testing.T) {
 }
 
 func TestWidgetHeartbeat(t *testing.T) {
-	defer web.SetWidgetHeartbeat(50 * time.Millisecond)()
+	defer web.SetHeartbeat(50 * time.Millisecond)()
 	e, ch := chatEnv(t, nil)
 	v := e.widgetVisitor(ch, shopOrigin)
 	v.start()

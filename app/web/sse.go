@@ -83,4 +83,3 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, topic inbox.Topi
 		}
 	}
 }
-

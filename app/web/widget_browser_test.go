@@ -18,6 +18,7 @@ import (
 
 	"agent/app/browsertest"
 	"agent/app/channel"
+	"agent/app/ids"
 	"agent/app/inbox"
 )
 
@@ -186,6 +187,28 @@ func TestBrowserWidget(t *testing.T) {
 		t.Errorf("feedback %+v %v", f, ok)
 	}
 
+	// The owner has the inbox open in another tab of the same browser.
+	staff, cancelStaff := chromedp.NewContext(bctx)
+	defer cancelStaff()
+	item := `[data-testid="conv-item"][data-id="` + ids.Encode(conv) + `"]`
+	inStaffTab := func(name string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(staff, actions...); err != nil {
+			var body string
+			chromedp.Run(staff, chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &body))
+			t.Fatalf("inbox: %s: %v\n%s", name, err, body)
+		}
+	}
+	inStaffTab("log in",
+		chromedp.Navigate(e.srv.URL+"/login"),
+		chromedp.WaitVisible(`[data-testid="login-form"]`),
+		chromedp.SendKeys(`#f-email`, "owner@example.com"),
+		chromedp.SendKeys(`#f-password`, "owner password"),
+		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
+		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
+		chromedp.WaitReady(`[data-inbox][data-live-list="on"]`),
+	)
+
 	// Ask for a person: the owner, online, takes over; the header shows her.
 	step("ask for a person", chromedp.Evaluate(root+`.querySelector("textarea").focus()`, nil),
 		chromedp.KeyEvent("Can I talk to a human?"), chromedp.KeyEvent(kb.Enter))
@@ -197,10 +220,16 @@ func TestBrowserWidget(t *testing.T) {
 		t.Errorf("still %q under a person's name", got)
 	}
 
-	// She replies from the inbox; it shows at once.
-	if _, err := e.service.HumanReply(ctx, e.wsID, conv, owner, "Hi, Olga here. Which card would you like?"); err != nil {
-		t.Fatal(err)
-	}
+	// The conversation appears in her inbox without a reload; she opens it and replies
+	// there, and the visitor sees the reply at once.
+	inStaffTab("the handed-off conversation appears live, she replies",
+		chromedp.WaitVisible(item),
+		chromedp.Click(item),
+		chromedp.WaitVisible(`[data-testid="handoff"][data-cause="visitor_asked"]`),
+		chromedp.SendKeys(`#f-message`, "Hi, Olga here. Which card would you like?"),
+		chromedp.Click(`[data-testid="send-reply"]`),
+		chromedp.WaitVisible(`//li[@data-author="human"]/p[@class="msg-body" and text()="Hi, Olga here. Which card would you like?"]`),
+	)
 	waitJS("human reply", `[...r.querySelectorAll(".m.human")].some(m => m.textContent.includes("Which card would you like?"))`)
 	if got := text(".m.human .by"); got != "Olga Owner" {
 		t.Errorf("human reply signed %q", got)

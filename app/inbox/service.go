@@ -19,6 +19,30 @@ type Service struct {
 	Agents   *agent.Store
 	Channels *channel.Store
 	Log      *slog.Logger
+	// Outboxes deliver what customers are told on the channels that need sending (email,
+	// WhatsApp, Messenger), by kind. The chat widget needs none: it follows the events.
+	Outboxes map[channel.Kind]Outbox
+}
+
+// Outbox sends a message meant for the customer out through its channel. The message is
+// stored before it is handed over, so a failed delivery loses nothing.
+type Outbox interface {
+	Deliver(ctx context.Context, ch channel.Channel, c Conversation, m Message) error
+}
+
+// deliver hands a message the customer sees to the outbox of the conversation's channel.
+func (s *Service) deliver(ctx context.Context, c Conversation, m Message) {
+	box := s.Outboxes[channel.Kind(c.Channel)]
+	if box == nil || c.Preview {
+		return
+	}
+	ch, err := s.Channels.ByID(ctx, c.ChannelID)
+	if err == nil {
+		err = box.Deliver(ctx, ch, c, m)
+	}
+	if err != nil && s.Log != nil {
+		s.Log.Error("delivery failed", "conversation", c.ID, "message", m.ID, "channel", c.Channel, "err", err)
+	}
 }
 
 // VisitorMessage stores a customer's message (committed before anything else happens), then,
@@ -64,6 +88,7 @@ func (s *Service) VisitorMessage(ctx context.Context, ch channel.Channel, c Conv
 		return m, nil, err
 	}
 	s.publish(c, Event{Kind: EventMessage, MessageID: reply.ID})
+	s.deliver(ctx, c, reply)
 	out := []Message{reply}
 	if r.Decision == agent.Handoff {
 		more, err := s.handoff(ctx, ch, c, CauseOf(r.Reason), r.Lang)
@@ -120,6 +145,7 @@ func (s *Service) handoff(ctx context.Context, ch channel.Channel, c Conversatio
 		return nil, err
 	}
 	s.publish(c, Event{Kind: EventMessage, MessageID: m.ID})
+	s.deliver(ctx, c, m)
 	return []Message{m}, nil
 }
 
@@ -144,6 +170,7 @@ func (s *Service) HumanReply(ctx context.Context, workspaceID, conversationID, u
 	}
 	s.publish(c, Event{Kind: EventMessage, MessageID: m.ID})
 	s.publish(c, Event{Kind: EventConversation})
+	s.deliver(ctx, c, m)
 	return m, nil
 }
 

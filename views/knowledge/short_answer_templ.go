@@ -87,11 +87,11 @@ func ShortAnswer(p layout.Page, src knowledge.Source, f components.Form) templ.C
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textareaField(f, "variants", "Other ways to ask (optional)", "One per line, as customers would write them.", 4, false, nil).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Textarea(f, "variants", "Other ways to ask (optional)", "One per line, as customers would write them.", 4, false, nil).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textareaField(f, "answer", "Answer", "", 6, true, nil).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Textarea(f, "answer", "Answer", "", 6, true, nil).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -115,7 +115,7 @@ func (s *Store) Create(ctx context.Context, workspaceID int64, n NewConversation
 	}
 	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO conversations (workspace_id, agent_id, channel_id, channel, visitor_id, preview,
 		created_by, ai_active, first_ai_at, last_activity_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		workspaceID, nullID(n.AgentID), nullID(n.ChannelID), n.Channel, nullID(n.VisitorID), n.Preview, nullID(n.CreatedBy),
+		workspaceID, store.NullID(n.AgentID), store.NullID(n.ChannelID), n.Channel, store.NullID(n.VisitorID), n.Preview, store.NullID(n.CreatedBy),
 		n.AgentID != 0, firstAI, now, now, now)
 	if err != nil {
 		return Conversation{}, fmt.Errorf("inbox: create conversation: %w", err)
@@ -138,16 +138,9 @@ func scanConversation(row interface{ Scan(...any) error }, extra ...any) (Conver
 	err := row.Scan(append([]any{&c.ID, &c.WorkspaceID, &c.AgentID, &c.ChannelID, &c.Channel, &c.VisitorID, &c.Preview, &c.Lang, &c.Status,
 		&c.AssigneeID, &c.TeamID, &c.AIActive, &c.Unread, &c.Awaiting, &c.CreatedBy, &firstAI, &firstHuman, &last, &closed, &created, &updated},
 		extra...)...)
-	c.FirstAIAt, c.FirstHuman, c.LastActive, c.ClosedAt = unixOrZero(firstAI), unixOrZero(firstHuman), unixOrZero(last), unixOrZero(closed)
+	c.FirstAIAt, c.FirstHuman, c.LastActive, c.ClosedAt = store.TimeOrZero(firstAI), store.TimeOrZero(firstHuman), store.TimeOrZero(last), store.TimeOrZero(closed)
 	c.CreatedAt, c.UpdatedAt = time.Unix(created, 0), time.Unix(updated, 0)
 	return c, err
-}
-
-func unixOrZero(t int64) time.Time {
-	if t == 0 {
-		return time.Time{}
-	}
-	return time.Unix(t, 0)
 }
 
 // Get returns a conversation of a workspace; one of another workspace is ErrNotFound.
@@ -177,11 +170,29 @@ func (s *Store) LatestPreview(ctx context.Context, workspaceID, agentID, userID 
 
 // Messages returns a conversation's messages, oldest first, with the AI records.
 func (s *Store) Messages(ctx context.Context, conversationID int64) ([]Message, error) {
+	return s.messages(ctx, conversationID, 0)
+}
+
+// Message returns one message of a conversation with its AI record, or ErrNotFound; a
+// live update needs only the message it announces, not the whole conversation.
+func (s *Store) Message(ctx context.Context, conversationID, messageID int64) (Message, error) {
+	msgs, err := s.messages(ctx, conversationID, messageID)
+	if err != nil {
+		return Message{}, err
+	}
+	if len(msgs) == 0 {
+		return Message{}, ErrNotFound
+	}
+	return msgs[0], nil
+}
+
+// messages reads a conversation's messages, or only messageID when it is not 0.
+func (s *Store) messages(ctx context.Context, conversationID, messageID int64) ([]Message, error) {
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT m.id, m.conversation_id, m.author, COALESCE(m.user_id, 0), m.body, m.lang, m.created_at,
 		a.decision, a.reason, a.confidence, a.mode, a.model, a.model_error, a.query, a.fingerprint, a.quick_replies,
 		a.prompt_tokens, a.completion_tokens, a.retrieval_us, a.model_us, a.total_us
 		FROM messages m LEFT JOIN ai_replies a ON a.message_id = m.id
-		WHERE m.conversation_id = ? ORDER BY m.id`, conversationID)
+		WHERE m.conversation_id = ?1 AND (?2 = 0 OR m.id = ?2) ORDER BY m.id`, conversationID, messageID)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: messages: %w", err)
 	}
@@ -216,16 +227,17 @@ func (s *Store) Messages(ctx context.Context, conversationID int64) ([]Message, 
 		return nil, fmt.Errorf("inbox: messages: %w", err)
 	}
 	if len(byID) > 0 {
-		if err := s.loadSources(ctx, conversationID, byID); err != nil {
+		if err := s.loadSources(ctx, conversationID, messageID, byID); err != nil {
 			return nil, err
 		}
 	}
 	return msgs, nil
 }
 
-func (s *Store) loadSources(ctx context.Context, conversationID int64, byID map[int64]*AIReply) error {
+func (s *Store) loadSources(ctx context.Context, conversationID, messageID int64, byID map[int64]*AIReply) error {
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT rs.message_id, rs.n, COALESCE(rs.source_id, 0), COALESCE(rs.chunk_id, 0), rs.title, rs.url
-		FROM reply_sources rs JOIN messages m ON m.id = rs.message_id WHERE m.conversation_id = ? ORDER BY rs.message_id, rs.n`, conversationID)
+		FROM reply_sources rs JOIN messages m ON m.id = rs.message_id
+		WHERE m.conversation_id = ?1 AND (?2 = 0 OR m.id = ?2) ORDER BY rs.message_id, rs.n`, conversationID, messageID)
 	if err != nil {
 		return fmt.Errorf("inbox: reply sources: %w", err)
 	}
@@ -266,7 +278,7 @@ func (s *Store) AddMessage(ctx context.Context, conversationID int64, author age
 
 func insertMessage(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
 	res, err := tx.ExecContext(ctx, "INSERT INTO messages (conversation_id, author, user_id, body, lang, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-		m.ConversationID, m.Author, nullID(m.UserID), m.Body, m.Lang, m.CreatedAt.Unix())
+		m.ConversationID, m.Author, store.NullID(m.UserID), m.Body, m.Lang, m.CreatedAt.Unix())
 	if err != nil {
 		return 0, err
 	}
@@ -304,7 +316,7 @@ func (s *Store) AddAIReply(ctx context.Context, conversationID, agentID int64, r
 		if _, err := tx.ExecContext(ctx, `INSERT INTO ai_replies (message_id, agent_id, decision, reason, confidence, mode, model, model_error,
 			query, fingerprint, quick_replies, prompt_tokens, completion_tokens, retrieval_us, model_us, total_us)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, nullID(agentID), r.Decision, r.Reason, r.Confidence, r.Mode, r.Model, r.ModelError, r.Query, r.Fingerprint, string(quick),
+			id, store.NullID(agentID), r.Decision, r.Reason, r.Confidence, r.Mode, r.Model, r.ModelError, r.Query, r.Fingerprint, string(quick),
 			r.PromptTokens, r.CompletionTokens, r.Retrieval.Microseconds(), r.ModelTime.Microseconds(), r.Total.Microseconds()); err != nil {
 			return err
 		}
@@ -358,11 +370,4 @@ func (s *Store) Ask(ctx context.Context, e *agent.Engine, a agent.Agent, c Conve
 	}
 	m, err := s.AddAIReply(ctx, c.ID, a.ID, r)
 	return m, r, err
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

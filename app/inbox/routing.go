@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"agent/app/store"
 	"context"
 	"database/sql"
 	"errors"
@@ -223,7 +224,7 @@ func (s *Store) route(ctx context.Context, tx *sql.Tx, c Conversation, ch channe
 func (s *Store) applyHandoff(ctx context.Context, tx *sql.Tx, c Conversation, h *Handoff) error {
 	now := h.CreatedAt.Unix()
 	res, err := tx.ExecContext(ctx, `INSERT INTO handoffs (conversation_id, cause, outcome, to_user_id, to_team_id, by_user_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, c.ID, h.Cause, h.Outcome, nullID(h.ToUserID), nullID(h.ToTeamID), nullID(h.ByUserID), now)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, c.ID, h.Cause, h.Outcome, store.NullID(h.ToUserID), store.NullID(h.ToTeamID), store.NullID(h.ByUserID), now)
 	if err != nil {
 		return err
 	}
@@ -235,7 +236,7 @@ func (s *Store) applyHandoff(ctx context.Context, tx *sql.Tx, c Conversation, h 
 	}
 	// People take over: the AI stops answering, and the customer waits for a reply.
 	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET assignee_id = ?, team_id = ?, ai_active = 0, awaiting = 1, unread = 1,
-		status = 'open', closed_at = NULL, updated_at = ? WHERE id = ?`, nullID(h.ToUserID), nullID(h.ToTeamID), now, c.ID); err != nil {
+		status = 'open', closed_at = NULL, updated_at = ? WHERE id = ?`, store.NullID(h.ToUserID), store.NullID(h.ToTeamID), now, c.ID); err != nil {
 		return err
 	}
 	if h.ToUserID != 0 {

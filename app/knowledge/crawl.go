@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"agent/app/store"
 	"context"
 	"database/sql"
 	"errors"
@@ -54,7 +55,7 @@ func scanCrawl(row interface{ Scan(...any) error }) (Crawl, error) {
 	var created, started, finished int64
 	err := row.Scan(&c.ID, &c.WorkspaceID, &c.StartURL, &c.MaxPages, &c.Status, &c.Discovered, &c.Fetched, &c.Skipped, &c.Failed,
 		&c.Current, &c.Error, &created, &started, &finished)
-	c.CreatedAt, c.StartedAt, c.FinishedAt = time.Unix(created, 0), unixOrZero(started), unixOrZero(finished)
+	c.CreatedAt, c.StartedAt, c.FinishedAt = time.Unix(created, 0), store.TimeOrZero(started), store.TimeOrZero(finished)
 	return c, err
 }
 

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"agent/app/store"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -31,16 +32,9 @@ func scanSource(row interface{ Scan(...any) error }) (Source, error) {
 	if err := json.Unmarshal([]byte(variants), &s.Variants); err != nil {
 		return s, fmt.Errorf("variants of source %d: %w", s.ID, err)
 	}
-	s.SyncedAt, s.NextSyncAt = unixOrZero(synced), unixOrZero(next)
+	s.SyncedAt, s.NextSyncAt = store.TimeOrZero(synced), store.TimeOrZero(next)
 	s.CreatedAt, s.UpdatedAt = time.Unix(created, 0), time.Unix(updated, 0)
 	return s, nil
-}
-
-func unixOrZero(t int64) time.Time {
-	if t == 0 {
-		return time.Time{}
-	}
-	return time.Unix(t, 0)
 }
 
 func nullUnix(t time.Time) any {
@@ -76,7 +70,7 @@ func (m *Manager) save(ctx context.Context, tx *sql.Tx, src *Source, drafts []dr
 			url, filename, content_type, size, content_hash, etag, last_modified, crawl_id, external_id, synced_at, next_sync_at,
 			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			src.WorkspaceID, src.Kind, src.Title, src.Lang, src.Status, src.Error, src.Body, src.Question, string(variants),
-			src.URL, src.Filename, src.ContentType, src.Size, src.ContentHash, src.ETag, src.LastModified, nullID(src.CrawlID),
+			src.URL, src.Filename, src.ContentType, src.Size, src.ContentHash, src.ETag, src.LastModified, store.NullID(src.CrawlID),
 			src.ExternalID, nullUnix(src.SyncedAt), nullUnix(src.NextSyncAt), now.Unix(), now.Unix())
 		if err != nil {
 			return fmt.Errorf("insert source: %w", err)
@@ -99,13 +93,6 @@ func (m *Manager) save(ctx context.Context, tx *sql.Tx, src *Source, drafts []dr
 	m.vectors.invalidate(src.WorkspaceID)
 	m.stats.changed()
 	return replaceChunks(ctx, tx, src, drafts)
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 func nonNil(ss []string) []string {

@@ -558,15 +558,13 @@ func (wa *widgetAPI) sendEvent(ctx context.Context, ch channel.Channel, c inbox.
 	case inbox.EventToken:
 		return out.event("token", e.Token)
 	case inbox.EventMessage:
-		msgs, err := wa.s.inbox.Messages(ctx, c.ID)
+		m, err := wa.s.inbox.Message(ctx, c.ID, e.MessageID)
 		if err != nil {
 			wa.s.log.Warn("widget event", "err", err)
 			return out.event("reload", "")
 		}
-		for _, m := range msgs {
-			if m.ID == e.MessageID && visibleToVisitor(m) {
-				return out.event("message", wa.messageJSON(ctx, ch, m, names))
-			}
+		if visibleToVisitor(m) {
+			return out.event("message", wa.messageJSON(ctx, ch, m, names))
 		}
 	case inbox.EventConversation:
 		cur, err := wa.s.inbox.Get(ctx, c.WorkspaceID, c.ID)

@@ -11,16 +11,26 @@ import (
 // The decision thresholds, chosen on the clinc150 development set (docs/EVAL.md, Decisions):
 // confidence = (coverage + marginWeight × margin) / (1 + marginWeight), where coverage is the
 // idf-weighted share of the question's words the best source holds and margin how far its
-// score is ahead of the next source's (0 = tied, 1 = alone).
+// score is ahead of the next source's (0 = tied, 1 = alone). When the best source is a short
+// answer the phrasing model scored, how sure the model is (Result.Match) is a second reading
+// of the evidence, (match + coverage + marginWeight × margin) / (2 + marginWeight), and
+// either reading can be enough: the model knows phrasings that share few words with the
+// question ("when are you closing"), the keywords do better where short answers have only
+// one or two phrasings to learn from.
 const (
 	marginWeight  = 0.5
 	minConfidence = 0.24 // below: nothing in the knowledge answers it
 	minCoverage   = 0.25 // below: too little of the question is in the best source, however alone it is
+	// The same for the reading with the phrasing model; it needs no coverage floor.
+	minMatchedConfidence = 0.28
 	// Two sources within tieMargin of each other, the second covering at least tieCoverage
 	// of the question, are both plausible answers: ask which one is meant.
 	tieMargin   = 0.03
 	tieCoverage = 0.6
-	maxOptions  = 3
+	// Two short answers the phrasing model scored tie only when it is about as sure of
+	// both: keywords alone often tie where the model does not.
+	tieMatch   = 0.1
+	maxOptions = 3
 	// The model gets the best chunks scoring at least evidenceShare of the best, at most maxEvidence.
 	evidenceShare = 0.5
 	maxEvidence   = 4
@@ -43,11 +53,12 @@ type decision struct {
 func decide(a Agent, text string, results []knowledge.Result, history []Turn) decision {
 	tops := bestPerSource(results)
 	var d decision
+	confident := false
 	if len(tops) > 0 {
-		d.confidence = confidence(tops)
+		d.confidence, confident = confidence(tops)
 	}
 	last := lastBotTurn(history)
-	if len(tops) == 0 || d.confidence < minConfidence || tops[0].Coverage < minCoverage {
+	if !confident {
 		switch {
 		case isVague(text) && last.Reason != ReasonVague && last.Reason != ReasonRephrase:
 			d.decision, d.reason = Clarify, ReasonVague
@@ -96,12 +107,21 @@ func bestPerSource(results []knowledge.Result) []knowledge.Result {
 	return tops
 }
 
-func confidence(tops []knowledge.Result) float64 {
+// confidence weighs the evidence for the best source and reports whether it is enough to
+// answer; with two readings, the confidence is the stronger.
+func confidence(tops []knowledge.Result) (float64, bool) {
+	best := tops[0]
 	margin := 1.0
-	if len(tops) > 1 && tops[0].Score > 0 {
-		margin = (tops[0].Score - tops[1].Score) / tops[0].Score
+	if len(tops) > 1 && best.Score > 0 {
+		margin = (best.Score - tops[1].Score) / best.Score
 	}
-	return (tops[0].Coverage + marginWeight*margin) / (1 + marginWeight)
+	c := (best.Coverage + marginWeight*margin) / (1 + marginWeight)
+	enough := c >= minConfidence && best.Coverage >= minCoverage
+	if best.Matched {
+		cm := (best.Match + best.Coverage + marginWeight*margin) / (2 + marginWeight)
+		c, enough = max(c, cm), enough || cm >= minMatchedConfidence
+	}
+	return c, enough
 }
 
 // tiedOptions returns the titles of the sources tied with the best one, when they are
@@ -114,7 +134,8 @@ func tiedOptions(tops []knowledge.Result) []string {
 	opts := []string{best.Source.Title}
 	seen := map[string]bool{strings.ToLower(best.Source.Title): true}
 	for _, r := range tops[1:] {
-		if (best.Score-r.Score)/best.Score >= tieMargin || r.Coverage < tieCoverage || len(opts) == maxOptions {
+		if (best.Score-r.Score)/best.Score >= tieMargin || r.Coverage < tieCoverage || len(opts) == maxOptions ||
+			best.Matched && r.Matched && best.Match-r.Match >= tieMatch {
 			break
 		}
 		if t := strings.ToLower(r.Source.Title); !seen[t] && r.Source.Title != "" {

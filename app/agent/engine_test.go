@@ -412,3 +412,33 @@ type failingSearch struct{}
 func (failingSearch) Search(context.Context, int64, string, knowledge.SearchOptions) ([]knowledge.Result, error) {
 	return nil, errors.New("disk I/O error")
 }
+
+// With several short answers, the phrasing model's sureness (knowledge) is evidence: it
+// answers where too few of the question's words are in the answer for keywords alone.
+func TestShortAnswerPhrasingsDecide(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	for _, in := range []knowledge.ShortAnswerInput{
+		{Question: "Do you take reservations?", Variants: []string{"can I book a table", "I would like to reserve a table for tonight", "how do I make a reservation"}, Answer: "Book on our website."},
+		{Question: "What are your opening hours?", Variants: []string{"when do you open", "are you open on sunday", "what time do you close tonight"}, Answer: "Every day from 11:00 to 23:00."},
+		{Question: "Is there parking?", Variants: []string{"where can I park my car", "is there a car park near the restaurant"}, Answer: "Behind the restaurant."},
+		{Question: "Can I bring my dog?", Variants: []string{"are pets allowed", "is the terrace dog friendly", "may I come with my puppy"}, Answer: "Dogs are welcome on the terrace."},
+	} {
+		if _, err := f.knowledge.CreateShortAnswer(ctx, f.ws, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := agent.NewEngine(agent.Options{Knowledge: f.knowledge})
+	a := f.agent(t, nil)
+	rs, err := f.knowledge.Search(ctx, f.ws, "when are you closing", knowledge.SearchOptions{})
+	if err != nil || len(rs) == 0 || !rs[0].Matched || rs[0].Coverage >= 0.25 {
+		t.Fatalf("the test needs a matched best result with little coverage: %+v, %v", rs, err)
+	}
+	r := ask(t, e, a, "when are you closing")
+	if r.Decision != agent.Answer || len(r.Sources) == 0 || r.Sources[0].Title != "What are your opening hours?" {
+		t.Fatalf("answered %s (confidence %.3f) from %+v, want the opening hours", r.Decision, r.Confidence, r.Sources)
+	}
+	if r := ask(t, e, a, "what is the capital of peru"); r.Decision != agent.Handoff {
+		t.Fatalf("out of scope: %s %+v", r.Decision, r.Sources)
+	}
+}

@@ -126,3 +126,49 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// phrasings returns 10 phrasings for each of n short answers: a two-word topic they share
+// and 4 to 10 more words.
+func (c *corpus) phrasings(n int) []phrasing {
+	var out []phrasing
+	for i := range n {
+		topic := c.words(2)
+		for range 10 {
+			out = append(out, phrasing{chunk: int64(i), text: topic + " " + c.words(4+c.rng.IntN(7))})
+		}
+	}
+	return out
+}
+
+// BenchmarkPhraseTrain measures training the phrasing model of a workspace with n short
+// answers of 10 phrasings each (6 to 12 words from the Zipf vocabulary), and the size of
+// its weight table; training happens on the first search after short answers change.
+func BenchmarkPhraseTrain(b *testing.B) {
+	for _, n := range []int{150, 1_000, 5_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			examples := newCorpus(7).phrasings(n)
+			var m *phraseModel
+			for b.Loop() {
+				m = trainPhraseModel(examples)
+			}
+			b.ReportMetric(float64(len(m.weights)*4)/(1<<20), "MB")
+		})
+	}
+}
+
+// BenchmarkPhraseRerank measures what the phrasing model adds to a search: features of the
+// question, the probabilities and the reordering of 30 keyword results.
+func BenchmarkPhraseRerank(b *testing.B) {
+	examples := newCorpus(7).phrasings(1_000)
+	m := trainPhraseModel(examples)
+	ids := make([]int64, 30)
+	scores := map[int64]float64{}
+	for i := range ids {
+		ids[i] = int64(i * 30)
+		scores[ids[i]] = float64(100 - i)
+	}
+	q := examples[42].text
+	for b.Loop() {
+		m.rerank(q, ids, scores)
+	}
+}

@@ -74,7 +74,7 @@ func (m *Manager) AddFile(ctx context.Context, workspaceID int64, filename, cont
 	}
 	src := &Source{WorkspaceID: workspaceID, Kind: KindFile, Title: truncate(title, 200), Filename: filename, ContentType: contentType,
 		Size: int64(len(data)), ContentHash: contentHash(data), Status: StatusReady, SyncedAt: m.now()}
-	err = m.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = m.write(ctx, workspaceID, false, func(tx *sql.Tx) error {
 		if err := m.save(ctx, tx, src, drafts); err != nil {
 			return err
 		}
@@ -89,7 +89,7 @@ func (m *Manager) AddFile(ctx context.Context, workspaceID int64, filename, cont
 
 // addPairs turns the rows of an FAQ sheet into short answers, all or none.
 func (m *Manager) addPairs(ctx context.Context, workspaceID int64, pairs []extract.QA) (int, error) {
-	err := m.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := m.write(ctx, workspaceID, true, func(tx *sql.Tx) error {
 		for i, p := range pairs {
 			_, err := m.putShortAnswer(ctx, tx, Source{WorkspaceID: workspaceID, Kind: KindShortAnswer},
 				ShortAnswerInput{Question: p.Question, Variants: p.Variants, Answer: p.Answer, Lang: p.Lang})

@@ -37,7 +37,7 @@ func (m *Manager) ImportJSONL(ctx context.Context, workspaceID int64, r io.Reade
 	if err != nil {
 		return 0, fmt.Errorf("knowledge: import: %w", err)
 	}
-	err = m.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = m.write(ctx, workspaceID, true, func(tx *sql.Tx) error {
 		for i, it := range items {
 			if err := m.importItem(ctx, tx, workspaceID, it); err != nil {
 				return fmt.Errorf("item %d (%s): %w", i+1, it.ID, err)

@@ -136,6 +136,7 @@ type Manager struct {
 
 	vectors vectorCache
 	stats   *statsCache
+	phrases phraseCache
 	wakeup  chan struct{}
 	mu      sync.Mutex
 	running map[int64]context.CancelFunc // crawls in progress, for cancelling

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,6 +50,12 @@ type Result struct {
 	// the chunk (with its source's title, or a short answer's phrasings) contains: 1 when
 	// every word is there. Unlike BM25 it is comparable across questions.
 	Coverage float64
+	// Match is how sure the phrasing model (phrasings.go) is that this short answer is
+	// what the question asks for: 0 when no surer than a guess among the workspace's
+	// short answers, 1 when certain. Matched reports whether the model scored it: a short
+	// answer, in a workspace with at least two.
+	Match   float64
+	Matched bool
 
 	matchText string // what Coverage is measured against
 }
@@ -84,12 +91,23 @@ func (m *Manager) Search(ctx context.Context, workspaceID int64, query string, o
 			return nil, err
 		}
 	}
-	keyword := rank(scores)
+	byScore := rank(scores)
+	keyword := slices.Clone(byScore)
+	matches, err := m.matchShortAnswers(ctx, workspaceID, query, keyword, scores)
+	if err != nil {
+		return nil, err
+	}
+	// Each result takes the score of its place, so that scores still fall with the rank
+	// after the phrasing model reordered short answers within their places.
+	placed := make(map[int64]float64, len(keyword))
+	for i, id := range keyword {
+		placed[id] = scores[byScore[i]]
+	}
 	vector, sims, err := m.vectorSearch(ctx, workspaceID, query, o)
 	if err != nil {
 		return nil, err
 	}
-	final, fused := keyword, scores
+	final, fused := keyword, placed
 	if len(vector) > 0 {
 		final, fused = fuse(keyword, vector)
 	}
@@ -101,6 +119,7 @@ func (m *Manager) Search(ctx context.Context, workspaceID int64, query string, o
 	for i := range rs {
 		rs[i].Score, rs[i].Keyword, rs[i].Similarity = fused[rs[i].ID], scores[rs[i].ID], sims[rs[i].ID]
 		rs[i].Coverage = coverage(stats, workspaceID, q, rs[i].matchText)
+		rs[i].Match, rs[i].Matched = matches[rs[i].ID]
 	}
 	return rs, err
 }

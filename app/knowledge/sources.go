@@ -90,8 +90,6 @@ func (m *Manager) save(ctx context.Context, tx *sql.Tx, src *Source, drafts []dr
 	if drafts == nil {
 		return nil
 	}
-	m.vectors.invalidate(src.WorkspaceID)
-	m.stats.changed()
 	return replaceChunks(ctx, tx, src, drafts)
 }
 
@@ -102,9 +100,24 @@ func nonNil(ss []string) []string {
 	return ss
 }
 
+// write runs fn in a transaction that changes a workspace's knowledge, then drops what is
+// kept in memory about it (the phrasing model only when short answers may have changed:
+// a crawl writing pages need not retrain it). Dropping after the commit, not inside the
+// transaction, keeps a concurrent search from caching what the transaction replaces.
+func (m *Manager) write(ctx context.Context, workspaceID int64, shortAnswers bool, fn func(*sql.Tx) error) error {
+	defer func() {
+		m.vectors.invalidate(workspaceID)
+		m.stats.changed()
+		if shortAnswers {
+			m.phrases.changed(workspaceID)
+		}
+	}()
+	return m.db.Tx(ctx, fn)
+}
+
 // saveOne saves a source and its chunks in a transaction of its own.
 func (m *Manager) saveOne(ctx context.Context, src *Source, drafts []draft) error {
-	err := m.db.Tx(ctx, func(tx *sql.Tx) error { return m.save(ctx, tx, src, drafts) })
+	err := m.write(ctx, src.WorkspaceID, src.Kind == KindShortAnswer, func(tx *sql.Tx) error { return m.save(ctx, tx, src, drafts) })
 	if err != nil {
 		return fmt.Errorf("knowledge: save %s: %w", src.Kind, err)
 	}
@@ -262,7 +275,7 @@ func (m *Manager) putShortAnswer(ctx context.Context, tx *sql.Tx, src Source, in
 // Remove deletes sources of a workspace with their chunks and returns how many it removed.
 func (m *Manager) Remove(ctx context.Context, workspaceID int64, ids []int64) (int, error) {
 	removed := 0
-	err := m.db.Tx(ctx, func(tx *sql.Tx) error {
+	err := m.write(ctx, workspaceID, true, func(tx *sql.Tx) error {
 		for _, id := range ids {
 			var ok int
 			err := tx.QueryRowContext(ctx, "SELECT 1 FROM sources WHERE id = ? AND workspace_id = ?", id, workspaceID).Scan(&ok)
@@ -282,8 +295,6 @@ func (m *Manager) Remove(ctx context.Context, workspaceID int64, ids []int64) (i
 		}
 		return nil
 	})
-	m.vectors.invalidate(workspaceID)
-	m.stats.changed()
 	if err != nil {
 		return 0, fmt.Errorf("knowledge: remove: %w", err)
 	}

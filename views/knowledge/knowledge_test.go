@@ -1,6 +1,8 @@
 package knowledge
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,5 +55,21 @@ func TestAnchorURL(t *testing.T) {
 	}
 	if got := anchorURL(knowledge.Source{}, knowledge.Chunk{Anchor: "x"}); got != "" {
 		t.Errorf("anchor without URL = %q", got)
+	}
+}
+
+// The test search shows the phrasing model's sureness for the short answers it scored only.
+func TestSearchResultsShowPhrasingMatch(t *testing.T) {
+	results := []knowledge.Result{
+		{Source: knowledge.SourceRef{ID: 1, Kind: knowledge.KindShortAnswer, Title: "Do you take reservations?"}, Score: 9, Match: 0.82, Matched: true},
+		{Source: knowledge.SourceRef{ID: 2, Kind: knowledge.KindArticle, Title: "Our terrace"}, Score: 4},
+	}
+	var b strings.Builder
+	if err := SearchResults(1, "book a table", results).Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	if strings.Count(html, "Phrasing match") != 1 || !strings.Contains(html, "<dd>0.82</dd>") {
+		t.Errorf("want one phrasing match of 0.82:\n%s", html)
 	}
 }

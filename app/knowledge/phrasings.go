@@ -41,11 +41,10 @@ type phraseFeature struct {
 	value float32
 }
 
-// phraseFeatures turns text into the model's features: its words (as analyze finds them,
-// so bigrams for scripts without spaces), pairs of neighbouring words and character
-// n-grams, L2-normalised so that long and short phrasings weigh alike.
-func phraseFeatures(text string) []phraseFeature {
-	words := analyze(text).words
+// phraseFeatures turns a text's words (as analyze finds them, so bigrams for scripts
+// without spaces) into the model's features: the words, pairs of neighbouring words and
+// character n-grams, L2-normalised so that long and short phrasings weigh alike.
+func phraseFeatures(words []string) []phraseFeature {
 	counts := map[uint64]float32{}
 	for i, w := range words {
 		counts[hashFeature('w', w, "")]++
@@ -131,6 +130,7 @@ type phrasing struct {
 func trainPhraseModel(examples []phrasing) *phraseModel {
 	m := &phraseModel{classOf: map[int64]int32{}}
 	labels := make([]int32, len(examples))
+	words := make([][]string, len(examples))
 	feats := make([][]phraseFeature, len(examples))
 	for i, e := range examples {
 		c, ok := m.classOf[e.chunk]
@@ -139,12 +139,13 @@ func trainPhraseModel(examples []phrasing) *phraseModel {
 			m.classOf[e.chunk] = c
 			m.chunks = append(m.chunks, e.chunk)
 		}
-		labels[i], feats[i] = c, phraseFeatures(e.text)
+		words[i] = analyze(e.text).words
+		labels[i], feats[i] = c, phraseFeatures(words[i])
 	}
 	if len(m.chunks) < 2 {
 		return nil
 	}
-	cands := confusableClasses(examples, labels, len(m.chunks))
+	cands := confusableClasses(words, labels, len(m.chunks))
 	pairs := 0
 	for i := range examples {
 		pairs += len(feats[i]) * len(cands[i])
@@ -184,18 +185,19 @@ func trainPhraseModel(examples []phrasing) *phraseModel {
 	return m
 }
 
-// confusableClasses lists, for each example, its own class and the phraseCandidates other
-// classes whose phrasings share the most rare words with it (idf-weighted overlap).
-func confusableClasses(examples []phrasing, labels []int32, classes int) [][]int32 {
-	words := make([][]string, len(examples))
+// confusableClasses lists, for each example (given by its words), its own class and the
+// phraseCandidates other classes whose phrasings share the most rare words with it
+// (idf-weighted overlap).
+func confusableClasses(exampleWords [][]string, labels []int32, classes int) [][]int32 {
+	words := make([][]string, len(exampleWords))
 	postings := map[string][]int32{} // word -> classes that use it, each once
 	type use struct {
 		word  string
 		class int32
 	}
 	seen := map[use]bool{}
-	for i, e := range examples {
-		words[i] = distinct(analyze(e.text).words)
+	for i, ws := range exampleWords {
+		words[i] = distinct(ws)
 		for _, t := range words[i] {
 			if u := (use{t, labels[i]}); !seen[u] {
 				seen[u] = true
@@ -203,11 +205,13 @@ func confusableClasses(examples []phrasing, labels []int32, classes int) [][]int
 			}
 		}
 	}
-	out := make([][]int32, len(examples))
+	out := make([][]int32, len(words))
 	score := make([]float64, classes)
-	for i := range examples {
+	better := func(a, b int32) bool { return score[a] > score[b] || score[a] == score[b] && a < b }
+	var touched []int32
+	for i := range words {
 		clear(score)
-		var touched []int32
+		touched = touched[:0]
 		for _, t := range words[i] {
 			p := postings[t]
 			idf := math.Log(1 + float64(classes)/float64(len(p)))
@@ -225,7 +229,6 @@ func confusableClasses(examples []phrasing, labels []int32, classes int) [][]int
 			if c == labels[i] {
 				continue
 			}
-			better := func(a, b int32) bool { return score[a] > score[b] || score[a] == score[b] && a < b }
 			if len(cs) == phraseCandidates && !better(c, cs[len(cs)-1]) {
 				continue
 			}
@@ -245,7 +248,7 @@ func confusableClasses(examples []phrasing, labels []int32, classes int) [][]int
 }
 
 // softmax turns logits into probabilities in place.
-func softmax(x []float64) []float64 {
+func softmax(x []float64) {
 	mx := math.Inf(-1)
 	for _, v := range x {
 		mx = max(mx, v)
@@ -258,7 +261,6 @@ func softmax(x []float64) []float64 {
 	for i := range x {
 		x[i] /= z
 	}
-	return x
 }
 
 // probabilities returns, for each of the given short answers' chunks (distinct, all
@@ -267,7 +269,7 @@ func softmax(x []float64) []float64 {
 // ones the search did not find, and computing every answer's logit would make each search
 // as slow as the workspace is large.
 func (m *phraseModel) probabilities(text string, chunks []int64) map[int64]float64 {
-	fs := phraseFeatures(text)
+	fs := phraseFeatures(analyze(text).words)
 	logits := make([]float64, len(chunks))
 	mx := 0.0 // the logit of an answer not given
 	for i, id := range chunks {

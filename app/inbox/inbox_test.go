@@ -73,6 +73,20 @@ func (f *fixture) conversation(t *testing.T, n inbox.NewConversation) inbox.Conv
 	return c
 }
 
+// ids lists the conversations the filter chooses, in the list's order.
+func (f *fixture) ids(t *testing.T, filter inbox.Filter) []int64 {
+	t.Helper()
+	list, err := f.inbox.List(f.ctx, f.ws, filter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []int64
+	for _, s := range list {
+		out = append(out, s.ID)
+	}
+	return out
+}
+
 func (f *fixture) messages(t *testing.T, c inbox.Conversation) []inbox.Message {
 	t.Helper()
 	msgs, err := f.inbox.Messages(f.ctx, c.ID)

@@ -135,19 +135,6 @@ func (r *routing) handoffs(t *testing.T, c inbox.Conversation) []inbox.Handoff {
 	return hs
 }
 
-func (r *routing) ids(t *testing.T, f inbox.Filter) []int64 {
-	t.Helper()
-	list, err := r.inbox.List(r.ctx, r.ws, f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []int64
-	for _, s := range list {
-		out = append(out, s.ID)
-	}
-	return out
-}
-
 const askHuman = "can I talk to a human"
 
 func authors(msgs []inbox.Message) []agent.Author {

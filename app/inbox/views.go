@@ -28,11 +28,12 @@ var Views = []View{ViewUnassigned, ViewMine, ViewUnreplied, ViewUnread, ViewAll,
 // Filter chooses conversations for a list.
 type Filter struct {
 	View      View
-	UserID    int64 // the viewer, for Mine
-	TeamID    int64 // for ViewTeam
-	ChannelID int64 // 0: every channel
-	AgentID   int64 // 0: every AI agent
-	Limit     int   // default 50
+	UserID    int64  // the viewer, for Mine
+	TeamID    int64  // for ViewTeam
+	ChannelID int64  // 0: every channel
+	AgentID   int64  // 0: every AI agent
+	Search    string // words that each appear in a message or note of the conversation
+	Limit     int    // default 50
 	Offset    int
 }
 
@@ -76,8 +77,15 @@ func (f Filter) where() (string, []any) {
 		conds = append(conds, "c.agent_id = ?")
 		args = append(args, f.AgentID)
 	}
+	for _, word := range strings.Fields(f.Search) {
+		conds = append(conds, `EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.body LIKE ? ESCAPE '\')`)
+		args = append(args, "%"+likeEscaper.Replace(word)+"%")
+	}
 	return strings.Join(conds, " AND "), args
 }
+
+// likeEscaper makes a search word match literally in a LIKE pattern.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
 
 // List returns a page of a workspace's conversations in a view, most recent activity first.
 func (s *Store) List(ctx context.Context, workspaceID int64, f Filter) ([]Summary, error) {

@@ -34,14 +34,23 @@ func (s *Server) inboxRoutes(ws wsRoute) {
 	ws("POST /w/{ws}/inbox/{conv}/reopen", account.PermUseInbox, s.reopenConversation)
 }
 
-// inboxListLimit is how many conversations a view lists.
+// inboxListLimit is how many conversations a page of the list shows.
 const inboxListLimit = 100
 
+// maxInboxPage bounds the page number, so that an address cannot ask for a huge OFFSET.
+const maxInboxPage = 1000
+
 // inboxFilter reads the list's filter from the query: a bad or foreign team, channel or
-// agent ID is a 404 (false, response sent).
+// agent ID is a 404 (false, response sent); a bad page number is the first page.
 func (s *Server) inboxFilter(w http.ResponseWriter, r *http.Request, teams []account.Team) (inboxview.Filter, bool) {
 	q := r.URL.Query()
-	f := inboxview.Filter{View: inbox.View(q.Get("view"))}
+	f := inboxview.Filter{View: inbox.View(q.Get("view")), Search: strings.Join(strings.Fields(q.Get("q")), " ")}
+	if runes := []rune(f.Search); len(runes) > inboxview.MaxSearch {
+		f.Search = strings.TrimSpace(string(runes[:inboxview.MaxSearch]))
+	}
+	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 && p <= maxInboxPage {
+		f.Page = p
+	}
 	decode := func(name string) (int64, bool) {
 		v := q.Get(name)
 		if v == "" {
@@ -94,9 +103,12 @@ func (s *Server) listData(r *http.Request, f inboxview.Filter, teams []account.T
 		return d, err
 	}
 	d.Items, err = s.inbox.List(ctx, ws, inbox.Filter{View: f.View, UserID: v.user.ID, TeamID: f.TeamID, ChannelID: f.ChannelID,
-		AgentID: f.AgentID, Limit: inboxListLimit})
+		AgentID: f.AgentID, Search: f.Search, Limit: inboxListLimit + 1, Offset: (f.PageNumber() - 1) * inboxListLimit})
 	if err != nil {
 		return d, err
+	}
+	if d.More = len(d.Items) > inboxListLimit; d.More {
+		d.Items = d.Items[:inboxListLimit]
 	}
 	agents, err := s.agents.List(ctx, ws)
 	if err != nil {

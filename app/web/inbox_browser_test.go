@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 
 	"agent/app/agent"
@@ -159,5 +160,17 @@ func TestBrowserInboxLive(t *testing.T) {
 	)
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+
+	var found []*cdp.Node
+	step("search the messages",
+		chromedp.Navigate(e.srv.URL+e.path("inbox?view=all")),
+		chromedp.WaitVisible(`[data-testid="inbox-search"]`),
+		chromedp.SendKeys(`[data-testid="inbox-search"]`, "olga here\n"),
+		chromedp.WaitVisible(`[data-testid="list-search"]`),
+		chromedp.Nodes(`[data-testid="conv-item"]`, &found, chromedp.ByQueryAll),
+	)
+	if len(found) != 1 || found[0].AttributeValue("data-id") != ids.Encode(c.ID) {
+		t.Errorf("the search for Olga's reply lists %d conversations", len(found))
 	}
 }

@@ -261,6 +261,79 @@ func TestInboxViewsAndCounts(t *testing.T) {
 	}
 }
 
+func TestInboxSearchAndPages(t *testing.T) {
+	w := newInboxWorld(t)
+	st := w.service.Store
+	var made []int64 // oldest first
+	for i := range 101 {
+		c, err := st.Create(w.ctx, w.wsID, inbox.NewConversation{Channel: "chat", ChannelID: w.chat.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := "Where is my order?"
+		if i == 0 {
+			text = "My parcel is <b>late</b>"
+		}
+		if _, err := st.AddMessage(w.ctx, c.ID, agent.AuthorVisitor, 0, text, "en"); err != nil {
+			t.Fatal(err)
+		}
+		made = append(made, c.ID)
+	}
+	newest := slices.Clone(made)
+	slices.Reverse(newest)
+
+	// A hundred to a page, newest first, with a link to the older ones.
+	first := w.b.get(w.path("inbox?view=all"))
+	if l := listed(t, first.body); first.status != http.StatusOK || !slices.Equal(l, newest[:100]) {
+		t.Fatalf("page 1: %d, %d listed", first.status, len(l))
+	}
+	older := w.path("inbox?page=2&amp;view=all")
+	if !strings.Contains(first.body, `href="`+older+`" rel="next" data-testid="older"`) || strings.Contains(first.body, `data-testid="newer"`) {
+		t.Errorf("page 1 does not link to page 2 only:\n%s", first.body)
+	}
+	for _, path := range []string{"inbox?view=all&page=2", "inbox/list?view=all&page=2"} {
+		res := w.b.get(w.path(path))
+		if l := listed(t, res.body); res.status != http.StatusOK || !slices.Equal(l, newest[100:]) {
+			t.Errorf("%s: %d lists %v", path, res.status, l)
+		}
+		if !strings.Contains(res.body, `data-testid="newer"`) || strings.Contains(res.body, `data-testid="older"`) {
+			t.Errorf("%s does not link back to page 1 only", path)
+		}
+	}
+	// An opened conversation keeps the page, so that the list beside it stays where it was.
+	if res := w.b.get(w.path("inbox?view=all&page=2")); !strings.Contains(res.body, w.convPath(w.conv(t, made[0]), "")+"?page=2&amp;view=all") {
+		t.Errorf("page 2 links its conversations without the page")
+	}
+	// Page numbers that are not a page show the first.
+	for _, p := range []string{"0", "-1", "two", "99999"} {
+		if res := w.b.get(w.path("inbox?view=all&page=" + p)); res.status != http.StatusOK || !slices.Equal(listed(t, res.body), newest[:100]) {
+			t.Errorf("page=%s: %d", p, res.status)
+		}
+	}
+	// Search by the words of the messages; the search is shown, escaped, with a way out.
+	res := w.b.get(w.path("inbox?view=all&q=" + url.QueryEscape("  PARCEL   <b>late ")))
+	if l := listed(t, res.body); res.status != http.StatusOK || !slices.Equal(l, []int64{made[0]}) {
+		t.Fatalf("search: %d lists %v", res.status, l)
+	}
+	for _, want := range []string{`data-testid="list-search"`, "Messages with “PARCEL &lt;b&gt;late”", `value="PARCEL &lt;b&gt;late"`,
+		`href="` + w.path("inbox?view=all") + `" data-testid="clear-search"`} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("search page lacks %s", want)
+		}
+	}
+	if strings.Contains(res.body, "<b>late") {
+		t.Error("the search is not escaped")
+	}
+	// Another view keeps the search and starts at its first page.
+	if !strings.Contains(res.body, `href="`+w.path("inbox?q=PARCEL+%3Cb%3Elate&amp;view=closed")+`"`) {
+		t.Errorf("the Closed view does not keep the search")
+	}
+	res = w.b.get(w.path("inbox/list?view=all&q=refund"))
+	if res.status != http.StatusOK || len(listed(t, res.body)) != 0 || !strings.Contains(res.body, "No conversation here has a message with these words.") {
+		t.Errorf("search with no match: %d\n%s", res.status, res.body)
+	}
+}
+
 func TestInboxConversationPage(t *testing.T) {
 	w := newInboxWorld(t)
 	w.setOnline(t, w.owner, true)

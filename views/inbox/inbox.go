@@ -20,13 +20,19 @@ import (
 )
 
 // Filter is what the list shows: a view (a team's with TeamID) and, optionally, the
-// conversations of one channel or one AI agent.
+// conversations of one channel or one AI agent, or those whose messages contain words;
+// and which page of it.
 type Filter struct {
 	View      inbox.View
 	TeamID    int64
 	ChannelID int64
 	AgentID   int64
+	Search    string
+	Page      int // from 1; 0 is the first page too
 }
+
+// MaxSearch is how many characters a search of the inbox keeps.
+const MaxSearch = 200
 
 // DefaultView is the view the inbox opens on.
 const DefaultView = inbox.ViewMine
@@ -46,6 +52,12 @@ func (f Filter) Values() url.Values {
 	if f.AgentID != 0 {
 		v.Set("agent", urls.ID(f.AgentID))
 	}
+	if f.Search != "" {
+		v.Set("q", f.Search)
+	}
+	if f.Page > 1 {
+		v.Set("page", strconv.Itoa(f.Page))
+	}
 	return v
 }
 
@@ -57,12 +69,15 @@ func (f Filter) Query() string {
 	return ""
 }
 
-// With returns the filter showing another view (teamID for the team view), keeping the
-// channel and agent filters.
+// With returns the filter showing the first page of another view (teamID for the team
+// view), keeping the channel, agent and search filters.
 func (f Filter) With(v inbox.View, teamID int64) Filter {
-	f.View, f.TeamID = v, teamID
+	f.View, f.TeamID, f.Page = v, teamID, 0
 	return f
 }
+
+// PageNumber is the page shown, from 1.
+func (f Filter) PageNumber() int { return max(f.Page, 1) }
 
 // Is reports whether the filter shows view v (of team teamID).
 func (f Filter) Is(v inbox.View, teamID int64) bool {
@@ -88,6 +103,7 @@ type ListData struct {
 	Agents map[int64]string // AI agents' names
 	People []Person         // online first
 	OpenID int64            // the conversation open beside the list
+	More   bool             // there are older conversations than this page's
 	Now    time.Time
 }
 
@@ -165,6 +181,20 @@ func (d ListData) Online() []Person {
 // Href is the address of a conversation in the list, keeping the list's filter.
 func (d ListData) Href(convID int64) string {
 	return urls.Conversation(d.WS, convID) + d.Filter.Query()
+}
+
+// PageHref is the address of another page of the list.
+func (d ListData) PageHref(page int) string {
+	f := d.Filter
+	f.Page = page
+	return urls.Inbox(d.WS) + f.Query()
+}
+
+// SearchlessHref is the address of the list without its search.
+func (d ListData) SearchlessHref() string {
+	f := d.Filter
+	f.Search, f.Page = "", 0
+	return urls.Inbox(d.WS) + f.Query()
 }
 
 // ViewHref is the address of a view of the list.

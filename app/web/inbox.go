@@ -26,7 +26,6 @@ func (s *Server) inboxRoutes(ws wsRoute) {
 	ws("POST /w/{ws}/inbox/presence", account.PermUseInbox, s.setPresence)
 	ws("GET /w/{ws}/inbox/{conv}", account.PermUseInbox, s.conversationPage)
 	ws("GET /w/{ws}/inbox/{conv}/parts", account.PermUseInbox, s.conversationParts)
-	ws("GET /w/{ws}/inbox/{conv}/events", account.PermUseInbox, s.conversationEvents)
 	ws("POST /w/{ws}/inbox/{conv}/reply", account.PermUseInbox, s.replyToConversation)
 	ws("POST /w/{ws}/inbox/{conv}/note", account.PermUseInbox, s.noteOnConversation)
 	ws("POST /w/{ws}/inbox/{conv}/assign", account.PermUseInbox, s.assignConversation)
@@ -237,6 +236,12 @@ func (s *Server) conversation(w http.ResponseWriter, r *http.Request) (inbox.Con
 	if !ok {
 		return inbox.Conversation{}, false
 	}
+	return s.loadConversation(w, r, id)
+}
+
+// loadConversation loads conversation id of the workspace: one of another workspace or a
+// preview is a 404 (false, response sent).
+func (s *Server) loadConversation(w http.ResponseWriter, r *http.Request, id int64) (inbox.Conversation, bool) {
 	c, err := s.inbox.Get(r.Context(), visitOf(r).workspace.ID, id)
 	if errors.Is(err, inbox.ErrNotFound) || (err == nil && c.Preview) {
 		s.notFound(w, r)
@@ -537,30 +542,39 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 	s.redirectWithFlash(w, r, back, "ok", strings.Join(said, " "))
 }
 
-// inboxEvents streams the workspace's changes to the inbox's list: "change" when a
-// conversation changed (a message, an assignment, its status), "presence" when someone
-// went online or away. The words of AI replies being written are left out.
+// inboxEvents streams the workspace's changes to an inbox page: "change" when a
+// conversation got a message or changed (the list reloads), "presence" when someone went
+// online or away. With conv=ID, the conversation open on the page, it also sends that
+// conversation's "message" (internal notes included: this is the staff's stream), "token"
+// for each piece of an AI reply being written, and "conversation" when its assignment or
+// status changed. One stream per page, as a browser opens at most six HTTP/1.1
+// connections to a host; the workspace's topic carries every conversation's events.
 func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
+	var open int64
+	if v := r.URL.Query().Get("conv"); v != "" {
+		id, ok := ids.Decode(v)
+		if !ok {
+			s.notFound(w, r)
+			return
+		}
+		c, ok := s.loadConversation(w, r, id)
+		if !ok {
+			return
+		}
+		open = c.ID
+	}
 	s.stream(w, r, inbox.Topic{Workspace: visitOf(r).workspace.ID}, nil, func(out sse, e inbox.Event) error {
-		switch e.Kind {
-		case inbox.EventMessage, inbox.EventConversation:
-			return out.event("change", map[string]string{"conversation": ids.Encode(e.ConversationID), "kind": string(e.Kind)})
-		case inbox.EventPresence:
+		if e.Kind == inbox.EventPresence {
 			return out.event("presence", "")
 		}
-		return nil
-	})
-}
-
-// conversationEvents streams one conversation's changes to its open page: "message" for a
-// new message (internal notes included: this is the staff's stream), "token" for each
-// piece of an AI reply being written, "conversation" when its assignment or status changed.
-func (s *Server) conversationEvents(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.conversation(w, r)
-	if !ok {
-		return
-	}
-	s.stream(w, r, inbox.Topic{Conversation: c.ID}, nil, func(out sse, e inbox.Event) error {
+		if e.Kind != inbox.EventToken {
+			if err := out.event("change", map[string]string{"conversation": ids.Encode(e.ConversationID), "kind": string(e.Kind)}); err != nil {
+				return err
+			}
+		}
+		if open == 0 || e.ConversationID != open {
+			return nil
+		}
 		switch e.Kind {
 		case inbox.EventMessage:
 			return out.event("message", map[string]any{"id": ids.Encode(e.MessageID), "staff": e.Staff})

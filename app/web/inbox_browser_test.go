@@ -54,7 +54,7 @@ func TestBrowserInboxLive(t *testing.T) {
 		chromedp.WaitVisible(`[data-testid="go-away"]`),
 		chromedp.WaitVisible(`[data-testid="online-person"]`),
 		// The page follows the workspace's events.
-		chromedp.WaitReady(`[data-inbox][data-live-list="on"]`),
+		chromedp.WaitReady(`[data-inbox][data-stream="on"]`),
 		// A mark that a reload would wipe.
 		chromedp.Evaluate(`window.notReloaded = true`, nil),
 	)
@@ -94,7 +94,7 @@ func TestBrowserInboxLive(t *testing.T) {
 		chromedp.Click(item),
 		chromedp.WaitVisible(`[data-testid="conversation"]`),
 		chromedp.WaitVisible(`[data-testid="handoff"][data-cause="visitor_asked"]`),
-		chromedp.WaitReady(`[data-inbox][data-live-conv="on"]`),
+		chromedp.WaitReady(`[data-inbox][data-stream="on"]`),
 	)
 	if got, _ := e.service.Store.Get(ctx, e.wsID, c.ID); got.Unread {
 		t.Error("opening the conversation did not mark it read")
@@ -145,7 +145,7 @@ func TestBrowserInboxLive(t *testing.T) {
 	step("open the AI's conversation in All",
 		chromedp.Navigate(e.srv.URL+e.path("inbox/"+ids.Encode(c2.ID)+"?view=all")),
 		chromedp.WaitVisible(`[data-testid="ai-active"]`),
-		chromedp.WaitReady(`[data-inbox][data-live-conv="on"]`),
+		chromedp.WaitReady(`[data-inbox][data-stream="on"]`),
 	)
 	done := make(chan error, 1)
 	go func() {

@@ -388,7 +388,7 @@ func TestInboxConversationPage(t *testing.T) {
 		`data-testid="reply-form"`, `data-testid="note-form"`, `data-testid="assign-form"`, `data-testid="close"`,
 		`<option value="user-` + ids.Encode(ann) + `">Ann Agent</option>`,
 		`aria-current="true" data-testid="conv-item" data-id="` + ids.Encode(c.ID) + `"`,
-		`data-conv-events-url="` + w.convPath(c, "events") + `"`,
+		`data-events-url="` + w.path("inbox/events?conv="+ids.Encode(c.ID)) + `"`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the conversation page lacks %s", want)
@@ -605,7 +605,22 @@ func (b *browser) follow(t *testing.T, path string) <-chan liveEvent {
 	return events
 }
 
-// await returns the first event called name, failing after five seconds.
+// upTo returns the events before the first "change" of conversation conv (encoded),
+// failing after five seconds.
+func upTo(t *testing.T, events <-chan liveEvent, conv string) []liveEvent {
+	t.Helper()
+	var out []liveEvent
+	for {
+		ev := await(t, events, "")
+		if ev.name == "change" && strings.Contains(ev.data, `"`+conv+`"`) {
+			return out
+		}
+		out = append(out, ev)
+	}
+}
+
+// await returns the first event called name (any event when name is ""), failing after
+// five seconds.
 func await(t *testing.T, events <-chan liveEvent, name string) liveEvent {
 	t.Helper()
 	timeout := time.After(5 * time.Second)
@@ -615,7 +630,7 @@ func await(t *testing.T, events <-chan liveEvent, name string) liveEvent {
 			if !ok {
 				t.Fatalf("the stream ended before %q", name)
 			}
-			if ev.name == name {
+			if name == "" || ev.name == name {
 				return ev
 			}
 		case <-timeout:
@@ -642,9 +657,10 @@ func TestInboxEvents(t *testing.T) {
 	w.b.post(w.path("inbox/presence"), url.Values{"online": {"1"}})
 	await(t, list, "presence")
 
-	// The conversation's own stream: messages (notes too), the AI's words as they come,
-	// and changes of assignment or status.
-	conv := w.b.follow(t, w.convPath(c, "events"))
+	// With a conversation open, the page's one stream also carries that conversation's
+	// own events: messages (notes too), the AI's words as they come, and changes of
+	// assignment or status; the list's changes still come.
+	conv := w.b.follow(t, w.path("inbox/events?conv="+ids.Encode(c.ID)))
 	await(t, conv, ": connected")
 	if _, err := w.service.Note(w.ctx, w.wsID, c.ID, w.owner, "a note"); err != nil {
 		t.Fatal(err)
@@ -668,11 +684,35 @@ func TestInboxEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	await(t, conv, "conversation")
-	// Tokens are not sent to the list.
-	for len(list) > 0 {
-		if ev := <-list; ev.name == "token" {
-			t.Fatal("the list was sent tokens")
+	// Another conversation's events are changes of the list only; without a conversation
+	// open, the stream has no conversation events at all.
+	other := w.visit(t, w.chat, "can I talk to a human")
+	msgs, err := w.service.Store.Messages(w.ctx, other.ID)
+	if err != nil || len(msgs) < 2 {
+		t.Fatalf("the other conversation's messages: %v %v", msgs, err)
+	}
+	end := ids.Encode(other.ID + 1000) // a change published last marks the end of what came before
+	w.service.Hub.Publish(w.wsID, inbox.Event{Kind: inbox.EventConversation, ConversationID: other.ID + 1000})
+	var listChanges int
+	for _, ev := range upTo(t, list, end) {
+		if ev.name == "token" || ev.name == "message" || ev.name == "conversation" {
+			t.Errorf("the stream without a conversation open was sent %q", ev.name)
 		}
+		if ev.name == "change" && strings.Contains(ev.data, ids.Encode(other.ID)) {
+			listChanges++
+		}
+	}
+	var convChanges int
+	for _, ev := range upTo(t, conv, end) {
+		if ev.name == "token" || ev.name == "conversation" || (ev.name == "message" && strings.Contains(ev.data, ids.Encode(msgs[0].ID))) {
+			t.Errorf("the stream of one conversation was sent another's %s %s", ev.name, ev.data)
+		}
+		if ev.name == "change" && strings.Contains(ev.data, ids.Encode(other.ID)) {
+			convChanges++
+		}
+	}
+	if listChanges == 0 || convChanges != listChanges {
+		t.Errorf("the other conversation's changes: %d on the list's stream, %d with a conversation open", listChanges, convChanges)
 	}
 
 	// A follower that could not keep up is told to reload.
@@ -723,7 +763,7 @@ func TestInboxAccess(t *testing.T) {
 	if res := z.login("zed@example.com", "long password"); res.status != http.StatusOK {
 		t.Fatalf("Zed's login: %d", res.status)
 	}
-	for _, p := range []string{w.path("inbox"), w.path("inbox/list"), w.path("inbox/events"), w.convPath(c, ""), w.convPath(c, "parts"), w.convPath(c, "events")} {
+	for _, p := range []string{w.path("inbox"), w.path("inbox/list"), w.path("inbox/events"), w.path("inbox/events?conv=" + ids.Encode(c.ID)), w.convPath(c, ""), w.convPath(c, "parts")} {
 		if res := z.get(p); res.status != http.StatusNotFound {
 			t.Errorf("Zed GET %s = %d, want 404", p, res.status)
 		}
@@ -743,7 +783,7 @@ func TestInboxAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{w.path("inbox/nonsense"), w.path("inbox/" + ids.Encode(c.ID+1000)), w.convPath(preview, ""), w.convPath(preview, "parts"), w.convPath(preview, "events")} {
+	for _, p := range []string{w.path("inbox/nonsense"), w.path("inbox/" + ids.Encode(c.ID+1000)), w.convPath(preview, ""), w.convPath(preview, "parts"), w.path("inbox/events?conv=" + ids.Encode(preview.ID)), w.path("inbox/events?conv=zz")} {
 		if res := w.b.get(p); res.status != http.StatusNotFound {
 			t.Errorf("GET %s = %d, want 404", p, res.status)
 		}

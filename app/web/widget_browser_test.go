@@ -206,7 +206,7 @@ func TestBrowserWidget(t *testing.T) {
 		chromedp.SendKeys(`#f-password`, "owner password"),
 		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
 		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
-		chromedp.WaitReady(`[data-inbox][data-live-list="on"]`),
+		chromedp.WaitReady(`[data-inbox][data-stream="on"]`),
 	)
 
 	// Ask for a person: the owner, online, takes over; the header shows her.

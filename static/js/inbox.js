@@ -1,8 +1,8 @@
-// The inbox, live: follows the workspace's event stream (the list, the counts, who is
-// online) and the open conversation's (new messages, notes, the AI's reply as it is
-// written, assignment and status), and on each change reloads the parts of the page that
-// show it (the elements marked data-live, by id). Without this script the page works with
-// reloads; every form posts and redirects.
+// The inbox, live: follows the page's event stream (the workspace's changes for the list,
+// the counts and who is online; the open conversation's new messages, notes, the AI's
+// reply as it is written, assignment and status) and on each change reloads the parts of
+// the page that show it (the elements marked data-live, by id). Without this script the
+// page works with reloads; every form posts and redirects.
 (function () {
   "use strict";
   if (!window.EventSource || !window.fetch) return;
@@ -10,8 +10,8 @@
   // One controller per window: htmx runs this script again after each boosted navigation.
   var live = window.inboxLive;
   if (!live) {
-    live = window.inboxLive = { root: null, sources: [], timers: {}, loads: {}, draft: "" };
-    // A boosted navigation replaces the body: stop following the old page's streams.
+    live = window.inboxLive = { root: null, source: null, timers: {}, loads: {}, draft: "" };
+    // A boosted navigation replaces the body: stop following the old page's stream.
     document.addEventListener("htmx:beforeSwap", function (e) {
       if (e.detail && e.detail.target === document.body) stop();
     });
@@ -25,15 +25,15 @@
   }
 
   function stop() {
-    live.sources.forEach(function (s) { s.close(); });
-    live.sources = [];
+    if (live.source) live.source.close();
+    live.source = null;
     Object.keys(live.timers).forEach(function (k) { clearTimeout(live.timers[k]); });
     live.timers = {};
     live.root = null;
     live.draft = "";
   }
 
-  // start follows the streams of the inbox page in view, if there is one and it is new.
+  // start follows the stream of the inbox page in view, if there is one and it is new.
   function start() {
     var root = document.querySelector("[data-inbox]");
     if (root === live.root) return;
@@ -43,38 +43,33 @@
     follow(root.dataset.eventsUrl, {
       change: function () { later("list", refreshList); },
       presence: function () { later("list", refreshList); },
+      message: function () {
+        live.draft = ""; // the reply being written is stored now
+        later("conv", refreshConversation);
+      },
+      token: function (e) {
+        live.draft += JSON.parse(e.data);
+        showDraft();
+      },
+      conversation: function () { later("conv", refreshConversation); },
       reload: refreshAll
-    }, "list");
-    if (root.dataset.convEventsUrl) {
-      follow(root.dataset.convEventsUrl, {
-        message: function () {
-          live.draft = ""; // the reply being written is stored now
-          later("conv", refreshConversation);
-        },
-        token: function (e) {
-          live.draft += JSON.parse(e.data);
-          showDraft();
-        },
-        conversation: function () { later("conv", refreshConversation); },
-        reload: refreshAll
-      }, "conv");
-    }
+    });
     scrollDown();
   }
 
-  // follow opens an event stream; each time it connects (the first time too: the page
+  // follow opens the event stream; each time it connects (the first time too: the page
   // was rendered before) the page reloads what the stream covers, as events may have
   // been missed meanwhile.
-  function follow(url, handlers, what) {
-    var src = new EventSource(url);
-    live.sources.push(src);
+  function follow(url, handlers) {
+    var src = live.source = new EventSource(url);
     Object.keys(handlers).forEach(function (name) { src.addEventListener(name, handlers[name]); });
     src.addEventListener("open", function () {
-      if (live.root) live.root.setAttribute("data-live-" + what, "on");
-      later(what, what === "list" ? refreshList : refreshConversation);
+      if (live.root) live.root.setAttribute("data-stream", "on");
+      later("list", refreshList);
+      later("conv", refreshConversation);
     });
     src.addEventListener("error", function () {
-      if (live.root) live.root.setAttribute("data-live-" + what, "off");
+      if (live.root) live.root.setAttribute("data-stream", "off");
     });
   }
 

@@ -499,6 +499,15 @@ func ViewKey(v inbox.View, teamID int64) string {
 	return "view-" + string(v)
 }
 
+// EventsQuery is the query of the page's event stream: the open conversation, whose own
+// events it also carries.
+func (d PageData) EventsQuery() string {
+	if d.Conv == nil {
+		return ""
+	}
+	return "?conv=" + urls.ID(d.Conv.Conv.ID)
+}
+
 // ListQuery is the query of the list fragment: the filter, and the open conversation to
 // highlight.
 func (d PageData) ListQuery() string {

@@ -176,3 +176,38 @@ func BenchmarkPhraseRerank(b *testing.B) {
 		m.rerank(q, ids, scores)
 	}
 }
+
+// BenchmarkVectorNearest measures the brute-force vector search of a query (the part after
+// Ollama embedded it) over 10k and 100k chunks of 768 dimensions, nomic-embed-text's size.
+func BenchmarkVectorNearest(b *testing.B) {
+	const dims = 768
+	rng := rand.New(rand.NewPCG(3, 4))
+	unit := func() []float32 {
+		v := make([]float32, dims)
+		for i := range v {
+			v[i] = float32(rng.NormFloat64())
+		}
+		return decodeVector(encodeVector(v))
+	}
+	for _, size := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("chunks=%d", size), func(b *testing.B) {
+			set := &vectorSet{}
+			for i := range size {
+				set.add(int64(i+1), int64(i/5+1), unit())
+			}
+			queries := make([][]float32, 50)
+			for i := range queries {
+				queries[i] = unit()
+			}
+			var lat []time.Duration
+			for i := 0; b.Loop(); i++ {
+				start := time.Now()
+				set.nearest(queries[i%len(queries)], nil, 30)
+				lat = append(lat, time.Since(start))
+			}
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -123,12 +125,26 @@ func decodeVector(b []byte) []float32 {
 	return v
 }
 
-// vectorSet is a workspace's embedded chunks held in memory for brute-force search: a
-// few thousand chunks take well under a millisecond to scan.
+// vectorSet is a workspace's embedded chunks held in memory for brute-force search, the
+// vectors of one length (the model's) in one row-major array.
 type vectorSet struct {
 	ids     []int64
 	sources []int64
-	vecs    [][]float32
+	dims    int
+	data    []float32 // len(ids) × dims
+	row     map[int64]int
+}
+
+// add appends a chunk's unit vector; one of another length than the first is skipped.
+func (s *vectorSet) add(id, source int64, v []float32) {
+	if s.dims == 0 {
+		s.dims, s.row = len(v), map[int64]int{}
+	}
+	if len(v) != s.dims || len(v) == 0 {
+		return
+	}
+	s.row[id] = len(s.ids)
+	s.ids, s.sources, s.data = append(s.ids, id), append(s.sources, source), append(s.data, v...)
 }
 
 // vectorCache holds vector sets per workspace, dropped whenever the workspace's chunks
@@ -177,7 +193,7 @@ func (m *Manager) vectorSet(ctx context.Context, workspaceID int64) (*vectorSet,
 		if err := rows.Scan(&id, &src, &blob); err != nil {
 			return nil, fmt.Errorf("knowledge: load vectors: %w", err)
 		}
-		set.ids, set.sources, set.vecs = append(set.ids, id), append(set.sources, src), append(set.vecs, decodeVector(blob))
+		set.add(id, src, decodeVector(blob))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("knowledge: load vectors: %w", err)
@@ -186,46 +202,108 @@ func (m *Manager) vectorSet(ctx context.Context, workspaceID int64) (*vectorSet,
 	return set, nil
 }
 
+// similarities are a query's similarity to each chunk of a vector set.
+type similarities struct {
+	set  *vectorSet
+	sims []float32 // by row
+}
+
+// of returns the similarity of chunk id, 0 when it has no vector.
+func (s similarities) of(id int64) float64 {
+	if s.set == nil {
+		return 0
+	}
+	if r, ok := s.set.row[id]; ok {
+		return float64(s.sims[r])
+	}
+	return 0
+}
+
+// nearestWorkers is how many goroutines scan a large vector set; scanRows is the size
+// under which one does it alone.
+var nearestWorkers = runtime.GOMAXPROCS(0)
+
+const scanRows = 4096
+
+// nearest returns the k chunks most similar to the unit vector q, best first, among those
+// of the allowed sources (all when allowed is empty), and the similarities of all.
+func (s *vectorSet) nearest(q []float32, allowed map[int64]bool, k int) ([]int64, similarities) {
+	n := len(s.ids)
+	if len(q) != s.dims || n == 0 || k <= 0 {
+		return nil, similarities{}
+	}
+	sims := similarities{set: s, sims: make([]float32, n)}
+	workers := min(nearestWorkers, (n+scanRows-1)/scanRows)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Go(func() {
+			for r := lo; r < hi; r++ {
+				sims.sims[r] = dot(q, s.data[r*s.dims:(r+1)*s.dims])
+			}
+		})
+	}
+	wg.Wait()
+	top := make([]int, 0, k+1) // rows, best first
+	for r, sim := range sims.sims {
+		if len(top) == k && sim <= sims.sims[top[k-1]] || (len(allowed) > 0 && !allowed[s.sources[r]]) {
+			continue
+		}
+		i := sort.Search(len(top), func(i int) bool { return sims.sims[top[i]] < sim })
+		top = slices.Insert(top, i, r)
+		if len(top) > k {
+			top = top[:k]
+		}
+	}
+	ids := make([]int64, len(top))
+	for i, r := range top {
+		ids[i] = s.ids[r]
+	}
+	return ids, sims
+}
+
+// dot is the dot product of two vectors of the same length, in four running sums so
+// that the multiplications do not wait for each other.
+func dot(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return s0 + s1 + s2 + s3
+}
+
 // vectorSearch ranks the workspace's embedded chunks by cosine similarity to the query,
 // returning chunk ids best first with their similarity. It returns nothing, without
 // error, when no embedding model is set or Ollama cannot embed the query in time.
-func (m *Manager) vectorSearch(ctx context.Context, workspaceID int64, query string, o SearchOptions) ([]int64, map[int64]float64, error) {
+func (m *Manager) vectorSearch(ctx context.Context, workspaceID int64, query string, o SearchOptions) ([]int64, similarities, error) {
 	model := m.embedModel()
 	if model == "" {
-		return nil, nil, nil
+		return nil, similarities{}, nil
 	}
 	set, err := m.vectorSet(ctx, workspaceID)
 	if err != nil || len(set.ids) == 0 {
-		return nil, nil, err
+		return nil, similarities{}, err
 	}
 	ectx, cancel := context.WithTimeout(ctx, queryEmbedTimeout)
 	defer cancel()
 	vecs, err := m.llm.Embed(ectx, model, []string{query})
 	if err != nil || len(vecs) != 1 {
 		m.log.Debug("knowledge: query embedding unavailable; keyword search only", "err", err)
-		return nil, nil, nil
+		return nil, similarities{}, nil
 	}
 	q := decodeVector(encodeVector(vecs[0]))
 	allowed := map[int64]bool{}
 	for _, id := range o.SourceIDs {
 		allowed[id] = true
 	}
-	sims := map[int64]float64{}
-	var ids []int64
-	for i, v := range set.vecs {
-		if len(v) != len(q) || (len(allowed) > 0 && !allowed[set.sources[i]]) {
-			continue
-		}
-		var dot float32
-		for j := range v {
-			dot += v[j] * q[j]
-		}
-		sims[set.ids[i]] = float64(dot)
-		ids = append(ids, set.ids[i])
-	}
-	sort.Slice(ids, func(i, j int) bool { return sims[ids[i]] > sims[ids[j]] })
-	if n := o.Limit * 3; len(ids) > n {
-		ids = ids[:n]
-	}
+	ids, sims := set.nearest(q, allowed, o.Limit*3)
 	return ids, sims, nil
 }

@@ -117,7 +117,7 @@ func (m *Manager) Search(ctx context.Context, workspaceID int64, query string, o
 	rs, err := m.loadResults(ctx, workspaceID, final)
 	q := analyze(query)
 	for i := range rs {
-		rs[i].Score, rs[i].Keyword, rs[i].Similarity = fused[rs[i].ID], scores[rs[i].ID], sims[rs[i].ID]
+		rs[i].Score, rs[i].Keyword, rs[i].Similarity = fused[rs[i].ID], scores[rs[i].ID], sims.of(rs[i].ID)
 		rs[i].Coverage = coverage(stats, workspaceID, q, rs[i].matchText)
 		rs[i].Match, rs[i].Matched = matches[rs[i].ID]
 	}

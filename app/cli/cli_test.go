@@ -253,6 +253,26 @@ func TestImportAndEval(t *testing.T) {
 	if r := run(t, "", "eval", "--kb", kb); r.code != 2 {
 		t.Errorf("eval without questions = %d", r.code)
 	}
+
+	// With an embedding model: the knowledge and each question are embedded through Ollama.
+	ollama := llmtest.New(t)
+	r = run(t, "", "eval", "--kb", kb, "--questions", qs, "--json", "--embed-model", "nomic-embed-text", "--ollama", ollama.URL())
+	if r.code != 0 || !strings.Contains(r.stdout, `"recall@1": 1`) || !strings.Contains(r.stderr, "embedded 2 chunks with nomic-embed-text") {
+		t.Fatalf("eval with embeddings = %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	embedded := 0
+	for _, req := range ollama.Requests() {
+		if req.Embed != nil && req.Embed.Model == "nomic-embed-text" {
+			embedded++
+		}
+	}
+	if embedded != 4 { // the chunks in one batch, then the three questions
+		t.Errorf("%d embed requests, want 4", embedded)
+	}
+	r = run(t, "", "eval", "--kb", kb, "--questions", qs, "--embed-model", "nomic-embed-text", "--ollama", "http://127.0.0.1:9")
+	if r.code != 1 || !strings.Contains(r.stderr, "127.0.0.1:9") {
+		t.Errorf("eval with Ollama down = %d %q", r.code, r.stderr)
+	}
 }
 
 func TestAsk(t *testing.T) {

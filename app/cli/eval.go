@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"time"
 
 	"agent/app/account"
 	"agent/app/agent"
@@ -18,6 +19,8 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 	kbPath := f.String("kb", "", "knowledge `file` (JSONL: articles and short answers)")
 	qPath := f.String("questions", "", "questions `file` (JSONL with gold knowledge ids)")
 	asJSON := f.Bool("json", false, "print the report as JSON")
+	embedModel := f.String("embed-model", "", "also retrieve by meaning: embed the knowledge and the questions with this Ollama `model`\n(e.g. nomic-embed-text) and fuse it with the keyword ranking, as llm.embed_model does")
+	f.override("ollama", "llm.url", "Ollama base `URL` for --embed-model (default http://127.0.0.1:11434)")
 	rest, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -53,9 +56,28 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	km := knowledge.New(knowledge.Options{DB: db})
+	opts := knowledge.Options{DB: db}
+	if *embedModel != "" {
+		cfg, err := f.load(e)
+		if err != nil {
+			return fail(e, err)
+		}
+		cfg.LLM.ChatModel, cfg.LLM.EmbedModel = "", *embedModel
+		if opts.LLM, err = newLLM(cfg); err != nil {
+			return fail(e, err)
+		}
+	}
+	km := knowledge.New(opts)
 	if _, err := km.ImportJSONL(ctx, ws.ID, kb); err != nil {
 		return fail(e, err)
+	}
+	if *embedModel != "" {
+		start := time.Now()
+		n, err := km.Embed(ctx, ws.ID)
+		if err != nil {
+			return fail(e, err)
+		}
+		fmt.Fprintf(e.Stderr, "agent eval: embedded %d chunks with %s in %s\n", n, *embedModel, time.Since(start).Round(time.Millisecond))
 	}
 	// The throwaway agent answers from all knowledge, without a model: decisions do not
 	// depend on one, and retrieval is ranked over 50 chunks for recall@10 over distinct ids.
@@ -81,6 +103,9 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 	})
 	if err != nil {
 		return fail(e, err)
+	}
+	if n := km.QueryEmbedFailures(); n > 0 {
+		fmt.Fprintf(e.Stderr, "agent eval: %d searches could not embed the question in time and used keywords alone\n", n)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.Stdout)

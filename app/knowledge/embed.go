@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -52,52 +53,86 @@ func (m *Manager) embedPending(ctx context.Context) {
 		return
 	}
 	for ctx.Err() == nil {
-		rows, err := m.db.Read.QueryContext(ctx, `SELECT c.id, c.workspace_id, s.title, c.heading, c.text FROM chunks c
-			JOIN sources s ON s.id = c.source_id WHERE c.embedding IS NULL LIMIT ?`, embedBatch)
-		if err != nil {
-			m.log.Error("knowledge: chunks to embed", "err", err)
-			return
-		}
-		var ids, workspaces []int64
-		var texts []string
-		for rows.Next() {
-			var id, ws int64
-			var title, heading, text string
-			if err := rows.Scan(&id, &ws, &title, &heading, &text); err != nil {
-				rows.Close()
-				m.log.Error("knowledge: chunks to embed", "err", err)
-				return
-			}
-			ids, workspaces = append(ids, id), append(workspaces, ws)
-			texts = append(texts, title+"\n"+heading+"\n"+text)
-		}
-		rows.Close()
-		if len(ids) == 0 {
-			return
-		}
-		vecs, err := m.llm.Embed(ctx, model, texts)
+		n, err := m.embedNext(ctx, model, 0)
 		if err != nil {
 			if ctx.Err() == nil {
 				m.log.Warn("knowledge: embedding failed; will retry", "model", model, "err", err)
 			}
 			return
 		}
-		err = m.db.Tx(ctx, func(tx *sql.Tx) error {
-			for i, v := range vecs {
-				if _, err := tx.ExecContext(ctx, "UPDATE chunks SET embedding = ?, embed_model = ? WHERE id = ?", encodeVector(v), model, ids[i]); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			m.log.Error("knowledge: store embeddings", "err", err)
+		if n == 0 {
 			return
 		}
-		for _, ws := range workspaces {
-			m.vectors.invalidate(ws)
+	}
+}
+
+// Embed embeds every chunk of the workspace that has no vector yet, now, and returns how
+// many it embedded: for commands that need the vectors before going on (agent eval).
+func (m *Manager) Embed(ctx context.Context, workspaceID int64) (int, error) {
+	model := m.embedModel()
+	if model == "" {
+		return 0, errors.New("knowledge: no embedding model is configured (llm.embed_model)")
+	}
+	total := 0
+	for {
+		n, err := m.embedNext(ctx, model, workspaceID)
+		if total += n; err != nil || n == 0 {
+			return total, err
 		}
 	}
+}
+
+// QueryEmbedFailures counts the searches since start that went on with keywords alone
+// because Ollama could not embed the question in time.
+func (m *Manager) QueryEmbedFailures() int64 { return m.queryEmbedFailures.Load() }
+
+// embedNext embeds up to embedBatch chunks that have no vector (of one workspace, or of
+// any when workspaceID is 0) and returns how many.
+func (m *Manager) embedNext(ctx context.Context, model string, workspaceID int64) (int, error) {
+	rows, err := m.db.Read.QueryContext(ctx, `SELECT c.id, c.workspace_id, s.title, c.heading, c.text FROM chunks c
+		JOIN sources s ON s.id = c.source_id WHERE c.embedding IS NULL AND (? = 0 OR c.workspace_id = ?) LIMIT ?`,
+		workspaceID, workspaceID, embedBatch)
+	if err != nil {
+		return 0, fmt.Errorf("knowledge: chunks to embed: %w", err)
+	}
+	var ids, workspaces []int64
+	var texts []string
+	for rows.Next() {
+		var id, ws int64
+		var title, heading, text string
+		if err := rows.Scan(&id, &ws, &title, &heading, &text); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("knowledge: chunks to embed: %w", err)
+		}
+		ids, workspaces = append(ids, id), append(workspaces, ws)
+		texts = append(texts, title+"\n"+heading+"\n"+text)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	vecs, err := m.llm.Embed(ctx, model, texts)
+	if err != nil {
+		return 0, err
+	}
+	if len(vecs) != len(ids) {
+		return 0, fmt.Errorf("knowledge: %s returned %d vectors for %d chunks", model, len(vecs), len(ids))
+	}
+	err = m.db.Tx(ctx, func(tx *sql.Tx) error {
+		for i, v := range vecs {
+			if _, err := tx.ExecContext(ctx, "UPDATE chunks SET embedding = ?, embed_model = ? WHERE id = ?", encodeVector(v), model, ids[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("knowledge: store embeddings: %w", err)
+	}
+	for _, ws := range workspaces {
+		m.vectors.invalidate(ws)
+	}
+	return len(ids), nil
 }
 
 // encodeVector stores a vector normalised to unit length, so a dot product is the cosine.
@@ -296,6 +331,7 @@ func (m *Manager) vectorSearch(ctx context.Context, workspaceID int64, query str
 	defer cancel()
 	vecs, err := m.llm.Embed(ectx, model, []string{query})
 	if err != nil || len(vecs) != 1 {
+		m.queryEmbedFailures.Add(1)
 		m.log.Debug("knowledge: query embedding unavailable; keyword search only", "err", err)
 		return nil, similarities{}, nil
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"agent/app/fetch"
@@ -140,6 +141,10 @@ type Manager struct {
 	wakeup  chan struct{}
 	mu      sync.Mutex
 	running map[int64]context.CancelFunc // crawls in progress, for cancelling
+
+	// queryEmbedFailures counts searches that went on with keywords alone because the
+	// question could not be embedded.
+	queryEmbedFailures atomic.Int64
 }
 
 // New returns a Manager.

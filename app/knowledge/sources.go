@@ -115,9 +115,16 @@ func (m *Manager) write(ctx context.Context, workspaceID int64, shortAnswers boo
 	return m.db.Tx(ctx, fn)
 }
 
-// saveOne saves a source and its chunks in a transaction of its own.
+// saveOne saves a source and its chunks in a transaction of its own. Without drafts
+// only the source's row changes, which no cache of the index depends on.
 func (m *Manager) saveOne(ctx context.Context, src *Source, drafts []draft) error {
-	err := m.write(ctx, src.WorkspaceID, src.Kind == KindShortAnswer, func(tx *sql.Tx) error { return m.save(ctx, tx, src, drafts) })
+	fn := func(tx *sql.Tx) error { return m.save(ctx, tx, src, drafts) }
+	var err error
+	if drafts == nil {
+		err = m.db.Tx(ctx, fn)
+	} else {
+		err = m.write(ctx, src.WorkspaceID, src.Kind == KindShortAnswer, fn)
+	}
 	if err != nil {
 		return fmt.Errorf("knowledge: save %s: %w", src.Kind, err)
 	}

@@ -26,7 +26,7 @@ type Event struct {
 // Topic names what a subscriber follows.
 type Topic struct {
 	Workspace    int64 // every event of the workspace (the staff's lists)
-	Conversation int64 // the events of one conversation (the open conversation, a widget)
+	Conversation int64 // the events of one conversation (a visitor's widget)
 }
 
 // Hub delivers events to the connections that follow them (in this process). A follower

@@ -121,9 +121,7 @@ func BenchmarkSearch(b *testing.B) {
 				lat = append(lat, time.Since(start))
 			}
 			b.StopTimer()
-			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+			reportLatency(b, lat)
 			if info, err := os.Stat(m.db.Path); err == nil {
 				b.ReportMetric(float64(info.Size())/float64(size)*1000/(1<<20), "MB/1k-chunks")
 			}
@@ -177,6 +175,13 @@ func BenchmarkPhraseRerank(b *testing.B) {
 	}
 }
 
+// reportLatency reports the p50 and p99 of the timed operations.
+func reportLatency(b *testing.B, lat []time.Duration) {
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
 // BenchmarkVectorNearest measures the brute-force vector search of a query (the part after
 // Ollama embedded it) over 10k and 100k chunks of 768 dimensions, nomic-embed-text's size.
 func BenchmarkVectorNearest(b *testing.B) {
@@ -205,9 +210,7 @@ func BenchmarkVectorNearest(b *testing.B) {
 				set.nearest(queries[i%len(queries)], nil, 30)
 				lat = append(lat, time.Since(start))
 			}
-			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+			reportLatency(b, lat)
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -11,12 +12,15 @@ import (
 // The decision thresholds, chosen on the clinc150 development set (docs/EVAL.md, Decisions):
 // confidence = (coverage + marginWeight × margin) / (1 + marginWeight), where coverage is the
 // idf-weighted share of the question's words the best source holds and margin how far its
-// score is ahead of the next source's (0 = tied, 1 = alone). When the best source is a short
-// answer the phrasing model scored, how sure the model is (Result.Match) is a second reading
-// of the evidence, (match + coverage + marginWeight × margin) / (2 + marginWeight), and
-// either reading can be enough: the model knows phrasings that share few words with the
-// question ("when are you closing"), the keywords do better where short answers have only
-// one or two phrasings to learn from.
+// keyword score is ahead of the next source's (0 = tied, 1 = alone). When the best source is
+// a short answer the phrasing model scored, how sure the model is (Result.Match) is a second
+// reading of the evidence, (match + coverage + marginWeight × margin) / (2 + marginWeight).
+// With embeddings, a third reading is the similarity on the workspace's own scale
+// (Result.Closeness), enough at or above its cut, calibrated on the workspace's short
+// answers (knowledge/calibration.go), since no fixed threshold suits every model. Any
+// reading can be enough: the model knows phrasings that share few words with the question
+// ("when are you closing"), the embeddings know words that mean the same ("shut"), the
+// keywords do better where short answers have only one or two phrasings to learn from.
 const (
 	marginWeight  = 0.5
 	minConfidence = 0.24 // below: nothing in the knowledge answers it
@@ -29,9 +33,12 @@ const (
 	tieCoverage = 0.6
 	// Two short answers the phrasing model scored tie only when it is about as sure of
 	// both: keywords alone often tie where the model does not.
-	tieMatch   = 0.1
-	maxOptions = 3
-	// The model gets the best chunks scoring at least evidenceShare of the best, at most maxEvidence.
+	tieMatch = 0.1
+	// Nor do two sources the embeddings tell apart by a quarter of the workspace's spread.
+	tieCloseness = 0.25
+	maxOptions   = 3
+	// The model gets the best chunks whose keyword score is at least evidenceShare of the
+	// best one's, or that are close in meaning, at most maxEvidence.
 	evidenceShare = 0.5
 	maxEvidence   = 4
 	// A message this short that matches nothing gets a question back rather than a handoff.
@@ -83,7 +90,9 @@ func decide(a Agent, text string, results []knowledge.Result, history []Turn) de
 	}
 	d.decision, d.reason = Answer, ReasonAnswered
 	for _, r := range results {
-		if r.Score >= evidenceShare*best.Score && len(d.evidence) < maxEvidence {
+		byWords := best.Keyword > 0 && r.Keyword >= evidenceShare*best.Keyword
+		byMeaning := r.Calibrated && r.Closeness >= 0
+		if (byWords || byMeaning) && len(d.evidence) < maxEvidence {
 			d.evidence = append(d.evidence, r)
 		}
 	}
@@ -108,35 +117,57 @@ func bestPerSource(results []knowledge.Result) []knowledge.Result {
 }
 
 // confidence weighs the evidence for the best source and reports whether it is enough to
-// answer; with two readings, the confidence is the stronger.
+// answer; with several readings, the confidence is the strongest.
 func confidence(tops []knowledge.Result) (float64, bool) {
 	best := tops[0]
-	margin := 1.0
-	if len(tops) > 1 && best.Score > 0 {
-		margin = (best.Score - tops[1].Score) / best.Score
-	}
+	margin := keywordMargin(tops)
 	c := (best.Coverage + marginWeight*margin) / (1 + marginWeight)
 	enough := c >= minConfidence && best.Coverage >= minCoverage
 	if best.Matched {
 		cm := (best.Match + best.Coverage + marginWeight*margin) / (2 + marginWeight)
 		c, enough = max(c, cm), enough || cm >= minMatchedConfidence
 	}
+	if best.Calibrated {
+		// At the cut, as sure as a guess either way; a spread above it, sure.
+		cs := min(1, max(0, 0.5+best.Closeness/2))
+		c, enough = max(c, cs), enough || best.Closeness >= 0
+	}
 	return c, enough
+}
+
+// keywordMargin is how far the best source's keyword score is ahead of the next best
+// keyword score among the other sources: 1 when no other source matches a word, 0 when
+// one matches as well or better (or the best matches none). Keyword scores, not the
+// ranking's: fused ranks say little about how far apart two sources are.
+func keywordMargin(tops []knowledge.Result) float64 {
+	best := tops[0]
+	if best.Keyword <= 0 {
+		return 0
+	}
+	next := 0.0
+	for _, r := range tops[1:] {
+		next = max(next, r.Keyword)
+	}
+	return max(0, (best.Keyword-next)/best.Keyword)
 }
 
 // tiedOptions returns the titles of the sources tied with the best one, when they are
 // about different things (different titles); nil when the best stands out.
 func tiedOptions(tops []knowledge.Result) []string {
 	best := tops[0]
-	if best.Score <= 0 {
+	if best.Keyword <= 0 {
 		return nil
 	}
 	opts := []string{best.Source.Title}
 	seen := map[string]bool{strings.ToLower(best.Source.Title): true}
 	for _, r := range tops[1:] {
-		if (best.Score-r.Score)/best.Score >= tieMargin || r.Coverage < tieCoverage || len(opts) == maxOptions ||
-			best.Matched && r.Matched && best.Match-r.Match >= tieMatch {
+		if len(opts) == maxOptions {
 			break
+		}
+		if math.Abs(best.Keyword-r.Keyword)/max(best.Keyword, r.Keyword) >= tieMargin || r.Coverage < tieCoverage ||
+			best.Matched && r.Matched && best.Match-r.Match >= tieMatch ||
+			best.Calibrated && r.Calibrated && best.Closeness-r.Closeness >= tieCloseness {
+			continue // with embeddings, sources are in the fused order: a tie may come later
 		}
 		if t := strings.ToLower(r.Source.Title); !seen[t] && r.Source.Title != "" {
 			seen[t] = true

@@ -418,16 +418,7 @@ func (failingSearch) Search(context.Context, int64, string, knowledge.SearchOpti
 func TestShortAnswerPhrasingsDecide(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	for _, in := range []knowledge.ShortAnswerInput{
-		{Question: "Do you take reservations?", Variants: []string{"can I book a table", "I would like to reserve a table for tonight", "how do I make a reservation"}, Answer: "Book on our website."},
-		{Question: "What are your opening hours?", Variants: []string{"when do you open", "are you open on sunday", "what time do you close tonight"}, Answer: "Every day from 11:00 to 23:00."},
-		{Question: "Is there parking?", Variants: []string{"where can I park my car", "is there a car park near the restaurant"}, Answer: "Behind the restaurant."},
-		{Question: "Can I bring my dog?", Variants: []string{"are pets allowed", "is the terrace dog friendly", "may I come with my puppy"}, Answer: "Dogs are welcome on the terrace."},
-	} {
-		if _, err := f.knowledge.CreateShortAnswer(ctx, f.ws, in); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.restaurant(t)
 	e := agent.NewEngine(agent.Options{Knowledge: f.knowledge})
 	a := f.agent(t, nil)
 	rs, err := f.knowledge.Search(ctx, f.ws, "when are you closing", knowledge.SearchOptions{})
@@ -440,5 +431,60 @@ func TestShortAnswerPhrasingsDecide(t *testing.T) {
 	}
 	if r := ask(t, e, a, "what is the capital of peru"); r.Decision != agent.Handoff {
 		t.Fatalf("out of scope: %s %+v", r.Decision, r.Sources)
+	}
+}
+
+// restaurant is a restaurant's FAQ: short answers with a few ways of asking each.
+func (f *fixture) restaurant(t testing.TB) {
+	t.Helper()
+	for _, in := range []knowledge.ShortAnswerInput{
+		{Question: "Do you take reservations?", Variants: []string{"can I book a table", "I would like to reserve a table for tonight", "how do I make a reservation"}, Answer: "Book on our website."},
+		{Question: "What are your opening hours?", Variants: []string{"when do you open", "are you open on sunday", "what time do you close tonight"}, Answer: "Every day from 11:00 to 23:00."},
+		{Question: "Is there parking?", Variants: []string{"where can I park my car", "is there a car park near the restaurant"}, Answer: "Behind the restaurant."},
+		{Question: "Can I bring my dog?", Variants: []string{"are pets allowed", "is the terrace dog friendly", "may I come with my puppy"}, Answer: "Dogs are welcome on the terrace."},
+		{Question: "Do you have vegetarian dishes?", Variants: []string{"is there food without meat", "vegan options"}, Answer: "Half of the menu is vegetarian."},
+	} {
+		if _, err := f.knowledge.CreateShortAnswer(context.Background(), f.ws, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// With an embedding model, a question that shares no telling word with the knowledge but
+// means what a short answer answers is answered from it; one the knowledge does not
+// answer still goes to a person, whatever the model's scale of similarities.
+func TestEmbeddingsDecide(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	ollama := llmtest.New(t)
+	ollama.SetEmbedding(llmtest.Synonyms(4096,
+		strings.Fields("a an the is are do does you your i my me we our can may there to on in of for with how what when where who which it"),
+		[]string{"close", "shut", "closing"}, []string{"dog", "puppy", "pets", "hound"}, []string{"book", "reserve", "reservation"}))
+	client, err := llm.New(llm.Options{URL: ollama.URL(), EmbedModel: "nomic-embed-text"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.knowledge = knowledge.New(knowledge.Options{DB: f.db, LLM: client})
+	f.restaurant(t)
+	if _, err := f.knowledge.Embed(ctx, f.ws); err != nil {
+		t.Fatal(err)
+	}
+	e := agent.NewEngine(agent.Options{Knowledge: f.knowledge})
+	a := f.agent(t, nil)
+	rs, err := f.knowledge.Search(ctx, f.ws, "will you let my hound in", knowledge.SearchOptions{})
+	if err != nil || len(rs) == 0 || rs[0].Coverage > 0.1 || rs[0].Match > 0.1 {
+		t.Fatalf("the test needs a best result that neither keywords nor the phrasing model are sure of: %+v, %v", rs[:min(1, len(rs))], err)
+	}
+	r := ask(t, e, a, "will you let my hound in")
+	if r.Decision != agent.Answer || len(r.Sources) == 0 || r.Sources[0].Title != "Can I bring my dog?" {
+		t.Fatalf("answered %s (confidence %.3f) from %+v, want the dog", r.Decision, r.Confidence, r.Sources)
+	}
+	if r := ask(t, e, a, "who won the football world cup"); r.Decision != agent.Handoff {
+		t.Fatalf("out of scope: %s %+v", r.Decision, r.Sources)
+	}
+	// Without the embeddings, the same question goes to a person.
+	keywords := agent.NewEngine(agent.Options{Knowledge: knowledge.New(knowledge.Options{DB: f.db})})
+	if r := ask(t, keywords, a, "will you let my hound in"); r.Decision == agent.Answer {
+		t.Fatalf("answered without embeddings: %+v", r.Sources)
 	}
 }

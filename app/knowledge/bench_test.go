@@ -198,7 +198,8 @@ func BenchmarkVectorNearest(b *testing.B) {
 		b.Run(fmt.Sprintf("chunks=%d", size), func(b *testing.B) {
 			set := &vectorSet{}
 			for i := range size {
-				set.add(int64(i+1), int64(i/5+1), unit())
+				v := unit()
+				set.add(int64(i+1), int64(i/5+1), false, v, len(v))
 			}
 			queries := make([][]float32, 50)
 			for i := range queries {
@@ -211,6 +212,26 @@ func BenchmarkVectorNearest(b *testing.B) {
 				lat = append(lat, time.Since(start))
 			}
 			reportLatency(b, lat)
+		})
+	}
+}
+
+// BenchmarkCalibrate measures the calibration of a workspace's similarities (done once
+// after each change to its vectors) with 768-dimension vectors, 10 phrasings an answer.
+func BenchmarkCalibrate(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, answers := range []int{150, 1000} {
+		b.Run(fmt.Sprintf("phrasings=%d", answers*10), func(b *testing.B) {
+			src := answerSet(rng, answers, 10, 768, 0.8)
+			for b.Loop() {
+				set := &vectorSet{}
+				for c, id := range src.ids {
+					set.add(id, id, true, src.data[src.first[c]*src.dims:src.first[c+1]*src.dims], src.dims)
+				}
+				if !set.calibrate().ok {
+					b.Fatal("not calibrated")
+				}
+			}
 		})
 	}
 }

@@ -1,11 +1,99 @@
 package knowledge
 
 import (
+	"context"
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
+
+	"agent/app/llm"
+	"agent/app/llm/llmtest"
 )
+
+// restaurant is a small restaurant's FAQ, each answer with a few ways of asking it.
+var restaurant = []ShortAnswerInput{
+	{Question: "Do you take reservations?", Variants: []string{"can I book a table", "I would like to reserve a table for tonight", "how do I make a reservation"}, Answer: "Book on our website."},
+	{Question: "What are your opening hours?", Variants: []string{"when do you open", "are you open on sunday", "what time do you close tonight"}, Answer: "Every day from 11:00 to 23:00."},
+	{Question: "Is there parking?", Variants: []string{"where can I park my car", "is there a car park near the restaurant"}, Answer: "Behind the restaurant."},
+	{Question: "Can I bring my dog?", Variants: []string{"are pets allowed", "is the terrace dog friendly", "may I come with my puppy"}, Answer: "Dogs are welcome on the terrace."},
+	{Question: "Do you have vegetarian dishes?", Variants: []string{"is there food without meat", "vegan options"}, Answer: "Half of the menu is vegetarian."},
+	{Question: "Can I pay by card?", Variants: []string{"do you accept visa", "is cash the only way to pay"}, Answer: "All cards are accepted."},
+}
+
+// restaurantModel is an embedding model that knows a few of the restaurant's synonyms.
+var restaurantModel = llmtest.Synonyms(512,
+	strings.Fields("a an the is are do does you your i my me we our can may there to on in of for with how what when where who which this it be"),
+	[]string{"close", "shut", "closing"}, []string{"open", "opening"}, []string{"hours", "time"},
+	[]string{"dog", "puppy", "pets", "hound", "pet"}, []string{"park", "parking", "car"},
+	[]string{"book", "reserve", "reservation", "reservations", "booking"})
+
+// Short answers are embedded a vector per phrasing; a question worded like none of them
+// is found by meaning, and only what the knowledge answers is close on the workspace's
+// own scale.
+func TestSearchByMeaning(t *testing.T) {
+	ctx := context.Background()
+	ollama := llmtest.New(t)
+	ollama.SetEmbedding(restaurantModel)
+	client, err := llm.New(llm.Options{URL: ollama.URL(), EmbedModel: "nomic-embed-text"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, ws := newWithOptions(t, Options{LLM: client})
+	for _, in := range restaurant {
+		if _, err := m.CreateShortAnswer(ctx, ws, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustArticle(t, m, ws, "Our story", "The restaurant opened in 1998 by the harbour.", "en")
+	if n, err := m.Embed(ctx, ws); err != nil || n != len(restaurant)+1 {
+		t.Fatalf("Embed = %d, %v", n, err)
+	}
+	// One vector for the chunk, and one for each phrasing.
+	rows, err := m.db.Read.Query("SELECT s.kind, s.variants, length(c.embedding) / 4 / c.embed_dims FROM chunks c JOIN sources s ON s.id = c.source_id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var kind Kind
+		var variants string
+		var n int
+		if err := rows.Scan(&kind, &variants, &n); err != nil {
+			t.Fatal(err)
+		}
+		want := 1
+		if kind == KindShortAnswer {
+			want = 2 + strings.Count(variants, `","`) + 1
+		}
+		if n != want {
+			t.Errorf("%s %s: %d vectors, want %d", kind, variants, n, want)
+		}
+	}
+	rows.Close()
+
+	rs, err := m.Search(ctx, ws, "may i bring my hound", SearchOptions{})
+	if err != nil || len(rs) == 0 {
+		t.Fatal(rs, err)
+	}
+	if best := rs[0]; best.Source.Title != "Can I bring my dog?" || !best.Calibrated || best.Closeness < 0 || best.Similarity < 0.7 {
+		t.Errorf("best result %q: similarity %.2f, closeness %.2f (calibrated %v)", best.Source.Title, best.Similarity, best.Closeness, best.Calibrated)
+	}
+	// Nothing shares a word with it, but it means the opening hours.
+	rs, err = m.Search(ctx, ws, "what time do you shut", SearchOptions{})
+	if err != nil || len(rs) == 0 || rs[0].Source.Title != "What are your opening hours?" || rs[0].Closeness < 0 {
+		t.Fatalf("search by meaning = %+v, %v", rs, err)
+	}
+	rs, err = m.Search(ctx, ws, "who won the football world cup", SearchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if !r.Calibrated || r.Closeness >= 0 {
+			t.Errorf("out of scope, %q is close: %.2f (calibrated %v)", r.Source.Title, r.Closeness, r.Calibrated)
+		}
+	}
+}
 
 func TestVectorNearest(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -17,17 +105,31 @@ func TestVectorNearest(t *testing.T) {
 		return decodeVector(encodeVector(v))
 	}
 	defer func(w int) { nearestWorkers = w }(nearestWorkers)
-	nearestWorkers = 3 // rows split unevenly between workers
+	nearestWorkers = 3 // chunks split unevenly between workers
 	set := &vectorSet{}
 	const n = 3*scanRows + 7
+	rowsOf := map[int64][][]float32{}
 	for i := range n {
-		set.add(int64(i+100), int64(i%10), unit(32))
+		id := int64(i + 100)
+		// Every seventh chunk is a short answer with a vector per phrasing.
+		for range 1 + 3*min(1, i%7) {
+			rowsOf[id] = append(rowsOf[id], unit(32))
+		}
+		set.add(id, int64(i%10), i%7 != 0, slices.Concat(rowsOf[id]...), 32)
 	}
-	set.add(999_999, 1, unit(16)) // another model's length: left out
+	set.add(999_999, 1, false, unit(16), 16) // another model's length: left out
 	if len(set.ids) != n {
-		t.Fatalf("%d vectors kept, want %d", len(set.ids), n)
+		t.Fatalf("%d chunks kept, want %d", len(set.ids), n)
 	}
 	q := unit(32)
+	// A chunk's similarity is that of its nearest vector.
+	sim := func(id int64) float32 {
+		best := float32(-2)
+		for _, v := range rowsOf[id] {
+			best = max(best, dot(q, v))
+		}
+		return best
+	}
 	// What a plain sort of every similarity gives.
 	want := func(allowed map[int64]bool, k int) []int64 {
 		var ids []int64
@@ -36,7 +138,6 @@ func TestVectorNearest(t *testing.T) {
 				ids = append(ids, id)
 			}
 		}
-		sim := func(id int64) float32 { r := set.row[id]; return dot(q, set.data[r*32:(r+1)*32]) }
 		sort.SliceStable(ids, func(i, j int) bool { return sim(ids[i]) > sim(ids[j]) })
 		return ids[:min(k, len(ids))]
 	}
@@ -54,9 +155,13 @@ func TestVectorNearest(t *testing.T) {
 	}
 	// Every chunk's similarity is known, not only the nearest ones'.
 	_, sims := set.nearest(q, nil, 1)
-	last := set.ids[n-1]
-	if r := set.row[last]; sims.of(last) != float64(dot(q, set.data[r*32:(r+1)*32])) || sims.of(5) != 0 {
-		t.Errorf("similarity of the last chunk %v, of an unknown one %v", sims.of(last), sims.of(5))
+	for _, id := range []int64{100, 101, set.ids[n-1]} {
+		if sims.of(id) != float64(sim(id)) {
+			t.Errorf("similarity of chunk %d: %v, want %v", id, sims.of(id), sim(id))
+		}
+	}
+	if sims.of(5) != 0 {
+		t.Errorf("similarity of an unknown chunk: %v", sims.of(5))
 	}
 	if ids, _ := set.nearest(unit(16), nil, 10); ids != nil {
 		t.Errorf("a query of another length found %v", ids)

@@ -42,10 +42,23 @@ type SourceRef struct {
 // Result is one chunk found by a search.
 type Result struct {
 	Chunk
-	Source     SourceRef
-	Score      float64 // the ranking score, higher is better; comparable within one search only
-	Keyword    float64 // BM25 score of the keyword match (0 when found by vector only)
-	Similarity float64 // cosine similarity to the question (0 without embeddings)
+	Source SourceRef
+	// Score is the ranking score, higher is better, comparable within one search only: the
+	// keyword score, or with embeddings the fusion of the keyword and vector rankings.
+	Score float64
+	// Keyword is the score of the result's place in the keyword ranking: BM25, after the
+	// phrasing model reordered the short answers among the places they held (0 when found
+	// by vector only). How far one result is ahead of the next is measured on it.
+	Keyword float64
+	// Similarity is the cosine similarity to the question (0 without embeddings); for a
+	// short answer, to the nearest of its phrasings.
+	Similarity float64
+	// Closeness is Similarity on the workspace's own scale (calibration.go): 0 at the cut
+	// between how close a phrasing is to its own short answer's other phrasings and how
+	// close to other answers', 1 a whole spread above it. Calibrated reports whether it is
+	// known: the chunk has a vector and the workspace enough short answers to calibrate.
+	Closeness  float64
+	Calibrated bool
 	// Coverage is the share of the question's words, weighted by how rare they are, that
 	// the chunk (with its source's title, or a short answer's phrasings) contains: 1 when
 	// every word is there. Unlike BM25 it is comparable across questions.
@@ -117,7 +130,8 @@ func (m *Manager) Search(ctx context.Context, workspaceID int64, query string, o
 	rs, err := m.loadResults(ctx, workspaceID, final)
 	q := analyze(query)
 	for i := range rs {
-		rs[i].Score, rs[i].Keyword, rs[i].Similarity = fused[rs[i].ID], scores[rs[i].ID], sims.of(rs[i].ID)
+		rs[i].Score, rs[i].Keyword, rs[i].Similarity = fused[rs[i].ID], placed[rs[i].ID], sims.of(rs[i].ID)
+		rs[i].Closeness, rs[i].Calibrated = sims.closeness(rs[i].ID)
 		rs[i].Coverage = coverage(stats, workspaceID, q, rs[i].matchText)
 		rs[i].Match, rs[i].Matched = matches[rs[i].ID]
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -116,5 +117,57 @@ func TestBackup(t *testing.T) {
 	var name string
 	if err := cp.Read.QueryRow("SELECT name FROM workspaces").Scan(&name); err != nil || name != "Backed up" {
 		t.Fatalf("copy holds %q, err %v", name, err)
+	}
+}
+
+// 0005 keeps the vectors of articles, with their length, and has short answers embedded
+// again, a vector per phrasing.
+func TestMigrationPhrasingVectors(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), FileName)
+	db, err := OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms[:4] {
+		if _, err := db.Write.Exec(m.SQL); err != nil {
+			t.Fatal(m.Name, err)
+		}
+	}
+	for _, q := range []string{
+		"PRAGMA user_version = 4",
+		"INSERT INTO workspaces (id, name, created_at) VALUES (1, 'Shop', 1)",
+		"INSERT INTO sources (id, workspace_id, kind, title, created_at, updated_at) VALUES (1, 1, 'article', 'Shipping', 1, 1), (2, 1, 'short_answer', 'Hours?', 1, 1)",
+		"INSERT INTO chunks (id, source_id, workspace_id, ord, text, embedding, embed_model) VALUES (1, 1, 1, 0, 'a', zeroblob(12), 'm'), (2, 2, 1, 0, 'b', zeroblob(12), 'm'), (3, 1, 1, 1, 'c', NULL, '')",
+	} {
+		if _, err := db.Write.Exec(q); err != nil {
+			t.Fatal(q, err)
+		}
+	}
+	if n, err := db.Migrate(ctx); err != nil || n != len(ms)-4 {
+		t.Fatalf("migrate = %d, %v", n, err)
+	}
+	defer db.Close()
+	var got []string
+	rows, err := db.Read.Query("SELECT id, embedding IS NOT NULL, embed_model, embed_dims FROM chunks ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, dims int
+		var has bool
+		var model string
+		if err := rows.Scan(&id, &has, &model, &dims); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d %v %s %d", id, has, model, dims))
+	}
+	if want := []string{"1 true m 3", "2 false  0", "3 false  0"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("chunks after 0005: %q, want %q", got, want)
 	}
 }

@@ -58,10 +58,12 @@ func TestAnchorURL(t *testing.T) {
 	}
 }
 
-// The test search shows the phrasing model's sureness for the short answers it scored only.
+// The test search shows the phrasing model's sureness for the short answers it scored
+// only, and the closeness in meaning where it is calibrated.
 func TestSearchResultsShowPhrasingMatch(t *testing.T) {
 	results := []knowledge.Result{
-		{Source: knowledge.SourceRef{ID: 1, Kind: knowledge.KindShortAnswer, Title: "Do you take reservations?"}, Score: 9, Match: 0.82, Matched: true},
+		{Source: knowledge.SourceRef{ID: 1, Kind: knowledge.KindShortAnswer, Title: "Do you take reservations?"}, Score: 9, Match: 0.82, Matched: true,
+			Similarity: 0.71, Closeness: 0.35, Calibrated: true},
 		{Source: knowledge.SourceRef{ID: 2, Kind: knowledge.KindArticle, Title: "Our terrace"}, Score: 4},
 	}
 	var b strings.Builder
@@ -71,5 +73,8 @@ func TestSearchResultsShowPhrasingMatch(t *testing.T) {
 	html := b.String()
 	if strings.Count(html, "Phrasing match") != 1 || !strings.Contains(html, "<dd>0.82</dd>") {
 		t.Errorf("want one phrasing match of 0.82:\n%s", html)
+	}
+	if strings.Count(html, `data-testid="result-closeness"`) != 1 || !strings.Contains(html, "<dd>0.35</dd>") {
+		t.Errorf("want one closeness of 0.35:\n%s", html)
 	}
 }

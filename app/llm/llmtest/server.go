@@ -53,6 +53,7 @@ type Server struct {
 	failAll    *failure
 	cutAfter   int
 	dims       int
+	embedding  func(string) []float32
 	requests   []Recorded
 }
 
@@ -131,6 +132,14 @@ func (s *Server) CutAfter(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.cutAfter = n
+}
+
+// SetEmbedding replaces the bag-of-words vectors (Embedding) with fn's, for tests that need
+// a model that knows which words mean the same; nil restores the default.
+func (s *Server) SetEmbedding(fn func(text string) []float32) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.embedding = fn
 }
 
 // SetEmbedDims sets the length of the embedding vectors (default 64).
@@ -305,7 +314,7 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	installed := s.installed(req.Model)
-	dims := s.dims
+	dims, embedding := s.dims, s.embedding
 	s.mu.Unlock()
 	if !installed {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("model %q not found, try pulling it first", req.Model))
@@ -314,11 +323,14 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) {
 	if req.Dimensions > 0 && req.Dimensions < dims {
 		dims = req.Dimensions
 	}
+	if embedding == nil {
+		embedding = func(text string) []float32 { return Embedding(text, dims) }
+	}
 
 	resp := api.EmbedResponse{Model: req.Model, Embeddings: [][]float32{}}
 	count := 0
 	for _, in := range inputs {
-		resp.Embeddings = append(resp.Embeddings, Embedding(in, dims))
+		resp.Embeddings = append(resp.Embeddings, embedding(in))
 		count += len(strings.Fields(in))
 	}
 	resp.TotalDuration = time.Millisecond
@@ -428,6 +440,36 @@ func splitTokens(text string) []string {
 		tokens = append(tokens, text[start:])
 	}
 	return tokens
+}
+
+// Synonyms returns an embedding for SetEmbedding that knows the words of each group mean
+// the same thing and that the stop words mean little: a bag of words like Embedding, each
+// group counted as one word and the stop words left out, so that texts sharing no word
+// but meaning the same are close, as with a real model.
+func Synonyms(dims int, stop []string, groups ...[]string) func(string) []float32 {
+	same := map[string]string{}
+	for _, w := range stop {
+		same[strings.ToLower(w)] = ""
+	}
+	for _, g := range groups {
+		for _, w := range g {
+			same[strings.ToLower(w)] = strings.ToLower(g[0])
+		}
+	}
+	return func(text string) []float32 {
+		var words []string
+		for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		}) {
+			if s, ok := same[w]; ok {
+				w = s
+			}
+			if w != "" {
+				words = append(words, w)
+			}
+		}
+		return Embedding(strings.Join(words, " "), dims)
+	}
 }
 
 // Embedding is the fake's vector for text: a hashed bag of lower-cased words, L2-normalised, so equal

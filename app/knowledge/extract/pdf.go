@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -42,31 +41,7 @@ var (
 	ligatures    = strings.NewReplacer("ﬀ", "ff", "ﬁ", "fi", "ﬂ", "fl", "ﬃ", "ffi", "ﬄ", "ffl", "ﬅ", "st", "ﬆ", "st")
 )
 
-// pdfTimeout bounds one PDF extraction. The PDF library can loop forever on some damaged
-// files that the checks here cannot recognise; after this long the upload is refused.
-// Go cannot stop the stuck goroutine, but the admin gets an answer and nothing else waits.
-const pdfTimeout = 30 * time.Second
-
-// PDF extracts the text of a PDF, page by page (one section per page, anchored
-// "page=N" so that a citation opens the right page).
-func PDF(data []byte) (Document, error) {
-	type result struct {
-		doc Document
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		doc, err := extractPDF(data)
-		done <- result{doc, err}
-	}()
-	select {
-	case r := <-done:
-		return r.doc, r.err
-	case <-time.After(pdfTimeout):
-		return Document{}, fail("pdf", ErrCorrupt, "the PDF could not be read in time; it may be damaged", nil)
-	}
-}
-
+// extractPDF reads a PDF in this process; PDF runs it in a child (pdfchild.go).
 func extractPDF(data []byte) (doc Document, err error) {
 	defer func() {
 		if r := recover(); r != nil {

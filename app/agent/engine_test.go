@@ -460,7 +460,8 @@ func TestEmbeddingsDecide(t *testing.T) {
 	ollama.SetEmbedding(llmtest.Synonyms(4096,
 		strings.Fields("a an the is are do does you your i my me we our can may there to on in of for with how what when where who which it"),
 		[]string{"close", "shut", "closing"}, []string{"dog", "puppy", "pets", "hound"}, []string{"book", "reserve", "reservation"}))
-	client, err := llm.New(llm.Options{URL: ollama.URL(), EmbedModel: "nomic-embed-text"})
+	ollama.SetModels("bge-m3") // a model that needs no task prefixes
+	client, err := llm.New(llm.Options{URL: ollama.URL(), EmbedModel: "bge-m3"})
 	if err != nil {
 		t.Fatal(err)
 	}

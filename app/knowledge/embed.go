@@ -10,6 +10,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"agent/app/llm"
 )
 
 // embedBatch is how many texts go to Ollama in one request: large enough to amortise
@@ -31,14 +33,25 @@ func (m *Manager) embedModel() string {
 	return m.llm.EmbedModel()
 }
 
-// resetStaleEmbeddings drops vectors made by another model than the configured one, so
-// they are made again (vectors of different models cannot be compared).
+// embedStamp names how vectors are made, kept with each (chunks.embed_model): the model,
+// and the task prefixes it is given (llm.EmbedPrefixes), since vectors made otherwise
+// cannot be compared with a question's.
+func embedStamp(model string) string {
+	q, d := llm.EmbedPrefixes(model)
+	if q == "" && d == "" {
+		return model
+	}
+	return model + "|" + q + "|" + d
+}
+
+// resetStaleEmbeddings drops vectors made otherwise than the configured model now makes
+// them, so they are made again.
 func (m *Manager) resetStaleEmbeddings(ctx context.Context) {
 	model := m.embedModel()
 	if model == "" {
 		return
 	}
-	if _, err := m.db.Write.ExecContext(ctx, "UPDATE chunks SET embedding = NULL, embed_model = '', embed_dims = 0 WHERE embedding IS NOT NULL AND embed_model != ?", model); err != nil {
+	if _, err := m.db.Write.ExecContext(ctx, "UPDATE chunks SET embedding = NULL, embed_model = '', embed_dims = 0 WHERE embedding IS NOT NULL AND embed_model != ?", embedStamp(model)); err != nil {
 		m.log.Error("knowledge: reset embeddings", "err", err)
 	}
 }
@@ -111,7 +124,7 @@ func (m *Manager) embedNext(ctx context.Context, model string, workspaceID int64
 			rows.Close()
 			return 0, fmt.Errorf("knowledge: variants of chunk %d: %w", c.id, err)
 		}
-		t := e.texts()
+		t := e.texts(llm.EmbedPrefixes(model))
 		if len(texts) > 0 && len(texts)+len(t) > embedBatch {
 			break // the next request takes it
 		}
@@ -142,7 +155,7 @@ func (m *Manager) embedNext(ctx context.Context, model string, workspaceID int64
 				blob = append(blob, encodeVector(v)...)
 			}
 			vecs = vecs[c.texts:]
-			if _, err := tx.ExecContext(ctx, "UPDATE chunks SET embedding = ?, embed_model = ?, embed_dims = ? WHERE id = ?", blob, model, dims, c.id); err != nil {
+			if _, err := tx.ExecContext(ctx, "UPDATE chunks SET embedding = ?, embed_model = ?, embed_dims = ? WHERE id = ?", blob, embedStamp(model), dims, c.id); err != nil {
 				return err
 			}
 		}
@@ -165,12 +178,12 @@ type embedding struct {
 	variants                       []string
 }
 
-// texts are the texts to embed for a chunk: its title, heading and text; for a short
-// answer, also each way of asking it, since a customer's question is best compared with
-// each phrasing on its own (a blend of ten phrasings is close to none of them). The
-// first text is always the chunk itself.
-func (e embedding) texts() []string {
-	out := []string{e.title + "\n" + e.heading + "\n" + e.text}
+// texts are the texts to embed for a chunk: its title, heading and text, as a passage;
+// for a short answer, also each way of asking it, as a question, since a customer's
+// question is best compared with each phrasing on its own (a blend of ten phrasings is
+// close to none of them). The first text is always the chunk itself.
+func (e embedding) texts(queryPrefix, documentPrefix string) []string {
+	out := []string{documentPrefix + e.title + "\n" + e.heading + "\n" + e.text}
 	if e.kind != KindShortAnswer || e.ord != 0 {
 		return out
 	}
@@ -178,7 +191,7 @@ func (e embedding) texts() []string {
 	for _, p := range append([]string{e.question}, e.variants...) {
 		if p = strings.TrimSpace(p); p != "" && !seen[p] {
 			seen[p] = true
-			out = append(out, p)
+			out = append(out, queryPrefix+p)
 		}
 	}
 	return out

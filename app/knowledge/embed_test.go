@@ -36,7 +36,8 @@ func TestSearchByMeaning(t *testing.T) {
 	ctx := context.Background()
 	ollama := llmtest.New(t)
 	ollama.SetEmbedding(restaurantModel)
-	client, err := llm.New(llm.Options{URL: ollama.URL(), EmbedModel: "nomic-embed-text"})
+	ollama.SetModels("bge-m3") // a model that needs no task prefixes
+	client, err := llm.New(llm.Options{URL: ollama.URL(), EmbedModel: "bge-m3"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,5 +166,55 @@ func TestVectorNearest(t *testing.T) {
 	}
 	if ids, _ := set.nearest(unit(16), nil, 10); ids != nil {
 		t.Errorf("a query of another length found %v", ids)
+	}
+}
+
+// A model trained with task prefixes gets its passages and its questions (a customer's,
+// and the ways of asking a short answer) each with its own; the vectors remember it, so
+// that a change of prefixes has them made again.
+func TestEmbedPrefixes(t *testing.T) {
+	ctx := context.Background()
+	ollama := llmtest.New(t)
+	client, err := llm.New(llm.Options{URL: ollama.URL(), EmbedModel: "nomic-embed-text"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, ws := newWithOptions(t, Options{LLM: client})
+	if _, err := m.CreateShortAnswer(ctx, ws, restaurant[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Embed(ctx, ws); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Search(ctx, ws, "can we book", SearchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var inputs []string
+	for _, r := range ollama.Requests() {
+		if r.Embed != nil {
+			for _, in := range r.Embed.Input.([]any) {
+				inputs = append(inputs, in.(string))
+			}
+		}
+	}
+	want := []string{
+		"search_document: Do you take reservations?\n\nBook on our website.",
+		"search_query: Do you take reservations?", "search_query: can I book a table",
+		"search_query: I would like to reserve a table for tonight", "search_query: how do I make a reservation",
+		"search_query: can we book",
+	}
+	if !slices.Equal(inputs, want) {
+		t.Errorf("embedded %q,\nwant %q", inputs, want)
+	}
+	var stamp string
+	m.db.Read.QueryRow("SELECT embed_model FROM chunks").Scan(&stamp)
+	if stamp != "nomic-embed-text|search_query: |search_document: " {
+		t.Errorf("stamp %q", stamp)
+	}
+	// Vectors made without the prefixes are made again.
+	m.db.Write.Exec("UPDATE chunks SET embed_model = 'nomic-embed-text'")
+	m.resetStaleEmbeddings(ctx)
+	if n, err := m.Embed(ctx, ws); n != 1 || err != nil {
+		t.Errorf("re-embedded %d, %v", n, err)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sort"
 	"sync"
+
+	"agent/app/llm"
 )
 
 // vectorSet is a workspace's embedded chunks held in memory for brute-force search: their
@@ -127,7 +129,7 @@ func (m *Manager) vectorSet(ctx context.Context, workspaceID int64) (*vectorSet,
 	rows, err := m.db.Read.QueryContext(ctx, `SELECT c.id, c.source_id, s.kind = ? AND c.ord = 0, c.embed_dims, c.embedding
 		FROM chunks c JOIN sources s ON s.id = c.source_id
 		WHERE c.workspace_id = ? AND c.embedding IS NOT NULL AND c.embed_model = ? ORDER BY c.id`,
-		KindShortAnswer, workspaceID, m.embedModel())
+		KindShortAnswer, workspaceID, embedStamp(m.embedModel()))
 	if err != nil {
 		return nil, fmt.Errorf("knowledge: load vectors: %w", err)
 	}
@@ -258,7 +260,8 @@ func (m *Manager) vectorSearch(ctx context.Context, workspaceID int64, query str
 	}
 	ectx, cancel := context.WithTimeout(ctx, queryEmbedTimeout)
 	defer cancel()
-	vecs, err := m.llm.Embed(ectx, model, []string{query})
+	prefix, _ := llm.EmbedPrefixes(model)
+	vecs, err := m.llm.Embed(ectx, model, []string{prefix + query})
 	if err != nil || len(vecs) != 1 {
 		m.queryEmbedFailures.Add(1)
 		m.log.Debug("knowledge: query embedding unavailable; keyword search only", "err", err)

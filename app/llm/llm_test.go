@@ -555,3 +555,18 @@ func TestConcurrentChats(t *testing.T) {
 		t.Errorf("server recorded %d requests, want %d", got, n)
 	}
 }
+
+func TestEmbedPrefixes(t *testing.T) {
+	for _, tc := range []struct{ model, query, doc string }{
+		{"nomic-embed-text", "search_query: ", "search_document: "},
+		{"nomic-embed-text:latest", "search_query: ", "search_document: "},
+		{"someone/Nomic-Embed-Text:v1.5", "search_query: ", "search_document: "},
+		{"mxbai-embed-large:335m", "Represent this sentence for searching relevant passages: ", ""},
+		{"bge-m3", "", ""},
+		{"", "", ""},
+	} {
+		if q, d := llm.EmbedPrefixes(tc.model); q != tc.query || d != tc.doc {
+			t.Errorf("EmbedPrefixes(%q) = %q, %q; want %q, %q", tc.model, q, d, tc.query, tc.doc)
+		}
+	}
+}

@@ -25,7 +25,7 @@ func (s *Server) agentsPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	d := agentsview.ListData{Agents: list, Model: s.modelHealth(r.Context())}
+	d := agentsview.ListData{Agents: list, Model: s.modelStatus(r.Context())}
 	s.render(w, r, http.StatusOK, agentsview.List(s.page(w, r, "Agents", "agents"), d))
 }
 

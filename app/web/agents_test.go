@@ -481,27 +481,62 @@ func TestAgentCSRF(t *testing.T) {
 	}
 }
 
-// TestAgentModelNotice: the list says when agents cannot use the language model, and why.
+// TestAgentModelNotice: the Agents list and the preview say, in the same plain words, when
+// the agents cannot use the language model, why and what fixes it; never the Go error.
 func TestAgentModelNotice(t *testing.T) {
 	e, b := agentsOwner(t)
 	if res := b.get(e.path("agents")); strings.Contains(res.body, `data-testid="model-notice"`) {
 		t.Error("notice shown while the model is ready")
 	}
 
-	e = newEnv(t, nil)
-	e.ollama.SetModels("nomic-embed-text:latest")
-	e.setupOwner()
-	res := e.ownerBrowser().get(e.path("agents"))
-	if !strings.Contains(res.body, `data-testid="model-notice"`) || !strings.Contains(res.body, "agents answer in extractive mode (quoting your knowledge)") ||
-		!strings.Contains(res.body, "run: ollama pull llama3.2") {
-		t.Errorf("model not installed: no notice with the pull command\n%s", res.body)
-	}
-
-	e = newEnv(t, nil)
-	e.ollama.Down()
-	e.setupOwner()
-	res = e.ownerBrowser().get(e.path("agents"))
-	if !strings.Contains(res.body, `data-testid="model-notice"`) || !strings.Contains(res.body, "is not reachable") {
-		t.Errorf("Ollama down: no notice\n%s", res.body)
+	for _, tc := range []struct {
+		name         string
+		breakIt      func(e *env)
+		problem, fix string
+		reply        string // why a preview reply was not written by the model
+	}{
+		{"model not installed", func(e *env) { e.ollama.SetModels("nomic-embed-text:latest") },
+			`The model &#34;llama3.2&#34; is not installed in Ollama at {url}, so the agents answer by quoting your knowledge (extractive mode).`,
+			"Run: ollama pull llama3.2 (or set llm.chat_model to a model that is installed).",
+			"The model is not installed in Ollama, so this reply quotes your knowledge."},
+		{"Ollama down", func(e *env) { e.ollama.Down() },
+			"Ollama is not running at {url}, so the agents answer by quoting your knowledge (extractive mode).",
+			"Start Ollama or change llm.url.",
+			"Ollama was not running, so this reply quotes your knowledge."},
+		{"Ollama failing", func(e *env) { e.ollama.FailAll(http.StatusInternalServerError, "out of memory") },
+			"Ollama at {url} answered with an error, so the agents answer by quoting your knowledge (extractive mode).",
+			"The error is in the server log",
+			"The model failed (the error is in the server log), so this reply quotes your knowledge."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			ollamaURL := e.ollama.URL()
+			tc.breakIt(e)
+			e.setupOwner()
+			e.shopKnowledge()
+			b := e.ownerBrowser()
+			a := e.createAgent("Ava")
+			b.get(e.agentPath(a, "preview"))
+			if _, _, events := b.stream(e.agentPath(a, "preview"), url.Values{"message": {giftQuestion}, "channel": {"chat"}}); len(events) == 0 || events[len(events)-1].name != "done" {
+				t.Fatalf("preview reply: %+v", events)
+			}
+			for _, page := range []string{e.path("agents"), e.agentPath(a, "preview")} {
+				res := b.get(page)
+				notice := regexp.MustCompile(`(?s)<div class="notice" role="status" data-testid="model-notice">.*?</div>`).FindString(res.body)
+				for _, want := range []string{strings.ReplaceAll(tc.problem, "{url}", ollamaURL), tc.fix} {
+					if !strings.Contains(notice, want) {
+						t.Errorf("%s: the notice lacks %q:\n%s", page, want, notice)
+					}
+				}
+				if page != e.path("agents") && !strings.Contains(res.body, `data-testid="model-not-used">`+tc.reply+`</p>`) {
+					t.Errorf("the preview's reply does not say %q:\n%s", tc.reply, botMessages(res.body))
+				}
+				for _, goText := range []string{"llm:", "dial tcp", "api/version", "connection refused", "out of memory"} {
+					if strings.Contains(res.body, goText) {
+						t.Errorf("%s shows the error's text %q", page, goText)
+					}
+				}
+			}
+		})
 	}
 }

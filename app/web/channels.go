@@ -2,11 +2,14 @@ package web
 
 import (
 	"net/http"
+	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"agent/app/account"
+	"agent/app/agent"
 	"agent/app/channel"
 	"agent/app/ids"
 	"agent/app/usererr"
@@ -91,7 +94,7 @@ func (s *Server) channelForm(w http.ResponseWriter, r *http.Request, status int,
 		// form's own address instead.
 		w.Header().Set("HX-Push-Url", addr)
 	}
-	s.render(w, r, status, channelsview.Form(s.page(w, r, title, "channels"), d))
+	s.render(w, r, status, channelsview.Form(s.page(w, r, title, "channels"), d, unreachableBase(d.BaseURL)))
 }
 
 // publicBaseURL is the address visitors' browsers reach this server at, without a trailing
@@ -106,6 +109,43 @@ func (s *Server) publicBaseURL(r *http.Request) string {
 	}
 	return scheme + "://" + r.Host
 }
+
+// unreachableBase says why websites on the internet cannot load the widget from base (a
+// loopback or private address, or a name only a local network knows), or "" when they can.
+// Without server.base_url the snippet names the address the admin used, often 127.0.0.1.
+func unreachableBase(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if a, err := netip.ParseAddr(host); err == nil {
+		a = a.WithZone("").Unmap()
+		switch {
+		case a.IsLoopback() || a.IsUnspecified():
+			return "an address of this computer only"
+		case a.IsPrivate() || a.IsLinkLocalUnicast() || sharedAddressSpace.Contains(a):
+			return "an address of a private network"
+		}
+		return ""
+	}
+	switch {
+	case host == "localhost" || strings.HasSuffix(host, ".localhost"):
+		return "an address of this computer only"
+	case !strings.Contains(host, "."):
+		return "a name only your own network knows"
+	}
+	for _, suffix := range []string{".local", ".lan", ".internal", ".intranet", ".home.arpa", ".localdomain"} {
+		if strings.HasSuffix(host, suffix) {
+			return "a name only your own network knows"
+		}
+	}
+	return ""
+}
+
+// sharedAddressSpace is 100.64.0.0/10 (RFC 6598): carrier-grade NAT and VPNs such as
+// Tailscale, reachable from no website.
+var sharedAddressSpace = netip.MustParsePrefix("100.64.0.0/10")
 
 // channelValues fills a form with c's settings.
 func channelValues(c channel.Channel) components.Form {
@@ -122,9 +162,25 @@ func channelValues(c channel.Channel) components.Form {
 	return f
 }
 
+// newChannelPage is the form of a new chat widget, answered by the workspace's AI agent
+// when exactly one is active (with several, the admin chooses; with none, people answer).
 func (s *Server) newChannelPage(w http.ResponseWriter, r *http.Request) {
-	f := channelValues(channel.Channel{Kind: channel.Chat, Handoff: channel.Assign, ShowHuman: true, CloseAfter: 24 * time.Hour, Active: true})
-	s.channelForm(w, r, http.StatusOK, channel.Channel{}, f, nil, nil)
+	agents, err := s.agents.List(r.Context(), visitOf(r).workspace.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	c := channel.Channel{Kind: channel.Chat, Handoff: channel.Assign, ShowHuman: true, CloseAfter: 24 * time.Hour, Active: true}
+	var active []agent.Agent
+	for _, a := range agents {
+		if a.Active {
+			active = append(active, a)
+		}
+	}
+	if len(active) == 1 {
+		c.AgentID = active[0].ID
+	}
+	s.channelForm(w, r, http.StatusOK, channel.Channel{}, channelValues(c), nil, nil)
 }
 
 // postedChannel reads the channel form as a change to a channel of kind; false means a

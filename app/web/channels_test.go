@@ -96,11 +96,12 @@ func TestChannelCreateAndList(t *testing.T) {
 		t.Fatalf("new channel page: %d", res.status)
 	}
 	// A new widget starts active, assigning to chosen people, closing after 24 hours, with
-	// the defaults as placeholders and the workspace's agents to choose from.
+	// the defaults as placeholders and the workspace's agents to choose from, answered by
+	// the only one.
 	for _, want := range []string{`name="active" value="1" checked`, `name="show_human" value="1" checked`,
 		`value="assign" id="handoff-assign" checked`, `name="close_after" type="number" min="1" max="720" step="1" value="24"`,
 		`placeholder="` + html.EscapeString(agent.Say("en", agent.PhraseHandoff)) + `"`, `placeholder="` + html.EscapeString(agent.Say("en", agent.PhraseUnavailable)) + `"`,
-		`<option value="" selected>None: people answer</option>`, `<option value="` + ids.Encode(ava.ID) + `">Ava`,
+		`<option value="">None: people answer</option>`, `<option value="` + ids.Encode(ava.ID) + `" selected>Ava`,
 		`data-testid="origins-warning"`, "in the visitor&#39;s language", `name="handoff_user"`} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("new channel form lacks %q", want)
@@ -169,6 +170,46 @@ func TestChannelCreateAndList(t *testing.T) {
 	if len(rows) != 2 || !strings.Contains(rows[0], ">Help centre</a>") || !strings.Contains(rows[0], "People only") ||
 		!strings.Contains(rows[0], "Assign: no one chosen") || !strings.Contains(rows[0], `data-testid="channel-status">Paused`) {
 		t.Errorf("rows: %v", rows)
+	}
+}
+
+// TestChannelNewPreselectsAgent: a new widget is answered by the workspace's AI agent when
+// exactly one is active; with several the admin chooses, and a paused one is not chosen.
+func TestChannelNewPreselectsAgent(t *testing.T) {
+	e, b := channelsOwner(t, nil)
+	selected := regexp.MustCompile(`<option value="([^"]*)" selected>`)
+	agentChoice := func() string {
+		t.Helper()
+		res := b.get(e.path("channels/new"))
+		field := regexp.MustCompile(`(?s)<select id="f-agent".*?</select>`).FindString(res.body)
+		m := selected.FindStringSubmatch(field)
+		if m == nil {
+			t.Fatalf("no agent selected:\n%s", field)
+		}
+		return m[1]
+	}
+	if got := agentChoice(); got != "" {
+		t.Errorf("no agents: selected %q, want None", got)
+	}
+	ava := e.createAgent("Ava")
+	if got := agentChoice(); got != ids.Encode(ava.ID) {
+		t.Errorf("one agent: selected %q, want Ava (%s)", got, ids.Encode(ava.ID))
+	}
+	bo := e.createAgent("Bo")
+	if got := agentChoice(); got != "" {
+		t.Errorf("two active agents: selected %q, want None", got)
+	}
+	if err := e.agents.SetActive(context.Background(), e.wsID, ava.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := agentChoice(); got != ids.Encode(bo.ID) {
+		t.Errorf("one active and one paused agent: selected %q, want Bo (%s)", got, ids.Encode(bo.ID))
+	}
+	// A rejected form keeps the choice as posted, None included.
+	form := chatForm("")
+	if res := b.post(e.path("channels"), form); res.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.body, `<option value="" selected>None: people answer</option>`) {
+		t.Errorf("rejected form: %d, the choice of None not kept", res.status)
 	}
 }
 
@@ -374,6 +415,9 @@ func TestChannelSnippet(t *testing.T) {
 		if !strings.Contains(res.body, "Any website can show this widget") {
 			t.Error("no warning for a widget any site may show")
 		}
+		if strings.Contains(res.body, `data-testid="base-url-warning"`) {
+			t.Error("a public base_url is warned about")
+		}
 	})
 	t.Run("from the request", func(t *testing.T) {
 		e, b := channelsOwner(t, nil)
@@ -388,6 +432,15 @@ func TestChannelSnippet(t *testing.T) {
 		}
 		if strings.Contains(res.body, "Any website can show this widget") || !strings.Contains(res.body, "This channel is paused") {
 			t.Error("the warnings do not follow the settings")
+		}
+		// The test server is at 127.0.0.1: a snippet no website can use, and the page says
+		// how to fix it.
+		warning := regexp.MustCompile(`(?s)<div class="notice notice-warn" data-testid="base-url-warning">.*?</div>`).FindString(res.body)
+		for _, want := range []string{"This snippet cannot work on your website yet.", e.srv.URL + ", an address of this computer only",
+			"<code>server.base_url</code>", "<code>base_url</code> under <code>[server]</code> in config.toml", "<code>AGENT_SERVER_BASE_URL</code>"} {
+			if !strings.Contains(warning, want) {
+				t.Errorf("the loopback warning lacks %q:\n%s", want, warning)
+			}
 		}
 		// Saving keeps the key, so installed snippets keep working.
 		res = b.post(e.channelPagePath(c, ""), chatForm("Renamed"))
@@ -416,7 +469,35 @@ func TestChannelSnippet(t *testing.T) {
 		if got, want := snippetOf(string(body)), `<script src="https://chat.shop.example/widget.js" data-agent="`+c.PublicKey+`" async></script>`; got != want {
 			t.Errorf("snippet = %q, want %q", got, want)
 		}
+		if strings.Contains(string(body), `data-testid="base-url-warning"`) {
+			t.Error("a public address behind the proxy is warned about")
+		}
 	})
+	// Addresses no website can reach, set in base_url or not, are warned about; public ones not.
+	for base, why := range map[string]string{
+		"http://192.168.1.20:8080":      "an address of a private network",
+		"http://10.0.0.5":               "an address of a private network",
+		"http://100.101.102.103":        "an address of a private network",
+		"http://[::1]:8080":             "an address of this computer only",
+		"http://localhost:8080":         "an address of this computer only",
+		"http://support:8080":           "a name only your own network knows",
+		"http://agent.local":            "a name only your own network knows",
+		"https://support.example.com":   "",
+		"http://203.0.113.7":            "",
+		"https://support.shop.example/": "",
+	} {
+		t.Run(base, func(t *testing.T) {
+			e, b := channelsOwner(t, func(c *config.Config) { c.Server.BaseURL = base })
+			res := b.post(e.path("channels"), chatForm("Shop site"))
+			warning := regexp.MustCompile(`(?s)<div class="notice notice-warn" data-testid="base-url-warning">.*?</div>`).FindString(res.body)
+			switch {
+			case why == "" && warning != "":
+				t.Errorf("warned about a public address:\n%s", warning)
+			case why != "" && !strings.Contains(warning, why):
+				t.Errorf("the warning does not say %q:\n%s", why, warning)
+			}
+		})
+	}
 }
 
 // TestChannelPagesForbidden: people with the agent role open none of the channel pages

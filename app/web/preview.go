@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -30,7 +31,7 @@ func (s *Server) previewPage(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := r.URL.Query().Get("lang")
 	s.render(w, r, http.StatusOK, preview.Page(s.page(w, r, "Preview "+a.Name, "agents"), a, conv, msgs, channel, lang,
-		modelNote(s.modelHealth(r.Context()))))
+		s.modelStatus(r.Context())))
 }
 
 // previewTranscript is the transcript alone, which the page's script reloads after a reply.
@@ -128,13 +129,13 @@ func (s *Server) askPreview(w http.ResponseWriter, r *http.Request) {
 	out.event("done", "")
 }
 
-// modelNote tells the admin when replies are not written by a language model, and why.
-func modelNote(h llm.Health) string {
-	switch {
-	case h.Error != "":
-		return "The language model is unavailable, so replies are quoted from your knowledge (extractive mode): " + h.Error
-	case h.ChatModel == "":
-		return "No language model is configured (llm.chat_model), so replies are quoted from your knowledge (extractive mode)."
+// modelStatus is the language model's health for the pages that tell the admin about it
+// (the Agents list, the preview). They say it in plain words (llm.Health.Notice); the
+// technical detail goes to the log.
+func (s *Server) modelStatus(ctx context.Context) llm.Health {
+	h := s.modelHealth(ctx)
+	if h.Error != "" {
+		s.log.Warn("language model unavailable; agents answer in extractive mode", "ollama", h.URL, "err", h.Error)
 	}
-	return ""
+	return h
 }

@@ -11,10 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/ollama/ollama/api"
 
 	"agent/app/account"
 	"agent/app/agent"
+	"agent/app/browsertest"
 	"agent/app/ids"
 	"agent/app/knowledge"
 )
@@ -159,7 +161,7 @@ func TestPreviewPlainPost(t *testing.T) {
 		!strings.Contains(res.body, `id="preview-form"`) || !strings.Contains(res.body, "js/preview.js") {
 		t.Fatalf("preview page: %d\n%s", res.status, res.body)
 	}
-	if strings.Contains(res.body, `data-testid="model-note"`) || strings.Contains(res.body, "extractive mode") {
+	if strings.Contains(res.body, `data-testid="model-notice"`) || strings.Contains(res.body, "extractive mode") {
 		t.Error("the model note shows while the model is up")
 	}
 
@@ -330,9 +332,9 @@ func TestPreviewWithoutModel(t *testing.T) {
 	e.ollama.Down()
 	page := e.agentPath(a, "preview")
 	res := b.get(page)
-	if res.status != http.StatusOK || !strings.Contains(res.body, `data-testid="model-note"`) ||
-		!strings.Contains(res.body, "The language model is unavailable, so replies are quoted from your knowledge (extractive mode)") {
-		t.Fatalf("model note: %d\n%s", res.status, res.body)
+	if res.status != http.StatusOK || !strings.Contains(res.body, `data-testid="model-notice"`) ||
+		!strings.Contains(res.body, "Ollama is not running at "+e.ollama.URL()+", so the agents answer by quoting your knowledge (extractive mode).") {
+		t.Fatalf("model notice: %d\n%s", res.status, res.body)
 	}
 	_, _, events := b.stream(page, url.Values{"message": {giftQuestion}, "channel": {"chat"}})
 	if len(events) != 1 || events[0].name != "done" {
@@ -343,10 +345,16 @@ func TestPreviewWithoutModel(t *testing.T) {
 	if len(bots) != 1 {
 		t.Fatalf("%d bot messages", len(bots))
 	}
+	// The reply says why in the notice's words, not the error's.
 	for _, want := range []string{`data-decision="answer"`, `<p class="msg-body">` + giftAnswer + `</p>`, "quoted from the knowledge (extractive)",
-		`<p class="muted small">Model not used: `, giftQuestion + `</a>`} {
+		`<p class="muted small" data-testid="model-not-used">Ollama was not running, so this reply quotes your knowledge.</p>`, giftQuestion + `</a>`} {
 		if !strings.Contains(bots[0], want) {
 			t.Errorf("the extractive reply lacks %q:\n%s", want, bots[0])
+		}
+	}
+	for _, goText := range []string{"llm:", "dial tcp", "not reachable", "Model not used"} {
+		if strings.Contains(res.body, goText) {
+			t.Errorf("the page shows the error's text %q", goText)
 		}
 	}
 }
@@ -403,5 +411,90 @@ func TestPreviewPermissions(t *testing.T) {
 	}
 	if p := e.previewConversations(); len(p) != 0 {
 		t.Errorf("refused requests started conversations: %v", p)
+	}
+}
+
+// TestBrowserPreviewSendLocked: while a reply is being written in the preview of a real
+// headless Chromium, Send and the message box are disabled, so a second click or Enter
+// cannot send the question twice; both come back when the reply is done, and after a
+// failed request too.
+func TestBrowserPreviewSendLocked(t *testing.T) {
+	e := newEnv(t, nil)
+	e.setupOwner()
+	e.shopKnowledge()
+	a := e.createAgent("Ava")
+	e.replyWith(giftReply)
+	e.ollama.SetTokenDelay(40 * time.Millisecond)
+
+	ctx := browsertest.New(t, 30*time.Second)
+	step := func(name string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, actions...); err != nil {
+			var text, at string
+			chromedp.Run(ctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text))
+			t.Fatalf("%s: %v\nat %s:\n%s", name, err, at, text)
+		}
+	}
+	type controls struct {
+		Button bool `json:"button"` // disabled
+		Input  bool `json:"input"`  // disabled
+		Draft  bool `json:"draft"`  // a reply is being written
+	}
+	const state = `({button: document.querySelector('[data-testid="preview-form"] button[type="submit"]').disabled,
+		input: document.querySelector("#preview-message").disabled, draft: !!document.querySelector(".msg-draft")})`
+	send := `[data-testid="preview-form"] button[type="submit"]`
+	step("log in",
+		chromedp.Navigate(e.srv.URL+"/login"),
+		chromedp.WaitVisible(`[data-testid="login-form"]`),
+		chromedp.SendKeys(`#f-email`, "owner@example.com"),
+		chromedp.SendKeys(`#f-password`, "owner password"),
+		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
+		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
+	)
+	var before, during, after controls
+	step("ask, and try to send again while the reply is written",
+		chromedp.Navigate(e.srv.URL+e.agentPath(a, "preview")),
+		chromedp.WaitVisible(`[data-testid="empty-transcript"]`),
+		chromedp.Evaluate(state, &before),
+		chromedp.SendKeys(`#preview-message`, giftQuestion),
+		chromedp.Click(send),
+		chromedp.WaitVisible(`.msg-draft`),
+		chromedp.Evaluate(state, &during),
+		// What a second click, Enter or a quick reply would do: the script must ignore them.
+		chromedp.Evaluate(`(function () {
+			const f = document.querySelector('[data-testid="preview-form"]');
+			document.querySelector("#preview-message").value = "again";
+			f.requestSubmit();
+			f.querySelector("textarea").dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", bubbles: true}));
+		})()`, nil),
+		chromedp.WaitVisible(`[data-testid="bot-message"]`),
+		chromedp.Evaluate(state, &after),
+	)
+	if before.Button || before.Input {
+		t.Errorf("before sending: %+v, want both enabled", before)
+	}
+	if !during.Draft || !during.Button || !during.Input {
+		t.Errorf("while the reply is written: %+v, want both disabled", during)
+	}
+	if after.Button || after.Input || after.Draft {
+		t.Errorf("after the reply: %+v, want both enabled again", after)
+	}
+	if n := e.messageCount(); n != 2 {
+		t.Errorf("%d messages stored, want the question and its reply once", n)
+	}
+
+	// A request that fails unlocks the form too, with the error in the reply's place.
+	var failed controls
+	var errText string
+	step("a failed request",
+		chromedp.Evaluate(`document.querySelector('[data-testid="preview-form"]').action = "/no-such-page"`, nil),
+		chromedp.SendKeys(`#preview-message`, "Is the shop open on Sundays?"),
+		chromedp.Click(send),
+		chromedp.WaitVisible(`.msg-error`),
+		chromedp.Text(`.msg-error`, &errText),
+		chromedp.Evaluate(state, &failed),
+	)
+	if failed.Button || failed.Input || !strings.Contains(errText, "404") {
+		t.Errorf("after a failed request: %+v, error %q", failed, errText)
 	}
 }

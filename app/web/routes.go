@@ -28,6 +28,8 @@ func (s *Server) routes() http.Handler {
 
 	mux.Handle("GET "+static.Prefix, static.Handler())
 	public("GET /healthz", s.health)
+	public("GET /favicon.svg", favicon)
+	public("GET /favicon.ico", favicon)
 	public("GET /setup", s.setupPage)
 	public("POST /setup", s.setup)
 	public("GET /login", s.loginPage)
@@ -105,4 +107,14 @@ func (s *Server) routes() http.Handler {
 	h = s.logRequests(h)
 	h = s.recoverPanics(h)
 	return h
+}
+
+// favicon serves the tab icon; an SVG answers /favicon.ico too, which browsers accept, so
+// that their unprompted requests for it are not 404s in the log.
+func favicon(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "image/svg+xml")
+	h.Set("Cache-Control", "public, max-age=86400")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.Write(static.Favicon())
 }

@@ -1,12 +1,25 @@
 // The agent preview: sends the message and shows the reply as the model writes it (a
 // server-sent event stream of tokens), then reloads the transcript, whose final reply
-// replaces the draft. Without this script the form posts and the page reloads.
+// replaces the draft. Without this script the form posts and the page reloads (the form
+// is not boosted: htmx would post it a second time).
 (function () {
   "use strict";
   var form = document.getElementById("preview-form");
   var box = document.getElementById("transcript");
   if (!form || !box || !window.fetch || !window.TextDecoder) return;
   var input = form.querySelector("textarea[name=message]");
+  var button = form.querySelector("button[type=submit]");
+  var busy = false;
+
+  // setBusy locks the form while a reply is being written, so that a second click or
+  // Enter cannot send the message twice; the quick replies wait for it too.
+  function setBusy(on) {
+    busy = on;
+    input.disabled = on;
+    button.disabled = on;
+    form.setAttribute("aria-busy", on ? "true" : "false");
+    if (!on) input.focus();
+  }
 
   // toBottom shows the newest message: the transcript scrolls on its own (app.css).
   function toBottom() {
@@ -59,8 +72,9 @@
 
   function send() {
     var text = input.value.trim();
-    if (!text) return;
+    if (busy || !text) return;
     var body = new URLSearchParams(new FormData(form));
+    setBusy(true);
     bubble("msg-visitor", text);
     var draft = bubble("msg-bot msg-draft", "");
     draft.setAttribute("aria-busy", "true");
@@ -96,6 +110,7 @@
       draft.parentNode.classList.add("msg-error");
     }).finally(function () {
       draft.removeAttribute("aria-busy");
+      setBusy(false);
     });
   }
 
@@ -111,7 +126,7 @@
   });
   box.addEventListener("click", function (e) {
     var b = e.target.closest("button.quick-reply");
-    if (!b) return;
+    if (!b || busy) return;
     input.value = b.dataset.reply;
     send();
   });

@@ -5,7 +5,6 @@ package agents
 import (
 	"slices"
 	"strconv"
-	"strings"
 
 	"agent/app/agent"
 	"agent/app/knowledge"
@@ -79,29 +78,3 @@ const AvatarTypes = "image/png,image/jpeg,image/gif,image/webp"
 
 // MaxAvatarKB is the largest avatar, in KB, for the help text.
 const MaxAvatarKB = agent.MaxAvatar >> 10
-
-// ModelNotice says why agents cannot write answers with the language model, as a headline
-// and the detail (the error, with the command that fixes it when there is one); both are
-// "" when the model is ready.
-func ModelNotice(h llm.Health) (headline, detail string) {
-	switch {
-	case h.ChatModel == "":
-		return "No language model is configured: agents answer in extractive mode (quoting your knowledge).",
-			"To have them write answers, set llm.chat_model in the server's configuration to a model installed in Ollama."
-	case h.Reachable && h.ChatModelFound:
-		return "", ""
-	}
-	detail = strings.TrimPrefix(h.Error, "llm: health: ")
-	if detail == "" {
-		detail = "model " + strconv.Quote(h.ChatModel) + " is not available"
-	}
-	return "The language model is not available: agents answer in extractive mode (quoting your knowledge) until it is.",
-		capitalize(detail)
-}
-
-func capitalize(s string) string {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return s
-	}
-	return string(s[0]-'a'+'A') + s[1:]
-}

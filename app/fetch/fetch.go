@@ -11,6 +11,8 @@ package fetch
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +23,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -55,8 +58,8 @@ type Options struct {
 	// Allow, when set, decides instead of the built-in policy whether a
 	// resolved address may be dialled (tests use it to allow exactly one
 	// httptest server's host:port while everything else stays refused). The
-	// local-name rule (localhost, metadata.google.internal) still applies
-	// unless AllowPrivate is set.
+	// local-name rule (localhost, .local, .internal, one-label names and the
+	// like) still applies unless AllowPrivate is set.
 	Allow func(netip.AddrPort) bool
 }
 
@@ -145,7 +148,7 @@ func (e *StatusError) Error() string {
 // port and no user name or password. Errors wrap ErrBadURL and say what is wrong.
 // It does not judge the address; that happens at connect time.
 func CheckURL(raw string) (*url.URL, error) {
-	bad := func(why string) error { return fmt.Errorf("fetch: %q: %s: %w", raw, why, ErrBadURL) }
+	bad := func(why string) error { return &urlError{raw: raw, why: why} }
 	s := strings.TrimSpace(raw)
 	if s == "" {
 		return nil, bad("empty URL")
@@ -188,6 +191,13 @@ func CheckURL(raw string) (*url.URL, error) {
 	}
 	return u, nil
 }
+
+// urlError is a URL CheckURL refuses, saying why; it unwraps to ErrBadURL.
+type urlError struct{ raw, why string }
+
+func (e *urlError) Error() string { return fmt.Sprintf("fetch: %q: %s: %s", e.raw, e.why, ErrBadURL) }
+
+func (e *urlError) Unwrap() error { return ErrBadURL }
 
 // validHost accepts IP literals and DNS-looking names (letters, digits, '-',
 // '_' and non-ASCII for IDNs). A name whose last label is numeric is refused:
@@ -305,7 +315,7 @@ func (c *Client) get(ctx context.Context, r Request, limit int64, truncate bool,
 		return page, &StatusError{URL: page.FinalURL, Status: resp.StatusCode}
 	}
 	if !truncate && resp.ContentLength > limit {
-		return page, fmt.Errorf("fetch: %s: body is %d bytes, over the %d-byte limit: %w", r.URL, resp.ContentLength, limit, ErrTooLarge)
+		return page, fmt.Errorf("fetch: %s: body is %d bytes: %w", r.URL, resp.ContentLength, &sizeError{limit})
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
@@ -313,7 +323,7 @@ func (c *Client) get(ctx context.Context, r Request, limit int64, truncate bool,
 	}
 	if int64(len(body)) > limit {
 		if !truncate {
-			return page, fmt.Errorf("fetch: %s: body is over the %d-byte limit: %w", r.URL, limit, ErrTooLarge)
+			return page, fmt.Errorf("fetch: %s: body: %w", r.URL, &sizeError{limit})
 		}
 		body = body[:limit]
 	}
@@ -337,16 +347,45 @@ func (c *Client) describe(parent, tctx context.Context, raw string, err error) e
 	switch {
 	case errors.As(err, &be):
 		if hop != raw {
-			return fmt.Errorf("fetch: refusing to fetch %s (redirected from %s): %w", hop, raw, be)
+			return fmt.Errorf("fetch: refusing to fetch %s (redirected from %s): %w", hop, raw, redirectError{be})
 		}
 		return fmt.Errorf("fetch: refusing to fetch %s: %w", raw, be)
+	case hop != raw && parent.Err() == nil && tctx.Err() == nil:
+		return fmt.Errorf("fetch: %s (redirected from %s): %w", hop, raw, redirectError{err})
 	case parent.Err() != nil:
 		return fmt.Errorf("fetch: %s: %w", raw, parent.Err())
 	case errors.Is(tctx.Err(), context.DeadlineExceeded):
-		return fmt.Errorf("fetch: %s: no complete response within %s: %w", raw, c.opts.Timeout, context.DeadlineExceeded)
+		return fmt.Errorf("fetch: %s: %w", raw, &timeoutError{c.opts.Timeout})
 	}
 	return fmt.Errorf("fetch: %s: %w", raw, err)
 }
+
+// redirectError marks a failure at a URL the page redirected to, so that Explain can
+// say so; its text is the cause's own.
+type redirectError struct{ err error }
+
+func (e redirectError) Error() string { return e.err.Error() }
+
+func (e redirectError) Unwrap() error { return e.err }
+
+// timeoutError is a request that ran out of Options.Timeout; it unwraps to
+// context.DeadlineExceeded.
+type timeoutError struct{ limit time.Duration }
+
+func (e *timeoutError) Error() string {
+	return "no complete response within " + e.limit.String() + ": " + context.DeadlineExceeded.Error()
+}
+
+func (e *timeoutError) Unwrap() error { return context.DeadlineExceeded }
+
+// sizeError is a body over the limit; it unwraps to ErrTooLarge.
+type sizeError struct{ limit int64 }
+
+func (e *sizeError) Error() string {
+	return fmt.Sprintf("over the %d-byte limit: %s", e.limit, ErrTooLarge)
+}
+
+func (e *sizeError) Unwrap() error { return ErrTooLarge }
 
 // mediaType is the lower-case type/subtype of ct, sniffed from body when the
 // server sent no Content-Type.
@@ -368,4 +407,84 @@ func isHTML(ct string, body []byte) bool {
 		return true
 	}
 	return false
+}
+
+// Explain says in one sentence, for the admin who added a page, why fetching it failed;
+// the error itself, with its addresses and causes, is for the log. It returns "" for an
+// error that does not come from fetching.
+func Explain(err error) string {
+	var (
+		re  redirectError
+		be  *blockedError
+		ue  *urlError
+		se  *StatusError
+		te  *timeoutError
+		ze  *sizeError
+		de  *net.DNSError
+		ne  net.Error
+		cve *tls.CertificateVerificationError
+		uae x509.UnknownAuthorityError
+		he  x509.HostnameError
+		cie x509.CertificateInvalidError
+	)
+	redirected := errors.As(err, &re)
+	switch {
+	case errors.As(err, &be):
+		if be.why == whyMetadata {
+			if redirected {
+				return "The page redirected to a cloud metadata service, which the agent never reads."
+			}
+			return "This is the address of a cloud metadata service, which the agent never reads."
+		}
+		what := "This address is"
+		if redirected {
+			what = "The page redirected to an address"
+		}
+		return what + " on a private or local network; the agent only reads public web pages." +
+			" Pages on your own network need the server setting knowledge.allow_private_urls."
+	case errors.As(err, &ue):
+		if redirected {
+			return "The page redirected to an address that cannot be fetched: " + ue.why + "."
+		}
+		return "The address cannot be fetched: " + ue.why + "."
+	case errors.Is(err, ErrTooManyRedirects):
+		return "The page redirected too many times, or in a loop."
+	case errors.As(err, &se):
+		return strings.TrimSpace(fmt.Sprintf("The page answered %d %s", se.Status, http.StatusText(se.Status))) + "."
+	case errors.As(err, &te):
+		return "The page did not answer within " + strconv.FormatFloat(te.limit.Seconds(), 'f', -1, 64) + " s."
+	case errors.As(err, &ze):
+		return "The page is larger than the " + megabytes(ze.limit) + " limit."
+	case errors.Is(err, ErrTooLarge):
+		return "The page is too large to import."
+	case errors.As(err, &de):
+		switch {
+		case de.IsNotFound:
+			return "The site could not be found (" + de.Name + ")."
+		case de.IsTimeout:
+			return "The site's name (" + de.Name + ") could not be looked up in time; this is usually temporary."
+		}
+		return "The site's name (" + de.Name + ") could not be looked up; this is usually temporary."
+	case errors.As(err, &cve), errors.As(err, &uae), errors.As(err, &he), errors.As(err, &cie):
+		return "The site's security certificate is not valid, so the page was not read."
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "The site refused the connection."
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "The site closed the connection before the page arrived."
+	case errors.As(err, &ne) && ne.Timeout():
+		return "The site did not answer in time."
+	case errors.Is(err, context.Canceled):
+		return "The fetch was cancelled."
+	case errors.As(err, new(*net.OpError)):
+		return "The site could not be reached."
+	}
+	return ""
+}
+
+// megabytes says a byte limit the way the settings do: "10 MB".
+func megabytes(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MB"
+	}
+	return strconv.FormatInt(n, 10) + "-byte"
 }

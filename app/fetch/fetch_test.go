@@ -11,9 +11,12 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -239,6 +242,10 @@ func TestLocalNamesRefused(t *testing.T) {
 		"http://LOCALHOST.:" + port + "/",
 		"http://app.localhost:" + port + "/",
 		"http://metadata.google.internal/computeMetadata/v1/",
+		"http://printer.local:" + port + "/",
+		"http://wiki.corp.internal:" + port + "/",
+		"http://router.home.arpa:" + port + "/",
+		"http://intranet:" + port + "/", // one label: completed by the server's DNS search list
 	} {
 		_, err := c.Get(context.Background(), Request{URL: u})
 		if !errors.Is(err, ErrBlocked) {
@@ -617,5 +624,120 @@ func TestGuardLayersIndependently(t *testing.T) {
 	}
 	if n := s.hits.Load(); n != 0 {
 		t.Errorf("server got %d requests, want 0", n)
+	}
+}
+
+// TestCheckHost: what the URL itself shows is judged before any lookup, by the same policy
+// as the dialer; names that merely resolve somewhere private are left to the dialer.
+func TestCheckHost(t *testing.T) {
+	for _, tc := range []struct {
+		url                string
+		strict, permissive bool // refused by the default policy, with AllowPrivate
+	}{
+		{"https://example.com/help", false, false},
+		{"http://8.8.8.8/", false, false},
+		{"https://[2606:4700::1111]/", false, false},
+		{"http://docs.example-rebind.test/", false, false}, // resolves to loopback only in tests: the dialer's job
+		{"http://127.0.0.1:18181/", true, false},
+		{"http://[::1]:18181/", true, false},
+		{"http://[::ffff:127.0.0.1]/", true, false},
+		{"http://10.1.2.3/", true, false},
+		{"http://192.168.1.1/", true, false},
+		{"http://[fe80::1%25eth0]/", true, false},
+		{"http://localhost:18181/", true, false},
+		{"http://LOCALHOST./", true, false},
+		{"http://app.localhost/", true, false},
+		{"http://printer.local/", true, false},
+		{"http://intranet/", true, false},
+		{"http://169.254.169.254/latest/meta-data/", true, true},
+		{"http://[fd00:ec2::254]/", true, true},
+		{"http://metadata.google.internal/", true, true},
+	} {
+		u, err := CheckURL(tc.url)
+		if err != nil {
+			t.Fatalf("CheckURL(%q): %v", tc.url, err)
+		}
+		for _, c := range []struct {
+			opts Options
+			want bool
+		}{{Options{}, tc.strict}, {Options{AllowPrivate: true}, tc.permissive}} {
+			err := New(c.opts).CheckHost(u)
+			if got := errors.Is(err, ErrBlocked); got != c.want || err != nil && !got {
+				t.Errorf("CheckHost(%s) with AllowPrivate=%v = %v, want refused %v", tc.url, c.opts.AllowPrivate, err, c.want)
+			}
+		}
+	}
+	// Options.Allow decides for IP literals, as it does when dialling.
+	u, _ := CheckURL("http://127.0.0.1:18181/")
+	allow := func(ap netip.AddrPort) bool { return ap == netip.MustParseAddrPort("127.0.0.1:18181") }
+	if err := New(Options{Allow: allow}).CheckHost(u); err != nil {
+		t.Errorf("CheckHost with Allow: %v", err)
+	}
+	u, _ = CheckURL("http://127.0.0.1/")
+	if err := New(Options{Allow: allow}).CheckHost(u); !errors.Is(err, ErrBlocked) {
+		t.Errorf("CheckHost on port 80 with Allow for 18181: %v", err)
+	}
+}
+
+// TestExplain: each way a fetch fails reads as a sentence for people, without the
+// addresses and resolvers the log gets.
+func TestExplain(t *testing.T) {
+	s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/missing":
+			http.NotFound(w, r)
+		case "/inside":
+			http.Redirect(w, r, "http://127.0.0.1:9/", http.StatusFound)
+		case "/ftp":
+			http.Redirect(w, r, "ftp://example.com/file", http.StatusFound)
+		case "/loop":
+			http.Redirect(w, r, "/loop", http.StatusFound)
+		case "/slow":
+			<-r.Context().Done()
+		default:
+			w.Header().Set("Content-Length", strconv.Itoa(3<<20)) // refused before the body is read
+			text(strings.Repeat("x", 3<<20))(w, r)
+		}
+	})
+	ctx := context.Background()
+	fetched := func(path string) error {
+		timeout := time.Minute // no test waits for it: only /slow runs into its timeout
+		if path == "/slow" {
+			timeout = 300 * time.Millisecond
+		}
+		_, err := New(Options{Allow: allowOnly(t, s), Timeout: timeout, MaxBytes: 2 << 20}).Get(ctx, Request{URL: s.URL + path})
+		return err
+	}
+	c := New(Options{Allow: allowOnly(t, s)})
+	_, blocked := New(Options{}).Get(ctx, Request{URL: s.URL + "/"})
+	_, badURL := c.Get(ctx, Request{URL: "ftp://example.com/"})
+	notFound := fmt.Errorf("fetch: http://nonexistent.invalid/: %w", &url.Error{Op: "Get", URL: "http://nonexistent.invalid/",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "nonexistent.invalid", Server: "10.255.255.53:53", IsNotFound: true}}})
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"private", blocked, "This address is on a private or local network; the agent only reads public web pages. Pages on your own network need the server setting knowledge.allow_private_urls."},
+		{"redirect inside", fetched("/inside"), "The page redirected to an address on a private or local network; the agent only reads public web pages. Pages on your own network need the server setting knowledge.allow_private_urls."},
+		{"metadata", New(Options{}).CheckHost(&url.URL{Scheme: "http", Host: "169.254.169.254"}), "This is the address of a cloud metadata service, which the agent never reads."},
+		{"404", fetched("/missing"), "The page answered 404 Not Found."},
+		{"timeout", fetched("/slow"), "The page did not answer within 0.3 s."},
+		{"too large", fetched("/big"), "The page is larger than the 2 MB limit."},
+		{"loop", fetched("/loop"), "The page redirected too many times, or in a loop."},
+		{"redirect to ftp", fetched("/ftp"), `The page redirected to an address that cannot be fetched: scheme "ftp" is not supported (only http and https).`},
+		{"bad URL", badURL, `The address cannot be fetched: scheme "ftp" is not supported (only http and https).`},
+		{"unknown host", notFound, "The site could not be found (nonexistent.invalid)."},
+		{"DNS down", &net.DNSError{Err: "server misbehaving", Name: "example.com", IsTemporary: true}, "The site's name (example.com) could not be looked up; this is usually temporary."},
+		{"refused", &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}, "The site refused the connection."},
+		{"not a fetch error", errors.New("disk full"), ""},
+	} {
+		if got := Explain(tc.err); got != tc.want {
+			t.Errorf("%s: Explain(%v) = %q, want %q", tc.name, tc.err, got, tc.want)
+		}
+	}
+	// The detail stays in the error for the log.
+	if !strings.Contains(blocked.Error(), "127.0.0.1") || !errors.Is(fetched("/slow"), context.DeadlineExceeded) || !errors.Is(fetched("/big"), ErrTooLarge) {
+		t.Errorf("errors lost their detail: %v", blocked)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
@@ -121,12 +122,33 @@ func blockReason(a netip.Addr) string {
 	return ""
 }
 
-// localName reports whether host is a name that only ever means "this machine"
-// or a cloud metadata service, whatever DNS says.
+// localSuffixes are the domains that exist only inside a network: localhost (RFC 6761),
+// mDNS (.local, RFC 6762), home networks (.home.arpa, RFC 8375), ICANN's private-use
+// .internal, and the .localdomain and .lan of home routers. No public page lives there.
+var localSuffixes = []string{".localhost", ".local", ".home.arpa", ".internal", ".localdomain", ".lan"}
+
+// localName reports whether host is a name that only ever means "this machine", the
+// local network or a cloud metadata service, whatever DNS says. A name of one label
+// ("intranet", "metadata") is completed by the server's DNS search list, so it is local
+// too. IP literals are judged by their address, not here.
 func localName(host string) bool {
 	h := strings.TrimSuffix(strings.ToLower(host), ".")
-	return h == "localhost" || strings.HasSuffix(h, ".localhost") || h == "metadata.google.internal"
+	if _, err := netip.ParseAddr(h); err == nil || h == "" {
+		return false
+	}
+	if h == "localhost" || !strings.Contains(h, ".") {
+		return true
+	}
+	for _, s := range localSuffixes {
+		if strings.HasSuffix(h, s) || h == s[1:] {
+			return true
+		}
+	}
+	return false
 }
+
+// whyMetadata is the reason given for a metadata service, which Explain names as such.
+const whyMetadata = "a cloud metadata service"
 
 // metadataAddrs are the cloud instance-metadata endpoints. They stay blocked even with
 // AllowPrivate: an intranet wiki never lives there, and they hand out credentials.
@@ -135,12 +157,37 @@ var metadataAddrs = []netip.Addr{netip.MustParseAddr("169.254.169.254"), netip.M
 // permitHost applies the host-name part of the policy (before any DNS lookup).
 func (c *Client) permitHost(host string) error {
 	if strings.EqualFold(strings.TrimSuffix(host, "."), "metadata.google.internal") {
-		return &blockedError{what: "host " + host, why: "a cloud metadata service"}
+		return &blockedError{what: "host " + host, why: whyMetadata}
 	}
 	if c.opts.AllowPrivate || !localName(host) {
 		return nil
 	}
 	return &blockedError{what: "host " + host, why: "a local-only name", hint: true}
+}
+
+// CheckHost applies the policy to what a URL shows before any DNS lookup: a local-only
+// name, or an IP literal that may not be dialled, so that an admin hears of it at once.
+// A name that resolves to such an address can only be caught when it is fetched.
+// Errors wrap ErrBlocked.
+func (c *Client) CheckHost(u *url.URL) error {
+	host := u.Hostname()
+	if err := c.permitHost(host); err != nil {
+		return err
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return nil
+	}
+	port := uint64(80)
+	if u.Scheme == "https" {
+		port = 443
+	}
+	if p := u.Port(); p != "" {
+		if port, err = strconv.ParseUint(p, 10, 16); err != nil {
+			return &urlError{raw: u.String(), why: fmt.Sprintf("invalid port %q", p)}
+		}
+	}
+	return c.permit(netip.AddrPortFrom(ip.WithZone(""), uint16(port)))
 }
 
 // permit decides whether ap may be dialled: Options.Allow when set, else
@@ -155,7 +202,7 @@ func (c *Client) permit(ap netip.AddrPort) error {
 	}
 	for _, m := range metadataAddrs {
 		if ap.Addr() == m {
-			return &blockedError{what: "address " + ap.Addr().String(), why: "a cloud metadata service"}
+			return &blockedError{what: "address " + ap.Addr().String(), why: whyMetadata}
 		}
 	}
 	if c.opts.AllowPrivate {

@@ -19,15 +19,21 @@ type draft struct {
 
 // chunkDocument splits a document along its headings; a section longer than
 // maxChunkTokens is split at paragraph (then sentence) boundaries, each piece keeping the
-// section's heading path and anchor.
-func chunkDocument(doc extract.Document) []draft {
+// section's heading path and anchor. A top heading that repeats the source's title is
+// left out of the path, which is shown after the title ("Our bikes › E-City", not
+// "Our bikes › Our bikes › E-City").
+func chunkDocument(doc extract.Document, title string) []draft {
 	var out []draft
 	for _, s := range doc.Sections {
 		text := strings.TrimSpace(s.Text)
 		if text == "" {
 			continue
 		}
-		heading := strings.Join(s.Headings, " › ")
+		headings := s.Headings
+		if len(headings) > 0 && strings.EqualFold(strings.TrimSpace(headings[0]), strings.TrimSpace(title)) {
+			headings = headings[1:]
+		}
+		heading := strings.Join(headings, " › ")
 		for _, piece := range splitText(text, maxChunkTokens) {
 			out = append(out, draft{heading: heading, anchor: s.Anchor, text: piece})
 		}

@@ -65,9 +65,9 @@ func (m *Manager) StartCrawl(ctx context.Context, workspaceID int64, raw string,
 	if m.web == nil {
 		return Crawl{}, ErrNoFetcher
 	}
-	u, err := fetch.CheckURL(raw)
+	u, err := m.checkURL(raw)
 	if err != nil {
-		return Crawl{}, inputError("url", plainMessage(err))
+		return Crawl{}, err
 	}
 	switch {
 	case maxPages == 0:
@@ -171,7 +171,8 @@ func (m *Manager) runCrawl(ctx context.Context, c Crawl) error {
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
 		return nil // cancelled by the admin (already recorded) or shutdown (resumed at start)
 	case err != nil:
-		status, msg = CrawlFailed, err.Error()
+		status, msg = CrawlFailed, syncMessage(err)
+		m.log.Warn("knowledge: crawl failed", "crawl", c.ID, "err", err)
 	}
 	_, err = m.db.Write.ExecContext(context.WithoutCancel(ctx), `UPDATE crawls SET status = ?, error = ?, current_url = '', finished_at = ?
 		WHERE id = ? AND status = 'running'`, status, msg, m.now().Unix(), c.ID)

@@ -50,7 +50,7 @@ func titles(rs []Result) []string {
 
 func TestArticleChunksAlongHeadings(t *testing.T) {
 	m, ws, _ := newTest(t)
-	src := mustArticle(t, m, ws, "Shipping", "# Shipping\n\nWe ship worldwide.\n\n## Returns\n\nReturn within 30 days.\n\n- keep the receipt\n- use the label", "")
+	src := mustArticle(t, m, ws, "Shipping and returns", "# Shipping\n\nWe ship worldwide.\n\n## Returns\n\nReturn within 30 days.\n\n- keep the receipt\n- use the label", "")
 	chunks, err := m.Chunks(context.Background(), ws, src.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -63,6 +63,12 @@ func TestArticleChunksAlongHeadings(t *testing.T) {
 	}
 	if chunks[0].Lang != "en" {
 		t.Errorf("detected language = %q", chunks[0].Lang)
+	}
+	// A top heading that repeats the title is not repeated in the path.
+	src = mustArticle(t, m, ws, "Our bikes", "# Our bikes\n\nAll built in Bergen.\n\n## E-City\n\nThe E-City costs 24 990 NOK.", "en")
+	chunks, err = m.Chunks(context.Background(), ws, src.ID)
+	if err != nil || len(chunks) != 2 || chunks[0].Heading != "" || chunks[1].Heading != "E-City" {
+		t.Errorf("chunks under a heading equal to the title = %+v, %v", chunks, err)
 	}
 }
 
@@ -251,7 +257,7 @@ func TestList(t *testing.T) {
 			t.Errorf("List(%+v) = %d items, total %d, %v; want total %d", c.f, len(got), total, err, c.want)
 		}
 	}
-	counts, _ := m.Counts(ctx, ws)
+	counts, _ := m.Counts(ctx, ws, ListFilter{})
 	if counts[KindArticle] != 2 || counts[KindShortAnswer] != 1 {
 		t.Errorf("counts = %v", counts)
 	}

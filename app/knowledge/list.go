@@ -15,11 +15,8 @@ type ListFilter struct {
 	Limit  int // default 50
 }
 
-// List returns one page of a workspace's sources, newest first, and how many match in all.
-func (m *Manager) List(ctx context.Context, workspaceID int64, f ListFilter) ([]Source, int, error) {
-	if f.Limit <= 0 {
-		f.Limit = 50
-	}
+// where is the SQL condition of f on a workspace's sources, the kind included or not.
+func (f ListFilter) where(workspaceID int64, withKind bool) (string, []any) {
 	where := []string{"workspace_id = ?"}
 	args := []any{workspaceID}
 	if q := strings.TrimSpace(f.Query); q != "" {
@@ -27,7 +24,7 @@ func (m *Manager) List(ctx context.Context, workspaceID int64, f ListFilter) ([]
 		where = append(where, `(title LIKE ? ESCAPE '\' OR url LIKE ? ESCAPE '\' OR filename LIKE ? ESCAPE '\')`)
 		args = append(args, like, like, like)
 	}
-	if f.Kind != "" {
+	if withKind && f.Kind != "" {
 		where = append(where, "kind = ?")
 		args = append(args, f.Kind)
 	}
@@ -35,7 +32,15 @@ func (m *Manager) List(ctx context.Context, workspaceID int64, f ListFilter) ([]
 		where = append(where, "status = ?")
 		args = append(args, f.Status)
 	}
-	cond := strings.Join(where, " AND ")
+	return strings.Join(where, " AND "), args
+}
+
+// List returns one page of a workspace's sources, newest first, and how many match in all.
+func (m *Manager) List(ctx context.Context, workspaceID int64, f ListFilter) ([]Source, int, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	cond, args := f.where(workspaceID, true)
 	var total int
 	if err := m.db.Read.QueryRowContext(ctx, "SELECT count(*) FROM sources WHERE "+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("knowledge: list: %w", err)
@@ -57,9 +62,11 @@ func (m *Manager) List(ctx context.Context, workspaceID int64, f ListFilter) ([]
 	return out, total, rows.Err()
 }
 
-// Counts says how many sources a workspace has of each kind, for the filter tabs.
-func (m *Manager) Counts(ctx context.Context, workspaceID int64) (map[Kind]int, error) {
-	rows, err := m.db.Read.QueryContext(ctx, "SELECT kind, count(*) FROM sources WHERE workspace_id = ? GROUP BY kind", workspaceID)
+// Counts says how many sources of each kind match f's search and status (its kind,
+// offset and limit aside), so that each kind tab of the table says what it would show.
+func (m *Manager) Counts(ctx context.Context, workspaceID int64, f ListFilter) (map[Kind]int, error) {
+	cond, args := f.where(workspaceID, false)
+	rows, err := m.db.Read.QueryContext(ctx, "SELECT kind, count(*) FROM sources WHERE "+cond+" GROUP BY kind", args...)
 	if err != nil {
 		return nil, fmt.Errorf("knowledge: counts: %w", err)
 	}

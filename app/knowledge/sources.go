@@ -165,12 +165,12 @@ func (in *ArticleInput) check() error {
 }
 
 // articleDrafts chunks an article's Markdown.
-func articleDrafts(body string) ([]draft, error) {
+func articleDrafts(title, body string) ([]draft, error) {
 	doc, err := extract.Markdown([]byte(body))
 	if err != nil {
 		return nil, inputError("body", "has no text")
 	}
-	return chunkDocument(doc), nil
+	return chunkDocument(doc, title), nil
 }
 
 // CreateArticle adds an article and indexes it.
@@ -194,7 +194,7 @@ func (m *Manager) putArticle(ctx context.Context, src Source, in ArticleInput) (
 	if err := in.check(); err != nil {
 		return Source{}, err
 	}
-	drafts, err := articleDrafts(in.Body)
+	drafts, err := articleDrafts(in.Title, in.Body)
 	if err != nil {
 		return Source{}, err
 	}

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"mime"
+	"net/url"
 	"path"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"agent/app/fetch"
 	"agent/app/knowledge/extract"
@@ -18,14 +21,15 @@ import (
 const ErrNoFetcher = Error("web pages cannot be fetched by this server")
 
 // AddURL adds a public web page as a source. It is fetched by the background worker;
-// until then its status is pending.
+// until then its status is pending. An address that is plainly private or local is
+// refused here; one whose name resolves to such an address fails when it is fetched.
 func (m *Manager) AddURL(ctx context.Context, workspaceID int64, raw string) (Source, error) {
 	if m.web == nil {
 		return Source{}, ErrNoFetcher
 	}
-	u, err := fetch.CheckURL(raw)
+	u, err := m.checkURL(raw)
 	if err != nil {
-		return Source{}, inputError("url", plainMessage(err))
+		return Source{}, err
 	}
 	src := Source{WorkspaceID: workspaceID, Kind: KindURL, Title: u.String(), URL: u.String(), Status: StatusPending}
 	if err := m.saveOne(ctx, &src, nil); err != nil {
@@ -36,6 +40,22 @@ func (m *Manager) AddURL(ctx context.Context, workspaceID int64, raw string) (So
 	}
 	m.wake()
 	return src, nil
+}
+
+// checkURL parses the address of a page to fetch and refuses, as an *InputError on
+// "url", one the fetcher would never reach: a local name or a private IP address.
+func (m *Manager) checkURL(raw string) (*url.URL, error) {
+	u, err := fetch.CheckURL(raw)
+	if err != nil {
+		return nil, inputError("url", plainMessage(err))
+	}
+	if err := m.web.CheckHost(u); err != nil {
+		if msg := fetch.Explain(err); msg != "" {
+			return nil, inputError("url", msg)
+		}
+		return nil, err
+	}
+	return u, nil
 }
 
 // RequestSync marks sources to be fetched again as soon as the worker can, whatever
@@ -111,7 +131,7 @@ func (m *Manager) applyPage(ctx context.Context, src *Source, page fetch.Page) (
 	if err != nil {
 		return SyncFailed, m.recordSyncError(ctx, src, err)
 	}
-	drafts := chunkDocument(doc)
+	drafts := chunkDocument(doc, doc.Title)
 	if len(drafts) == 0 {
 		return SyncFailed, m.recordSyncError(ctx, src, extract.ErrEmpty)
 	}
@@ -145,33 +165,56 @@ func extractPage(page fetch.Page) (extract.Document, error) {
 }
 
 // recordSyncError keeps the source's chunks (an outage must not empty the knowledge) and
-// shows the error in the admin. It returns nil when the error was recorded.
+// shows the error in the admin in plain words; the log keeps the detail. SyncedAt stays
+// the time of the last sync that worked. It returns nil when the error was recorded.
 func (m *Manager) recordSyncError(ctx context.Context, src *Source, cause error) error {
-	msg := cause.Error()
-	var se *fetch.StatusError
-	if errors.As(cause, &se) {
-		msg = fmt.Sprintf("the server answered HTTP %d", se.Status)
-	}
-	src.Error = msg
+	src.Error = syncMessage(cause)
 	if src.ChunkCount == 0 {
 		src.Status = StatusError
 	}
-	now := m.now()
-	src.SyncedAt = now
 	src.NextSyncAt = time.Time{} // with scheduled syncs off, wait for the next re-sync request
-	if m.opts.SyncEvery > 0 {
-		src.NextSyncAt = now.Add(m.opts.SyncEvery)
+	if m.opts.SyncEvery > 0 && !errors.Is(cause, fetch.ErrBlocked) && !errors.Is(cause, fetch.ErrBadURL) {
+		// A refused address fails the same way every time: only a re-sync tries it again.
+		src.NextSyncAt = m.now().Add(m.opts.SyncEvery)
 	}
 	if src.ID == 0 {
 		return nil // a crawled page that failed before it became a source
 	}
-	_, err := m.db.Write.ExecContext(ctx, "UPDATE sources SET status = ?, error = ?, synced_at = ?, next_sync_at = ? WHERE id = ?",
-		src.Status, src.Error, now.Unix(), nullUnix(src.NextSyncAt), src.ID)
+	_, err := m.db.Write.ExecContext(ctx, "UPDATE sources SET status = ?, error = ?, next_sync_at = ? WHERE id = ?",
+		src.Status, src.Error, nullUnix(src.NextSyncAt), src.ID)
 	if err != nil {
 		return fmt.Errorf("knowledge: record sync error: %w", err)
 	}
 	m.log.Info("knowledge: sync failed", "source", src.ID, "url", src.URL, "err", cause)
 	return nil
+}
+
+// syncMessage is why a page could not be synced, as one sentence for the admin.
+func syncMessage(err error) string {
+	if msg := fetch.Explain(err); msg != "" {
+		return msg
+	}
+	switch {
+	case errors.Is(err, extract.ErrEmpty):
+		return "The page has no text to answer from."
+	case errors.Is(err, extract.ErrUnsupported), errors.Is(err, extract.ErrEncrypted),
+		errors.Is(err, extract.ErrCorrupt), errors.Is(err, extract.ErrTooLarge):
+		return sentence(plainMessage(err))
+	}
+	return "The page could not be fetched; the details are in the server log."
+}
+
+// sentence makes a message fragment a sentence: capital first letter, final stop.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
 }
 
 // sourceByURL returns the URL source of a workspace with this URL, if any.

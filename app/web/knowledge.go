@@ -54,11 +54,11 @@ func (s *Server) knowledgePage(w http.ResponseWriter, r *http.Request) {
 		f.Page = n
 	}
 	d := knowledgeview.TableData{Filter: f, PerPage: knowledgePerPage, Now: time.Now()}
+	lf := knowledge.ListFilter{Query: f.Query, Kind: f.Kind, Status: f.Status, Offset: (f.Page - 1) * knowledgePerPage, Limit: knowledgePerPage}
 	var err error
-	d.Sources, d.Total, err = s.knowledge.List(r.Context(), ws, knowledge.ListFilter{
-		Query: f.Query, Kind: f.Kind, Status: f.Status, Offset: (f.Page - 1) * knowledgePerPage, Limit: knowledgePerPage})
+	d.Sources, d.Total, err = s.knowledge.List(r.Context(), ws, lf)
 	if err == nil {
-		d.Counts, err = s.knowledge.Counts(r.Context(), ws)
+		d.Counts, err = s.knowledge.Counts(r.Context(), ws, lf)
 	}
 	if err == nil {
 		d.Crawls, err = s.knowledge.Crawls(r.Context(), ws, recentCrawls)
@@ -307,12 +307,48 @@ func (s *Server) addFile(ctx context.Context, ws int64, fh *multipart.FileHeader
 	case err != nil:
 		s.log.Error("add file", "file", fh.Filename, "err", err)
 		res.Message = "could not be stored; the error has been logged"
-	case added.Source != nil:
-		res.OK, res.Message = true, "added, "+plural(added.Source.ChunkCount, "chunk")
 	default:
-		res.OK, res.Message = true, plural(added.ShortAnswers, "short answer")
+		res.OK, res.Message = true, fileMessage(added)
 	}
 	return res
+}
+
+// fileMessage says what an upload did: "added, 14 chunks", "updated with the new content,
+// 3 chunks", "23 short answers", "2 short answers added, 1 updated, 4 already in the
+// knowledge", or that it was all there already.
+func fileMessage(r knowledge.FileResult) string {
+	const already = "already in the knowledge"
+	if r.Source != nil {
+		switch r.Outcome {
+		case knowledge.FileUnchanged:
+			return already + " (same name and content), not added again"
+		case knowledge.FileUpdated:
+			return "updated with the new content, " + plural(r.Source.ChunkCount, "chunk")
+		}
+		return "added, " + plural(r.Source.ChunkCount, "chunk")
+	}
+	same := r.ShortAnswers - r.ShortAnswersAdded - r.ShortAnswersUpdated
+	switch {
+	case same == r.ShortAnswers:
+		return already + " (the same " + plural(r.ShortAnswers, "short answer") + "), nothing changed"
+	case r.ShortAnswersAdded == r.ShortAnswers:
+		return plural(r.ShortAnswers, "short answer")
+	}
+	var parts []string
+	if r.ShortAnswersAdded > 0 {
+		parts = append(parts, plural(r.ShortAnswersAdded, "short answer")+" added")
+	}
+	if r.ShortAnswersUpdated > 0 {
+		if len(parts) == 0 {
+			parts = append(parts, plural(r.ShortAnswersUpdated, "short answer")+" updated")
+		} else {
+			parts = append(parts, strconv.Itoa(r.ShortAnswersUpdated)+" updated")
+		}
+	}
+	if same > 0 {
+		parts = append(parts, strconv.Itoa(same)+" "+already)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (s *Server) newURLPage(w http.ResponseWriter, r *http.Request) {

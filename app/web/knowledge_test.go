@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -561,4 +562,132 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 	}
 	t.Fatalf("timed out waiting for %s", what)
+}
+
+// TestKnowledgeURLPrivate: a private or local address is refused at once, in plain words
+// under the field, and nothing is stored; a page that fails when fetched shows why in
+// plain words and is not shown as synced.
+func TestKnowledgeURLPrivate(t *testing.T) {
+	e, b := knowledgeOwner(t, nil)
+	b.get(e.path("knowledge/new/url"))
+	want := `<p class="error" id="e-url">This address is on a private or local network; the agent only reads public web pages. Pages on your own network need the server setting knowledge.allow_private_urls.</p>`
+	for _, raw := range []string{"http://127.0.0.1:18181/", "http://localhost:18181/", "http://[::1]:18181/", "http://10.0.0.7/wiki"} {
+		res := b.post(e.path("knowledge/urls"), url.Values{"url": {raw}})
+		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, want) || !strings.Contains(res.body, `value="`+raw+`"`) {
+			t.Errorf("%s: %d, want 422 with the error under the address\n%s", raw, res.status, res.body)
+		}
+	}
+	if n := len(e.sources()); n != 0 {
+		t.Fatalf("refused addresses stored %d sources", n)
+	}
+
+	site := e.bikeSite()
+	res := b.post(e.path("knowledge/urls"), url.Values{"url": {site.URL + "/missing"}})
+	if res.status != http.StatusOK || !strings.Contains(res.body, "It is being fetched") {
+		t.Fatalf("add a missing page: %d", res.status)
+	}
+	waitFor(t, "the fetch to fail", func() bool { return e.sources()[site.URL+"/missing"].Status == knowledge.StatusError })
+	rows := sourceRow.FindAllString(b.get(e.path("knowledge")).body, -1)
+	if len(rows) != 1 || !strings.Contains(rows[0], "Last error: The page answered 404 Not Found.") || !strings.Contains(rows[0], ">never<") {
+		t.Errorf("failed page row = %q", rows)
+	}
+}
+
+// TestKnowledgeUploadAgain: uploading a file again says it is there already and stores
+// nothing; a new version under its name updates it; a sheet's questions update theirs.
+func TestKnowledgeUploadAgain(t *testing.T) {
+	e, b := knowledgeOwner(t, nil)
+	results := func(res response) map[string]string {
+		got := map[string]string{}
+		for _, m := range fileResult.FindAllStringSubmatch(res.body, -1) {
+			got[m[2]] = m[1] + " " + m[3]
+		}
+		return got
+	}
+	bikes := file{"bikes.md", "text/markdown", []byte("# Our bikes\n\nCity bikes.")}
+	faq := file{"faq.csv", "text/csv", []byte("question,answer\nDo you ship abroad?,Yes within the EU.\nCan I pay by invoice?,Yes.\n")}
+	b.get(e.path("knowledge/new/files"))
+	b.upload(e.path("knowledge/files"), []file{bikes, faq}, false)
+
+	res := b.upload(e.path("knowledge/files"), []file{bikes, faq}, false)
+	want := map[string]string{
+		"bikes.md": "true already in the knowledge (same name and content), not added again",
+		"faq.csv":  "true already in the knowledge (the same 2 short answers), nothing changed",
+	}
+	if got := results(res); res.status != http.StatusOK || !maps.Equal(got, want) {
+		t.Errorf("same upload again: %d %q, want %q", res.status, got, want)
+	}
+
+	bikes.data = []byte("# Our bikes\n\nCity bikes.\n\n## Cargo\n\nCargo bikes too.")
+	faq.data = []byte("question,answer\nDO YOU  ship abroad?,Yes to all of Europe.\nCan I pay by invoice?,Yes.\nDo you repair bikes?,Yes.\n")
+	res = b.upload(e.path("knowledge/files"), []file{bikes, faq}, false)
+	want = map[string]string{
+		"bikes.md": "true updated with the new content, 2 chunks",
+		"faq.csv":  "true 1 short answer added, 1 updated, 1 already in the knowledge",
+	}
+	if got := results(res); !maps.Equal(got, want) {
+		t.Errorf("new versions: %q, want %q", got, want)
+	}
+	sources := e.sources()
+	if len(sources) != 4 || sources["Our bikes"].ChunkCount != 2 || sources["DO YOU ship abroad?"].Body != "Yes to all of Europe." {
+		t.Errorf("stored: %v", sources)
+	}
+}
+
+// TestKnowledgeCountsFollowFilter: the kind tabs count what they would show with the
+// search and status on; a search that finds nothing still shows the table, not the
+// "no knowledge yet" page.
+func TestKnowledgeCountsFollowFilter(t *testing.T) {
+	e, b := knowledgeOwner(t, nil)
+	ctx := context.Background()
+	for _, title := range []string{"Tandem rental", "Unicycle rental", "Opening hours"} {
+		if _, err := e.knowledge.CreateArticle(ctx, e.wsID, knowledge.ArticleInput{Title: title, Body: "About " + title + "."}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.knowledge.CreateShortAnswer(ctx, e.wsID, knowledge.ShortAnswerInput{Question: "Can I rent a tandem?", Answer: "Yes."}); err != nil {
+		t.Fatal(err)
+	}
+	tab := func(body, key string, n int) bool {
+		return regexp.MustCompile(`data-testid="kind-` + key + `">[^<]+<span class="count">` + fmt.Sprint(n) + `</span>`).MatchString(body)
+	}
+	for _, c := range []struct {
+		query                 string
+		all, articles, shorts int
+	}{
+		{"", 4, 3, 1},
+		{"?q=tandem", 2, 1, 1},
+		{"?q=rental&kind=article", 2, 2, 0},
+		{"?status=error", 0, 0, 0},
+		{"?q=zeppelin", 0, 0, 0},
+	} {
+		res := b.get(e.path("knowledge" + c.query))
+		if !tab(res.body, "all", c.all) || !tab(res.body, "article", c.articles) || !tab(res.body, "short_answer", c.shorts) {
+			t.Errorf("%s: tabs do not say all %d, articles %d, short answers %d", c.query, c.all, c.articles, c.shorts)
+		}
+		if strings.Contains(res.body, `data-testid="knowledge-empty"`) {
+			t.Errorf("%s: shows the empty knowledge page", c.query)
+		}
+	}
+}
+
+// TestKnowledgeBulkRemoveConfirm: Remove asks first only with sources checked (static
+// js/knowledge.js skips htmx's question when none is); the browser test clicks it.
+func TestKnowledgeBulkRemoveConfirm(t *testing.T) {
+	e, b := knowledgeOwner(t, nil)
+	if _, err := e.knowledge.CreateArticle(context.Background(), e.wsID, knowledge.ArticleInput{Title: "Tandems", Body: "We rent tandems."}); err != nil {
+		t.Fatal(err)
+	}
+	res := b.get(e.path("knowledge"))
+	button := regexp.MustCompile(`(?s)<button[^>]*data-testid="bulk-remove"`).FindString(res.body)
+	if !strings.Contains(button, `hx-confirm="Remove the checked sources?`) || !strings.Contains(button, `data-confirm-if-checked="id"`) {
+		t.Errorf("Remove button = %s", button)
+	}
+	if !strings.Contains(res.body, `<script src="/static/js/knowledge.js?v=`) {
+		t.Error("the knowledge table does not load knowledge.js")
+	}
+	script := b.get("/static/js/knowledge.js")
+	if script.status != http.StatusOK || !strings.Contains(script.body, "htmx:confirm") || !strings.Contains(script.body, "data-confirm-if-checked") {
+		t.Errorf("knowledge.js: %d", script.status)
+	}
 }

@@ -230,7 +230,7 @@ func Files(p layout.Page, f components.Form, results []FileResult, maxMB, maxFil
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, " at a time. A CSV sheet with question and answer columns (and optionally variants and language) becomes short answers.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, " at a time. A CSV sheet with question and answer columns (and optionally variants and language) becomes short answers. A file uploaded again under its name replaces the earlier version; a question already among the short answers gets the sheet's answer.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

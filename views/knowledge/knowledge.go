@@ -62,12 +62,13 @@ type TableData struct {
 	Sources []knowledge.Source // the page of sources matching Filter
 	Total   int                // how many match Filter in all
 	PerPage int
-	Counts  map[knowledge.Kind]int // all sources of each kind, whatever the filter
+	Counts  map[knowledge.Kind]int // sources of each kind matching Filter's search and status, its kind aside
 	Crawls  []knowledge.Crawl      // the most recent site imports
 	Now     time.Time
 }
 
-// All is how many sources the workspace has.
+// All is how many sources of any kind match the filter's search and status: the count of
+// the "All" tab (with no search or status, every source of the workspace).
 func (d TableData) All() int {
 	n := 0
 	for _, c := range d.Counts {

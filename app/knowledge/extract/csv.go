@@ -19,7 +19,18 @@ var (
 	variantNames = names("variants", "variant", "alternatives", "alternative",
 		"alternative phrasings", "phrasings", "synonyms", "paraphrases", "varianten")
 	langNames = names("lang", "language", "locale", "sprache", "idioma", "langue", "språk")
+	// columnNames are what columns are commonly called that are not question or answer:
+	// a first row of them is a header, not a question with its answer.
+	columnNames = names("title", "titles", "topic", "topics", "subject", "heading", "headline", "name", "key",
+		"term", "keyword", "keywords", "prompt", "query", "issue", "problem", "category", "body", "text",
+		"content", "contents", "reply", "replies", "response", "responses", "description", "value", "details",
+		"definition", "solution", "explanation", "info", "information", "message", "input", "output",
+		"titel", "thema", "inhalt", "tittel", "emne", "tekst", "innhold", "título", "titulo", "texto",
+		"contenido", "titre", "sujet", "texte", "contenu")
 )
+
+// noColumns refuses a sheet whose question and answer columns cannot be told.
+const noColumns = `cannot tell which columns hold the questions and answers; add a header row naming the columns "question" and "answer"`
 
 func names(n ...string) map[string]bool {
 	m := make(map[string]bool, len(n))
@@ -36,7 +47,9 @@ func headerName(s string) string {
 // CSV reads an FAQ sheet into Pairs. The delimiter (comma, semicolon or tab) is taken
 // from the header line, or from an Excel "sep=" line. Columns are found by their header
 // names in a few languages; a sheet of exactly two unnamed columns is read as question,
-// answer. Rows missing a question or an answer are skipped.
+// answer, with its first row dropped when that is a header (see firstRowIsHeader); when
+// that cannot be told, the sheet is refused rather than a header imported as a short
+// answer or a question lost. Rows missing a question or an answer are skipped.
 func CSV(data []byte) (Document, error) {
 	s := decodeText(data)
 	s = strings.ReplaceAll(s, "\r\n", "\n")
@@ -97,13 +110,18 @@ func CSV(data []byte) (Document, error) {
 	body := rows[1:]
 	if qi < 0 || ai < 0 {
 		if width(rows[0]) != 2 {
-			return Document{}, fail("csv", ErrUnsupported,
-				`cannot tell which columns hold the questions and answers; add a header row naming the columns "question" and "answer"`, nil)
+			return Document{}, fail("csv", ErrUnsupported, noColumns, nil)
 		}
 		named := qi >= 0 || ai >= 0
 		qi, ai, vi, li = 0, 1, -1, -1
-		if !named && !looksLikeHeader(rows) {
-			body = rows
+		if !named {
+			header, sure := firstRowIsHeader(rows)
+			if !sure {
+				return Document{}, fail("csv", ErrUnsupported, noColumns, nil)
+			}
+			if !header {
+				body = rows
+			}
 		}
 	}
 
@@ -192,26 +210,31 @@ func cell(row []string, i int) string {
 	return row[i]
 }
 
-// looksLikeHeader guesses whether the first row of a two-column sheet without known
-// header names is still a header ("Topic,Reply"): short labels without sentence
-// punctuation, above rows that do not look like that.
-func looksLikeHeader(rows [][]string) bool {
-	if len(rows) < 2 {
-		return false
-	}
+// firstRowIsHeader tells whether the first row of a two-column sheet without question
+// and answer names is a header, and whether it can tell at all. A row with a sentence
+// in it is a question and its answer. A row of short labels is a header above rows that
+// are not labels ("Topic,Reply" above questions), or when it names columns the way
+// sheets do ("title,body"); above more labels and naming nothing ("Phone,555 1234"),
+// it could be either.
+func firstRowIsHeader(rows [][]string) (header, sure bool) {
 	label := func(s string) bool {
 		s = collapse(s)
 		return s != "" && utf8.RuneCountInString(s) <= 30 && !strings.ContainsAny(s, "?.!？。！")
 	}
-	if !label(cell(rows[0], 0)) || !label(cell(rows[0], 1)) {
-		return false
+	first := rows[0]
+	if !label(cell(first, 0)) || !label(cell(first, 1)) {
+		return false, true
+	}
+	if columnNames[headerName(cell(first, 0))] || columnNames[headerName(cell(first, 1))] {
+		return true, true
 	}
 	for _, row := range rows[1:] {
-		if !label(cell(row, 0)) || !label(cell(row, 1)) {
-			return true
+		q, a := collapse(cell(row, 0)), collapse(cell(row, 1))
+		if q != "" && a != "" && (!label(q) || !label(a)) { // a half-empty row is skipped, so it says nothing
+			return true, true
 		}
 	}
-	return false
+	return false, false
 }
 
 // splitVariants splits alternative phrasings on "|" or line breaks, dropping empty

@@ -825,6 +825,17 @@ func TestCSV(t *testing.T) {
 			[]QA{{Question: "Can I return sale items?", Answer: "Yes within 14 days."}}},
 		{"excel sep line and windows-1252", "sep=;\nQuestion;Réponse\nCaf\xe9?;Oui\n",
 			[]QA{{Question: "Café?", Answer: "Oui"}}},
+		// A header of other names is dropped, whatever the rows below look like.
+		{"column names above labels", "title,body\nfoo,bar\n",
+			[]QA{{Question: "foo", Answer: "bar"}}},
+		{"column names, semicolons", "Tittel;Innhold\nÅpningstider;9 til 17\nTelefon;22 22 22 22\n",
+			[]QA{{Question: "Åpningstider", Answer: "9 til 17"}, {Question: "Telefon", Answer: "22 22 22 22"}}},
+		{"half-empty row says nothing of the header", "Topic,Reply\nReturns,\nCan I return sale items?,Yes within 14 days.\n",
+			[]QA{{Question: "Can I return sale items?", Answer: "Yes within 14 days."}}},
+		{"one named column", "Question,Reply\nShipping,2 days\n",
+			[]QA{{Question: "Shipping", Answer: "2 days"}}},
+		{"norwegian header", "Spørsmål;Svar\nHar dere butikk?;Ja, i Bergen.\n",
+			[]QA{{Question: "Har dere butikk?", Answer: "Ja, i Bergen."}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc, err := CSV([]byte(tc.data))
@@ -853,6 +864,11 @@ func TestCSVErrors(t *testing.T) {
 		{"bad quoting", "question,answer\nok?,fine\nbad \"quote\" here?,x\n", ErrCorrupt, "line 3"},
 		{"unterminated quote", "question,answer\n\"never closed,x\n", ErrCorrupt, "line 2"},
 		{"unknown columns", "a1,b1,c1\nx,y,z\n", ErrUnsupported, "question"},
+		{"only column names", "title,body\n", ErrEmpty, ""},
+		// Labels above labels, none a known column name: a header or a first row? Asked
+		// rather than guessed, so neither a header becomes a short answer nor a row is lost.
+		{"labels only", "Phone,Opening hours\n22 22 22 22,9 to 5\n", ErrUnsupported, `"question" and "answer"`},
+		{"one row of labels", "foo,bar\n", ErrUnsupported, `"question" and "answer"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := CSV([]byte(tc.data))

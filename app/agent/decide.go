@@ -24,7 +24,7 @@ import (
 const (
 	marginWeight  = 0.5
 	minConfidence = 0.24 // below: nothing in the knowledge answers it
-	minCoverage   = 0.25 // below: too little of the question is in the best source, however alone it is
+	minCoverage   = 0.35 // below: too little of the question is in the best source, however alone it is
 	// The same for the reading with the phrasing model; it needs no coverage floor.
 	minMatchedConfidence = 0.28
 	// Two sources within tieMargin of each other, the second covering at least tieCoverage

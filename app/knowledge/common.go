@@ -57,3 +57,12 @@ var commonWords = func() map[string]bool {
 	}
 	return set
 }()
+
+// commonStems are the stems (analyze.go) of the common words.
+var commonStems = func() map[string]bool {
+	set := map[string]bool{}
+	for w := range commonWords {
+		set[fold(stem([]rune(w)))] = true
+	}
+	return set
+}()

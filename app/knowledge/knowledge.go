@@ -138,6 +138,7 @@ type Manager struct {
 	vectors vectorCache
 	stats   *statsCache
 	phrases phraseCache
+	index   indexState
 	wakeup  chan struct{}
 	mu      sync.Mutex
 	running map[int64]context.CancelFunc // crawls in progress, for cancelling

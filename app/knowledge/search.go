@@ -78,6 +78,7 @@ func (m *Manager) Search(ctx context.Context, workspaceID int64, query string, o
 	if o.Limit <= 0 {
 		o.Limit = 10
 	}
+	m.ensureIndex(ctx)
 	stats, exact := m.stats.get(ctx)
 	match := matchExpr(planQuery(stats, workspaceID, analyze(query)))
 	if match == "" {
@@ -307,14 +308,23 @@ type queryTerm struct {
 	df   int
 }
 
-// planQuery picks the terms of a question that the FTS5 query uses.
+// planQuery picks the terms of a question that the FTS5 query uses. The stems of its
+// common words are left out: stems join the inflections of words that matter
+// ("reservations", "reserve"), and a common word's stem ("how") would only count the
+// word a second time.
 func planQuery(stats *indexStats, workspaceID int64, a analysis) []queryTerm {
 	var terms []queryTerm
+	telling := map[string]bool{} // stems of the words that are not common
 	for _, t := range distinct(a.words) {
 		terms = append(terms, queryTerm{text: t})
+		if r := []rune(t); !commonWords[fold(t)] && !isUnspaced(r[0]) {
+			telling[stem(r)] = true
+		}
 	}
 	for _, t := range distinct(a.stems) {
-		terms = append(terms, queryTerm{text: t, stem: true})
+		if !commonStems[fold(t)] || telling[t] {
+			terms = append(terms, queryTerm{text: t, stem: true})
+		}
 	}
 	if stats == nil || stats.workspaceChunks(workspaceID) < pruneFrom {
 		return terms

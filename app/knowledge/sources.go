@@ -105,6 +105,7 @@ func nonNil(ss []string) []string {
 // a crawl writing pages need not retrain it). Dropping after the commit, not inside the
 // transaction, keeps a concurrent search from caching what the transaction replaces.
 func (m *Manager) write(ctx context.Context, workspaceID int64, shortAnswers bool, fn func(*sql.Tx) error) error {
+	m.ensureIndex(ctx)
 	defer func() {
 		m.vectors.invalidate(workspaceID)
 		m.stats.changed()

@@ -20,6 +20,7 @@ func (m *Manager) wake() {
 // URL sources, running crawls, and embedding chunks when an embedding model is set.
 // A crawl interrupted by a shutdown is queued again and resumed at the next start.
 func (m *Manager) Run(ctx context.Context) {
+	m.ensureIndex(ctx) // at start, rather than on a customer's first question
 	if _, err := m.db.Write.ExecContext(ctx, "UPDATE crawls SET status = 'pending' WHERE status = 'running'"); err != nil {
 		m.log.Error("knowledge: resume crawls", "err", err)
 	}

@@ -240,6 +240,31 @@ func TestRemoveTakesChunksOut(t *testing.T) {
 	}
 }
 
+// A database whose index is empty or of an older version, as migration 0006 leaves it,
+// gets it built again from the chunks: the knowledge is searchable after the upgrade.
+func TestIndexRebuiltFromChunks(t *testing.T) {
+	ctx := context.Background()
+	m, ws, _ := newTest(t)
+	mustArticle(t, m, ws, "Opening hours", "The shop opens at nine and closes at six.", "en")
+	if _, err := m.CreateShortAnswer(ctx, ws, ShortAnswerInput{Question: "Do you repair bikes?", Variants: []string{"can you fix my bicycle"}, Answer: "Yes, all brands."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.db.Write.Exec("DELETE FROM chunks_fts"); err != nil {
+		t.Fatal(err)
+	}
+	upgraded := New(Options{DB: m.db}) // the next start
+	for q, want := range map[string]string{"when does the shop open": "Opening hours", "fix my bicycle": "Do you repair bikes?"} {
+		rs, err := upgraded.Search(ctx, ws, q, SearchOptions{})
+		if err != nil || len(rs) == 0 || rs[0].Source.Title != want {
+			t.Errorf("%q after the rebuild: %q, %v", q, titles(rs), err)
+		}
+	}
+	var n int
+	if err := m.db.Read.QueryRow("SELECT count(*) FROM chunks_fts WHERE rowid > 0").Scan(&n); err != nil || n != 2 {
+		t.Errorf("indexed chunks: %d, %v", n, err)
+	}
+}
+
 // Removing and editing sources leaves nothing behind in the figures BM25 ranks by: the
 // scores are those of a knowledge base that never held what was removed.
 func TestRemoveLeavesNoGhosts(t *testing.T) {

@@ -261,13 +261,17 @@ func handoffText(lang string, reason Reason) string {
 
 // replyLang is the language to answer in: the browser's on the widget (a visitor's browser
 // says more surely than a few typed words); elsewhere the message's language as detected,
-// else the conversation's so far, else a guess, else English.
+// or as its greetings and thanks say ("Hei!"), else the conversation's so far, else a
+// guess, else English.
 func replyLang(text, browser string, history []Turn) string {
 	if b := knowledge.NormalizeLang(browser); b != "" {
 		return b
 	}
 	if detected := knowledge.DetectLang(text); detected != "" {
 		return detected
+	}
+	if l := smallTalkLang(text); l != "" {
+		return l
 	}
 	for i := len(history) - 1; i >= 0; i-- {
 		if history[i].Author == AuthorVisitor {

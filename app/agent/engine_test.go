@@ -310,6 +310,37 @@ func TestGreetingsAndThanks(t *testing.T) {
 	}
 }
 
+// Without a browser language (email, WhatsApp, `agent ask`), a message of a word or two
+// is answered in the language its greeting or thanks is in, not in what letter
+// statistics guess ("Thanks" looked Vietnamese to them); "ok" in the conversation's.
+func TestShortMessageLanguage(t *testing.T) {
+	f := newFixture(t)
+	e := agent.NewEngine(agent.Options{Knowledge: f.knowledge})
+	a := f.agent(t, nil)
+	for text, want := range map[string]string{
+		"Hei!":                          "nb",
+		"Merci":                         "fr",
+		"Bedankt":                       "nl",
+		"Gracias":                       "es",
+		"Danke":                         "de",
+		"Hola":                          "es",
+		"Thanks":                        "en", // English before Dutch
+		"Où est ma commande ?":          "fr",
+		"Hei, hvor lenge er garantien?": "nb",
+	} {
+		r, err := e.Respond(context.Background(), a, agent.Message{Text: text})
+		if err != nil || r.Lang != want {
+			t.Errorf("%q: reply in %q (%v), want %q", text, r.Lang, err, want)
+		}
+	}
+	r, err := e.Respond(context.Background(), a, agent.Message{Text: "ok!", History: []agent.Turn{
+		{Author: agent.AuthorVisitor, Text: "Combien coûte la livraison en Norvège ?"},
+	}})
+	if err != nil || r.Lang != "fr" {
+		t.Errorf("ok after French: %q (%v), want fr", r.Lang, err)
+	}
+}
+
 func TestClarifyAndHandoff(t *testing.T) {
 	f := newFixture(t)
 	f.shop(t)

@@ -28,22 +28,58 @@ func extractive(query string, best knowledge.Result) (string, []Citation) {
 	q := termSet(query)
 	bestAt, bestScore := 0, -1
 	for i, s := range sentences {
-		if n := overlap(q, termSet(s)); n > bestScore {
+		if n := overlap(q, termSet(s.text)); n > bestScore {
 			bestAt, bestScore = i, n
 		}
 	}
 	// The best sentence and what follows it, which usually completes it ("It costs 5 €.
-	// Orders over 50 € ship free."), within the length budget.
-	picked := []string{sentences[bestAt]}
-	size := len(sentences[bestAt])
-	for i := bestAt + 1; i < len(sentences) && len(picked) < maxSentences; i++ {
-		if size+len(sentences[i]) > maxExtractChars {
+	// Orders over 50 € ship free."), within the length budget; a list item comes with the
+	// sentence that introduces the list ("Orders ship free to:"), which it means nothing
+	// without.
+	var picked []sentence
+	if sentences[bestAt].mark != "" {
+		intro := bestAt - 1
+		for intro >= 0 && sentences[intro].mark != "" {
+			intro--
+		}
+		if intro >= 0 && strings.HasSuffix(sentences[intro].text, ":") {
+			picked = append(picked, sentences[intro])
+		}
+	}
+	size := 0
+	for i := bestAt; i < len(sentences) && len(picked) < maxSentences; i++ {
+		if i > bestAt && size+len(sentences[i].text) > maxExtractChars {
 			break
 		}
 		picked = append(picked, sentences[i])
-		size += len(sentences[i])
+		size += len(sentences[i].text)
 	}
-	return strings.Join(picked, " "), cite
+	return joinSentences(picked), cite
+}
+
+// sentence is a piece of a chunk's text as the extractive answer quotes it.
+type sentence struct {
+	text    string
+	newLine bool   // it begins a line of the text
+	mark    string // of the list item it begins: "- " or "2. "
+}
+
+// joinSentences puts sentences back together as the text had them: on their own lines
+// when they began one, list items with their dash, so that a list stays a list.
+func joinSentences(ss []sentence) string {
+	var b strings.Builder
+	for i, s := range ss {
+		switch {
+		case i == 0:
+		case s.newLine:
+			b.WriteByte('\n')
+		default:
+			b.WriteByte(' ')
+		}
+		b.WriteString(s.mark)
+		b.WriteString(s.text)
+	}
+	return b.String()
 }
 
 func citation(n int, r knowledge.Result) Citation {
@@ -60,19 +96,32 @@ func citation(n int, r knowledge.Result) Citation {
 
 // splitSentences cuts text at sentence ends (., !, ?, and their CJK forms) and line
 // breaks, which end list items and headings in extracted documents.
-func splitSentences(text string) []string {
-	var out []string
+func splitSentences(text string) []sentence {
+	var out []sentence
 	var b strings.Builder
+	newLine := true
 	flush := func() {
-		if s := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(b.String()), "-*•#> ")); s != "" {
-			out = append(out, s)
+		raw := strings.TrimSpace(b.String())
+		s := strings.TrimSpace(strings.TrimLeft(raw, "-*•#> "))
+		if s != "" {
+			mark := ""
+			switch {
+			case strings.ContainsAny(raw[:1], "-*•") && raw != s:
+				mark = "- "
+			case numbered(raw):
+				k := strings.IndexAny(raw, ".)") + 1
+				mark, s = raw[:k]+" ", strings.TrimSpace(raw[k:])
+			}
+			out = append(out, sentence{text: s, newLine: newLine, mark: mark})
 		}
 		b.Reset()
+		newLine = false
 	}
 	rs := []rune(text)
 	for i, r := range rs {
 		if r == '\n' {
 			flush()
+			newLine = true
 			continue
 		}
 		b.WriteRune(r)
@@ -80,14 +129,25 @@ func splitSentences(text string) []string {
 		case '。', '！', '？', '｡':
 			flush()
 		case '.', '!', '?':
-			// A sentence ends at punctuation followed by a space and not inside "e.g." or "3.5".
-			if i+1 < len(rs) && unicode.IsSpace(rs[i+1]) && !abbreviation(b.String()) {
+			// A sentence ends at punctuation followed by a space and not inside "e.g." or
+			// "3.5", nor after the number of a numbered list item.
+			if i+1 < len(rs) && unicode.IsSpace(rs[i+1]) && !abbreviation(b.String()) && !numbered(b.String()) {
 				flush()
 			}
 		}
 	}
 	flush()
 	return out
+}
+
+// numbered reports whether s opens with the number of a list item: "1. " or "2) ".
+func numbered(s string) bool {
+	s = strings.TrimSpace(s)
+	k := 0
+	for k < len(s) && k < 3 && s[k] >= '0' && s[k] <= '9' {
+		k++
+	}
+	return k > 0 && k < len(s) && (s[k] == '.' || s[k] == ')') && (k+1 == len(s) || s[k+1] == ' ')
 }
 
 // abbreviation reports whether s ends in an abbreviation whose dot ends no sentence.

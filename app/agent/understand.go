@@ -644,8 +644,43 @@ func wordSet(list string) map[string]bool {
 	return set
 }
 
+// smallTalkLang returns the language of a short message by its greetings, thanks and
+// acknowledgements ("Hei!", "Merci beaucoup", "danke"): the language whose small talk
+// holds the most of its words. Words of more than two languages' small talk ("ok",
+// "super") say nothing; a tie goes to the language listed first ("merci" is French before
+// it is Swiss German, "thanks" English before Dutch). Letter statistics cannot tell a
+// language from one or two words; these lists can.
+func smallTalkLang(text string) string {
+	counts := map[string]int{}
+	for _, w := range parse(text).words {
+		var in []*language
+		for _, l := range lexicon.languages {
+			if l.chatWords[w.s] {
+				in = append(in, l)
+			}
+		}
+		if len(in) <= 2 {
+			for _, l := range in {
+				counts[l.code]++
+			}
+		}
+	}
+	best, n := "", 0
+	for _, l := range lexicon.languages {
+		if counts[l.code] > n {
+			best, n = l.code, counts[l.code]
+		}
+	}
+	if best == "no" {
+		return "nb" // the code detection and the knowledge use for Norwegian
+	}
+	return best
+}
+
 // language is a lexicon entry ready for matching.
 type language struct {
+	code                                             string
+	chatWords                                        map[string]bool // the words of its greetings, thanks and acknowledgements
 	talk, want, persons, humans, direct, connectives phraseSet
 	glue, after, others                              map[string]bool
 	glueList                                         []string // glue of unspaced scripts, longest first, removed from a message
@@ -675,7 +710,7 @@ func compileLexicons(es []lexiconEntry) compiledLexicons {
 		c.chat.add(e.acks, partAck)
 		c.chat.add(e.about, partAbout)
 		c.declines.add(e.declines, 0)
-		l := &language{verbFinal: e.verbFinal, glue: wordSet(e.glue), after: wordSet(e.after), others: wordSet(e.others),
+		l := &language{code: e.lang, chatWords: wordSet(strings.Join([]string{e.greetings, e.soft, e.thanks, e.acks}, "|")), verbFinal: e.verbFinal, glue: wordSet(e.glue), after: wordSet(e.after), others: wordSet(e.others),
 			function: wordSet(e.function), pronouns: wordSet(e.pronouns), determiners: wordSet(e.determiners)}
 		for _, set := range []struct {
 			ps   *phraseSet

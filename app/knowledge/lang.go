@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -119,50 +120,53 @@ var commonLangs = func() map[whatlanggo.Lang]bool {
 // functionWords are frequent short words that mark a language; for the few words of a
 // customer's question they are a surer sign than letter statistics.
 var functionWords = map[string][]string{
-	"en": strings.Fields("the and is are you your do does what how can i my to of in it this that with for on have not who which when where why was were an as at by from has had"),
-	"es": strings.Fields("el la los las es son usted qué cómo puedo mi para con por una del que está hay no de en y un se lo al quién cuál cuándo dónde"),
-	"fr": strings.Fields("le la les est sont vous votre que comment je mon pour avec une des du il pas de et en un à qui quel quelle"),
-	"de": strings.Fields("der die das ist sind sie ihr was wie kann ich mein für mit ein eine nicht und zu den dem im auf von wer welche welcher welches wurde"),
-	"pt": strings.Fields("o os as é são você seu que como posso meu para com uma do da não em de um quem qual"),
-	"it": strings.Fields("il lo gli è sono lei suo che come posso mio per con una della non di"),
-	"nl": strings.Fields("de het een is zijn u uw wat hoe kan ik mijn voor met niet van en"),
-	"nb": strings.Fields("og er jeg du det hva hvordan kan min for med ikke på til en et"),
+	"en": strings.Fields("the and is are you your do does what how can i my to of in it this that with for on have not who which when where why was were an as at by from has had much many"),
+	"es": strings.Fields("el la los las es son usted qué cómo puedo mi para con por una del que está hay no de en y un se lo al quién cuál cuándo dónde cuánto cuánta cuántos tiene tienen"),
+	"fr": strings.Fields("le la les est sont vous votre vos que comment je mon ma mes pour avec une des du il pas de et en un à qui quel quelle quels quelles où combien quand pourquoi nous"),
+	"de": strings.Fields("der die das ist sind sie ihr was wie kann ich mein für mit ein eine nicht und zu den dem im auf von wer welche welcher welches wurde wann warum wo viel ihre haben"),
+	"pt": strings.Fields("o os as é são você seu sua que como posso meu minha para com uma do da não em de um quem qual quanto quanta onde quando vocês"),
+	"it": strings.Fields("il lo gli è sono lei suo che come posso mio mia per con una della non di quanto quanta dove quando perché avete"),
+	"nl": strings.Fields("de het een is zijn u uw wat hoe kan ik mijn voor met niet van en hoeveel wanneer waar waarom jullie"),
+	"nb": strings.Fields("og er jeg du det hva hvordan kan min for med ikke på til en et hvor hvorfor når hvilken dere mye lenge"),
+	"sv": strings.Fields("och är jag du det vad hur kan min för med inte på till en ett var varför när vilken ni mycket länge"),
 }
 
 // byFunctionWords returns the language whose function words the text uses most, when
-// it leads clearly (at least two hits, more than any other language).
+// it leads clearly: at least two hits and more than any other language, or in a message
+// of three words or fewer ("Où est ma commande ?" is four; "Quels horaires ?"), one hit
+// that no other language shares.
 func byFunctionWords(text string) string {
 	hits := map[string]int{}
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && r != '-' }) {
-		for lang, words := range functionWords {
-			for _, fw := range words {
-				if w == fw {
-					hits[lang]++
-				}
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && r != '-' })
+	for _, w := range words {
+		for lang, fws := range functionWords {
+			if slices.Contains(fws, w) {
+				hits[lang]++
 			}
 		}
 	}
 	best, n, second := "", 0, 0
 	for lang, h := range hits {
 		switch {
-		case h > n:
-			best, second, n = lang, n, h
+		case h > n || h == n && lang < best:
+			best, second, n = lang, max(n, second), h
 		case h > second:
 			second = h
 		}
 	}
-	if n >= 2 && n > second {
+	if n > second && (n >= 2 || len(words) <= 3 && second == 0) {
 		return best
 	}
 	return ""
 }
 
-// statistical asks whatlanggo, trusting it only when it is confident; for Arabic and
-// Cyrillic script it falls back to the most common language of the script.
+// statistical asks whatlanggo, trusting it only when it is confident and the text long
+// enough for letter statistics; for Arabic and Cyrillic script it falls back to the most
+// common language of the script.
 func statistical(text, script string) string {
 	info := whatlanggo.DetectWithOptions(text, whatlanggo.Options{Whitelist: commonLangs})
 	code := info.Lang.Iso6391()
-	if info.Confidence >= 0.5 && code != "" {
+	if info.Confidence >= 0.5 && code != "" && letterCount(text) >= guessFrom {
 		return code
 	}
 	switch script {
@@ -174,12 +178,30 @@ func statistical(text, script string) string {
 	return ""
 }
 
-// GuessLang is DetectLang that never gives up on a text in Latin, Arabic or Cyrillic
-// script: when unsure it returns the statistically likeliest common language, which beats
-// a default when nothing else (a browser's language, earlier messages) says more.
+// guessFrom is how many letters a text needs before letter statistics are trusted:
+// below, they pick "vi" for "Thanks", "tr" for "Hola" and "id" for "Bedankt".
+const guessFrom = 15
+
+func letterCount(text string) int {
+	n := 0
+	for _, r := range text {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// GuessLang is DetectLang that gives up less easily on a text in Latin, Arabic or
+// Cyrillic script: when unsure it returns the statistically likeliest common language,
+// which beats a default when nothing else (a browser's language, earlier messages) says
+// more. A text too short for statistics still gets "".
 func GuessLang(text string) string {
 	if l := DetectLang(text); l != "" {
 		return l
+	}
+	if letterCount(text) < guessFrom {
+		return ""
 	}
 	return whatlanggo.DetectWithOptions(text, whatlanggo.Options{Whitelist: commonLangs}).Lang.Iso6391()
 }

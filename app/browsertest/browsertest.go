@@ -60,3 +60,17 @@ func New(t *testing.T, timeout time.Duration) context.Context {
 	}
 	return ctx
 }
+
+// Steps returns the runner of a test's steps on the tab ctx: each runs its actions, and
+// a failure stops the test with the step's name, the page's address and its text, which
+// say where the flow stood.
+func Steps(t *testing.T, ctx context.Context) func(name string, actions ...chromedp.Action) {
+	return func(name string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, actions...); err != nil {
+			var text, at string
+			chromedp.Run(ctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text))
+			t.Fatalf("%s: %v\nat %s:\n%s", name, err, at, text)
+		}
+	}
+}

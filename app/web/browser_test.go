@@ -78,24 +78,11 @@ func TestBrowserKnowledge(t *testing.T) {
 	}
 
 	ctx := browsertest.New(t, 60*time.Second)
-	// step runs one part of the flow; when it fails, the page's text says where it stood.
-	step := func(name string, actions ...chromedp.Action) {
-		t.Helper()
-		if err := chromedp.Run(ctx, actions...); err != nil {
-			var text, at string
-			chromedp.Run(ctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text))
-			t.Fatalf("%s: %v\nat %s:\n%s", name, err, at, text)
-		}
-	}
+	step := browsertest.Steps(t, ctx)
 	var preview, fileResult, crawlStatus, crawlCounts, firstResult, location string
 	var results int
 	step("log in",
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(`[data-testid="login-form"]`),
-		chromedp.SendKeys(`#f-email`, "owner@example.com"),
-		chromedp.SendKeys(`#f-password`, "owner password"),
-		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
-		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
+		e.browserLogIn(),
 	)
 	step("write an article, the preview following the typing",
 		chromedp.Click(`[data-testid="nav-knowledge"]`),
@@ -194,12 +181,7 @@ func TestBrowserKnowledgeBulk(t *testing.T) {
 	var removed, synced, afterRemove, afterSync string
 	var rows int
 	err := chromedp.Run(ctx,
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(`[data-testid="login-form"]`),
-		chromedp.SendKeys(`#f-email`, "owner@example.com"),
-		chromedp.SendKeys(`#f-password`, "owner password"),
-		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
-		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
+		e.browserLogIn(),
 
 		chromedp.Navigate(e.srv.URL+e.path("knowledge?kind=article")),
 		chromedp.WaitVisible(`[data-testid="knowledge-table"]`),
@@ -248,26 +230,14 @@ func TestBrowserAgent(t *testing.T) {
 	}
 
 	ctx := browsertest.New(t, 30*time.Second)
-	step := func(name string, actions ...chromedp.Action) {
-		t.Helper()
-		if err := chromedp.Run(ctx, actions...); err != nil {
-			var text, at string
-			chromedp.Run(ctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text))
-			t.Fatalf("%s: %v\nat %s:\n%s", name, err, at, text)
-		}
-	}
+	step := browsertest.Steps(t, ctx)
 	visible := func(sel string, v *bool) chromedp.Action {
 		return chromedp.Evaluate(`(function(){ const el = document.querySelector('`+sel+`'); return !!el && el.offsetParent !== null })()`, v)
 	}
 	var voiceBefore, sourcesBefore, voiceAfter bool
 	var flash, row, location string
 	step("log in",
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(`[data-testid="login-form"]`),
-		chromedp.SendKeys(`#f-email`, "owner@example.com"),
-		chromedp.SendKeys(`#f-password`, "owner password"),
-		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
-		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
+		e.browserLogIn(),
 	)
 	step("open the form from the empty list",
 		chromedp.Click(`[data-testid="nav-agents"]`),
@@ -324,21 +294,9 @@ func TestBrowserPreviewStreams(t *testing.T) {
 	e.ollama.SetTokenDelay(30 * time.Millisecond)
 
 	ctx := browsertest.New(t, 20*time.Second)
-	step := func(name string, actions ...chromedp.Action) {
-		t.Helper()
-		if err := chromedp.Run(ctx, actions...); err != nil {
-			var text, at string
-			chromedp.Run(ctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text))
-			t.Fatalf("%s: %v\nat %s:\n%s", name, err, at, text)
-		}
-	}
+	step := browsertest.Steps(t, ctx)
 	step("log in",
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(`[data-testid="login-form"]`),
-		chromedp.SendKeys(`#f-email`, "owner@example.com"),
-		chromedp.SendKeys(`#f-password`, "owner password"),
-		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
-		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
+		e.browserLogIn(),
 	)
 	step("ask",
 		chromedp.Navigate(e.srv.URL+e.agentPath(a, "preview")),
@@ -393,5 +351,17 @@ func TestBrowserPreviewStreams(t *testing.T) {
 	}
 	if n := e.messageCount(); n != 2 {
 		t.Errorf("%d messages stored, want the question and the reply", n)
+	}
+}
+
+// browserLogIn logs the owner in through the login form and waits for the inbox.
+func (e *env) browserLogIn() chromedp.Action {
+	return chromedp.Tasks{
+		chromedp.Navigate(e.srv.URL + "/login"),
+		chromedp.WaitVisible(`[data-testid="login-form"]`),
+		chromedp.SendKeys(`#f-email`, "owner@example.com"),
+		chromedp.SendKeys(`#f-password`, "owner password"),
+		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
+		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
 	}
 }

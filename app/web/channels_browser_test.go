@@ -22,26 +22,14 @@ func TestBrowserChannel(t *testing.T) {
 	ava := e.createAgent("Ava")
 
 	ctx := browsertest.New(t, 30*time.Second)
-	step := func(name string, actions ...chromedp.Action) {
-		t.Helper()
-		if err := chromedp.Run(ctx, actions...); err != nil {
-			var text, at string
-			chromedp.Run(ctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text))
-			t.Fatalf("%s: %v\nat %s:\n%s", name, err, at, text)
-		}
-	}
+	step := browsertest.Steps(t, ctx)
 	visible := func(sel string, v *bool) chromedp.Action {
 		return chromedp.Evaluate(`(function(){ const el = document.querySelector('`+sel+`'); return !!el && el.offsetParent !== null })()`, v)
 	}
 	var warningBefore, warningAfter, targetsBefore, targetsAfter bool
 	var flash, snippet, copied, location, preview string
 	step("log in",
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(`[data-testid="login-form"]`),
-		chromedp.SendKeys(`#f-email`, "owner@example.com"),
-		chromedp.SendKeys(`#f-password`, "owner password"),
-		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
-		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
+		e.browserLogIn(),
 	)
 	step("open the form from the empty list",
 		chromedp.Click(`[data-testid="nav-channels"]`),

@@ -34,21 +34,9 @@ func TestBrowserInboxLive(t *testing.T) {
 	}
 
 	bctx := browsertest.New(t, 60*time.Second)
-	step := func(name string, actions ...chromedp.Action) {
-		t.Helper()
-		if err := chromedp.Run(bctx, actions...); err != nil {
-			var text, at string
-			chromedp.Run(bctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text))
-			t.Fatalf("%s: %v\nat %s:\n%s", name, err, at, text)
-		}
-	}
+	step := browsertest.Steps(t, bctx)
 	step("log in and go online",
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(`[data-testid="login-form"]`),
-		chromedp.SendKeys(`#f-email`, "owner@example.com"),
-		chromedp.SendKeys(`#f-password`, "owner password"),
-		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
-		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
+		e.browserLogIn(),
 		chromedp.WaitVisible(`[data-testid="list-empty"]`),
 		chromedp.Click(`[data-testid="go-online"]`),
 		chromedp.WaitVisible(`[data-testid="go-away"]`),

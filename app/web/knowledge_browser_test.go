@@ -36,12 +36,7 @@ func TestBrowserKnowledgeRemoveNothing(t *testing.T) {
 	var dialogsAfterNothing int32
 	var rows int
 	err := chromedp.Run(ctx,
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(`[data-testid="login-form"]`),
-		chromedp.SendKeys(`#f-email`, "owner@example.com"),
-		chromedp.SendKeys(`#f-password`, "owner password"),
-		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
-		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
+		e.browserLogIn(),
 
 		chromedp.Navigate(e.srv.URL+e.path("knowledge")),
 		chromedp.WaitVisible(`[data-testid="knowledge-table"]`),

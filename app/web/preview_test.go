@@ -427,14 +427,7 @@ func TestBrowserPreviewSendLocked(t *testing.T) {
 	e.ollama.SetTokenDelay(40 * time.Millisecond)
 
 	ctx := browsertest.New(t, 30*time.Second)
-	step := func(name string, actions ...chromedp.Action) {
-		t.Helper()
-		if err := chromedp.Run(ctx, actions...); err != nil {
-			var text, at string
-			chromedp.Run(ctx, chromedp.Location(&at), chromedp.Evaluate(`document.body ? document.body.innerText : ""`, &text))
-			t.Fatalf("%s: %v\nat %s:\n%s", name, err, at, text)
-		}
-	}
+	step := browsertest.Steps(t, ctx)
 	type controls struct {
 		Button bool `json:"button"` // disabled
 		Input  bool `json:"input"`  // disabled
@@ -444,12 +437,7 @@ func TestBrowserPreviewSendLocked(t *testing.T) {
 		input: document.querySelector("#preview-message").disabled, draft: !!document.querySelector(".msg-draft")})`
 	send := `[data-testid="preview-form"] button[type="submit"]`
 	step("log in",
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(`[data-testid="login-form"]`),
-		chromedp.SendKeys(`#f-email`, "owner@example.com"),
-		chromedp.SendKeys(`#f-password`, "owner password"),
-		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
-		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
+		e.browserLogIn(),
 	)
 	var before, during, after controls
 	step("ask, and try to send again while the reply is written",

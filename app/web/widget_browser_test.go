@@ -200,12 +200,7 @@ func TestBrowserWidget(t *testing.T) {
 		}
 	}
 	inStaffTab("log in",
-		chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.WaitVisible(`[data-testid="login-form"]`),
-		chromedp.SendKeys(`#f-email`, "owner@example.com"),
-		chromedp.SendKeys(`#f-password`, "owner password"),
-		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
-		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
+		e.browserLogIn(),
 		chromedp.WaitReady(`[data-inbox][data-stream="on"]`),
 	)
 

@@ -106,7 +106,7 @@ func splitSentences(text string) []sentence {
 		if s != "" {
 			mark := ""
 			switch {
-			case strings.ContainsAny(raw[:1], "-*•") && raw != s:
+			case strings.IndexAny(raw, "-*•") == 0 && raw != s:
 				mark = "- "
 			case numbered(raw):
 				k := strings.IndexAny(raw, ".)") + 1

@@ -27,6 +27,10 @@ func TestExtractiveKeepsStructure(t *testing.T) {
 			"what do I need to keep",
 			"- keep the receipt\n- use the label",
 			"- keep the receipt\n- use the label"},
+		{"bullets become dashes",
+			"what do I need to keep",
+			"• keep the receipt\n• use the label",
+			"- keep the receipt\n- use the label"},
 	} {
 		got, _ := extractive(tc.query, knowledge.Result{Chunk: knowledge.Chunk{Text: tc.text}})
 		if got != tc.want {

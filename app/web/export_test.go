@@ -1,6 +1,10 @@
 package web
 
-import "time"
+import (
+	"time"
+
+	"agent/app/account"
+)
 
 // SetHeartbeat makes idle event streams send their keep-alive comment every d, until
 // restore is called.
@@ -8,4 +12,22 @@ func SetHeartbeat(d time.Duration) (restore func()) {
 	old := sseHeartbeat
 	sseHeartbeat = d
 	return func() { sseHeartbeat = old }
+}
+
+// Route is one registered route with its guard, for the test that walks them all.
+type Route struct {
+	Pattern    string
+	Public     bool               // no session needed
+	Workspace  bool               // under /w/{ws}/, needs a membership with Permission
+	Permission account.Permission // for Workspace routes
+}
+
+// Routes lists every route the server registered.
+func (s *Server) Routes() []Route {
+	out := make([]Route, 0, len(s.table))
+	for _, e := range s.table {
+		out = append(out, Route{Pattern: e.pattern, Public: e.access == accessPublic,
+			Workspace: e.access == accessWorkspace, Permission: e.perm})
+	}
+	return out
 }

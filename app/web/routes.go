@@ -15,14 +15,37 @@ type (
 	wsRoute func(pattern string, p account.Permission, h http.HandlerFunc)
 )
 
+// routeEntry is one registered route and who may call it. routes keeps the table it
+// registers so that a test can walk every route and check that its guard holds.
+type routeEntry struct {
+	pattern string
+	access  access
+	perm    account.Permission // for accessWorkspace
+}
+
+type access int
+
+const (
+	accessPublic    access = iota // anyone, including customers and anonymous visitors
+	accessUser                    // a signed-in user
+	accessWorkspace               // a member of the workspace in the path, with perm
+)
+
 // routes is the whole URL space with the permission each route needs, readable at a glance.
 // Workspace pages live under /w/{ws}/ so that a link names its workspace and the
 // membership check happens in one place (s.inWorkspace).
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	var public route = func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, h) }
-	user := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.requireUser(h)) }
+	var public route = func(pattern string, h http.HandlerFunc) {
+		s.table = append(s.table, routeEntry{pattern, accessPublic, 0})
+		mux.Handle(pattern, h)
+	}
+	user := func(pattern string, h http.HandlerFunc) {
+		s.table = append(s.table, routeEntry{pattern, accessUser, 0})
+		mux.Handle(pattern, s.requireUser(h))
+	}
 	var ws wsRoute = func(pattern string, p account.Permission, h http.HandlerFunc) {
+		s.table = append(s.table, routeEntry{pattern, accessWorkspace, p})
 		mux.Handle(pattern, s.requireUser(s.inWorkspace(p, h)))
 	}
 

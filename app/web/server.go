@@ -65,6 +65,7 @@ type Server struct {
 	closeStreams sync.Once
 
 	handler http.Handler
+	table   []routeEntry // every route registered by routes, with its guard
 }
 
 // New builds the server and its routes.

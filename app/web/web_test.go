@@ -34,6 +34,7 @@ import (
 type env struct {
 	t         testing.TB
 	srv       *httptest.Server
+	server    *web.Server
 	db        *store.DB
 	accounts  *account.Manager
 	knowledge *knowledge.Manager
@@ -100,7 +101,7 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 		Inbox: conversations, Service: service, Channels: channels, LLM: client, Logger: logger, Version: "test"})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, db: db, accounts: accounts, knowledge: km, agents: agents, channels: channels, service: service,
+	return &env{t: t, srv: srv, server: s, db: db, accounts: accounts, knowledge: km, agents: agents, channels: channels, service: service,
 		ollama: ollama, allowed: allowed}
 }
 

@@ -242,3 +242,22 @@ func TestAnswerOfATakenOverMessageIsNotStored(t *testing.T) {
 		t.Errorf("messages by %v, want the customer's and one reply", got)
 	}
 }
+
+// TestVisitorMessageHandsOffWhenTheAIFails: a live message the engine fails on goes to a
+// person rather than waiting for an answer that will not come, and leaves no claim.
+func TestVisitorMessageHandsOffWhenTheAIFails(t *testing.T) {
+	r := newRouting(t)
+	ch := r.channel(t, channel.Input{AgentID: r.agent.ID, HandoffUsers: []int64{r.ann}})
+	r.online(t, r.ann)
+	r.svc.Engine = agent.NewEngine(agent.Options{Knowledge: failingSearch{}})
+	c, out := r.visit(t, ch, "Do you sell gift cards?")
+	if hs := r.handoffs(t, c); len(hs) != 1 || hs[0].Cause != inbox.CauseNoAnswer || c.AssigneeID != r.ann || c.AIActive {
+		t.Errorf("handoffs = %+v, conversation = %+v, want it handed to Ann", hs, c)
+	}
+	if len(out) != 0 {
+		t.Errorf("said in return: %+v", out)
+	}
+	if n := r.claims(t); n != 0 {
+		t.Errorf("claims left = %d", n)
+	}
+}

@@ -30,7 +30,7 @@ func (s *Store) ClaimAs(ctx context.Context, messageID int64, holder string) err
 
 // AddAIReplyAs stores an AI reply to a message as process holder would when it finishes.
 func (s *Store) AddAIReplyAs(ctx context.Context, conversationID, agentID, messageID int64, holder string, r agent.Reply) error {
-	_, err := s.addAIReply(ctx, conversationID, agentID, r, turn{messageID: messageID, holder: holder})
+	_, err := s.addAIReply(ctx, conversationID, agentID, r, turn{messageID: messageID, holder: holder}, nil)
 	return err
 }
 

@@ -310,12 +310,13 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
 
 // AddAIReply stores an AI reply with its record in one transaction.
 func (s *Store) AddAIReply(ctx context.Context, conversationID, agentID int64, r agent.Reply) (Message, error) {
-	return s.addAIReply(ctx, conversationID, agentID, r, turn{})
+	return s.addAIReply(ctx, conversationID, agentID, r, turn{}, nil)
 }
 
-// addAIReply stores an AI reply and ends the claim t it answers, in one transaction: when
-// the claim was taken over meanwhile, nothing is stored (errClaimLost).
-func (s *Store) addAIReply(ctx context.Context, conversationID, agentID int64, r agent.Reply, t turn) (Message, error) {
+// addAIReply stores an AI reply, ends the claim t it answers and runs then (unless nil),
+// in one transaction: when the claim was taken over meanwhile, nothing is stored
+// (errClaimLost).
+func (s *Store) addAIReply(ctx context.Context, conversationID, agentID int64, r agent.Reply, t turn, then func(*sql.Tx) error) (Message, error) {
 	m := Message{ConversationID: conversationID, Author: agent.AuthorBot, Body: r.Text, Lang: r.Lang, CreatedAt: s.now(), AI: &AIReply{
 		Decision: r.Decision, Reason: r.Reason, Confidence: r.Confidence, Mode: r.Mode, Model: r.Model, ModelError: r.ModelError,
 		Query: r.Query, Fingerprint: r.Fingerprint, QuickReplies: r.QuickReplies, PromptTokens: r.PromptTokens,
@@ -346,6 +347,9 @@ func (s *Store) addAIReply(ctx context.Context, conversationID, agentID int64, r
 				VALUES (?, ?, (SELECT id FROM sources WHERE id = ?), ?, ?, ?)`, id, c.N, c.SourceID, c.ChunkID, c.Title, c.URL); err != nil {
 				return err
 			}
+		}
+		if then != nil {
+			return then(tx)
 		}
 		return nil
 	})

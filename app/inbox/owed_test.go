@@ -261,3 +261,47 @@ func TestVisitorMessageHandsOffWhenTheAIFails(t *testing.T) {
 		t.Errorf("claims left = %d", n)
 	}
 }
+
+// TestAIHandoffIsStoredWithItsReply: the AI's reply that hands off and the handoff are
+// stored together, so a stop at the handoff leaves the customer's message owed (and
+// answered at the next start), not answered with a promise of a person no one was given.
+func TestAIHandoffIsStoredWithItsReply(t *testing.T) {
+	r := newRouting(t)
+	ch := r.channel(t, channel.Input{AgentID: r.agent.ID, HandoffUsers: []int64{r.ann}})
+	r.online(t, r.ann)
+	// The process dies as the handoff is written: here, the write fails.
+	if _, err := r.db.Write.Exec(`CREATE TRIGGER dies BEFORE INSERT ON handoffs BEGIN SELECT RAISE(ABORT, 'killed'); END`); err != nil {
+		t.Fatal(err)
+	}
+	v, _, err := r.inbox.NewVisitor(r.ctx, ch, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := r.inbox.OpenConversation(r.ctx, ch, v, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := r.svc.VisitorMessage(r.ctx, ch, c, askHuman, "en")
+	if err == nil {
+		t.Fatal("the handoff did not fail")
+	}
+	if got := authors(r.messages(t, c)); len(got) != 1 {
+		t.Fatalf("messages by %v, want the customer's alone", got)
+	}
+
+	// The next start.
+	if _, err := r.db.Write.Exec("DROP TRIGGER dies"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.inbox.ClaimAs(r.ctx, m.ID, "the process that died"); err != nil {
+		t.Fatal(err)
+	}
+	r.answerOwed(t)
+	r.answerOwed(t)
+	if got := authors(r.messages(t, c)); len(got) != 2 || got[1] != agent.AuthorBot {
+		t.Errorf("messages by %v, want the customer's and the AI's", got)
+	}
+	if hs := r.handoffs(t, c); len(hs) != 1 || hs[0].Cause != inbox.CauseVisitor || hs[0].ToUserID != r.ann {
+		t.Errorf("handoffs = %+v, want one to Ann", hs)
+	}
+}

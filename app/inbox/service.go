@@ -93,15 +93,25 @@ func (s *Service) answer(ctx context.Context, ch channel.Channel, c Conversation
 	if r.Decision == agent.Handoff && ch.HandoffMessage != "" && ch.Handoff != channel.Stay {
 		r.Text = ch.HandoffMessage
 	}
-	reply, err := s.Store.addAIReply(ctx, c.ID, a.ID, r, t)
+	var h Handoff
+	var route func(*sql.Tx) error
+	if r.Decision == agent.Handoff && !c.Preview {
+		// The reply that says a person takes over and the handoff are stored together: a
+		// stop between them would leave the customer promised a person no one was given.
+		route = func(tx *sql.Tx) (err error) {
+			h, err = s.Store.route(ctx, tx, c, ch, CauseOf(r.Reason))
+			return err
+		}
+	}
+	reply, err := s.Store.addAIReply(ctx, c.ID, a.ID, r, t, route)
 	if err != nil {
 		return nil, err
 	}
 	s.publish(c, Event{Kind: EventMessage, MessageID: reply.ID})
 	s.deliver(ctx, c, reply)
 	out := []Message{reply}
-	if r.Decision == agent.Handoff {
-		more, err := s.handoff(ctx, ch, c, CauseOf(r.Reason), r.Lang, turn{})
+	if route != nil {
+		more, err := s.handedOff(ctx, ch, c, h, r.Lang)
 		if err != nil {
 			return out, err
 		}
@@ -146,6 +156,11 @@ func (s *Service) handoff(ctx context.Context, ch channel.Channel, c Conversatio
 	if err != nil {
 		return nil, fmt.Errorf("inbox: handoff: %w", err)
 	}
+	return s.handedOff(ctx, ch, c, h, lang)
+}
+
+// handedOff tells everyone following of handoff h and, when no one took over, the customer.
+func (s *Service) handedOff(ctx context.Context, ch channel.Channel, c Conversation, h Handoff, lang string) ([]Message, error) {
 	s.publish(c, Event{Kind: EventConversation})
 	if h.Outcome == Assigned || (h.Outcome == LeftUnassigned && ch.Handoff == channel.Unassigned) {
 		return nil, nil

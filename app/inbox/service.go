@@ -138,7 +138,7 @@ func hasHandoff(ctx context.Context, st *Store, conversationID int64) bool {
 }
 
 // handoff applies the channel's rules and, when no one takes over, tells the customer so.
-// It ends the claim t (none when the AI's reply ended it) with the routing.
+// It ends the claim t in the routing's transaction.
 func (s *Service) handoff(ctx context.Context, ch channel.Channel, c Conversation, cause Cause, lang string, t turn) ([]Message, error) {
 	if c.Preview {
 		// An admin trying the widget: the AI says it hands off, and no one is given the conversation.

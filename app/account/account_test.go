@@ -199,7 +199,7 @@ func TestTeams(t *testing.T) {
 	if err := m.SetTeamMembers(ctx, w.ID, team.ID, []int64{stranger.ID}); !errors.As(err, &ie) {
 		t.Errorf("stranger in team err = %v", err)
 	}
-	if err := m.RenameTeam(ctx, other.ID, team.ID, "Hijack"); !errors.Is(err, ErrNotFound) {
+	if err := m.UpdateTeam(ctx, other.ID, team.ID, "Hijack", nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("rename from another workspace err = %v", err)
 	}
 	members, err := m.Members(ctx, w.ID)

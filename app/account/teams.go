@@ -68,17 +68,23 @@ func (m *Manager) CreateTeam(ctx context.Context, workspaceID int64, name string
 	return Team{ID: id, WorkspaceID: workspaceID, Name: name}, nil
 }
 
-// RenameTeam changes a team's name.
-func (m *Manager) RenameTeam(ctx context.Context, workspaceID, teamID int64, name string) error {
+// UpdateTeam renames a team and replaces its members: both, or neither when either is refused.
+func (m *Manager) UpdateTeam(ctx context.Context, workspaceID, teamID int64, name string, memberIDs []int64) error {
 	name = strings.TrimSpace(name)
 	if err := checkName("name", name); err != nil {
 		return err
 	}
-	res, err := m.db.Write.ExecContext(ctx, "UPDATE teams SET name = ? WHERE id = ? AND workspace_id = ?", name, teamID, workspaceID)
+	err := m.db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE teams SET name = ? WHERE id = ? AND workspace_id = ?", name, teamID, workspaceID)
+		if err := rowsOrNotFound(res, err); err != nil {
+			return err
+		}
+		return setTeamMembers(ctx, tx, workspaceID, teamID, memberIDs)
+	})
 	if store.IsUniqueViolation(err) {
 		return ErrTeamNameTaken
 	}
-	return wrap("rename team", rowsOrNotFound(res, err))
+	return wrap("update team", err)
 }
 
 // DeleteTeam removes a team; its members stay in the workspace.
@@ -98,39 +104,53 @@ func (m *Manager) SetTeamMembers(ctx context.Context, workspaceID, teamID int64,
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM team_members WHERE team_id = ?", teamID); err != nil {
+		return setTeamMembers(ctx, tx, workspaceID, teamID, userIDs)
+	}))
+}
+
+// setTeamMembers replaces the members of a team known to be the workspace's, inside tx.
+func setTeamMembers(ctx context.Context, tx *sql.Tx, workspaceID, teamID int64, userIDs []int64) error {
+	ok, err := store.InWorkspace(ctx, tx, "memberships", "user_id", workspaceID, userIDs)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &InputError{Field: "members", Message: "one of the chosen people is not in this workspace; reload the page and choose again"}
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM team_members WHERE team_id = ?", teamID); err != nil {
+		return err
+	}
+	for _, uid := range userIDs {
+		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO team_members (team_id, user_id) VALUES (?, ?)", teamID, uid); err != nil {
 			return err
 		}
-		for _, uid := range userIDs {
-			res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO team_members (team_id, user_id)
-				SELECT ?, user_id FROM memberships WHERE workspace_id = ? AND user_id = ?`, teamID, workspaceID, uid)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return &InputError{Field: "members", Message: "includes someone who is not in this workspace"}
-			}
-		}
-		return nil
-	}))
+	}
+	return nil
 }
 
 // SetUserTeams puts a member in exactly the given teams of a workspace.
 func (m *Manager) SetUserTeams(ctx context.Context, workspaceID, userID int64, teamIDs []int64) error {
 	return wrap("set user teams", m.db.Tx(ctx, func(tx *sql.Tx) error {
+		ok, err := store.InWorkspace(ctx, tx, "memberships", "user_id", workspaceID, []int64{userID})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNotFound
+		}
+		if ok, err = store.InWorkspace(ctx, tx, "teams", "id", workspaceID, teamIDs); err != nil {
+			return err
+		}
+		if !ok {
+			return &InputError{Field: "teams", Message: "one of the chosen teams is not in this workspace; reload the page and choose again"}
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM team_members WHERE user_id = ?
 			AND team_id IN (SELECT id FROM teams WHERE workspace_id = ?)`, userID, workspaceID); err != nil {
 			return err
 		}
 		for _, tid := range teamIDs {
-			res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO team_members (team_id, user_id)
-				SELECT t.id, m.user_id FROM teams t JOIN memberships m ON m.workspace_id = t.workspace_id
-				WHERE t.id = ? AND t.workspace_id = ? AND m.user_id = ?`, tid, workspaceID, userID)
-			if err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO team_members (team_id, user_id) VALUES (?, ?)", tid, userID); err != nil {
 				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return &InputError{Field: "teams", Message: "includes a team that is not in this workspace"}
 			}
 		}
 		return nil

@@ -270,6 +270,13 @@ func (s *Store) put(ctx context.Context, workspaceID, id int64, in Input) (Agent
 	}
 	now := s.now().Unix()
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		ok, err := store.InWorkspace(ctx, tx, "sources", "id", workspaceID, in.SourceIDs)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return inputError("sources", "one of the chosen sources is not in this workspace; reload the page and choose again")
+		}
 		if id == 0 {
 			res, err := tx.ExecContext(ctx, `INSERT INTO agents (workspace_id, name, role, personality, voice, all_sources,
 				rephrase_first, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -290,9 +297,7 @@ func (s *Store) put(ctx context.Context, workspaceID, id int64, in Input) (Agent
 			return err
 		}
 		for _, src := range in.SourceIDs {
-			// Only sources of the same workspace; a foreign or unknown ID is skipped, not an error.
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO agent_sources (agent_id, source_id)
-				SELECT ?, id FROM sources WHERE id = ? AND workspace_id = ?`, id, src, workspaceID); err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO agent_sources (agent_id, source_id) VALUES (?, ?)", id, src); err != nil {
 				return err
 			}
 		}

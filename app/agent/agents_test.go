@@ -76,13 +76,31 @@ func TestAgentCRUD(t *testing.T) {
 	}
 
 	in := validInput()
-	in.Name, in.AllSources, in.SourceIDs = "Ada Lovelace", false, []int64{src.ID, foreign.ID}
+	in.Name, in.AllSources = "Ada Lovelace", false
+	// A source of another workspace, or one that does not exist, is refused, not dropped:
+	// the agent would be left with less knowledge than chosen, or none. Nothing is saved.
+	for _, bad := range [][]int64{{src.ID, foreign.ID}, {1 << 40}} {
+		in.SourceIDs = bad
+		if _, err := f.agents.Update(ctx, f.ws, a.ID, in); !isInput(err, "sources") {
+			t.Fatalf("update with sources %v: err = %v, want an error on sources", bad, err)
+		}
+		if _, err := f.agents.Create(ctx, f.ws, agent.Input{Name: "Bo", Role: agent.RoleSupport, Personality: agent.Friendly, SourceIDs: bad}); !isInput(err, "sources") {
+			t.Fatalf("create with sources %v: err = %v, want an error on sources", bad, err)
+		}
+	}
+	if got, _ := f.agents.Get(ctx, f.ws, a.ID); got.Name != "Ada" || !got.AllSources {
+		t.Fatalf("a refused update saved %+v", got)
+	}
+	if list, _ := f.agents.List(ctx, f.ws); len(list) != 1 {
+		t.Fatalf("a refused create saved an agent: %+v", list)
+	}
+	in.SourceIDs = []int64{src.ID, src.ID}
 	a, err = f.agents.Update(ctx, f.ws, a.ID, in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.Name != "Ada Lovelace" || a.AllSources || len(a.SourceIDs) != 1 || a.SourceIDs[0] != src.ID {
-		t.Fatalf("updated %+v (a foreign source must be dropped)", a)
+		t.Fatalf("updated %+v", a)
 	}
 	if got, err := f.agents.ByName(ctx, f.ws, "ada lovelace"); err != nil || got.ID != a.ID {
 		t.Fatalf("by name: %+v %v", got, err)

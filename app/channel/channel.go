@@ -308,6 +308,9 @@ func (s *Store) put(ctx context.Context, workspaceID, id int64, in Input) (Chann
 	quick, _ := json.Marshal(append([]string{}, in.QuickReplies...))
 	now := s.now().Unix()
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := checkTargets(ctx, tx, workspaceID, in); err != nil {
+			return err
+		}
 		if in.AgentID != 0 {
 			var n int
 			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM agents WHERE id = ? AND workspace_id = ?", in.AgentID, workspaceID).Scan(&n); err != nil {
@@ -343,16 +346,13 @@ func (s *Store) put(ctx context.Context, workspaceID, id int64, in Input) (Chann
 		if _, err := tx.ExecContext(ctx, "DELETE FROM channel_handoff_targets WHERE channel_id = ?", id); err != nil {
 			return err
 		}
-		// Only members and teams of the same workspace; others are skipped.
 		for _, u := range in.HandoffUsers {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO channel_handoff_targets (channel_id, user_id)
-				SELECT ?, user_id FROM memberships WHERE user_id = ? AND workspace_id = ?`, id, u, workspaceID); err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO channel_handoff_targets (channel_id, user_id) VALUES (?, ?)", id, u); err != nil {
 				return err
 			}
 		}
 		for _, t := range in.HandoffTeams {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO channel_handoff_targets (channel_id, team_id)
-				SELECT ?, id FROM teams WHERE id = ? AND workspace_id = ?`, id, t, workspaceID); err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO channel_handoff_targets (channel_id, team_id) VALUES (?, ?)", id, t); err != nil {
 				return err
 			}
 		}
@@ -368,6 +368,25 @@ func (s *Store) put(ctx context.Context, workspaceID, id int64, in Input) (Chann
 		return Channel{}, fmt.Errorf("channel: save: %w", err)
 	}
 	return s.Get(ctx, workspaceID, id)
+}
+
+// checkTargets refuses handoff targets that are not the workspace's own people and teams.
+func checkTargets(ctx context.Context, tx *sql.Tx, workspaceID int64, in Input) error {
+	ok, err := store.InWorkspace(ctx, tx, "memberships", "user_id", workspaceID, in.HandoffUsers)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return inputError("handoff", "one of the chosen people is not in this workspace; reload the page and choose again")
+	}
+	ok, err = store.InWorkspace(ctx, tx, "teams", "id", workspaceID, in.HandoffTeams)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return inputError("handoff", "one of the chosen teams is not in this workspace; reload the page and choose again")
+	}
+	return nil
 }
 
 // Delete removes a channel; its conversations stay, without it.

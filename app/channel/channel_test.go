@@ -50,12 +50,37 @@ func TestChannelCRUD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-
-	c, err := channels.Create(ctx, ws.ID, channel.Input{Kind: channel.Chat, Name: "Website", AgentID: a.ID,
-		AllowedOrigins: []string{" https://Shop.example/ ", "", "http://localhost:3000"}, QuickReplies: []string{"Shipping", " ", "Returns"},
-		HandoffUsers: []int64{owner.ID, 999}, HandoffTeams: []int64{team.ID, foreignTeam.ID}, ShowHuman: true, Active: true})
+	stranger, _, err := accounts.AddMember(ctx, other.ID, account.NewUser{Email: "s@example.com", Name: "S"}, account.RoleAgent, false)
 	if err != nil {
 		t.Fatal(err)
+	}
+
+	// People and teams of another workspace, or unknown ones, are refused, not skipped.
+	for _, bad := range []channel.Input{
+		{Kind: channel.Chat, Name: "Website", HandoffUsers: []int64{owner.ID, stranger.ID}},
+		{Kind: channel.Chat, Name: "Website", HandoffUsers: []int64{999}},
+		{Kind: channel.Chat, Name: "Website", HandoffTeams: []int64{team.ID, foreignTeam.ID}},
+	} {
+		_, err := channels.Create(ctx, ws.ID, bad)
+		var ie *usererr.InputError
+		if !errors.As(err, &ie) || ie.Field != "handoff" {
+			t.Fatalf("create with users %v teams %v: err = %v, want an error on handoff", bad.HandoffUsers, bad.HandoffTeams, err)
+		}
+	}
+	if list, _ := channels.List(ctx, ws.ID); len(list) != 0 {
+		t.Fatalf("a refused create saved %+v", list)
+	}
+	c, err := channels.Create(ctx, ws.ID, channel.Input{Kind: channel.Chat, Name: "Website", AgentID: a.ID,
+		AllowedOrigins: []string{" https://Shop.example/ ", "", "http://localhost:3000"}, QuickReplies: []string{"Shipping", " ", "Returns"},
+		HandoffUsers: []int64{owner.ID, owner.ID}, HandoffTeams: []int64{team.ID}, ShowHuman: true, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := channels.Update(ctx, ws.ID, c.ID, channel.Input{Kind: channel.Chat, Name: "Renamed", HandoffTeams: []int64{foreignTeam.ID}}); err == nil {
+		t.Fatal("an update with another workspace's team was saved")
+	}
+	if got, _ := channels.Get(ctx, ws.ID, c.ID); got.Name != "Website" || len(got.HandoffTeams) != 1 {
+		t.Fatalf("a refused update saved %+v", got)
 	}
 	if !strings.HasPrefix(c.PublicKey, "ch_") || len(c.PublicKey) < 16 || c.Handoff != channel.Assign || c.CloseAfter != 24*time.Hour {
 		t.Fatalf("created %+v", c)
@@ -64,7 +89,7 @@ func TestChannelCRUD(t *testing.T) {
 		t.Fatalf("origins %q, quick replies %q", c.AllowedOrigins, c.QuickReplies)
 	}
 	if len(c.HandoffUsers) != 1 || c.HandoffUsers[0] != owner.ID || len(c.HandoffTeams) != 1 || c.HandoffTeams[0] != team.ID {
-		t.Fatalf("targets must stay inside the workspace: users %v teams %v", c.HandoffUsers, c.HandoffTeams)
+		t.Fatalf("targets: users %v teams %v", c.HandoffUsers, c.HandoffTeams)
 	}
 	if !c.AllowsOrigin("https://shop.example") || !c.AllowsOrigin("HTTPS://SHOP.EXAMPLE/") || c.AllowsOrigin("https://evil.example") {
 		t.Fatal("origin check")

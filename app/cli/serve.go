@@ -61,6 +61,12 @@ func serve(ctx context.Context, e Env, args []string) int {
 	if err := runner.Every(ctx, jobCloseInactive, time.Minute); err != nil {
 		return fail(e, err)
 	}
+	runner.Handle(jobAnswerOwed, func(ctx context.Context, _ json.RawMessage) error {
+		return service.AnswerOwed(ctx, cfg.Chat.RecoverWithin)
+	})
+	if err := runner.At(ctx, jobAnswerOwed, time.Now(), nil); err != nil {
+		return fail(e, err)
+	}
 	go reportModel(ctx, client, log)
 	go km.Run(ctx)
 	go runner.Run(ctx)
@@ -86,6 +92,9 @@ func serve(ctx context.Context, e Env, args []string) int {
 
 // jobCloseInactive closes chat conversations idle past their channel's limit.
 const jobCloseInactive = "close-inactive-conversations"
+
+// jobAnswerOwed, once at each start, answers the customers' messages a stop left unanswered.
+const jobAnswerOwed = "answer-owed-messages"
 
 // newKnowledge builds the knowledge manager the configuration describes.
 func newKnowledge(cfg *config.Config, db *store.DB, client *llm.Client, log *slog.Logger) *knowledge.Manager {

@@ -106,6 +106,10 @@ type ChatConfig struct {
 	MessagesPerMinute int `koanf:"messages_per_minute"`
 	// IPRequestsPerMinute is how many widget requests one IP address may make per minute.
 	IPRequestsPerMinute int `koanf:"ip_requests_per_minute"`
+	// RecoverWithin is how old a customer's message left unanswered by a stop (a crash, a
+	// kill) may be for the AI to answer it at the next start; an older one goes to a
+	// person, since the customer has likely left and a late bot answer helps no one.
+	RecoverWithin time.Duration `koanf:"recover_within"`
 }
 
 // Default returns the built-in settings: a server on 127.0.0.1:8080 with its
@@ -133,7 +137,7 @@ func Default() Config {
 			SyncInterval:  24 * time.Hour,
 			CrawlMaxPages: 200,
 		},
-		Chat: ChatConfig{MessagesPerMinute: 20, IPRequestsPerMinute: 120},
+		Chat: ChatConfig{MessagesPerMinute: 20, IPRequestsPerMinute: 120, RecoverWithin: 10 * time.Minute},
 	}
 }
 

@@ -166,6 +166,7 @@ func sample(t *testing.T) map[string]string {
 		"knowledge.crawl_max_pages":    "50",
 		"chat.messages_per_minute":     "5",
 		"chat.ip_requests_per_minute":  "60",
+		"chat.recover_within":          "30m",
 	}
 }
 
@@ -431,6 +432,7 @@ func TestInvalidValues(t *testing.T) {
 		{"crawl pages too many", "env", "knowledge.crawl_max_pages", "5000", []string{"between 1 and 1000"}},
 		{"file size zero", "env", "knowledge.max_file_mb", "0", []string{"at least 1"}},
 		{"chat messages zero", "env", "chat.messages_per_minute", "0", []string{"at least 1"}},
+		{"recover_within negative", "env", "chat.recover_within", "-1m", []string{"between 0 and 24h"}},
 		{"login_attempts negative", "file", "auth.login_attempts", `-1`, []string{"must not be negative (got -1)"}},
 		{"login_attempts zero", "flag", "auth.login_attempts", "0", []string{"must be at least 1 (got 0)"}},
 		{"login_attempts float", "file", "auth.login_attempts", `2.5`, []string{"2.5 is not a whole number"}},

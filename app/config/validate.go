@@ -92,6 +92,9 @@ func (c *Config) Validate() error {
 	if n := c.Chat.IPRequestsPerMinute; n < 1 {
 		return &keyError{key: "chat.ip_requests_per_minute", msg: fmt.Sprintf("must be at least 1 (got %d)", n)}
 	}
+	if d := c.Chat.RecoverWithin; d < 0 || d > 24*time.Hour {
+		return &keyError{key: "chat.recover_within", msg: fmt.Sprintf("must be between 0 and 24h (got %s)", d)}
+	}
 	// Last: it is the only check with side effects on disk.
 	dir, msg := prepareDir(c.Data.Dir)
 	if msg != "" {

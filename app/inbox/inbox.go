@@ -257,23 +257,35 @@ func (s *Store) loadSources(ctx context.Context, conversationID, messageID int64
 
 // AddMessage stores a message written by a person (visitor, human or note).
 func (s *Store) AddMessage(ctx context.Context, conversationID int64, author agent.Author, userID int64, body, lang string) (Message, error) {
+	m, _, err := s.addMessage(ctx, conversationID, author, userID, body, lang, false)
+	return m, err
+}
+
+// addMessage stores a message and, with claim, this process's claim on answering it, in
+// one transaction: from the moment it is stored, a customer's message is someone's to
+// answer.
+func (s *Store) addMessage(ctx context.Context, conversationID int64, author agent.Author, userID int64, body, lang string, claim bool) (Message, turn, error) {
 	body = strings.TrimSpace(body)
 	if body == "" {
-		return Message{}, &usererr.InputError{Field: "message", Message: "write a message first"}
+		return Message{}, turn{}, &usererr.InputError{Field: "message", Message: "write a message first"}
 	}
 	if utf8.RuneCountInString(body) > MaxMessage {
-		return Message{}, &usererr.InputError{Field: "message", Message: fmt.Sprintf("keep the message under %d characters", MaxMessage)}
+		return Message{}, turn{}, &usererr.InputError{Field: "message", Message: fmt.Sprintf("keep the message under %d characters", MaxMessage)}
 	}
 	m := Message{ConversationID: conversationID, Author: author, UserID: userID, Body: body, Lang: lang, CreatedAt: s.now()}
+	var t turn
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		m.ID, err = insertMessage(ctx, tx, m)
+		if m.ID, err = insertMessage(ctx, tx, m); err != nil || !claim {
+			return err
+		}
+		t, err = claimTurn(ctx, tx, m.ID, process)
 		return err
 	})
 	if err != nil {
-		return Message{}, fmt.Errorf("inbox: add message: %w", err)
+		return Message{}, turn{}, fmt.Errorf("inbox: add message: %w", err)
 	}
-	return m, nil
+	return m, t, nil
 }
 
 func insertMessage(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
@@ -298,6 +310,13 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
 
 // AddAIReply stores an AI reply with its record in one transaction.
 func (s *Store) AddAIReply(ctx context.Context, conversationID, agentID int64, r agent.Reply) (Message, error) {
+	return s.addAIReply(ctx, conversationID, agentID, r, turn{}, nil)
+}
+
+// addAIReply stores an AI reply, ends the claim t it answers and runs then (unless nil),
+// in one transaction: when the claim was taken over meanwhile, nothing is stored
+// (errClaimLost).
+func (s *Store) addAIReply(ctx context.Context, conversationID, agentID int64, r agent.Reply, t turn, then func(*sql.Tx) error) (Message, error) {
 	m := Message{ConversationID: conversationID, Author: agent.AuthorBot, Body: r.Text, Lang: r.Lang, CreatedAt: s.now(), AI: &AIReply{
 		Decision: r.Decision, Reason: r.Reason, Confidence: r.Confidence, Mode: r.Mode, Model: r.Model, ModelError: r.ModelError,
 		Query: r.Query, Fingerprint: r.Fingerprint, QuickReplies: r.QuickReplies, PromptTokens: r.PromptTokens,
@@ -308,6 +327,9 @@ func (s *Store) AddAIReply(ctx context.Context, conversationID, agentID int64, r
 		return Message{}, err
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := t.end(ctx, tx); err != nil {
+			return err
+		}
 		id, err := insertMessage(ctx, tx, m)
 		if err != nil {
 			return err
@@ -325,6 +347,9 @@ func (s *Store) AddAIReply(ctx context.Context, conversationID, agentID int64, r
 				VALUES (?, ?, (SELECT id FROM sources WHERE id = ?), ?, ?, ?)`, id, c.N, c.SourceID, c.ChunkID, c.Title, c.URL); err != nil {
 				return err
 			}
+		}
+		if then != nil {
+			return then(tx)
 		}
 		return nil
 	})

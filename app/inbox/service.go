@@ -55,49 +55,69 @@ func (s *Service) VisitorMessage(ctx context.Context, ch channel.Channel, c Conv
 	if err != nil {
 		return Message{}, nil, err
 	}
-	m, err := s.Store.AddMessage(ctx, c.ID, agent.AuthorVisitor, 0, text, lang)
+	m, t, err := s.Store.addMessage(ctx, c.ID, agent.AuthorVisitor, 0, text, lang, true)
 	if err != nil {
 		return Message{}, nil, err
 	}
 	s.publish(c, Event{Kind: EventMessage, MessageID: m.ID})
+	out, err := s.answer(ctx, ch, c, m, t, history)
+	return m, out, err
+}
 
+// answer gives the customer's message m, claimed by t, its answer: the AI's reply, or a
+// handoff by the channel's rules; a live message and one left unanswered by a stop
+// (AnswerOwed) take this same path. history is the conversation before m.
+func (s *Service) answer(ctx context.Context, ch channel.Channel, c Conversation, m Message, t turn, history []Message) ([]Message, error) {
 	a, aiOK := s.activeAgent(ctx, c)
 	if !aiOK {
 		// No AI on it: the first message of a conversation that no one has yet is routed by
 		// the channel's rules, an automation.
 		if c.AssigneeID == 0 && c.TeamID == 0 && !hasHandoff(ctx, s.Store, c.ID) {
-			out, err := s.handoff(ctx, ch, c, CauseAutomation, "")
-			return m, out, err
+			return s.handoff(ctx, ch, c, CauseAutomation, "", t)
 		}
-		return m, nil, nil
+		return nil, s.Store.endTurn(ctx, t)
 	}
 
-	r, err := s.Engine.Respond(ctx, a, agent.Message{Text: text, Lang: lang, Channel: c.Channel, History: History(history),
+	r, err := s.Engine.Respond(ctx, a, agent.Message{Text: m.Body, Lang: m.Lang, Channel: c.Channel, History: History(history),
 		Stream: func(tok string) error {
 			s.publish(c, Event{Kind: EventToken, Token: tok})
 			return nil
 		}})
 	if err != nil {
-		return m, nil, err
+		// The customer is not left waiting for an answer that will not come: a person takes over.
+		if s.Log != nil {
+			s.Log.Error("AI reply failed; handing off", "conversation", c.ID, "message", m.ID, "err", err)
+		}
+		return s.handoff(ctx, ch, c, CauseNoAnswer, m.Lang, t)
 	}
 	if r.Decision == agent.Handoff && ch.HandoffMessage != "" && ch.Handoff != channel.Stay {
 		r.Text = ch.HandoffMessage
 	}
-	reply, err := s.Store.AddAIReply(ctx, c.ID, a.ID, r)
+	var h Handoff
+	var route func(*sql.Tx) error
+	if r.Decision == agent.Handoff && !c.Preview {
+		// The reply that says a person takes over and the handoff are stored together: a
+		// stop between them would leave the customer promised a person no one was given.
+		route = func(tx *sql.Tx) (err error) {
+			h, err = s.Store.route(ctx, tx, c, ch, CauseOf(r.Reason))
+			return err
+		}
+	}
+	reply, err := s.Store.addAIReply(ctx, c.ID, a.ID, r, t, route)
 	if err != nil {
-		return m, nil, err
+		return nil, err
 	}
 	s.publish(c, Event{Kind: EventMessage, MessageID: reply.ID})
 	s.deliver(ctx, c, reply)
 	out := []Message{reply}
-	if r.Decision == agent.Handoff {
-		more, err := s.handoff(ctx, ch, c, CauseOf(r.Reason), r.Lang)
+	if route != nil {
+		more, err := s.handedOff(ctx, ch, c, h, r.Lang)
 		if err != nil {
-			return m, out, err
+			return out, err
 		}
 		out = append(out, more...)
 	}
-	return m, out, nil
+	return out, nil
 }
 
 // activeAgent returns the AI agent answering the conversation, when it is on and not paused.
@@ -118,12 +138,17 @@ func hasHandoff(ctx context.Context, st *Store, conversationID int64) bool {
 }
 
 // handoff applies the channel's rules and, when no one takes over, tells the customer so.
-func (s *Service) handoff(ctx context.Context, ch channel.Channel, c Conversation, cause Cause, lang string) ([]Message, error) {
+// It ends the claim t in the routing's transaction.
+func (s *Service) handoff(ctx context.Context, ch channel.Channel, c Conversation, cause Cause, lang string, t turn) ([]Message, error) {
 	if c.Preview {
-		return nil, nil // an admin trying the widget: the AI says it hands off, and no one is given the conversation
+		// An admin trying the widget: the AI says it hands off, and no one is given the conversation.
+		return nil, s.Store.endTurn(ctx, t)
 	}
 	var h Handoff
 	err := s.Store.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := t.end(ctx, tx); err != nil {
+			return err
+		}
 		var err error
 		h, err = s.Store.route(ctx, tx, c, ch, cause)
 		return err
@@ -131,6 +156,11 @@ func (s *Service) handoff(ctx context.Context, ch channel.Channel, c Conversatio
 	if err != nil {
 		return nil, fmt.Errorf("inbox: handoff: %w", err)
 	}
+	return s.handedOff(ctx, ch, c, h, lang)
+}
+
+// handedOff tells everyone following of handoff h and, when no one took over, the customer.
+func (s *Service) handedOff(ctx context.Context, ch channel.Channel, c Conversation, h Handoff, lang string) ([]Message, error) {
 	s.publish(c, Event{Kind: EventConversation})
 	if h.Outcome == Assigned || (h.Outcome == LeftUnassigned && ch.Handoff == channel.Unassigned) {
 		return nil, nil

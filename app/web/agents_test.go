@@ -232,6 +232,25 @@ func TestAgentEditChosenSources(t *testing.T) {
 	if e.agent("Ava Support").ID != a.ID {
 		t.Error("a rejected edit changed the agent")
 	}
+	// A source of another workspace is refused with the form shown again and nothing saved
+	// (it used to be dropped silently: an agent could be left with no knowledge).
+	other, err := e.accounts.CreateWorkspace(ctx, "Other shop", e.ownerID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := e.knowledge.CreateArticle(ctx, other.ID, knowledge.ArticleInput{Title: "Their secrets", Body: "Not yours."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	form.Set("name", "Ava Renamed")
+	form["source"] = []string{ids.Encode(theirs.ID)}
+	res = b.post(e.agentPath(a, ""), form)
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "One of the chosen sources is not in this workspace") {
+		t.Errorf("foreign source: %d, want 422 with the error", res.status)
+	}
+	if got := e.agent("Ava Support"); !slices.Equal(got.SourceIDs, []int64{srcs[0].ID, srcs[2].ID}) {
+		t.Errorf("a refused edit saved %+v", got)
+	}
 	// A source ID that is not one is a 404; back to all knowledge works.
 	form.Set("name", "Ava")
 	form["source"] = []string{"not-an-id!"}

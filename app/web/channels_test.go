@@ -329,9 +329,27 @@ func TestChannelHandoffTargets(t *testing.T) {
 		t.Error("the page offers people or teams of another workspace")
 	}
 
+	// A person or team of another workspace is refused with the form shown again, as
+	// typed, and nothing saved (it used to be dropped silently, and the rest saved).
+	for _, bad := range []url.Values{
+		{"handoff_user": {ids.Encode(ann), ids.Encode(stranger.ID)}, "handoff_team": {ids.Encode(billing.ID)}},
+		{"handoff_user": {ids.Encode(ann)}, "handoff_team": {ids.Encode(billing.ID), ids.Encode(theirTeam.ID)}},
+	} {
+		form := chatForm("Shop site renamed")
+		form["handoff_user"], form["handoff_team"] = bad["handoff_user"], bad["handoff_team"]
+		res := b.post(e.channelPagePath(c, ""), form)
+		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "is not in this workspace") ||
+			!strings.Contains(res.body, `value="Shop site renamed"`) {
+			t.Fatalf("save with %v = %d, want 422 with the error and the form as typed", bad, res.status)
+		}
+		if got := e.storedChannel("Shop site"); len(got.HandoffUsers)+len(got.HandoffTeams) != 0 {
+			t.Fatalf("a refused form saved targets: %+v", got)
+		}
+	}
+
 	form := chatForm("Shop site")
-	form["handoff_user"] = []string{ids.Encode(ann), ids.Encode(stranger.ID)}
-	form["handoff_team"] = []string{ids.Encode(billing.ID), ids.Encode(theirTeam.ID)}
+	form["handoff_user"] = []string{ids.Encode(ann)}
+	form["handoff_team"] = []string{ids.Encode(billing.ID)}
 	form.Set("handoff_message", "A colleague will take it from here.")
 	res = b.post(e.channelPagePath(c, ""), form)
 	if res.status != http.StatusOK || res.url != e.channelPagePath(c, "") || !strings.Contains(res.body, "Channel Shop site saved.") {

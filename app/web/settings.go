@@ -176,7 +176,14 @@ func (s *Server) setUserTeams(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.accounts.SetUserTeams(r.Context(), v.workspace.ID, target.UserID, teamIDs); err != nil {
-		s.settingsError(w, r, "users", err)
+		f := components.NewForm()
+		if !addError(&f, err) {
+			s.domainError(w, r, err)
+			return
+		}
+		if d, ok := s.usersData(w, r, f); ok {
+			s.render(w, r, http.StatusUnprocessableEntity, settings.Users(s.page(w, r, "Users", "settings"), d))
+		}
 		return
 	}
 	s.redirectWithFlash(w, r, urls.Workspace(v.workspace.ID, "settings", "users"), "ok", "Teams saved.")
@@ -288,12 +295,15 @@ func (s *Server) updateTeam(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := s.accounts.RenameTeam(r.Context(), v.workspace.ID, teamID, r.PostFormValue("name"))
-	if err == nil {
-		err = s.accounts.SetTeamMembers(r.Context(), v.workspace.ID, teamID, members)
-	}
-	if err != nil {
-		s.settingsError(w, r, "teams", err)
+	if err := s.accounts.UpdateTeam(r.Context(), v.workspace.ID, teamID, r.PostFormValue("name"), members); err != nil {
+		f := components.NewForm()
+		if !addError(&f, err) {
+			s.domainError(w, r, err)
+			return
+		}
+		if d, ok := s.teamsData(w, r, f); ok {
+			s.render(w, r, http.StatusUnprocessableEntity, settings.Teams(s.page(w, r, "Teams", "settings"), d))
+		}
 		return
 	}
 	s.redirectWithFlash(w, r, urls.Workspace(v.workspace.ID, "settings", "teams"), "ok", "Team saved.")

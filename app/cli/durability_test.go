@@ -37,7 +37,8 @@ func TestMain(m *testing.M) {
 
 // TestKilledServerLosesNoAcknowledgedMessage kills the server with SIGKILL three times
 // while visitors are writing to it; every message the server acknowledged must be in the
-// database afterwards, and the database must be intact.
+// database afterwards, the database must be intact, and once the server is started again
+// no customer is left waiting: every conversation's last word is the AI's or a person's.
 func TestKilledServerLosesNoAcknowledgedMessage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills real server processes")
@@ -112,10 +113,24 @@ func TestKilledServerLosesNoAcknowledgedMessage(t *testing.T) {
 		t.Fatalf("%d of %d acknowledged messages are not in the database", lost, len(acked))
 	}
 	t.Logf("%d acknowledged messages over 3 kills, all stored", len(acked))
+
+	startChildServer(t, data)
+	waiting := -1
+	for deadline := time.Now().Add(30 * time.Second); waiting != 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		err := db.Read.QueryRow(`SELECT count(*) FROM conversations c WHERE (SELECT author FROM messages
+			WHERE conversation_id = c.id AND author != 'note' ORDER BY id DESC LIMIT 1) = 'visitor'`).Scan(&waiting)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if waiting != 0 {
+		t.Fatalf("%d conversations still wait for an answer after the restart", waiting)
+	}
 }
 
 // durabilityWorkspace makes an install with a chat channel whose agent answers from one
-// short answer, and returns the channel's public key.
+// short answer and stays on every conversation (a handoff sends the "no one available"
+// notice and keeps the AI on it), and returns the channel's public key.
 func durabilityWorkspace(t *testing.T, data string) string {
 	t.Helper()
 	if r := run(t, "owner password\n", "user", "add", "--data", data, "--email", "o@example.com", "--name", "O",
@@ -142,7 +157,7 @@ func durabilityWorkspace(t *testing.T, data string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ch, err := channel.NewStore(db).Create(ctx, ws, channel.Input{Kind: channel.Chat, Name: "Site", AgentID: a.ID, Handoff: channel.Unassigned, Active: true})
+	ch, err := channel.NewStore(db).Create(ctx, ws, channel.Input{Kind: channel.Chat, Name: "Site", AgentID: a.ID, Handoff: channel.Stay, Active: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,8 +103,8 @@ type Member struct {
 	Role        Role
 	AgentEditor bool
 	Teams       []Team
-	// Elsewhere: the account is also a member of another workspace, or invited to one, so
-	// it is not this workspace's to reset or disable (ManageAccount).
+	// Elsewhere: the account is also a member of another workspace, so it is not this
+	// workspace's to reset or disable (ManageAccount).
 	Elsewhere bool
 }
 

@@ -11,8 +11,12 @@ import (
 const InvitationTTL = 7 * 24 * time.Hour
 
 // Invitation asks a person, named by email, to join a workspace with a role. They become
-// a member only when they accept, logged in as that address, so an admin never joins
-// someone else's account to a workspace, nor learns whether an address has an account.
+// a member only when they accept it, holding its link and logged in as that address, so
+// an admin never joins someone else's account to a workspace, nor learns whether an
+// address has an account. The link is required, not just the address: accounts are not
+// verified by email yet, so whoever controls an account of the address (an admin who
+// created it from their own invitation, or reset its password) must not be able to take
+// up invitations that other workspaces give the real person.
 type Invitation struct {
 	ID            int64
 	WorkspaceID   int64
@@ -105,12 +109,6 @@ func (m *Manager) Invitations(ctx context.Context, workspaceID int64) ([]Invitat
 	return m.queryInvitations(ctx, "WHERE i.workspace_id = ? ORDER BY i.created_at DESC, i.id DESC", workspaceID)
 }
 
-// InvitationsFor lists the unexpired invitations of a user's address, for them to accept
-// or decline once logged in.
-func (m *Manager) InvitationsFor(ctx context.Context, user User) ([]Invitation, error) {
-	return m.queryInvitations(ctx, "WHERE i.email = ? AND i.expires_at > ? ORDER BY w.name, i.id", user.Email, m.now().Unix())
-}
-
 // InvitationByToken returns the invitation of a link: ErrInvitationGone when there is
 // none (accepted, declined, revoked, replaced or never made), ErrInvitationExpired when
 // it is too old.
@@ -142,13 +140,13 @@ func (m *Manager) RevokeInvitation(ctx context.Context, workspaceID, invitationI
 	return nil
 }
 
-// AcceptInvitation makes the user a member of the invitation's workspace with its role,
-// when the invitation is for the user's own address and still valid, and uses it up.
-func (m *Manager) AcceptInvitation(ctx context.Context, invitationID, userID int64) (Invitation, error) {
+// AcceptInvitation makes the user a member of the workspace of the invitation whose link
+// holds token, when it is for the user's own address and still valid, and uses it up.
+func (m *Manager) AcceptInvitation(ctx context.Context, token string, userID int64) (Invitation, error) {
 	var inv Invitation
 	err := m.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if inv, err = m.usableInvitation(ctx, tx, invitationID, userID); err != nil {
+		if inv, err = m.usableInvitation(ctx, tx, token, userID); err != nil {
 			return err
 		}
 		if err := insertMembership(ctx, tx, inv.WorkspaceID, userID, inv.Role, inv.AgentEditor, m.now().Unix()); err != nil && !errors.Is(err, ErrAlreadyMember) {
@@ -162,15 +160,21 @@ func (m *Manager) AcceptInvitation(ctx context.Context, invitationID, userID int
 	return inv, nil
 }
 
-// DeclineInvitation deletes an invitation for the user's own address.
-func (m *Manager) DeclineInvitation(ctx context.Context, invitationID, userID int64) error {
-	return wrap("decline invitation", m.db.Tx(ctx, func(tx *sql.Tx) error {
-		inv, err := m.usableInvitation(ctx, tx, invitationID, userID)
-		if err != nil && !errors.Is(err, ErrInvitationExpired) {
+// DeclineInvitation deletes the invitation whose link holds token, when it is for the
+// user's own address.
+func (m *Manager) DeclineInvitation(ctx context.Context, token string, userID int64) (Invitation, error) {
+	var inv Invitation
+	err := m.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if inv, err = m.usableInvitation(ctx, tx, token, userID); err != nil && !errors.Is(err, ErrInvitationExpired) {
 			return err
 		}
 		return deleteInvitation(ctx, tx, inv.ID)
-	}))
+	})
+	if err != nil {
+		return Invitation{}, wrap("decline invitation", err)
+	}
+	return inv, nil
 }
 
 // AcceptInvitationAsNewUser creates the account of an invitation's address, with the name
@@ -222,11 +226,14 @@ func (m *Manager) AcceptInvitationAsNewUser(ctx context.Context, token, name, pa
 	return u, inv, nil
 }
 
-// usableInvitation loads an invitation for userID to use: ErrInvitationGone when it does
-// not exist, ErrInvitationOtherAddress when it is for another address, and the
+// usableInvitation loads the invitation of a link for userID to use: ErrInvitationGone
+// when there is none, ErrInvitationOtherAddress when it is for another address, and the
 // invitation with ErrInvitationExpired when it is too old.
-func (m *Manager) usableInvitation(ctx context.Context, tx *sql.Tx, invitationID, userID int64) (Invitation, error) {
-	inv, err := m.scanInvitation(tx.QueryRowContext(ctx, invitationQuery+"WHERE i.id = ?", invitationID))
+func (m *Manager) usableInvitation(ctx context.Context, tx *sql.Tx, token string, userID int64) (Invitation, error) {
+	if token == "" || len(token) > 100 {
+		return Invitation{}, ErrInvitationGone
+	}
+	inv, err := m.scanInvitation(tx.QueryRowContext(ctx, invitationQuery+"WHERE i.token_hash = ?", tokenHash(token)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Invitation{}, ErrInvitationGone
 	}

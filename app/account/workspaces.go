@@ -129,17 +129,14 @@ func (m *Manager) Member(ctx context.Context, workspaceID, userID int64) (Member
 	return ms[0], nil
 }
 
-// members lists the workspace's members, or only userID when it is not 0. Elsewhere
-// counts pending invitations to other workspaces too: an admin who could reset the
-// password of an account invited elsewhere could log in as it and accept.
+// members lists the workspace's members, or only userID when it is not 0.
 func (m *Manager) members(ctx context.Context, workspaceID, userID int64) ([]Member, error) {
 	rows, err := m.db.Read.QueryContext(ctx, `SELECT u.id, u.email, u.name, u.disabled, u.must_change_password, u.super_admin,
 		COALESCE(u.last_workspace_id, 0), u.created_at, m.role, m.agent_editor,
 		EXISTS (SELECT 1 FROM memberships o WHERE o.user_id = u.id AND o.workspace_id != m.workspace_id)
-		OR EXISTS (SELECT 1 FROM invitations i WHERE i.email = u.email AND i.workspace_id != m.workspace_id AND i.expires_at > ?)
 		FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.workspace_id = ? AND (? = 0 OR m.user_id = ?) ORDER BY u.name COLLATE NOCASE, u.id`,
-		m.now().Unix(), workspaceID, userID, userID)
+		workspaceID, userID, userID)
 	if err != nil {
 		return nil, wrap("list members", err)
 	}

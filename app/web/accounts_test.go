@@ -97,9 +97,9 @@ func TestTakeoverByAnotherWorkspaceAdmin(t *testing.T) {
 	}
 
 	// Once she accepts, her account is shared: B may remove her, not reset or disable her.
-	olgaB := e.loggedIn("owner@example.com", "owner password")
+	olgaB := e.ownerBrowser()
 	olgaB.get(link)
-	if res := olgaB.post("/invitations/"+invitationID(t, e, b.ID, "owner@example.com")+"/accept", url.Values{}); res.status != http.StatusOK {
+	if res := olgaB.post("/invitation/accept", url.Values{"token": {tokenOf(link)}}); res.status != http.StatusOK {
 		t.Fatalf("accept: %d", res.status)
 	}
 	page := bob.get(wsPath(b.ID, "settings/users"))
@@ -132,6 +132,8 @@ func sameAnswer(body, email, link string) string {
 	}
 	return strings.ReplaceAll(body, email, "EMAIL")
 }
+
+func tokenOf(link string) string { return strings.TrimPrefix(link, "/invitation?token=") }
 
 func invitationID(t *testing.T, e *env, wsID int64, email string) string {
 	t.Helper()
@@ -169,7 +171,7 @@ func TestInvitationNewPerson(t *testing.T) {
 	if page.status != http.StatusOK || !strings.Contains(page.body, "Olga Owner invited") || !strings.Contains(page.body, `data-testid="invitation-account-form"`) {
 		t.Fatalf("link page: %d %s", page.status, page.body)
 	}
-	token := strings.TrimPrefix(link, "/invitation?token=")
+	token := tokenOf(link)
 	if res := nia.post("/invitation", url.Values{"token": {token}, "name": {"Nia"}, "password": {"short"}}); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "at least 8") {
 		t.Fatalf("short password: %d", res.status)
 	}
@@ -209,7 +211,7 @@ func TestInvitationExistingAccount(t *testing.T) {
 		t.Fatalf("no login link on %s", page.body)
 	}
 	// Creating an account over the address creates nothing.
-	token := strings.TrimPrefix(link, "/invitation?token=")
+	token := tokenOf(link)
 	if res := anon.post("/invitation", url.Values{"token": {token}, "name": {"Impostor"}, "password": {"impostor pw"}}); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "log in to accept") {
 		t.Errorf("account over an existing address: %d", res.status)
 	}
@@ -225,20 +227,26 @@ func TestInvitationExistingAccount(t *testing.T) {
 	if _, err := e.accounts.Membership(ctx, e.wsID, bobUser.ID); !errors.Is(err, account.ErrNotFound) {
 		t.Fatal("a member before accepting")
 	}
-	id := invitationID(t, e, e.wsID, "bob@example.com")
 
-	// Someone else, logged in, is told the invitation is not theirs and cannot accept it.
+	// Someone else, logged in, is told the invitation is not theirs and cannot use it.
 	nia := inviteAndJoin(t, e, owner, "nia@example.com", "Nia")
 	if res := nia.get(link); !strings.Contains(res.body, `data-testid="invitation-other-address"`) || strings.Contains(res.body, `data-testid="invitation-accept"`) {
 		t.Errorf("another user's view of the link: %s", res.body)
 	}
 	for _, action := range []string{"accept", "decline"} {
-		if res := nia.post("/invitations/"+id+"/"+action, url.Values{}); res.status != http.StatusNotFound {
-			t.Errorf("%s by another user = %d, want 404", action, res.status)
+		if res := nia.post("/invitation/"+action, url.Values{"token": {token}}); res.status != http.StatusForbidden {
+			t.Errorf("%s by another user = %d, want 403", action, res.status)
 		}
 	}
+	// Without the link, the invited account cannot accept either.
+	if res := anon.post("/invitation/accept", url.Values{"token": {"guessed"}}); res.status != http.StatusNotFound {
+		t.Errorf("accept without the link = %d, want 404", res.status)
+	}
+	if _, err := e.accounts.Membership(ctx, e.wsID, bobUser.ID); !errors.Is(err, account.ErrNotFound) {
+		t.Fatal("a member after refused requests")
+	}
 
-	if res := anon.post("/invitations/"+id+"/accept", url.Values{}); res.status != http.StatusOK || !strings.Contains(res.url, ids.Encode(e.wsID)) {
+	if res := anon.post("/invitation/accept", url.Values{"token": {token}}); res.status != http.StatusOK || !strings.Contains(res.url, ids.Encode(e.wsID)) {
 		t.Fatalf("accept: %d at %s", res.status, res.url)
 	}
 	if ms, err := e.accounts.Membership(ctx, e.wsID, bobUser.ID); err != nil || ms.Role != account.RoleAdmin {
@@ -247,20 +255,25 @@ func TestInvitationExistingAccount(t *testing.T) {
 	if _, err := e.accounts.Membership(ctx, b.ID, bobUser.ID); err != nil {
 		t.Error("accepting lost the other membership")
 	}
+	if res := anon.get(link); res.status != http.StatusNotFound {
+		t.Errorf("used link = %d, want 404", res.status)
+	}
 
-	// Logged in, the start page lists invitations; declining removes it.
-	if _, _, err := e.accounts.Invite(ctx, b.ID, bobUser.ID, "nia@example.com", account.RoleAgent, false); err != nil {
-		t.Fatal(err)
+	// Declining from the link's page deletes the invitation.
+	bob := e.loggedIn("bob@example.com", "Bob password")
+	_, declined := bob.invite(b.ID, "nia@example.com", "agent")
+	if res := nia.get(declined); !strings.Contains(res.body, "Bob invited") || !strings.Contains(res.body, `data-testid="invitation-decline"`) {
+		t.Fatalf("invited user's view of the link: %s", res.body)
 	}
-	home := nia.get("/")
-	if home.status != http.StatusOK || !strings.Contains(home.body, "Bob&#39;s shop") || !strings.Contains(home.body, `data-testid="invitation-decline"`) {
-		t.Fatalf("start page with an invitation: %d %s", home.status, home.body)
-	}
-	if res := nia.post("/invitations/"+invitationID(t, e, b.ID, "nia@example.com")+"/decline", url.Values{}); res.status != http.StatusOK || !strings.HasSuffix(res.url, "/inbox") {
+	if res := nia.post("/invitation/decline", url.Values{"token": {tokenOf(declined)}}); res.status != http.StatusOK || !strings.HasSuffix(res.url, "/inbox") {
 		t.Errorf("decline: %d at %s", res.status, res.url)
 	}
 	if list, _ := e.accounts.Invitations(ctx, b.ID); len(list) != 0 {
 		t.Errorf("declined invitation kept: %+v", list)
+	}
+	niaUser, _ := e.accounts.UserByEmail(ctx, "nia@example.com")
+	if _, err := e.accounts.Membership(ctx, b.ID, niaUser.ID); !errors.Is(err, account.ErrNotFound) {
+		t.Error("declining made a member")
 	}
 }
 
@@ -273,7 +286,7 @@ func inviteAndJoin(t *testing.T, e *env, admin *browser, email, name string) *br
 		t.Fatal("no link")
 	}
 	b := e.browser()
-	if res := b.post("/invitation", url.Values{"token": {strings.TrimPrefix(link, "/invitation?token=")}, "name": {name}, "password": {name + " password"}}); res.status != http.StatusOK {
+	if res := b.post("/invitation", url.Values{"token": {tokenOf(link)}, "name": {name}, "password": {name + " password"}}); res.status != http.StatusOK {
 		t.Fatalf("join: %d", res.status)
 	}
 	return b
@@ -321,7 +334,7 @@ func TestAccountOfOneWorkspace(t *testing.T) {
 	// Nia joins B only.
 	_, link := bob.invite(b.ID, "nia@example.com", "agent")
 	nia := e.browser()
-	if res := nia.post("/invitation", url.Values{"token": {strings.TrimPrefix(link, "/invitation?token=")}, "name": {"Nia"}, "password": {"nia password"}}); res.status != http.StatusOK {
+	if res := nia.post("/invitation", url.Values{"token": {tokenOf(link)}, "name": {"Nia"}, "password": {"nia password"}}); res.status != http.StatusOK {
 		t.Fatalf("join: %d", res.status)
 	}
 	niaUser, _ := e.accounts.UserByEmail(ctx, "nia@example.com")

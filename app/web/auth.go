@@ -164,8 +164,8 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, "/login")
 }
 
-// home shows the user's pending invitations, if any, to accept or decline; otherwise it
-// sends them to the workspace they used last, or their first one.
+// home sends the user to the workspace they used last, or their first one; a super
+// admin of no workspace to the Install page.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
 	wss, err := s.accounts.WorkspacesOf(r.Context(), v.user.ID)
@@ -173,21 +173,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	invitations, err := s.accounts.InvitationsFor(r.Context(), v.user)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if len(invitations) > 0 {
-		s.render(w, r, http.StatusOK, auth.Invitations(v.session.CSRFToken, s.takeFlash(w, r), invitations, wss))
-		return
-	}
 	if len(wss) == 0 && v.user.SuperAdmin {
 		s.redirect(w, r, "/install")
 		return
 	}
 	if len(wss) == 0 {
-		s.fail(w, r, http.StatusForbidden, "You are not a member of any workspace yet. Ask an admin to invite you.")
+		s.fail(w, r, http.StatusForbidden, "You are not a member of any workspace yet. Open the invitation link an admin gave you, or ask one to invite you.")
 		return
 	}
 	target := wss[0].ID

@@ -71,8 +71,10 @@ func (s *Server) installError(w http.ResponseWriter, r *http.Request, err error)
 	s.domainError(w, r, err)
 }
 
-func (s *Server) makeSuperAdmin(w http.ResponseWriter, r *http.Request)   { s.setSuperAdmin(w, r, true) }
-func (s *Server) unmakeSuperAdmin(w http.ResponseWriter, r *http.Request) { s.setSuperAdmin(w, r, false) }
+func (s *Server) makeSuperAdmin(w http.ResponseWriter, r *http.Request) { s.setSuperAdmin(w, r, true) }
+func (s *Server) unmakeSuperAdmin(w http.ResponseWriter, r *http.Request) {
+	s.setSuperAdmin(w, r, false)
+}
 
 func (s *Server) setSuperAdmin(w http.ResponseWriter, r *http.Request, on bool) {
 	u, ok := s.installTarget(w, r)
@@ -91,8 +93,12 @@ func (s *Server) setSuperAdmin(w http.ResponseWriter, r *http.Request, on bool) 
 	s.redirectWithFlash(w, r, "/install", "ok", msg)
 }
 
-func (s *Server) installDisable(w http.ResponseWriter, r *http.Request) { s.installSetDisabled(w, r, true) }
-func (s *Server) installEnable(w http.ResponseWriter, r *http.Request)  { s.installSetDisabled(w, r, false) }
+func (s *Server) installDisable(w http.ResponseWriter, r *http.Request) {
+	s.installSetDisabled(w, r, true)
+}
+func (s *Server) installEnable(w http.ResponseWriter, r *http.Request) {
+	s.installSetDisabled(w, r, false)
+}
 
 func (s *Server) installSetDisabled(w http.ResponseWriter, r *http.Request, disabled bool) {
 	u, ok := s.installTarget(w, r)

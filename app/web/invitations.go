@@ -100,15 +100,11 @@ func (s *Server) renderInvitation(w http.ResponseWriter, r *http.Request, token 
 	s.render(w, r, status, auth.Invitation(d))
 }
 
-// acceptInvitation joins the logged-in user to the workspace of an invitation for their
-// own address (from the link's page or their start page).
+// acceptInvitation joins the logged-in user to the workspace of the invitation whose
+// link they hold (the token is posted from the link's page), when it is for their address.
 func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
-	id, ok := s.pathID(w, r, "inv")
-	if !ok {
-		return
-	}
-	inv, err := s.accounts.AcceptInvitation(r.Context(), id, v.user.ID)
+	inv, err := s.accounts.AcceptInvitation(r.Context(), r.PostFormValue("token"), v.user.ID)
 	if err != nil {
 		s.invitationError(w, r, err)
 		return
@@ -119,26 +115,25 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
-	id, ok := s.pathID(w, r, "inv")
-	if !ok {
-		return
-	}
-	if err := s.accounts.DeclineInvitation(r.Context(), id, v.user.ID); err != nil {
+	inv, err := s.accounts.DeclineInvitation(r.Context(), r.PostFormValue("token"), v.user.ID)
+	if err != nil {
 		s.invitationError(w, r, err)
 		return
 	}
-	s.log.Info("invitation declined", "user", v.user.ID)
-	s.redirectWithFlash(w, r, "/", "ok", "Invitation declined.")
+	s.log.Info("invitation declined", "workspace", inv.WorkspaceID, "user", v.user.ID)
+	s.redirectWithFlash(w, r, "/", "ok", "Invitation to "+inv.WorkspaceName+" declined.")
 }
 
-// invitationError answers an invitation that cannot be used: someone else's is a 404, as
-// is one that is gone, so an ID tells nothing; an expired one says so.
+// invitationError answers an invitation that cannot be used, with the reason: the
+// holder of the link sees whom it is for on its page anyway.
 func (s *Server) invitationError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
-	case errors.Is(err, account.ErrInvitationGone), errors.Is(err, account.ErrInvitationOtherAddress):
-		s.fail(w, r, http.StatusNotFound, capitalize(account.ErrInvitationGone.Error())+".")
+	case errors.Is(err, account.ErrInvitationGone):
+		s.fail(w, r, http.StatusNotFound, capitalize(err.Error())+".")
 	case errors.Is(err, account.ErrInvitationExpired):
 		s.fail(w, r, http.StatusGone, capitalize(err.Error())+".")
+	case errors.Is(err, account.ErrInvitationOtherAddress):
+		s.fail(w, r, http.StatusForbidden, capitalize(err.Error())+".")
 	default:
 		s.domainError(w, r, err)
 	}

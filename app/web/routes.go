@@ -44,8 +44,8 @@ func (s *Server) routes() http.Handler {
 	user("GET /account/password", s.passwordPage)
 	user("POST /account/password", s.changePassword)
 	user("POST /workspaces", s.createWorkspace)
-	user("POST /invitations/{inv}/accept", s.acceptInvitation)
-	user("POST /invitations/{inv}/decline", s.declineInvitation)
+	user("POST /invitation/accept", s.acceptInvitation)
+	user("POST /invitation/decline", s.declineInvitation)
 
 	superAdmin("GET /install", s.installPage)
 	superAdmin("POST /install/accounts/{user}/super", s.makeSuperAdmin)

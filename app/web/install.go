@@ -71,7 +71,10 @@ func (s *Server) installError(w http.ResponseWriter, r *http.Request, err error)
 	s.domainError(w, r, err)
 }
 
-func (s *Server) makeSuperAdmin(w http.ResponseWriter, r *http.Request) { s.setSuperAdmin(w, r, true) }
+func (s *Server) makeSuperAdmin(w http.ResponseWriter, r *http.Request) {
+	s.setSuperAdmin(w, r, true)
+}
+
 func (s *Server) unmakeSuperAdmin(w http.ResponseWriter, r *http.Request) {
 	s.setSuperAdmin(w, r, false)
 }
@@ -96,6 +99,7 @@ func (s *Server) setSuperAdmin(w http.ResponseWriter, r *http.Request, on bool) 
 func (s *Server) installDisable(w http.ResponseWriter, r *http.Request) {
 	s.installSetDisabled(w, r, true)
 }
+
 func (s *Server) installEnable(w http.ResponseWriter, r *http.Request) {
 	s.installSetDisabled(w, r, false)
 }

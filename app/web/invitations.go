@@ -70,6 +70,11 @@ func (s *Server) createInvitedAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, inv, err := s.accounts.AcceptInvitationAsNewUser(r.Context(), token, f.Value("name"), r.PostFormValue("password"))
+	if errors.Is(err, account.ErrInvitationHasAccount) {
+		// Logged, because the inviting admin holds the link too and could try it to learn
+		// whether the address has an account.
+		s.log.Warn("invitation: account not created, the address has one", "ip", s.clientIP(r))
+	}
 	if err != nil {
 		if !addError(&f, err) {
 			s.serverError(w, r, err)

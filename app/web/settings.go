@@ -158,7 +158,7 @@ func (s *Server) inviteUser(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d.InvitationLink, d.InvitationOf = link, inv.Email
+	d.InvitationLink, d.Invited = link, inv
 	s.render(w, r, status, settings.Users(s.page(w, r, "Users", "settings"), d))
 }
 

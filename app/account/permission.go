@@ -53,7 +53,7 @@ func ManageAccount(actor User, in Membership, target Member) error {
 		return ErrOwnAccount
 	case actor.SuperAdmin:
 		return nil
-	case !in.Can(PermManageUsers) || in.WorkspaceID == 0:
+	case !in.Can(PermManageUsers): // no workspace (the Install page) gives no permission
 		return ErrSharedAccount
 	case target.SuperAdmin:
 		return ErrSuperAdminOnly

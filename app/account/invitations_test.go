@@ -35,6 +35,12 @@ func TestInviteExistingAccountNeedsConsent(t *testing.T) {
 	if err != nil || token == "" {
 		t.Fatalf("Invite = %q, %v", token, err)
 	}
+	// Only the token's hash is stored: a copy of the database accepts nothing.
+	var plain, hashed int
+	if err := m.db.Read.QueryRow("SELECT count(*) FILTER (WHERE token_hash = ?), count(*) FILTER (WHERE token_hash = ?) FROM invitations",
+		[]byte(token), tokenHash(token)).Scan(&plain, &hashed); err != nil || plain != 0 || hashed != 1 {
+		t.Fatalf("stored tokens: %d plain, %d hashed, %v", plain, hashed, err)
+	}
 	// Inviting joins nobody: Olga is not a member of Other until she accepts.
 	if _, err := m.Membership(ctx, other.ID, olga.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("invited account is a member before accepting: %v", err)

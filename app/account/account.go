@@ -23,6 +23,19 @@ const (
 	ErrTeamNameTaken   = Error("a team with this name already exists")
 	ErrAlreadyMember   = Error("this user is already a member of the workspace")
 	ErrSessionNotFound = Error("session not found or expired")
+	ErrLastSuperAdmin  = Error("the install needs at least one enabled super admin")
+
+	// Refusals of ManageAccount and ManageMembership.
+	ErrOwnAccount     = Error("you cannot do this to your own account")
+	ErrOwnerOnly      = Error("only an owner can change another owner")
+	ErrSuperAdminOnly = Error("only a super admin can change a super admin's account")
+	ErrSharedAccount  = Error("this account is not this workspace's alone: only a super admin can reset its password or disable it; you can remove it from this workspace")
+
+	// Invitations that cannot be used.
+	ErrInvitationGone         = Error("this invitation is no longer valid: it was accepted, declined, revoked or replaced by a newer one")
+	ErrInvitationExpired      = Error("this invitation has expired: ask for a new one")
+	ErrInvitationOtherAddress = Error("this invitation is for another email address")
+	ErrInvitationHasAccount   = Error("this address already has an account: log in to accept the invitation")
 )
 
 // InputError is a problem with what a person typed, naming the field.
@@ -64,6 +77,7 @@ type User struct {
 	Name               string
 	Disabled           bool
 	MustChangePassword bool
+	SuperAdmin         bool // manages accounts install-wide (Install page)
 	LastWorkspaceID    int64
 	CreatedAt          time.Time
 }
@@ -89,6 +103,14 @@ type Member struct {
 	Role        Role
 	AgentEditor bool
 	Teams       []Team
+	// Elsewhere: the account is also a member of another workspace, so it is not this
+	// workspace's to reset or disable (ManageAccount).
+	Elsewhere bool
+}
+
+// Membership is the member's membership of the workspace they were listed from.
+func (m Member) Membership(workspaceID int64) Membership {
+	return Membership{WorkspaceID: workspaceID, UserID: m.ID, Role: m.Role, AgentEditor: m.AgentEditor}
 }
 
 // Team is a named group of users in a workspace; conversations can be routed to it.

@@ -71,7 +71,7 @@ func TestSetupValidation(t *testing.T) {
 func TestAuthenticate(t *testing.T) {
 	ctx := context.Background()
 	m := newManager(t)
-	u, _ := setup(t, m)
+	u, w := setup(t, m)
 	if got, err := m.Authenticate(ctx, "OWNER@example.com", "correct horse"); err != nil || got.ID != u.ID {
 		t.Fatalf("login = %+v, %v", got, err)
 	}
@@ -83,10 +83,14 @@ func TestAuthenticate(t *testing.T) {
 			t.Errorf("Authenticate(%q, %q) err = %v, want bad credentials", c.email, c.pw, err)
 		}
 	}
-	if err := m.SetDisabled(ctx, u.ID, true); err != nil {
+	ann, _, err := m.AddMember(ctx, w.ID, NewUser{Email: "ann@example.com", Name: "Ann", Password: "ann password"}, RoleAgent, false)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Authenticate(ctx, "owner@example.com", "correct horse"); !errors.Is(err, ErrDisabled) {
+	if err := m.SetDisabled(ctx, ann.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Authenticate(ctx, "ann@example.com", "ann password"); !errors.Is(err, ErrDisabled) {
 		t.Errorf("disabled login err = %v", err)
 	}
 }

@@ -12,7 +12,7 @@ const (
 	PermManageChannels                        // chat widget, email, WhatsApp, Messenger
 	PermViewReports                           // performance report and usage
 	PermManageTeams                           // create teams and change their members
-	PermManageUsers                           // invite users, change roles, disable
+	PermManageUsers                           // invite people, change roles, remove members (ManageAccount for accounts)
 	PermManageWorkspace                       // rename the workspace, workspace settings
 )
 
@@ -39,4 +39,41 @@ func (m Membership) CanAssignRole(role Role) bool {
 		return false
 	}
 	return role != RoleOwner || m.Role == RoleOwner
+}
+
+// ManageAccount says whether actor may reset target's password or disable or enable the
+// account: nil, or an Error saying why not. These act on the whole account, in every
+// workspace, so besides a super admin only an admin of the one workspace the account
+// belongs to may (in is actor's membership of that workspace; target is seen from it).
+// On the Install page, where there is no workspace, the actor is a super admin.
+func ManageAccount(actor User, in Membership, target Member) error {
+	switch {
+	case target.ID == actor.ID:
+		// One's own password is changed on the password page; disabling oneself locks out.
+		return ErrOwnAccount
+	case actor.SuperAdmin:
+		return nil
+	case !in.Can(PermManageUsers): // no workspace (the Install page) gives no permission
+		return ErrSharedAccount
+	case target.SuperAdmin:
+		return ErrSuperAdminOnly
+	case target.Elsewhere:
+		return ErrSharedAccount
+	case target.Role == RoleOwner && in.Role != RoleOwner:
+		return ErrOwnerOnly
+	}
+	return nil
+}
+
+// ManageMembership says whether the member with membership in, actorID, may change
+// target's role in the workspace or remove them from it: not themselves (locking
+// themselves out), and an owner only when they are one.
+func ManageMembership(actorID int64, in Membership, target Membership) error {
+	switch {
+	case target.UserID == actorID:
+		return ErrOwnAccount
+	case target.Role == RoleOwner && in.Role != RoleOwner:
+		return ErrOwnerOnly
+	}
+	return nil
 }

@@ -64,11 +64,11 @@ func (m *Manager) SessionUser(ctx context.Context, token string) (Session, User,
 	var userCreated int64
 	now := m.now()
 	err := m.db.Read.QueryRowContext(ctx, `SELECT s.user_id, s.csrf_token, s.created_at, s.expires_at, s.last_seen_at,
-		u.id, u.email, u.name, u.disabled, u.must_change_password, COALESCE(u.last_workspace_id, 0), u.created_at
+		u.id, u.email, u.name, u.disabled, u.must_change_password, u.super_admin, COALESCE(u.last_workspace_id, 0), u.created_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`,
 		tokenHash(token), now.Unix()).
 		Scan(&s.UserID, &s.CSRFToken, &created, &expires, &lastSeen,
-			&u.ID, &u.Email, &u.Name, &u.Disabled, &u.MustChangePassword, &u.LastWorkspaceID, &userCreated)
+			&u.ID, &u.Email, &u.Name, &u.Disabled, &u.MustChangePassword, &u.SuperAdmin, &u.LastWorkspaceID, &userCreated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, User{}, ErrSessionNotFound
 	}

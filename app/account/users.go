@@ -11,12 +11,13 @@ import (
 	"unicode/utf8"
 )
 
-const userColumns = "id, email, name, disabled, must_change_password, COALESCE(last_workspace_id, 0), created_at"
+const userColumns = "id, email, name, disabled, must_change_password, super_admin, COALESCE(last_workspace_id, 0), created_at"
 
-func scanUser(row interface{ Scan(...any) error }) (User, error) {
+// scanUser reads userColumns, then any extra columns into more.
+func scanUser(row interface{ Scan(...any) error }, more ...any) (User, error) {
 	var u User
 	var created int64
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Disabled, &u.MustChangePassword, &u.LastWorkspaceID, &created)
+	err := row.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Disabled, &u.MustChangePassword, &u.SuperAdmin, &u.LastWorkspaceID, &created}, more...)...)
 	u.CreatedAt = unix(created)
 	return u, err
 }
@@ -30,11 +31,10 @@ type NewUser struct {
 
 // normalize trims the input and checks it, returning an *InputError for the first problem.
 func (n *NewUser) normalize() error {
-	n.Email = strings.TrimSpace(n.Email)
 	n.Name = strings.TrimSpace(n.Name)
-	addr, err := mail.ParseAddress(n.Email)
-	if err != nil || addr.Address != n.Email || len(n.Email) > 254 {
-		return &InputError{Field: "email", Message: "is not a valid email address"}
+	var err error
+	if n.Email, err = checkEmail(n.Email); err != nil {
+		return err
 	}
 	if err := checkName("name", n.Name); err != nil {
 		return err
@@ -43,6 +43,16 @@ func (n *NewUser) normalize() error {
 		return CheckPasswordRules(n.Password)
 	}
 	return nil
+}
+
+// checkEmail returns the trimmed address, or an *InputError when it is not one.
+func checkEmail(email string) (string, error) {
+	email = strings.TrimSpace(email)
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || len(email) > 254 {
+		return "", &InputError{Field: "email", Message: "is not a valid email address"}
+	}
+	return email, nil
 }
 
 func checkName(field, name string) error {
@@ -64,7 +74,8 @@ func (m *Manager) HasUsers(ctx context.Context) (bool, error) {
 	return n == 1, nil
 }
 
-// Setup creates the first user as owner of the first workspace. It fails with
+// Setup creates the first user as owner of the first workspace and super admin of the
+// install. It fails with
 // ErrAlreadySetUp once any user exists, checked inside the write transaction so two
 // simultaneous setups cannot both win.
 func (m *Manager) Setup(ctx context.Context, nu NewUser, workspace string) (User, Workspace, string, error) {
@@ -96,7 +107,7 @@ func (m *Manager) Setup(ctx context.Context, nu NewUser, workspace string) (User
 		}
 		w = Workspace{Name: workspace, CreatedAt: unix(now)}
 		w.ID, _ = res.LastInsertId()
-		u, err = insertUser(ctx, tx, nu, hash, now)
+		u, err = insertUser(ctx, tx, nu, hash, true, now)
 		if err != nil {
 			return err
 		}
@@ -119,10 +130,10 @@ func passwordFor(nu NewUser) (generated, hash string, err error) {
 	return generated, hash, err
 }
 
-func insertUser(ctx context.Context, tx *sql.Tx, nu NewUser, hash string, now int64) (User, error) {
+func insertUser(ctx context.Context, tx *sql.Tx, nu NewUser, hash string, superAdmin bool, now int64) (User, error) {
 	res, err := tx.ExecContext(ctx,
-		"INSERT INTO users (email, name, password_hash, must_change_password, created_at) VALUES (?, ?, ?, ?, ?)",
-		nu.Email, nu.Name, hash, nu.Password == "", now)
+		"INSERT INTO users (email, name, password_hash, must_change_password, super_admin, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+		nu.Email, nu.Name, hash, nu.Password == "", superAdmin, now)
 	if err != nil {
 		if store.IsUniqueViolation(err) {
 			return User{}, ErrEmailTaken
@@ -130,7 +141,7 @@ func insertUser(ctx context.Context, tx *sql.Tx, nu NewUser, hash string, now in
 		return User{}, err
 	}
 	id, _ := res.LastInsertId()
-	return User{ID: id, Email: nu.Email, Name: nu.Name, MustChangePassword: nu.Password == "", CreatedAt: unix(now)}, nil
+	return User{ID: id, Email: nu.Email, Name: nu.Name, MustChangePassword: nu.Password == "", SuperAdmin: superAdmin, CreatedAt: unix(now)}, nil
 }
 
 // Authenticate returns the user with this email and password. Unknown emails cost the
@@ -141,12 +152,7 @@ func (m *Manager) Authenticate(ctx context.Context, email, password string) (Use
 		return User{}, ErrBadCredentials
 	}
 	var hash string
-	var u User
-	var created int64
-	err := m.db.Read.QueryRowContext(ctx,
-		"SELECT "+userColumns+", password_hash FROM users WHERE email = ?", email).
-		Scan(&u.ID, &u.Email, &u.Name, &u.Disabled, &u.MustChangePassword, &u.LastWorkspaceID, &created, &hash)
-	u.CreatedAt = unix(created)
+	u, err := scanUser(m.db.Read.QueryRowContext(ctx, "SELECT "+userColumns+", password_hash FROM users WHERE email = ?", email), &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		VerifyPassword(dummyHash, password)
 		return User{}, ErrBadCredentials
@@ -179,24 +185,6 @@ func (m *Manager) UserByEmail(ctx context.Context, email string) (User, error) {
 		return User{}, ErrNotFound
 	}
 	return u, wrap("get user", err)
-}
-
-// Users lists every user of the install, for the command line.
-func (m *Manager) Users(ctx context.Context) ([]User, error) {
-	rows, err := m.db.Read.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY email")
-	if err != nil {
-		return nil, wrap("list users", err)
-	}
-	defer rows.Close()
-	var us []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, wrap("list users", err)
-		}
-		us = append(us, u)
-	}
-	return us, wrap("list users", rows.Err())
 }
 
 // ChangePassword checks the current password, sets a new one and ends every session of
@@ -240,9 +228,15 @@ func (m *Manager) SetPassword(ctx context.Context, userID int64, password string
 	}))
 }
 
-// SetDisabled disables or enables a user. Disabling ends the user's sessions at once.
+// SetDisabled disables or enables a user. Disabling ends the user's sessions at once; the
+// last enabled super admin cannot be disabled. Who may do it is ManageAccount's question.
 func (m *Manager) SetDisabled(ctx context.Context, userID int64, disabled bool) error {
 	return wrap("disable user", m.db.Tx(ctx, func(tx *sql.Tx) error {
+		if disabled {
+			if err := ensureAnotherSuperAdmin(ctx, tx, userID); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, "UPDATE users SET disabled = ? WHERE id = ?", disabled, userID)
 		if err != nil {
 			return err
@@ -255,6 +249,86 @@ func (m *Manager) SetDisabled(ctx context.Context, userID int64, disabled bool) 
 		}
 		return err
 	}))
+}
+
+// SetSuperAdmin names a super admin or takes the role back, keeping at least one enabled
+// super admin. Who may do it is ManageAccount's question (super admins, or the operator).
+func (m *Manager) SetSuperAdmin(ctx context.Context, userID int64, on bool) error {
+	return wrap("set super admin", m.db.Tx(ctx, func(tx *sql.Tx) error {
+		if !on {
+			if err := ensureAnotherSuperAdmin(ctx, tx, userID); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, "UPDATE users SET super_admin = ? WHERE id = ?", on, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return nil
+	}))
+}
+
+// ensureAnotherSuperAdmin fails with ErrLastSuperAdmin when userID is the install's only
+// enabled super admin, so that someone can always manage accounts from the web.
+func ensureAnotherSuperAdmin(ctx context.Context, tx *sql.Tx, userID int64) error {
+	var isSuper, others int
+	err := tx.QueryRowContext(ctx, `SELECT
+		EXISTS (SELECT 1 FROM users WHERE id = ? AND super_admin = 1),
+		(SELECT count(*) FROM users WHERE super_admin = 1 AND disabled = 0 AND id != ?)`, userID, userID).Scan(&isSuper, &others)
+	if err != nil {
+		return err
+	}
+	if isSuper == 1 && others == 0 {
+		return ErrLastSuperAdmin
+	}
+	return nil
+}
+
+// Account is a user with every workspace they belong to, for the Install page and
+// `agent user list`.
+type Account struct {
+	User
+	Memberships []AccountMembership
+}
+
+// AccountMembership is one workspace an account belongs to, with its role there.
+type AccountMembership struct {
+	Workspace Workspace
+	Role      Role
+}
+
+// Accounts lists every account of the install with its workspaces, by email.
+func (m *Manager) Accounts(ctx context.Context) ([]Account, error) {
+	rows, err := m.db.Read.QueryContext(ctx, `SELECT u.id, u.email, u.name, u.disabled, u.must_change_password, u.super_admin,
+		COALESCE(u.last_workspace_id, 0), u.created_at, COALESCE(w.id, 0), COALESCE(w.name, ''), COALESCE(w.created_at, 0), COALESCE(ms.role, '')
+		FROM users u LEFT JOIN memberships ms ON ms.user_id = u.id LEFT JOIN workspaces w ON w.id = ms.workspace_id
+		ORDER BY u.email, w.name, w.id`)
+	if err != nil {
+		return nil, wrap("list accounts", err)
+	}
+	defer rows.Close()
+	var out []Account
+	for rows.Next() {
+		var w Workspace
+		var wsCreated int64
+		var role Role
+		u, err := scanUser(rows, &w.ID, &w.Name, &wsCreated, &role)
+		if err != nil {
+			return nil, wrap("list accounts", err)
+		}
+		if len(out) == 0 || out[len(out)-1].ID != u.ID {
+			out = append(out, Account{User: u})
+		}
+		if w.ID != 0 {
+			w.CreatedAt = unix(wsCreated)
+			a := &out[len(out)-1]
+			a.Memberships = append(a.Memberships, AccountMembership{Workspace: w, Role: role})
+		}
+	}
+	return out, wrap("list accounts", rows.Err())
 }
 
 // wrap adds the operation to an error; errors.Is and errors.As still see through it.

@@ -114,10 +114,29 @@ func insertMembership(ctx context.Context, tx *sql.Tx, workspaceID, userID int64
 
 // Members lists a workspace's users with their role and teams.
 func (m *Manager) Members(ctx context.Context, workspaceID int64) ([]Member, error) {
-	rows, err := m.db.Read.QueryContext(ctx, `SELECT u.id, u.email, u.name, u.disabled, u.must_change_password,
-		COALESCE(u.last_workspace_id, 0), u.created_at, m.role, m.agent_editor
+	return m.members(ctx, workspaceID, 0)
+}
+
+// Member returns one member of a workspace; a user who is not one is ErrNotFound.
+func (m *Manager) Member(ctx context.Context, workspaceID, userID int64) (Member, error) {
+	ms, err := m.members(ctx, workspaceID, userID)
+	if err != nil {
+		return Member{}, err
+	}
+	if len(ms) == 0 {
+		return Member{}, ErrNotFound
+	}
+	return ms[0], nil
+}
+
+// members lists the workspace's members, or only userID when it is not 0.
+func (m *Manager) members(ctx context.Context, workspaceID, userID int64) ([]Member, error) {
+	rows, err := m.db.Read.QueryContext(ctx, `SELECT u.id, u.email, u.name, u.disabled, u.must_change_password, u.super_admin,
+		COALESCE(u.last_workspace_id, 0), u.created_at, m.role, m.agent_editor,
+		EXISTS (SELECT 1 FROM memberships o WHERE o.user_id = u.id AND o.workspace_id != m.workspace_id)
 		FROM memberships m JOIN users u ON u.id = m.user_id
-		WHERE m.workspace_id = ? ORDER BY u.name COLLATE NOCASE, u.id`, workspaceID)
+		WHERE m.workspace_id = ? AND (? = 0 OR m.user_id = ?) ORDER BY u.name COLLATE NOCASE, u.id`,
+		workspaceID, userID, userID)
 	if err != nil {
 		return nil, wrap("list members", err)
 	}
@@ -126,11 +145,9 @@ func (m *Manager) Members(ctx context.Context, workspaceID int64) ([]Member, err
 	byID := map[int64]int{}
 	for rows.Next() {
 		var mb Member
-		var created int64
-		if err := rows.Scan(&mb.ID, &mb.Email, &mb.Name, &mb.Disabled, &mb.MustChangePassword, &mb.LastWorkspaceID, &created, &mb.Role, &mb.AgentEditor); err != nil {
+		if mb.User, err = scanUser(rows, &mb.Role, &mb.AgentEditor, &mb.Elsewhere); err != nil {
 			return nil, wrap("list members", err)
 		}
-		mb.CreatedAt = unix(created)
 		byID[mb.ID] = len(members)
 		members = append(members, mb)
 	}
@@ -151,9 +168,12 @@ func (m *Manager) Members(ctx context.Context, workspaceID int64) ([]Member, err
 	return members, nil
 }
 
-// AddMember adds a person to a workspace. A new email creates the user, with nu.Password
-// or else a one-time password that is returned so the admin can hand it over; an existing
-// user just joins with their own password and "" is returned.
+// AddMember adds a person to a workspace at once, for the operator at the command line
+// (`agent user add`), who runs the install. A new email creates the user, with
+// nu.Password or else a one-time password that is returned to hand over; an existing user
+// just joins with their own password and "" is returned. The web never calls it: there, a
+// workspace's admins invite (Invite) and the person accepts, since joining someone else's
+// account to a workspace without their consent is how accounts were taken over.
 func (m *Manager) AddMember(ctx context.Context, workspaceID int64, nu NewUser, role Role, editor bool) (User, string, error) {
 	if !role.Valid() {
 		return User{}, "", &InputError{Field: "role", Message: "is not a known role"}
@@ -175,7 +195,7 @@ func (m *Manager) AddMember(ctx context.Context, workspaceID int64, nu NewUser, 
 			if err != nil {
 				return err
 			}
-			if u, err = insertUser(ctx, tx, nu, hash, now); err != nil {
+			if u, err = insertUser(ctx, tx, nu, hash, false, now); err != nil {
 				return err
 			}
 		default:

@@ -44,7 +44,7 @@ func commands() []command {
 	return []command{
 		{"serve", "", "run the web server (admin, inbox, widget, webhooks)", serve},
 		{"migrate", "", "apply database migrations and exit", migrate},
-		{"user", "add|passwd|list ...", "manage users from the shell", user},
+		{"user", "add|passwd|super|list ...", "manage users from the shell", user},
 		{"import", "SOURCE", "add knowledge from a JSONL file, a folder of files or a URL", importCmd},
 		{"ask", "QUESTION", "ask an agent a question, as the admin's preview does", ask},
 		{"eval", "", "measure retrieval and decisions on a labelled question set", evalCmd},

@@ -146,6 +146,30 @@ func TestUserCommands(t *testing.T) {
 	if r := run(t, "", "user", "passwd", "--data", data, "nobody@example.com"); r.code != 1 {
 		t.Errorf("passwd of unknown user = %d", r.code)
 	}
+
+	// The first user is the super admin; the operator names another, and the last one stays.
+	superOf := func(email string) bool {
+		u, err := accounts.UserByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.SuperAdmin
+	}
+	if !superOf("olga@example.com") || superOf("ann@example.com") {
+		t.Fatal("the first user added on an empty install must be the only super admin")
+	}
+	if r := run(t, "", "user", "super", "--data", data, "--off", "olga@example.com"); r.code != 1 || !strings.Contains(r.stderr, "at least one enabled super admin") {
+		t.Errorf("removing the last super admin = %d %q", r.code, r.stderr)
+	}
+	if r := run(t, "", "user", "super", "--data", data, "ann@example.com"); r.code != 0 || !superOf("ann@example.com") {
+		t.Fatalf("super = %d %q", r.code, r.stderr)
+	}
+	if r := run(t, "", "user", "super", "--data", data, "--off", "olga@example.com"); r.code != 0 || superOf("olga@example.com") {
+		t.Errorf("super --off = %d %q", r.code, r.stderr)
+	}
+	if r := run(t, "", "user", "list", "--data", data); !regexp.MustCompile(`ann@example\.com\s+Ann\s+active\s+yes`).MatchString(r.stdout) {
+		t.Errorf("list does not show the super admin: %q", r.stdout)
+	}
 }
 
 // TestServeAndBackup runs the real server, takes a backup while it serves, and checks

@@ -14,7 +14,7 @@ import (
 
 func user(ctx context.Context, e Env, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(e.Stderr, "Usage: agent user add|passwd|list [flags]")
+		fmt.Fprintln(e.Stderr, "Usage: agent user add|passwd|super|list [flags]")
 		return exitUsage
 	}
 	switch args[0] {
@@ -22,13 +22,15 @@ func user(ctx context.Context, e Env, args []string) int {
 		return userAdd(ctx, e, args[1:])
 	case "passwd":
 		return userPasswd(ctx, e, args[1:])
+	case "super":
+		return userSuper(ctx, e, args[1:])
 	case "list":
 		return userList(ctx, e, args[1:])
 	case "-h", "-help", "--help":
-		fmt.Fprintln(e.Stdout, "Usage: agent user add|passwd|list [flags]\n\nRun 'agent user add -h' and so on for each one's flags.")
+		fmt.Fprintln(e.Stdout, "Usage: agent user add|passwd|super|list [flags]\n\nRun 'agent user add -h' and so on for each one's flags.")
 		return exitOK
 	}
-	fmt.Fprintf(e.Stderr, "agent user: unknown subcommand %q (want add, passwd or list)\n", args[0])
+	fmt.Fprintf(e.Stderr, "agent user: unknown subcommand %q (want add, passwd, super or list)\n", args[0])
 	return exitUsage
 }
 
@@ -42,7 +44,7 @@ func readPassword(r io.Reader) (string, error) {
 }
 
 func userAdd(ctx context.Context, e Env, args []string) int {
-	f := newFlags(e, "user add", "", "Create a user. With no users yet, creates the owner and the first workspace (like /setup).\nWithout --password-stdin a one-time password is printed; it must be changed at first login.")
+	f := newFlags(e, "user add", "", "Create a user, or add an existing one to a workspace. With no users yet, creates the owner\nand the first workspace (like /setup), who is the install's super admin.\nWithout --password-stdin a one-time password is printed; it must be changed at first login.")
 	email := f.String("email", "", "email `address` (required)")
 	name := f.String("name", "", "display `name` (required)")
 	role := f.String("role", "agent", "`role` in the workspace: owner, admin or agent (the first user is always owner)")
@@ -170,8 +172,39 @@ func userPasswd(ctx context.Context, e Env, args []string) int {
 	return exitOK
 }
 
+func userSuper(ctx context.Context, e Env, args []string) int {
+	f := newFlags(e, "user super", "EMAIL", "Make a user a super admin, who manages every account of the install (Install page).\nWith --off, take the role back; the last enabled super admin keeps it.")
+	off := f.Bool("off", false, "take the super admin role back")
+	rest, code, ok := f.parse(args)
+	if !ok {
+		return code
+	}
+	if extraArgs(e, f, rest, 1) {
+		return exitUsage
+	}
+	_, db, code := openStore(ctx, e, f)
+	if db == nil {
+		return code
+	}
+	defer db.Close()
+	accounts := account.New(db)
+	u, err := accounts.UserByEmail(ctx, rest[0])
+	if err != nil {
+		return fail(e, fmt.Errorf("user %s: %w", rest[0], err))
+	}
+	if err := accounts.SetSuperAdmin(ctx, u.ID, !*off); err != nil {
+		return fail(e, err)
+	}
+	if *off {
+		fmt.Fprintf(e.Stdout, "%s is no longer a super admin\n", u.Email)
+	} else {
+		fmt.Fprintf(e.Stdout, "%s is a super admin\n", u.Email)
+	}
+	return exitOK
+}
+
 func userList(ctx context.Context, e Env, args []string) int {
-	f := newFlags(e, "user list", "", "List users with their workspaces and roles.")
+	f := newFlags(e, "user list", "", "List users with their workspaces and roles, and who is super admin.")
 	rest, code, ok := f.parse(args)
 	if !ok {
 		return code
@@ -185,30 +218,28 @@ func userList(ctx context.Context, e Env, args []string) int {
 	}
 	defer db.Close()
 	accounts := account.New(db)
-	users, err := accounts.Users(ctx)
-	if err != nil {
-		return fail(e, err)
-	}
-	workspaces, err := accounts.Workspaces(ctx)
+	all, err := accounts.Accounts(ctx)
 	if err != nil {
 		return fail(e, err)
 	}
 	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "EMAIL\tNAME\tSTATUS\tWORKSPACES")
-	for _, u := range users {
+	fmt.Fprintln(tw, "EMAIL\tNAME\tSTATUS\tSUPER ADMIN\tWORKSPACES")
+	for _, a := range all {
 		var roles []string
-		for _, w := range workspaces {
-			if m, err := accounts.Membership(ctx, w.ID, u.ID); err == nil {
-				roles = append(roles, fmt.Sprintf("%s (%s)", w.Name, m.Role))
-			}
+		for _, m := range a.Memberships {
+			roles = append(roles, fmt.Sprintf("%s (%s)", m.Workspace.Name, m.Role))
 		}
 		status := "active"
-		if u.Disabled {
+		if a.Disabled {
 			status = "disabled"
-		} else if u.MustChangePassword {
+		} else if a.MustChangePassword {
 			status = "one-time password"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Email, u.Name, status, strings.Join(roles, ", "))
+		super := ""
+		if a.SuperAdmin {
+			super = "yes"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", a.Email, a.Name, status, super, strings.Join(roles, ", "))
 	}
 	if err := tw.Flush(); err != nil {
 		return fail(e, err)

@@ -171,3 +171,56 @@ func TestMigrationPhrasingVectors(t *testing.T) {
 		t.Errorf("chunks after 0005: %q, want %q", got, want)
 	}
 }
+
+// 0007 makes the install's first owner its super admin: the earliest enabled user who
+// owns a workspace, not an earlier disabled user nor an earlier agent.
+func TestMigrationFirstSuperAdmin(t *testing.T) {
+	ctx := context.Background()
+	db, err := OpenFile(filepath.Join(t.TempDir(), FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms[:6] {
+		if _, err := db.Write.Exec(m.SQL); err != nil {
+			t.Fatal(m.Name, err)
+		}
+	}
+	for _, q := range []string{
+		"PRAGMA user_version = 6",
+		"INSERT INTO workspaces (id, name, created_at) VALUES (1, 'Shop', 1)",
+		`INSERT INTO users (id, email, name, password_hash, disabled, created_at) VALUES
+			(1, 'gone@example.com', 'Gone', 'x', 1, 1),
+			(2, 'agent@example.com', 'Agent', 'x', 0, 2),
+			(3, 'owner@example.com', 'Owner', 'x', 0, 3),
+			(4, 'later@example.com', 'Later owner', 'x', 0, 4)`,
+		"INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (1, 1, 'owner', 1), (1, 2, 'agent', 2), (1, 3, 'owner', 3), (1, 4, 'owner', 4)",
+	} {
+		if _, err := db.Write.Exec(q); err != nil {
+			t.Fatal(q, err)
+		}
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var supers []string
+	rows, err := db.Read.Query("SELECT email FROM users WHERE super_admin = 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var email string
+		if err := rows.Scan(&email); err != nil {
+			t.Fatal(err)
+		}
+		supers = append(supers, email)
+	}
+	if strings.Join(supers, ",") != "owner@example.com" {
+		t.Errorf("super admins after the upgrade = %v, want the first enabled owner", supers)
+	}
+}

@@ -164,7 +164,8 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, "/login")
 }
 
-// home sends the user to the workspace they used last, or their first one.
+// home sends the user to the workspace they used last, or their first one; a super
+// admin of no workspace to the Install page.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
 	wss, err := s.accounts.WorkspacesOf(r.Context(), v.user.ID)
@@ -172,8 +173,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	if len(wss) == 0 && v.user.SuperAdmin {
+		s.redirect(w, r, "/install")
+		return
+	}
 	if len(wss) == 0 {
-		s.fail(w, r, http.StatusForbidden, "You are not a member of any workspace yet. Ask an admin to add you.")
+		s.fail(w, r, http.StatusForbidden, "You are not a member of any workspace yet. Open the invitation link an admin gave you, or ask one to invite you.")
 		return
 	}
 	target := wss[0].ID

@@ -48,6 +48,8 @@ func (s *Server) routes() http.Handler {
 		s.table = append(s.table, routeEntry{pattern, accessWorkspace, p})
 		mux.Handle(pattern, s.requireUser(s.inWorkspace(p, h)))
 	}
+	// superAdmin: the install's super admins only, whatever their workspace roles.
+	superAdmin := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.requireUser(s.requireSuperAdmin(h))) }
 
 	mux.Handle("GET "+static.Prefix, static.Handler())
 	public("GET /healthz", s.health)
@@ -58,11 +60,22 @@ func (s *Server) routes() http.Handler {
 	public("GET /login", s.loginPage)
 	public("POST /login", s.login)
 	public("POST /logout", s.logout)
+	public("GET /invitation", s.invitationPage)
+	public("POST /invitation", s.createInvitedAccount)
 
 	user("GET /{$}", s.home)
 	user("GET /account/password", s.passwordPage)
 	user("POST /account/password", s.changePassword)
 	user("POST /workspaces", s.createWorkspace)
+	user("POST /invitation/accept", s.acceptInvitation)
+	user("POST /invitation/decline", s.declineInvitation)
+
+	superAdmin("GET /install", s.installPage)
+	superAdmin("POST /install/accounts/{user}/super", s.makeSuperAdmin)
+	superAdmin("POST /install/accounts/{user}/unsuper", s.unmakeSuperAdmin)
+	superAdmin("POST /install/accounts/{user}/disable", s.installDisable)
+	superAdmin("POST /install/accounts/{user}/enable", s.installEnable)
+	superAdmin("POST /install/accounts/{user}/password", s.installResetPassword)
 
 	ws("GET /w/{ws}/{$}", account.PermUseInbox, s.workspaceHome)
 	s.inboxRoutes(ws)
@@ -107,7 +120,8 @@ func (s *Server) routes() http.Handler {
 	ws("POST /w/{ws}/settings", account.PermManageWorkspace, s.renameWorkspace)
 
 	ws("GET /w/{ws}/settings/users", account.PermManageUsers, s.usersPage)
-	ws("POST /w/{ws}/settings/users", account.PermManageUsers, s.addUser)
+	ws("POST /w/{ws}/settings/users", account.PermManageUsers, s.inviteUser)
+	ws("POST /w/{ws}/settings/invitations/{inv}/revoke", account.PermManageUsers, s.revokeInvitation)
 	ws("POST /w/{ws}/settings/users/{user}/role", account.PermManageUsers, s.setUserRole)
 	ws("POST /w/{ws}/settings/users/{user}/teams", account.PermManageUsers, s.setUserTeams)
 	ws("POST /w/{ws}/settings/users/{user}/disable", account.PermManageUsers, s.disableUser)

@@ -73,19 +73,32 @@ func (s *Server) member(w http.ResponseWriter, r *http.Request) (account.Members
 	return m, true
 }
 
-// mayManage refuses changes an admin must not make to target: to themselves (locking
-// themselves out) or to an owner unless they are one.
-func (s *Server) mayManage(w http.ResponseWriter, r *http.Request, target account.Membership) bool {
+// refused answers 403 with the reason when a rule of the account package refuses an
+// action (err is one of its Errors), and reports whether it did.
+func (s *Server) refused(w http.ResponseWriter, r *http.Request, err error) bool {
+	if err != nil {
+		s.fail(w, r, http.StatusForbidden, capitalize(err.Error())+".")
+	}
+	return err != nil
+}
+
+// accountTarget loads the member named in the path for an action on their whole account
+// (password, disable), which account.ManageAccount must allow; false means an answer was sent.
+func (s *Server) accountTarget(w http.ResponseWriter, r *http.Request) (account.Member, bool) {
 	v := visitOf(r)
-	if target.UserID == v.user.ID {
-		s.fail(w, r, http.StatusForbidden, "You cannot do this to your own account.")
-		return false
+	id, ok := s.pathID(w, r, "user")
+	if !ok {
+		return account.Member{}, false
 	}
-	if target.Role == account.RoleOwner && v.membership.Role != account.RoleOwner {
-		s.fail(w, r, http.StatusForbidden, "Only an owner can change another owner.")
-		return false
+	target, err := s.accounts.Member(r.Context(), v.workspace.ID, id)
+	if err != nil {
+		s.domainError(w, r, err)
+		return account.Member{}, false
 	}
-	return true
+	if s.refused(w, r, account.ManageAccount(v.user, v.membership, target)) {
+		return account.Member{}, false
+	}
+	return target, true
 }
 
 func (s *Server) usersData(w http.ResponseWriter, r *http.Request, f components.Form) (settings.UsersData, bool) {
@@ -100,7 +113,12 @@ func (s *Server) usersData(w http.ResponseWriter, r *http.Request, f components.
 		s.serverError(w, r, err)
 		return settings.UsersData{}, false
 	}
-	return settings.UsersData{Members: members, Teams: teams, Form: f}, true
+	invitations, err := s.accounts.Invitations(r.Context(), wsID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return settings.UsersData{}, false
+	}
+	return settings.UsersData{Members: members, Teams: teams, Invitations: invitations, Form: f}, true
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
@@ -109,23 +127,24 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// addUser shows the new user's one-time password in the response itself rather than
-// after a redirect, so the password is never stored anywhere.
-func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
+// inviteUser invites a person by email and shows the invitation's link in the response
+// itself rather than after a redirect, so the link is never stored anywhere. The answer
+// is the same whether or not the address has an account.
+func (s *Server) inviteUser(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
-	f := formOf(r, "name", "email", "role", "agent_editor")
+	f := formOf(r, "email", "role", "agent_editor")
 	role := account.Role(f.Value("role"))
 	status := http.StatusOK
-	var password, name string
+	var link string
+	var inv account.Invitation
 	if !v.membership.CanAssignRole(role) {
 		f.Errors["role"] = "You cannot give this role."
 	} else {
-		u, pw, err := s.accounts.AddMember(r.Context(), v.workspace.ID,
-			account.NewUser{Email: f.Value("email"), Name: f.Value("name")}, role, f.Value("agent_editor") == "1")
+		token, created, err := s.accounts.Invite(r.Context(), v.workspace.ID, v.user.ID, f.Value("email"), role, f.Value("agent_editor") == "1")
 		switch {
 		case err == nil:
-			password, name = pw, u.Name
-			s.log.Info("user added", "workspace", v.workspace.ID, "user", u.ID, "by", v.user.ID)
+			link, inv = s.invitationLink(r, token), created
+			s.log.Info("invitation created", "workspace", v.workspace.ID, "invitation", inv.ID, "by", v.user.ID)
 			f = components.NewForm()
 		case !addError(&f, err):
 			s.serverError(w, r, err)
@@ -139,18 +158,27 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d.NewPassword, d.NewPasswordOf = password, name
-	p := s.page(w, r, "Users", "settings")
-	if password == "" && name != "" {
-		p.Flash.Kind, p.Flash.Message = "ok", name+" already had an account and has joined this workspace."
+	d.InvitationLink, d.Invited = link, inv
+	s.render(w, r, status, settings.Users(s.page(w, r, "Users", "settings"), d))
+}
+
+func (s *Server) revokeInvitation(w http.ResponseWriter, r *http.Request) {
+	v := visitOf(r)
+	id, ok := s.pathID(w, r, "inv")
+	if !ok {
+		return
 	}
-	s.render(w, r, status, settings.Users(p, d))
+	if err := s.accounts.RevokeInvitation(r.Context(), v.workspace.ID, id); err != nil {
+		s.settingsError(w, r, "users", err)
+		return
+	}
+	s.redirectWithFlash(w, r, urls.Workspace(v.workspace.ID, "settings", "users"), "ok", "Invitation revoked: its link no longer works.")
 }
 
 func (s *Server) setUserRole(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
 	target, ok := s.member(w, r)
-	if !ok || !s.mayManage(w, r, target) {
+	if !ok || s.refused(w, r, account.ManageMembership(v.user.ID, v.membership, target)) {
 		return
 	}
 	role := account.Role(r.PostFormValue("role"))
@@ -194,11 +222,11 @@ func (s *Server) enableUser(w http.ResponseWriter, r *http.Request)  { s.setUser
 
 func (s *Server) setUserDisabled(w http.ResponseWriter, r *http.Request, disabled bool) {
 	v := visitOf(r)
-	target, ok := s.member(w, r)
-	if !ok || !s.mayManage(w, r, target) {
+	target, ok := s.accountTarget(w, r)
+	if !ok {
 		return
 	}
-	if err := s.accounts.SetDisabled(r.Context(), target.UserID, disabled); err != nil {
+	if err := s.accounts.SetDisabled(r.Context(), target.ID, disabled); err != nil {
 		s.settingsError(w, r, "users", err)
 		return
 	}
@@ -206,39 +234,32 @@ func (s *Server) setUserDisabled(w http.ResponseWriter, r *http.Request, disable
 	if disabled {
 		msg = "User disabled and logged out."
 	}
-	s.log.Info("user disabled changed", "user", target.UserID, "disabled", disabled, "by", v.user.ID)
+	s.log.Info("user disabled changed", "user", target.ID, "disabled", disabled, "by", v.user.ID)
 	s.redirectWithFlash(w, r, urls.Workspace(v.workspace.ID, "settings", "users"), "ok", msg)
 }
 
 func (s *Server) resetUserPassword(w http.ResponseWriter, r *http.Request) {
-	v := visitOf(r)
-	target, ok := s.member(w, r)
-	if !ok || !s.mayManage(w, r, target) {
+	target, ok := s.accountTarget(w, r)
+	if !ok {
 		return
 	}
-	u, err := s.accounts.User(r.Context(), target.UserID)
+	pw, err := s.resetPassword(r, target.User)
 	if err != nil {
-		s.domainError(w, r, err)
-		return
-	}
-	pw := account.GeneratePassword()
-	if err := s.accounts.SetPassword(r.Context(), u.ID, pw, true); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.log.Info("password reset", "user", u.ID, "by", v.user.ID)
 	d, ok := s.usersData(w, r, components.NewForm())
 	if !ok {
 		return
 	}
-	d.NewPassword, d.NewPasswordOf = pw, u.Name
+	d.NewPassword, d.NewPasswordOf = pw, target.Name
 	s.render(w, r, http.StatusOK, settings.Users(s.page(w, r, "Users", "settings"), d))
 }
 
 func (s *Server) removeUser(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
 	target, ok := s.member(w, r)
-	if !ok || !s.mayManage(w, r, target) {
+	if !ok || s.refused(w, r, account.ManageMembership(v.user.ID, v.membership, target)) {
 		return
 	}
 	if err := s.accounts.RemoveMember(r.Context(), v.workspace.ID, target.UserID); err != nil {

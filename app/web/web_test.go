@@ -397,47 +397,6 @@ func mustAddUser(t *testing.T, e *env, email string) int64 {
 	return u.ID
 }
 
-func TestUsersAndOneTimePassword(t *testing.T) {
-	e := newEnv(t, nil)
-	e.setupOwner()
-	b := e.ownerBrowser()
-	res := b.post(e.path("settings/users"), url.Values{"name": {"Ann Agent"}, "email": {"ann@example.com"}, "role": {"agent"}})
-	m := regexp.MustCompile(`One-time password for Ann Agent: <code>([^<]+)</code>`).FindStringSubmatch(res.body)
-	if res.status != http.StatusOK || m == nil {
-		t.Fatalf("add user: %d, no one-time password shown", res.status)
-	}
-	ann := e.browser()
-	if res := ann.login("ann@example.com", m[1]); res.url != "/account/password" {
-		t.Fatalf("one-time login went to %s, want the password page", res.url)
-	}
-	if res := ann.get(e.path("inbox")); res.url != "/account/password" {
-		t.Fatalf("must-change user reached %s", res.url)
-	}
-	if res := ann.post("/account/password", url.Values{"current": {m[1]}, "password": {"ann's own pw"}}); res.status != http.StatusOK || !strings.HasSuffix(res.url, "/inbox") {
-		t.Fatalf("change password: %d at %s", res.status, res.url)
-	}
-	// The owner disables Ann: her session ends at once.
-	members, _ := e.accounts.Members(context.Background(), e.wsID)
-	var annID int64
-	for _, mb := range members {
-		if mb.Email == "ann@example.com" {
-			annID = mb.ID
-		}
-	}
-	b.get(e.path("settings/users"))
-	if res := b.post(e.path("settings/users/"+ids.Encode(annID)+"/disable"), url.Values{}); res.status != http.StatusOK || !strings.Contains(res.body, "Disabled") {
-		t.Fatalf("disable: %d", res.status)
-	}
-	if res := ann.get(e.path("inbox")); res.url != "/login" {
-		t.Errorf("disabled user still in, at %s", res.url)
-	}
-	// The owner cannot disable themselves.
-	owner, _ := e.accounts.UserByEmail(context.Background(), "owner@example.com")
-	if res := b.post(e.path("settings/users/"+ids.Encode(owner.ID)+"/disable"), url.Values{}); res.status != http.StatusForbidden {
-		t.Errorf("self-disable = %d, want 403", res.status)
-	}
-}
-
 func TestPasswordChangeLogsOutEverywhere(t *testing.T) {
 	e := newEnv(t, nil)
 	e.setupOwner()

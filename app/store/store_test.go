@@ -172,7 +172,7 @@ func TestMigrationPhrasingVectors(t *testing.T) {
 	}
 }
 
-// 0007 makes the install's first owner its super admin: the earliest enabled user who
+// 0008 makes the install's first owner its super admin: the earliest enabled user who
 // owns a workspace, not an earlier disabled user nor an earlier agent.
 func TestMigrationFirstSuperAdmin(t *testing.T) {
 	ctx := context.Background()

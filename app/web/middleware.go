@@ -290,10 +290,32 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// safeNext keeps only same-site paths, so ?next= cannot send a user to another site.
+// maxNext bounds a ?next= path; the admin's own addresses are far shorter.
+const maxNext = 2048
+
+// safeNext keeps only paths that a browser resolves to this site, so ?next= cannot send
+// a user elsewhere; anything else becomes "/".
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if len(next) > maxNext || !sameSitePath(next) {
 		return "/"
 	}
 	return next
+}
+
+// sameSitePath reports whether p is a path on this site however a browser reads it.
+// Browsers drop tabs and newlines from a Location, read "\" as "/" and follow "//host"
+// to another site, so control characters, spaces, backslashes and anything but ASCII are
+// refused outright; what remains must be what net/url serialises back unchanged (no
+// scheme, no host, nothing to escape), and must still begin with a single slash and hold
+// no control character or backslash once percent-decoded, as a proxy might decode it.
+func sameSitePath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.ContainsFunc(p, func(r rune) bool { return r <= ' ' || r >= 0x7f || r == '\\' }) {
+		return false
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || u.User != nil || u.String() != p {
+		return false
+	}
+	return strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//") &&
+		!strings.ContainsFunc(u.Path, func(r rune) bool { return r < ' ' || r == 0x7f || r == '\\' })
 }

@@ -25,6 +25,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -250,6 +251,8 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		return true
 	case errors.As(err, &mbe):
 		widgetError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("The message is too long: keep it under %d characters.", inbox.MaxMessage))
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		widgetError(w, http.StatusRequestTimeout, "The request took too long to arrive. Try again.")
 	default:
 		widgetError(w, http.StatusBadRequest, "The request is not valid JSON.")
 	}

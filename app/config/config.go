@@ -106,6 +106,12 @@ type ChatConfig struct {
 	MessagesPerMinute int `koanf:"messages_per_minute"`
 	// IPRequestsPerMinute is how many widget requests one IP address may make per minute.
 	IPRequestsPerMinute int `koanf:"ip_requests_per_minute"`
+	// StreamsPerVisitor is how many live event streams one visitor may hold open (a tab
+	// with the chat open holds one): each holds a connection and a file descriptor.
+	StreamsPerVisitor int `koanf:"streams_per_visitor"`
+	// StreamsPerIP is how many widget event streams one IP address may hold open, for
+	// all the visitors behind it (an office, a mobile carrier's NAT).
+	StreamsPerIP int `koanf:"streams_per_ip"`
 }
 
 // Default returns the built-in settings: a server on 127.0.0.1:8080 with its
@@ -133,7 +139,7 @@ func Default() Config {
 			SyncInterval:  24 * time.Hour,
 			CrawlMaxPages: 200,
 		},
-		Chat: ChatConfig{MessagesPerMinute: 20, IPRequestsPerMinute: 120},
+		Chat: ChatConfig{MessagesPerMinute: 20, IPRequestsPerMinute: 120, StreamsPerVisitor: 10, StreamsPerIP: 100},
 	}
 }
 

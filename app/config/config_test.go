@@ -166,6 +166,8 @@ func sample(t *testing.T) map[string]string {
 		"knowledge.crawl_max_pages":    "50",
 		"chat.messages_per_minute":     "5",
 		"chat.ip_requests_per_minute":  "60",
+		"chat.streams_per_visitor":     "3",
+		"chat.streams_per_ip":          "30",
 	}
 }
 
@@ -431,6 +433,8 @@ func TestInvalidValues(t *testing.T) {
 		{"crawl pages too many", "env", "knowledge.crawl_max_pages", "5000", []string{"between 1 and 1000"}},
 		{"file size zero", "env", "knowledge.max_file_mb", "0", []string{"at least 1"}},
 		{"chat messages zero", "env", "chat.messages_per_minute", "0", []string{"at least 1"}},
+		{"chat streams per visitor zero", "env", "chat.streams_per_visitor", "0", []string{"at least 1"}},
+		{"chat streams per ip negative", "file", "chat.streams_per_ip", "-5", []string{"at least 1"}},
 		{"login_attempts negative", "file", "auth.login_attempts", `-1`, []string{"must not be negative (got -1)"}},
 		{"login_attempts zero", "flag", "auth.login_attempts", "0", []string{"must be at least 1 (got 0)"}},
 		{"login_attempts float", "file", "auth.login_attempts", `2.5`, []string{"2.5 is not a whole number"}},

@@ -92,6 +92,12 @@ func (c *Config) Validate() error {
 	if n := c.Chat.IPRequestsPerMinute; n < 1 {
 		return &keyError{key: "chat.ip_requests_per_minute", msg: fmt.Sprintf("must be at least 1 (got %d)", n)}
 	}
+	if n := c.Chat.StreamsPerVisitor; n < 1 {
+		return &keyError{key: "chat.streams_per_visitor", msg: fmt.Sprintf("must be at least 1 (got %d)", n)}
+	}
+	if n := c.Chat.StreamsPerIP; n < 1 {
+		return &keyError{key: "chat.streams_per_ip", msg: fmt.Sprintf("must be at least 1 (got %d)", n)}
+	}
 	// Last: it is the only check with side effects on disk.
 	dir, msg := prepareDir(c.Data.Dir)
 	if msg != "" {

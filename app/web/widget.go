@@ -55,9 +55,11 @@ const widgetLabel = "Powered by AI"
 
 // widgetAPI serves the widget; it holds the rate limits and the script.
 type widgetAPI struct {
-	s         *Server
-	byVisitor *ratelimit.Limiter // messages per visitor
-	byIP      *ratelimit.Limiter // requests per IP
+	s                *Server
+	byVisitor        *ratelimit.Limiter // messages per visitor
+	byIP             *ratelimit.Limiter // requests per IP
+	streamsByVisitor *ratelimit.Slots   // open event streams per visitor
+	streamsByIP      *ratelimit.Slots   // open event streams per IP
 
 	script, scriptGzip []byte
 	scriptTag          string // its ETag
@@ -70,6 +72,9 @@ func (s *Server) widgetRoutes(public route) {
 		byVisitor: ratelimit.New(s.cfg.Chat.MessagesPerMinute, time.Minute),
 		byIP:      ratelimit.New(s.cfg.Chat.IPRequestsPerMinute, time.Minute),
 		script:    static.Widget(),
+
+		streamsByVisitor: ratelimit.NewSlots(s.cfg.Chat.StreamsPerVisitor),
+		streamsByIP:      ratelimit.NewSlots(s.cfg.Chat.StreamsPerIP),
 	}
 	sum := sha256.Sum256(wa.script)
 	wa.scriptTag = `W/"` + hex.EncodeToString(sum[:8]) + `"` // weak: the same for the gzipped body
@@ -544,11 +549,43 @@ func (wa *widgetAPI) events(w http.ResponseWriter, r *http.Request, wr *widgetRe
 	if !ok {
 		return
 	}
+	release, ok := wa.holdStream(w, r, v)
+	if !ok {
+		return
+	}
+	defer release()
 	ctx := r.Context()
 	names := map[int64]string{}
 	wa.s.stream(w, r, inbox.Topic{Conversation: c.ID},
 		func(out sse) error { return out.event("conversation", wa.conversationJSON(ctx, wr.ch, c, names)) },
 		func(out sse, e inbox.Event) error { return wa.sendEvent(ctx, wr.ch, c, e, names, out) })
+}
+
+// streamRetry is the Retry-After of a refused event stream: a slot frees when a tab
+// closes, at no time the server can tell.
+const streamRetry = "30"
+
+// holdStream holds one of the visitor's event streams and one of their IP address's, so
+// that one visitor or one address cannot open connections until the server runs out of
+// file descriptors; release gives both back when the stream ends, however it ends.
+// Beyond a limit the answer is 429, which the widget retries later.
+func (wa *widgetAPI) holdStream(w http.ResponseWriter, r *http.Request, v inbox.Visitor) (release func(), ok bool) {
+	visitor, ip := strconv.FormatInt(v.ID, 10), wa.s.clientIP(r)
+	if !wa.streamsByVisitor.Take(visitor) {
+		w.Header().Set("Retry-After", streamRetry)
+		widgetError(w, http.StatusTooManyRequests, "This chat is open in too many tabs. Close some and try again.")
+		return nil, false
+	}
+	if !wa.streamsByIP.Take(ip) {
+		wa.streamsByVisitor.Release(visitor)
+		w.Header().Set("Retry-After", streamRetry)
+		widgetError(w, http.StatusTooManyRequests, "Too many chats are open from this network. Try again in a moment.")
+		return nil, false
+	}
+	return func() {
+		wa.streamsByIP.Release(ip)
+		wa.streamsByVisitor.Release(visitor)
+	}, true
 }
 
 // sendEvent passes one hub event on to the widget, leaving out what visitors must not see.

@@ -44,6 +44,9 @@ type ServerConfig struct {
 	TrustProxy bool `koanf:"trust_proxy"`
 	// ShutdownTimeout bounds how long in-flight requests get on shutdown.
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout"`
+	// MinFreeMB is the free space on data.dir's disk, in megabytes, below which /healthz
+	// warns and owners and admins see a warning in the admin; 0 turns the warning off.
+	MinFreeMB int `koanf:"min_free_mb"`
 }
 
 // DataConfig holds the [data] table: where state is kept on disk.
@@ -122,6 +125,7 @@ func Default() Config {
 		Server: ServerConfig{
 			Listen:          "127.0.0.1:8080",
 			ShutdownTimeout: 15 * time.Second,
+			MinFreeMB:       500,
 		},
 		Data: DataConfig{Dir: "./data"},
 		Log:  LogConfig{Level: "info", Format: "text"},

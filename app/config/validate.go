@@ -51,6 +51,9 @@ func (c *Config) Validate() error {
 	if err := checkDuration("server.shutdown_timeout", c.Server.ShutdownTimeout); err != nil {
 		return err
 	}
+	if n := c.Server.MinFreeMB; n < 0 {
+		return &keyError{key: "server.min_free_mb", msg: fmt.Sprintf("must not be negative (got %d)", n)}
+	}
 	if !slices.Contains(logLevels, c.Log.Level) {
 		return &keyError{key: "log.level", msg: fmt.Sprintf("%q is not one of %s", c.Log.Level, strings.Join(logLevels, ", "))}
 	}

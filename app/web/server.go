@@ -37,6 +37,9 @@ type Options struct {
 	LLM       *llm.Client
 	Logger    *slog.Logger
 	Version   string
+	// FreeSpace reads how many bytes a directory's file system has free; store.FreeSpace
+	// when nil (tests give another disk).
+	FreeSpace func(dir string) (uint64, error)
 }
 
 // Server holds the dependencies of the handlers.
@@ -54,7 +57,9 @@ type Server struct {
 	log       *slog.Logger
 	version   string
 
-	model modelCache // the language model's last known health, for the admin's pages
+	model     modelCache // the language model's last known health, for the admin's pages
+	disk      diskCache  // the disk's last known free space, for the admin's pages
+	freeSpace func(dir string) (uint64, error)
 
 	loginByUser *ratelimit.Limiter // attempts per email and IP
 	loginByIP   *ratelimit.Limiter // attempts per IP, whatever the email
@@ -83,8 +88,12 @@ func New(o Options) *Server {
 		log:         o.Logger,
 		version:     o.Version,
 		streamsDone: make(chan struct{}),
+		freeSpace:   o.FreeSpace,
 		loginByUser: ratelimit.New(o.Config.Auth.LoginAttempts, o.Config.Auth.LoginWindow),
 		loginByIP:   ratelimit.New(o.Config.Auth.LoginAttempts*5, o.Config.Auth.LoginWindow),
+	}
+	if s.freeSpace == nil {
+		s.freeSpace = store.FreeSpace
 	}
 	s.handler = s.routes()
 	return s

@@ -246,13 +246,63 @@ func (wa *widgetAPI) domainError(w http.ResponseWriter, r *http.Request, err err
 	}
 }
 
-// decode reads a JSON body of at most widgetMaxBody bytes into v; an empty body leaves v
-// as it is.
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	err := json.NewDecoder(http.MaxBytesReader(w, r.Body, widgetMaxBody)).Decode(v)
+// widgetInput is the JSON body of one of the API's requests. check says what is wrong
+// with it in words for the visitor, with the status to answer, or returns 0; it may
+// tidy the input (trim spaces).
+type widgetInput interface {
+	check() (status int, message string)
+}
+
+// visitorInput is the body of POST visitor.
+type visitorInput struct {
+	Lang string `json:"lang"` // the browser's language, normalised by the store
+}
+
+func (*visitorInput) check() (int, string) { return 0, "" }
+
+// messageInput is the body of POST conversations/{conv}/messages.
+type messageInput struct {
+	Text string `json:"text"`
+	Lang string `json:"lang"`
+}
+
+func (in *messageInput) check() (int, string) {
+	in.Text = strings.TrimSpace(in.Text)
+	switch {
+	case in.Text == "":
+		return http.StatusUnprocessableEntity, "Write a message first."
+	case utf8.RuneCountInString(in.Text) > inbox.MaxMessage:
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("The message is too long: keep it under %d characters.", inbox.MaxMessage)
+	}
+	return 0, ""
+}
+
+// feedbackInput is the body of POST conversations/{conv}/messages/{msg}/feedback.
+type feedbackInput struct {
+	Helpful bool   `json:"helpful"`
+	Reason  string `json:"reason"`  // one of inbox.FeedbackReasons when not helpful
+	Comment string `json:"comment"` // cut to its first 500 characters by the store
+}
+
+func (in *feedbackInput) check() (int, string) {
+	if !in.Helpful && !slices.Contains(inbox.FeedbackReasons, in.Reason) {
+		return http.StatusUnprocessableEntity, "Choose a reason: " + strings.Join(inbox.FeedbackReasons, ", ") + "."
+	}
+	in.Comment = strings.TrimSpace(in.Comment)
+	return 0, ""
+}
+
+// readInput reads a JSON body of at most widgetMaxBody bytes into in and checks it, or
+// answers what is wrong; an empty body leaves in as it is before the check.
+func readInput(w http.ResponseWriter, r *http.Request, in widgetInput) bool {
+	err := json.NewDecoder(http.MaxBytesReader(w, r.Body, widgetMaxBody)).Decode(in)
 	var mbe *http.MaxBytesError
 	switch {
 	case err == nil, errors.Is(err, io.EOF):
+		if status, msg := in.check(); status != 0 {
+			widgetError(w, status, msg)
+			return false
+		}
 		return true
 	case errors.As(err, &mbe):
 		widgetError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("The message is too long: keep it under %d characters.", inbox.MaxMessage))
@@ -365,10 +415,8 @@ func (wa *widgetAPI) visitorConversation(w http.ResponseWriter, r *http.Request,
 // start begins or resumes a visit: with a known token, the visitor's latest conversation
 // and its messages; without one (or with an unknown one), a new visitor and their token.
 func (wa *widgetAPI) start(w http.ResponseWriter, r *http.Request, wr *widgetRequest) {
-	var in struct {
-		Lang string `json:"lang"`
-	}
-	if !decode(w, r, &in) {
+	var in visitorInput
+	if !readInput(w, r, &in) {
 		return
 	}
 	ctx := r.Context()
@@ -441,20 +489,8 @@ func (wa *widgetAPI) send(w http.ResponseWriter, r *http.Request, wr *widgetRequ
 	if !ok || !wa.allow(w, wa.byVisitor, "v:"+strconv.FormatInt(v.ID, 10), "messages") {
 		return
 	}
-	var in struct {
-		Text string `json:"text"`
-		Lang string `json:"lang"`
-	}
-	if !decode(w, r, &in) {
-		return
-	}
-	in.Text = strings.TrimSpace(in.Text)
-	switch {
-	case in.Text == "":
-		widgetError(w, http.StatusUnprocessableEntity, "Write a message first.")
-		return
-	case utf8.RuneCountInString(in.Text) > inbox.MaxMessage:
-		widgetError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("The message is too long: keep it under %d characters.", inbox.MaxMessage))
+	var in messageInput
+	if !readInput(w, r, &in) {
 		return
 	}
 	c, ok := wa.visitorConversation(w, r, wr, v)
@@ -511,23 +547,15 @@ func (wa *widgetAPI) feedback(w http.ResponseWriter, r *http.Request, wr *widget
 	if !ok {
 		return
 	}
-	var in struct {
-		Helpful bool   `json:"helpful"`
-		Reason  string `json:"reason"`
-		Comment string `json:"comment"`
-	}
-	if !decode(w, r, &in) {
+	var in feedbackInput
+	if !readInput(w, r, &in) {
 		return
 	}
 	msg, ok := ids.Decode(r.PathValue("msg"))
-	if !in.Helpful && !slices.Contains(inbox.FeedbackReasons, in.Reason) {
-		widgetError(w, http.StatusUnprocessableEntity, "Choose a reason: "+strings.Join(inbox.FeedbackReasons, ", ")+".")
-		return
-	}
 	var err error = inbox.ErrNotFound
 	if ok {
 		err = wa.s.inbox.SetFeedback(r.Context(), c.ID, inbox.Feedback{MessageID: msg, Helpful: in.Helpful, Reason: in.Reason,
-			Comment: strings.TrimSpace(in.Comment)})
+			Comment: in.Comment})
 	}
 	if err != nil {
 		wa.domainError(w, r, err)

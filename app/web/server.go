@@ -42,6 +42,10 @@ type Options struct {
 	FreeSpace func(dir string) (uint64, error)
 }
 
+// inboxStreamsPerUser is how many inbox pages (tabs) one user may keep live at once:
+// far more than a person uses, few enough that an account cannot exhaust the server.
+const inboxStreamsPerUser = 32
+
 // Server holds the dependencies of the handlers.
 type Server struct {
 	cfg       *config.Config
@@ -64,6 +68,10 @@ type Server struct {
 	loginByUser *ratelimit.Limiter // attempts per email and IP
 	loginByIP   *ratelimit.Limiter // attempts per IP, whatever the email
 
+	// inboxStreams counts each user's open inbox event streams (one per tab), so that one
+	// account cannot hold connections until the server runs out of file descriptors.
+	inboxStreams *ratelimit.Slots
+
 	// streamsDone is closed when shutdown begins, so that long-lived event streams (the
 	// chat widget's, the inbox's) end instead of holding it up.
 	streamsDone  chan struct{}
@@ -75,22 +83,23 @@ type Server struct {
 // New builds the server and its routes.
 func New(o Options) *Server {
 	s := &Server{
-		cfg:         o.Config,
-		db:          o.DB,
-		accounts:    o.Accounts,
-		knowledge:   o.Knowledge,
-		agents:      o.Agents,
-		engine:      o.Engine,
-		inbox:       o.Inbox,
-		service:     o.Service,
-		channels:    o.Channels,
-		llm:         o.LLM,
-		log:         o.Logger,
-		version:     o.Version,
-		streamsDone: make(chan struct{}),
-		freeSpace:   o.FreeSpace,
-		loginByUser: ratelimit.New(o.Config.Auth.LoginAttempts, o.Config.Auth.LoginWindow),
-		loginByIP:   ratelimit.New(o.Config.Auth.LoginAttempts*5, o.Config.Auth.LoginWindow),
+		cfg:          o.Config,
+		db:           o.DB,
+		accounts:     o.Accounts,
+		knowledge:    o.Knowledge,
+		agents:       o.Agents,
+		engine:       o.Engine,
+		inbox:        o.Inbox,
+		service:      o.Service,
+		channels:     o.Channels,
+		llm:          o.LLM,
+		log:          o.Logger,
+		version:      o.Version,
+		streamsDone:  make(chan struct{}),
+		inboxStreams: ratelimit.NewSlots(inboxStreamsPerUser),
+		freeSpace:    o.FreeSpace,
+		loginByUser:  ratelimit.New(o.Config.Auth.LoginAttempts, o.Config.Auth.LoginWindow),
+		loginByIP:    ratelimit.New(o.Config.Auth.LoginAttempts*5, o.Config.Auth.LoginWindow),
 	}
 	if s.freeSpace == nil {
 		s.freeSpace = store.FreeSpace

@@ -196,6 +196,9 @@ func TestServeAndBackup(t *testing.T) {
 	if base == "" {
 		t.Fatalf("server did not start: %s", errb.String())
 	}
+	if !regexp.MustCompile(`open files.* limit=\d+`).MatchString(errb.String()) {
+		t.Errorf("serve does not log the open-file limit:\n%s", errb.String())
+	}
 	res, err := http.Get(base + "/healthz")
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("healthz: %v %v", res, err)

@@ -41,6 +41,14 @@ func serve(ctx context.Context, e Env, args []string) int {
 	}
 	defer db.Close()
 	log := newLogger(cfg, e.Stderr)
+	switch n, err := raiseFileLimit(); {
+	case err != nil:
+		log.Warn("open files", "limit", n, "err", err)
+	case n < lowFileLimit:
+		log.Warn("open files: the limit is low for a public server; raise the hard limit (LimitNOFILE= in systemd, ulimit -Hn)", "limit", n)
+	default:
+		log.Info("open files", "limit", n)
+	}
 
 	client, err := newLLM(cfg)
 	if err != nil {

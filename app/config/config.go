@@ -44,6 +44,9 @@ type ServerConfig struct {
 	TrustProxy bool `koanf:"trust_proxy"`
 	// ShutdownTimeout bounds how long in-flight requests get on shutdown.
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout"`
+	// MinFreeMB is the free space on data.dir's disk, in megabytes, below which /healthz
+	// warns and owners and admins see a warning in the admin; 0 turns the warning off.
+	MinFreeMB int `koanf:"min_free_mb"`
 }
 
 // DataConfig holds the [data] table: where state is kept on disk.
@@ -110,6 +113,12 @@ type ChatConfig struct {
 	// kill) may be for the AI to answer it at the next start; an older one goes to a
 	// person, since the customer has likely left and a late bot answer helps no one.
 	RecoverWithin time.Duration `koanf:"recover_within"`
+	// StreamsPerVisitor is how many live event streams one visitor may hold open (a tab
+	// with the chat open holds one): each holds a connection and a file descriptor.
+	StreamsPerVisitor int `koanf:"streams_per_visitor"`
+	// StreamsPerIP is how many widget event streams one IP address may hold open, for
+	// all the visitors behind it (an office, a mobile carrier's NAT).
+	StreamsPerIP int `koanf:"streams_per_ip"`
 }
 
 // Default returns the built-in settings: a server on 127.0.0.1:8080 with its
@@ -120,6 +129,7 @@ func Default() Config {
 		Server: ServerConfig{
 			Listen:          "127.0.0.1:8080",
 			ShutdownTimeout: 15 * time.Second,
+			MinFreeMB:       500,
 		},
 		Data: DataConfig{Dir: "./data"},
 		Log:  LogConfig{Level: "info", Format: "text"},
@@ -137,7 +147,7 @@ func Default() Config {
 			SyncInterval:  24 * time.Hour,
 			CrawlMaxPages: 200,
 		},
-		Chat: ChatConfig{MessagesPerMinute: 20, IPRequestsPerMinute: 120, RecoverWithin: 10 * time.Minute},
+		Chat: ChatConfig{MessagesPerMinute: 20, IPRequestsPerMinute: 120, RecoverWithin: 10 * time.Minute, StreamsPerVisitor: 10, StreamsPerIP: 100},
 	}
 }
 

@@ -150,6 +150,7 @@ func sample(t *testing.T) map[string]string {
 		"server.secure_cookies":        "true",
 		"server.trust_proxy":           "true",
 		"server.shutdown_timeout":      "30s",
+		"server.min_free_mb":           "2000",
 		"data.dir":                     filepath.Join(t.TempDir(), "state"),
 		"log.level":                    "debug",
 		"log.format":                   "json",
@@ -167,6 +168,8 @@ func sample(t *testing.T) map[string]string {
 		"chat.messages_per_minute":     "5",
 		"chat.ip_requests_per_minute":  "60",
 		"chat.recover_within":          "30m",
+		"chat.streams_per_visitor":     "3",
+		"chat.streams_per_ip":          "30",
 	}
 }
 
@@ -421,6 +424,7 @@ func TestInvalidValues(t *testing.T) {
 		{"trust_proxy not bool in file", "file", "server.trust_proxy", `"maybe"`, []string{`"maybe" is not true or false`}},
 		{"trust_proxy number in file", "file", "server.trust_proxy", `1`, []string{`1 is not true or false`}},
 		{"shutdown_timeout zero", "file", "server.shutdown_timeout", `"0s"`, []string{"must be positive (got 0s)"}},
+		{"min_free_mb negative", "env", "server.min_free_mb", "-1", []string{"must not be negative (got -1)"}},
 		{"log level", "file", "log.level", `"loud"`, []string{`"loud" is not one of debug, info, warn, error`}},
 		{"log format", "env", "log.format", "xml", []string{`"xml" is not one of text, json`}},
 		{"llm url relative", "file", "llm.url", `"localhost:11434"`, []string{"is not an absolute http or https URL"}},
@@ -433,6 +437,8 @@ func TestInvalidValues(t *testing.T) {
 		{"file size zero", "env", "knowledge.max_file_mb", "0", []string{"at least 1"}},
 		{"chat messages zero", "env", "chat.messages_per_minute", "0", []string{"at least 1"}},
 		{"recover_within negative", "env", "chat.recover_within", "-1m", []string{"between 0 and 24h"}},
+		{"chat streams per visitor zero", "env", "chat.streams_per_visitor", "0", []string{"at least 1"}},
+		{"chat streams per ip negative", "file", "chat.streams_per_ip", "-5", []string{"at least 1"}},
 		{"login_attempts negative", "file", "auth.login_attempts", `-1`, []string{"must not be negative (got -1)"}},
 		{"login_attempts zero", "flag", "auth.login_attempts", "0", []string{"must be at least 1 (got 0)"}},
 		{"login_attempts float", "file", "auth.login_attempts", `2.5`, []string{"2.5 is not a whole number"}},

@@ -51,6 +51,9 @@ func (c *Config) Validate() error {
 	if err := checkDuration("server.shutdown_timeout", c.Server.ShutdownTimeout); err != nil {
 		return err
 	}
+	if n := c.Server.MinFreeMB; n < 0 {
+		return &keyError{key: "server.min_free_mb", msg: fmt.Sprintf("must not be negative (got %d)", n)}
+	}
 	if !slices.Contains(logLevels, c.Log.Level) {
 		return &keyError{key: "log.level", msg: fmt.Sprintf("%q is not one of %s", c.Log.Level, strings.Join(logLevels, ", "))}
 	}
@@ -94,6 +97,12 @@ func (c *Config) Validate() error {
 	}
 	if d := c.Chat.RecoverWithin; d < 0 || d > 24*time.Hour {
 		return &keyError{key: "chat.recover_within", msg: fmt.Sprintf("must be between 0 and 24h (got %s)", d)}
+	}
+	if n := c.Chat.StreamsPerVisitor; n < 1 {
+		return &keyError{key: "chat.streams_per_visitor", msg: fmt.Sprintf("must be at least 1 (got %d)", n)}
+	}
+	if n := c.Chat.StreamsPerIP; n < 1 {
+		return &keyError{key: "chat.streams_per_ip", msg: fmt.Sprintf("must be at least 1 (got %d)", n)}
 	}
 	// Last: it is the only check with side effects on disk.
 	dir, msg := prepareDir(c.Data.Dir)

@@ -1,5 +1,6 @@
 // Package ratelimit bounds how often one key (an IP, an email, a visitor) may do
-// something: login attempts now, public widget endpoints later.
+// something (Limiter: login attempts, widget requests) and how many of something it may
+// hold at once (Slots: open event streams).
 package ratelimit
 
 import (

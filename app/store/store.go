@@ -12,6 +12,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"syscall"
+	"time"
 
 	"github.com/mattn/go-sqlite3" // the SQLite driver, built with -tags sqlite_fts5
 )
@@ -111,6 +114,29 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	return db.Read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// PingWrite commits a one-row write (the time of the check, in settings), so that a
+// database that answers queries but takes no writes (a read-only file or mount, an I/O
+// error, a lock held elsewhere) shows. A full disk may still take so small a write, in
+// WAL pages already on disk: FreeSpace tells that.
+func (db *DB) PingWrite(ctx context.Context) error {
+	_, err := db.Write.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('health_checked_at', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.FormatInt(time.Now().Unix(), 10))
+	if err != nil {
+		return fmt.Errorf("store: write: %w", err)
+	}
+	return nil
+}
+
+// FreeSpace is how many bytes the file system holding dir has free for the server
+// (blocks kept for root not counted).
+func FreeSpace(dir string) (uint64, error) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0, fmt.Errorf("store: free space of %s: %w", dir, err)
+	}
+	return st.Bavail * uint64(st.Bsize), nil
 }
 
 // Backup writes a consistent copy of the live database to dest with VACUUM INTO. It reads

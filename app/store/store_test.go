@@ -224,3 +224,36 @@ func TestMigrationFirstSuperAdmin(t *testing.T) {
 		t.Errorf("super admins after the upgrade = %v, want the first enabled owner", supers)
 	}
 }
+
+// TestPingWrite: a database that still answers queries but takes no writes fails
+// PingWrite, not Ping.
+func TestPingWrite(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.PingWrite(ctx); err != nil {
+		t.Fatalf("PingWrite on a healthy database: %v", err)
+	}
+	// The writer is one connection: make it refuse writes, as a read-only file would.
+	if _, err := db.Write.Exec("PRAGMA query_only = ON"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Ping(ctx); err != nil {
+		t.Fatalf("Ping: %v", err)
+	}
+	if err := db.PingWrite(ctx); err == nil || !strings.Contains(err.Error(), "store: write") {
+		t.Errorf("PingWrite on a database that takes no writes = %v", err)
+	}
+}
+
+func TestFreeSpace(t *testing.T) {
+	if n, err := FreeSpace(t.TempDir()); err != nil || n == 0 {
+		t.Errorf("FreeSpace of a temporary directory = %d, %v", n, err)
+	}
+	if _, err := FreeSpace(filepath.Join(t.TempDir(), "missing")); err == nil {
+		t.Error("FreeSpace of a missing directory: no error")
+	}
+}

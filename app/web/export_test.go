@@ -31,3 +31,11 @@ func (s *Server) Routes() []Route {
 	}
 	return out
 }
+
+// SetBodyTimeout makes request bodies time out after d (plus the time their size needs),
+// until restore is called.
+func SetBodyTimeout(d time.Duration) (restore func()) {
+	old := bodyTimeout
+	bodyTimeout = d
+	return func() { bodyTimeout = old }
+}

@@ -563,6 +563,13 @@ func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		open = c.ID
 	}
+	user := strconv.FormatInt(visitOf(r).user.ID, 10)
+	if !s.inboxStreams.Take(user) {
+		w.Header().Set("Retry-After", streamRetry)
+		s.fail(w, r, http.StatusTooManyRequests, "The inbox is open in too many tabs. Close some and reload this one.")
+		return
+	}
+	defer s.inboxStreams.Release(user)
 	s.stream(w, r, inbox.Topic{Workspace: visitOf(r).workspace.ID}, nil, func(out sse, e inbox.Event) error {
 		if e.Kind == inbox.EventPresence {
 			return out.event("presence", "")

@@ -815,3 +815,45 @@ func TestInboxAccess(t *testing.T) {
 		t.Errorf("workspace home: %d at %s", res.status, res.url)
 	}
 }
+
+// TestInboxStreamLimit: one user may keep 32 inbox pages live at once; the next stream is
+// refused with 429 and Retry-After until one of them closes.
+func TestInboxStreamLimit(t *testing.T) {
+	w := newInboxWorld(t)
+	// open follows the inbox's events and returns the status, leaving the stream open
+	// until leave is called.
+	open := func() (status int, leave func()) {
+		t.Helper()
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, w.srv.URL+w.path("inbox/events"), nil)
+		res, err := w.b.c.Do(req)
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		leave = func() { cancel(); res.Body.Close() }
+		t.Cleanup(leave)
+		if res.StatusCode == http.StatusTooManyRequests && res.Header.Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+		return res.StatusCode, leave
+	}
+	var first func()
+	for i := range 32 {
+		status, leave := open()
+		if status != http.StatusOK {
+			t.Fatalf("stream %d = %d", i+1, status)
+		}
+		if i == 0 {
+			first = leave
+		}
+	}
+	if status, _ := open(); status != http.StatusTooManyRequests {
+		t.Fatalf("stream 33 = %d, want 429", status)
+	}
+	first()
+	waitFor(t, "a closed stream's slot", func() bool {
+		status, _ := open()
+		return status == http.StatusOK
+	})
+}

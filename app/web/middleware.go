@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -123,9 +125,40 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 	})
 }
 
+// bodyTimeout is how long a request body may take to arrive on top of the time its size
+// needs at bodyMinRate: a client that sends a byte now and then must not hold a
+// connection (and a file descriptor) for ever. A variable so that tests can shorten it.
+var bodyTimeout = 30 * time.Second
+
+// bodyMinRate is the slowest upload given time for its size, in bytes per second: a poor
+// mobile connection. A 20 MB file gets 30 s + 5 min, a 1 MiB form 30 s + 16 s.
+const bodyMinRate = 64 << 10
+
+// limitBodyTime sets a read deadline for the request's body, scaled to the most it may
+// hold (bodyLimit, or less when Content-Length says so). net/http lifts it once the body
+// has been read (its read behind the handler, which notices a client leaving, starts
+// without one), so a long reply (an AI answer) is not cut; a body left unread bounds the
+// server's draining of it after the handler. Requests without a body get none: that read
+// has already begun and would hit it, ending an event stream.
+func (s *Server) limitBodyTime(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody {
+			size := s.bodyLimit(r, visitOf(r))
+			if r.ContentLength >= 0 {
+				size = min(size, r.ContentLength)
+			}
+			// Not every writer can (a test's recorder); the body is then as bounded as before.
+			http.NewResponseController(w).SetReadDeadline(time.Now().Add(bodyTimeout + time.Duration(size/bodyMinRate)*time.Second))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // csrf requires the session's token on every state-changing request of a logged-in
 // user, from the X-CSRF-Token header (htmx) or the csrf form field. The chat widget's API
 // has its own protection (allowed origins, visitor tokens; a preview must be same-origin).
+// Form bodies are read here, capped in size, so that one too large, too slow or malformed
+// is answered the same way on every route.
 func (s *Server) csrf(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
@@ -139,14 +172,18 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		}
 		v := visitOf(r)
 		r.Body = http.MaxBytesReader(w, r.Body, s.bodyLimit(r, v))
+		var err error
+		if multipartForm(r) {
+			err = r.ParseMultipartForm(maxMultipartMemory)
+		} else {
+			err = r.ParseForm()
+		}
+		if err != nil {
+			s.bodyError(w, r, err)
+			return
+		}
 		if v.loggedIn {
 			got := r.Header.Get("X-CSRF-Token")
-			if got == "" && multipartForm(r) {
-				if err := r.ParseMultipartForm(maxMultipartMemory); err != nil {
-					s.bodyError(w, r, err)
-					return
-				}
-			}
 			if got == "" {
 				got = r.PostFormValue("csrf")
 			}
@@ -174,10 +211,14 @@ func (s *Server) bodyLimit(r *http.Request, v *visit) int64 {
 	return maxFormBytes
 }
 
-// bodyError answers a request whose body could not be read: too large (413) or malformed.
+// bodyError answers a request whose body could not be read: too large (413), too slow
+// (408) or malformed.
 func (s *Server) bodyError(w http.ResponseWriter, r *http.Request, err error) {
 	var mbe *http.MaxBytesError
 	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		// The failed read cancelled the request's context; the page is still rendered.
+		s.fail(w, r.WithContext(context.WithoutCancel(r.Context())), http.StatusRequestTimeout, "The form took too long to arrive. Check the connection and try again.")
 	case errors.As(err, &mbe) && multipartForm(r):
 		s.fail(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("This is too much to upload at once: at most %d files of up to %d MB each.",
 			maxFilesPerUpload, s.cfg.Knowledge.MaxFileMB))
@@ -290,10 +331,32 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// safeNext keeps only same-site paths, so ?next= cannot send a user to another site.
+// maxNext bounds a ?next= path; the admin's own addresses are far shorter.
+const maxNext = 2048
+
+// safeNext keeps only paths that a browser resolves to this site, so ?next= cannot send
+// a user elsewhere; anything else becomes "/".
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if len(next) > maxNext || !sameSitePath(next) {
 		return "/"
 	}
 	return next
+}
+
+// sameSitePath reports whether p is a path on this site however a browser reads it.
+// Browsers drop tabs and newlines from a Location, read "\" as "/" and follow "//host"
+// to another site, so control characters, spaces, backslashes and anything but ASCII are
+// refused outright; what remains must be what net/url serialises back unchanged (no
+// scheme, no host, nothing to escape), and must still begin with a single slash and hold
+// no control character or backslash once percent-decoded, as a proxy might decode it.
+func sameSitePath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.ContainsFunc(p, func(r rune) bool { return r <= ' ' || r >= 0x7f || r == '\\' }) {
+		return false
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || u.User != nil || u.String() != p {
+		return false
+	}
+	return strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//") &&
+		!strings.ContainsFunc(u.Path, func(r rune) bool { return r < ' ' || r == 0x7f || r == '\\' })
 }

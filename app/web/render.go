@@ -119,9 +119,13 @@ func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) layout.Flash 
 // page builds the frame of a workspace page for the current visit.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, title, active string) layout.Page {
 	v := visitOf(r)
-	return layout.Page{
+	p := layout.Page{
 		Title: title, Active: active,
 		User: v.user, Workspace: v.workspace, Workspaces: v.workspaces, Membership: v.membership,
 		CSRF: v.session.CSRFToken, Flash: s.takeFlash(w, r),
 	}
+	if role := v.membership.Role; role == account.RoleOwner || role == account.RoleAdmin {
+		p.Warning = s.diskWarning()
+	}
+	return p
 }

@@ -138,6 +138,7 @@ func (s *Server) routes() http.Handler {
 
 	var h http.Handler = mux
 	h = s.csrf(h)
+	h = s.limitBodyTime(h)
 	h = s.loadSession(h)
 	h = crossOrigin(h)
 	h = securityHeaders(h)

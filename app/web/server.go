@@ -37,7 +37,14 @@ type Options struct {
 	LLM       *llm.Client
 	Logger    *slog.Logger
 	Version   string
+	// FreeSpace reads how many bytes a directory's file system has free; store.FreeSpace
+	// when nil (tests give another disk).
+	FreeSpace func(dir string) (uint64, error)
 }
+
+// inboxStreamsPerUser is how many inbox pages (tabs) one user may keep live at once:
+// far more than a person uses, few enough that an account cannot exhaust the server.
+const inboxStreamsPerUser = 32
 
 // Server holds the dependencies of the handlers.
 type Server struct {
@@ -54,10 +61,16 @@ type Server struct {
 	log       *slog.Logger
 	version   string
 
-	model modelCache // the language model's last known health, for the admin's pages
+	model     modelCache // the language model's last known health, for the admin's pages
+	disk      diskCache  // the disk's last known free space, for the admin's pages
+	freeSpace func(dir string) (uint64, error)
 
 	loginByUser *ratelimit.Limiter // attempts per email and IP
 	loginByIP   *ratelimit.Limiter // attempts per IP, whatever the email
+
+	// inboxStreams counts each user's open inbox event streams (one per tab), so that one
+	// account cannot hold connections until the server runs out of file descriptors.
+	inboxStreams *ratelimit.Slots
 
 	// streamsDone is closed when shutdown begins, so that long-lived event streams (the
 	// chat widget's, the inbox's) end instead of holding it up.
@@ -71,21 +84,26 @@ type Server struct {
 // New builds the server and its routes.
 func New(o Options) *Server {
 	s := &Server{
-		cfg:         o.Config,
-		db:          o.DB,
-		accounts:    o.Accounts,
-		knowledge:   o.Knowledge,
-		agents:      o.Agents,
-		engine:      o.Engine,
-		inbox:       o.Inbox,
-		service:     o.Service,
-		channels:    o.Channels,
-		llm:         o.LLM,
-		log:         o.Logger,
-		version:     o.Version,
-		streamsDone: make(chan struct{}),
-		loginByUser: ratelimit.New(o.Config.Auth.LoginAttempts, o.Config.Auth.LoginWindow),
-		loginByIP:   ratelimit.New(o.Config.Auth.LoginAttempts*5, o.Config.Auth.LoginWindow),
+		cfg:          o.Config,
+		db:           o.DB,
+		accounts:     o.Accounts,
+		knowledge:    o.Knowledge,
+		agents:       o.Agents,
+		engine:       o.Engine,
+		inbox:        o.Inbox,
+		service:      o.Service,
+		channels:     o.Channels,
+		llm:          o.LLM,
+		log:          o.Logger,
+		version:      o.Version,
+		streamsDone:  make(chan struct{}),
+		inboxStreams: ratelimit.NewSlots(inboxStreamsPerUser),
+		freeSpace:    o.FreeSpace,
+		loginByUser:  ratelimit.New(o.Config.Auth.LoginAttempts, o.Config.Auth.LoginWindow),
+		loginByIP:    ratelimit.New(o.Config.Auth.LoginAttempts*5, o.Config.Auth.LoginWindow),
+	}
+	if s.freeSpace == nil {
+		s.freeSpace = store.FreeSpace
 	}
 	s.handler = s.routes()
 	return s

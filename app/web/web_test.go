@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"agent/app/account"
@@ -44,6 +45,7 @@ type env struct {
 	ollama    *llmtest.Server
 	wsID      int64
 	allowed   *allowList
+	freeSpace *atomic.Uint64 // what the server reads as free on the data's disk: 1 TB unless a test says
 }
 
 // allowList is the set of host:port addresses the env's fetcher may reach.
@@ -97,12 +99,15 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 	engine := agent.NewEngine(agent.Options{Knowledge: km, LLM: client, Logger: logger})
 	conversations, channels := inbox.New(db), channel.NewStore(db)
 	service := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: engine, Agents: agents, Channels: channels, Log: logger}
+	free := new(atomic.Uint64)
+	free.Store(1 << 40)
 	s := web.New(web.Options{Config: &cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,
-		Inbox: conversations, Service: service, Channels: channels, LLM: client, Logger: logger, Version: "test"})
+		Inbox: conversations, Service: service, Channels: channels, LLM: client, Logger: logger, Version: "test",
+		FreeSpace: func(string) (uint64, error) { return free.Load(), nil }})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return &env{t: t, srv: srv, server: s, db: db, accounts: accounts, knowledge: km, agents: agents, channels: channels, service: service,
-		ollama: ollama, allowed: allowed}
+		ollama: ollama, allowed: allowed, freeSpace: free}
 }
 
 // setupOwner creates the owner through the setup form.

@@ -25,6 +25,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,9 +55,11 @@ const widgetLabel = "Powered by AI"
 
 // widgetAPI serves the widget; it holds the rate limits and the script.
 type widgetAPI struct {
-	s         *Server
-	byVisitor *ratelimit.Limiter // messages per visitor
-	byIP      *ratelimit.Limiter // requests per IP
+	s                *Server
+	byVisitor        *ratelimit.Limiter // messages per visitor
+	byIP             *ratelimit.Limiter // requests per IP
+	streamsByVisitor *ratelimit.Slots   // open event streams per visitor
+	streamsByIP      *ratelimit.Slots   // open event streams per IP
 
 	script, scriptGzip []byte
 	scriptTag          string // its ETag
@@ -69,6 +72,9 @@ func (s *Server) widgetRoutes(public route) {
 		byVisitor: ratelimit.New(s.cfg.Chat.MessagesPerMinute, time.Minute),
 		byIP:      ratelimit.New(s.cfg.Chat.IPRequestsPerMinute, time.Minute),
 		script:    static.Widget(),
+
+		streamsByVisitor: ratelimit.NewSlots(s.cfg.Chat.StreamsPerVisitor),
+		streamsByIP:      ratelimit.NewSlots(s.cfg.Chat.StreamsPerIP),
 	}
 	sum := sha256.Sum256(wa.script)
 	wa.scriptTag = `W/"` + hex.EncodeToString(sum[:8]) + `"` // weak: the same for the gzipped body
@@ -240,16 +246,68 @@ func (wa *widgetAPI) domainError(w http.ResponseWriter, r *http.Request, err err
 	}
 }
 
-// decode reads a JSON body of at most widgetMaxBody bytes into v; an empty body leaves v
-// as it is.
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	err := json.NewDecoder(http.MaxBytesReader(w, r.Body, widgetMaxBody)).Decode(v)
+// widgetInput is the JSON body of one of the API's requests. check says what is wrong
+// with it in words for the visitor, with the status to answer, or returns 0; it may
+// tidy the input (trim spaces).
+type widgetInput interface {
+	check() (status int, message string)
+}
+
+// visitorInput is the body of POST visitor.
+type visitorInput struct {
+	Lang string `json:"lang"` // the browser's language, normalised by the store
+}
+
+func (*visitorInput) check() (int, string) { return 0, "" }
+
+// messageInput is the body of POST conversations/{conv}/messages.
+type messageInput struct {
+	Text string `json:"text"`
+	Lang string `json:"lang"`
+}
+
+func (in *messageInput) check() (int, string) {
+	in.Text = strings.TrimSpace(in.Text)
+	switch {
+	case in.Text == "":
+		return http.StatusUnprocessableEntity, "Write a message first."
+	case utf8.RuneCountInString(in.Text) > inbox.MaxMessage:
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("The message is too long: keep it under %d characters.", inbox.MaxMessage)
+	}
+	return 0, ""
+}
+
+// feedbackInput is the body of POST conversations/{conv}/messages/{msg}/feedback.
+type feedbackInput struct {
+	Helpful bool   `json:"helpful"`
+	Reason  string `json:"reason"`  // one of inbox.FeedbackReasons when not helpful
+	Comment string `json:"comment"` // cut to its first 500 characters by the store
+}
+
+func (in *feedbackInput) check() (int, string) {
+	if !in.Helpful && !slices.Contains(inbox.FeedbackReasons, in.Reason) {
+		return http.StatusUnprocessableEntity, "Choose a reason: " + strings.Join(inbox.FeedbackReasons, ", ") + "."
+	}
+	in.Comment = strings.TrimSpace(in.Comment)
+	return 0, ""
+}
+
+// readInput reads a JSON body of at most widgetMaxBody bytes into in and checks it, or
+// answers what is wrong; an empty body leaves in as it is before the check.
+func readInput(w http.ResponseWriter, r *http.Request, in widgetInput) bool {
+	err := json.NewDecoder(http.MaxBytesReader(w, r.Body, widgetMaxBody)).Decode(in)
 	var mbe *http.MaxBytesError
 	switch {
 	case err == nil, errors.Is(err, io.EOF):
+		if status, msg := in.check(); status != 0 {
+			widgetError(w, status, msg)
+			return false
+		}
 		return true
 	case errors.As(err, &mbe):
 		widgetError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("The message is too long: keep it under %d characters.", inbox.MaxMessage))
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		widgetError(w, http.StatusRequestTimeout, "The request took too long to arrive. Try again.")
 	default:
 		widgetError(w, http.StatusBadRequest, "The request is not valid JSON.")
 	}
@@ -357,10 +415,8 @@ func (wa *widgetAPI) visitorConversation(w http.ResponseWriter, r *http.Request,
 // start begins or resumes a visit: with a known token, the visitor's latest conversation
 // and its messages; without one (or with an unknown one), a new visitor and their token.
 func (wa *widgetAPI) start(w http.ResponseWriter, r *http.Request, wr *widgetRequest) {
-	var in struct {
-		Lang string `json:"lang"`
-	}
-	if !decode(w, r, &in) {
+	var in visitorInput
+	if !readInput(w, r, &in) {
 		return
 	}
 	ctx := r.Context()
@@ -433,20 +489,8 @@ func (wa *widgetAPI) send(w http.ResponseWriter, r *http.Request, wr *widgetRequ
 	if !ok || !wa.allow(w, wa.byVisitor, "v:"+strconv.FormatInt(v.ID, 10), "messages") {
 		return
 	}
-	var in struct {
-		Text string `json:"text"`
-		Lang string `json:"lang"`
-	}
-	if !decode(w, r, &in) {
-		return
-	}
-	in.Text = strings.TrimSpace(in.Text)
-	switch {
-	case in.Text == "":
-		widgetError(w, http.StatusUnprocessableEntity, "Write a message first.")
-		return
-	case utf8.RuneCountInString(in.Text) > inbox.MaxMessage:
-		widgetError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("The message is too long: keep it under %d characters.", inbox.MaxMessage))
+	var in messageInput
+	if !readInput(w, r, &in) {
 		return
 	}
 	c, ok := wa.visitorConversation(w, r, wr, v)
@@ -503,23 +547,15 @@ func (wa *widgetAPI) feedback(w http.ResponseWriter, r *http.Request, wr *widget
 	if !ok {
 		return
 	}
-	var in struct {
-		Helpful bool   `json:"helpful"`
-		Reason  string `json:"reason"`
-		Comment string `json:"comment"`
-	}
-	if !decode(w, r, &in) {
+	var in feedbackInput
+	if !readInput(w, r, &in) {
 		return
 	}
 	msg, ok := ids.Decode(r.PathValue("msg"))
-	if !in.Helpful && !slices.Contains(inbox.FeedbackReasons, in.Reason) {
-		widgetError(w, http.StatusUnprocessableEntity, "Choose a reason: "+strings.Join(inbox.FeedbackReasons, ", ")+".")
-		return
-	}
 	var err error = inbox.ErrNotFound
 	if ok {
 		err = wa.s.inbox.SetFeedback(r.Context(), c.ID, inbox.Feedback{MessageID: msg, Helpful: in.Helpful, Reason: in.Reason,
-			Comment: strings.TrimSpace(in.Comment)})
+			Comment: in.Comment})
 	}
 	if err != nil {
 		wa.domainError(w, r, err)
@@ -541,11 +577,43 @@ func (wa *widgetAPI) events(w http.ResponseWriter, r *http.Request, wr *widgetRe
 	if !ok {
 		return
 	}
+	release, ok := wa.holdStream(w, r, v)
+	if !ok {
+		return
+	}
+	defer release()
 	ctx := r.Context()
 	names := map[int64]string{}
 	wa.s.stream(w, r, inbox.Topic{Conversation: c.ID},
 		func(out sse) error { return out.event("conversation", wa.conversationJSON(ctx, wr.ch, c, names)) },
 		func(out sse, e inbox.Event) error { return wa.sendEvent(ctx, wr.ch, c, e, names, out) })
+}
+
+// streamRetry is the Retry-After of a refused event stream: a slot frees when a tab
+// closes, at no time the server can tell.
+const streamRetry = "30"
+
+// holdStream holds one of the visitor's event streams and one of their IP address's, so
+// that one visitor or one address cannot open connections until the server runs out of
+// file descriptors; release gives both back when the stream ends, however it ends.
+// Beyond a limit the answer is 429, which the widget retries later.
+func (wa *widgetAPI) holdStream(w http.ResponseWriter, r *http.Request, v inbox.Visitor) (release func(), ok bool) {
+	visitor, ip := strconv.FormatInt(v.ID, 10), wa.s.clientIP(r)
+	if !wa.streamsByVisitor.Take(visitor) {
+		w.Header().Set("Retry-After", streamRetry)
+		widgetError(w, http.StatusTooManyRequests, "This chat is open in too many tabs. Close some and try again.")
+		return nil, false
+	}
+	if !wa.streamsByIP.Take(ip) {
+		wa.streamsByVisitor.Release(visitor)
+		w.Header().Set("Retry-After", streamRetry)
+		widgetError(w, http.StatusTooManyRequests, "Too many chats are open from this network. Try again in a moment.")
+		return nil, false
+	}
+	return func() {
+		wa.streamsByIP.Release(ip)
+		wa.streamsByVisitor.Release(visitor)
+	}, true
 }
 
 // sendEvent passes one hub event on to the widget, leaving out what visitors must not see.

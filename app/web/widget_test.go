@@ -832,3 +832,71 @@ func TestWidgetPreview(t *testing.T) {
 		t.Errorf("inactive channel: %d", res.status)
 	}
 }
+
+// TestWidgetStreamLimits: a visitor may hold streams_per_visitor event streams open and an
+// IP address streams_per_ip; beyond them the answer is 429 with Retry-After, and a slot
+// is free again once its stream's client has gone, refused attempts holding none.
+func TestWidgetStreamLimits(t *testing.T) {
+	e, ch := chatEnv(t, func(c *config.Config) { c.Chat.StreamsPerVisitor, c.Chat.StreamsPerIP = 2, 3 })
+	a, b := e.widgetVisitor(ch, shopOrigin), e.widgetVisitor(ch, shopOrigin)
+	for _, v := range []*widgetVisitor{a, b} {
+		v.start()
+		v.open()
+	}
+	var stops []context.CancelFunc
+	defer func() {
+		for _, stop := range stops {
+			stop()
+		}
+	}()
+	// open follows v's conversation and returns the status and how to leave.
+	open := func(v *widgetVisitor) (int, context.CancelFunc) {
+		t.Helper()
+		ctx, cancel := context.WithCancel(context.Background())
+		stops = append(stops, cancel)
+		status, events := v.stream(ctx, v.conv)
+		if status == http.StatusOK {
+			next(t, events, false) // the stream is open and counted
+		}
+		return status, cancel
+	}
+	refused := func(v *widgetVisitor, want string) {
+		t.Helper()
+		if status, _ := open(v); status != http.StatusTooManyRequests {
+			t.Fatalf("stream = %d, want 429", status)
+		}
+		res := v.do(http.MethodGet, "conversations/"+v.conv+"/events", nil)
+		if res.status != http.StatusTooManyRequests || res.header.Get("Retry-After") == "" || !strings.Contains(res.errorText(), want) {
+			t.Errorf("refused stream: %d Retry-After %q %q", res.status, res.header.Get("Retry-After"), res.body)
+		}
+	}
+
+	status, leaveA := open(a)
+	if status2, _ := open(a); status != http.StatusOK || status2 != http.StatusOK {
+		t.Fatalf("visitor's streams = %d, %d", status, status2)
+	}
+	refused(a, "too many tabs")
+	if status, _ := open(b); status != http.StatusOK {
+		t.Fatalf("another visitor's stream = %d", status)
+	}
+	refused(b, "from this network") // the address holds 3
+
+	// When one of a's tabs closes, b takes its place: b's refusals held nothing.
+	leaveA()
+	waitFor(t, "a closed stream's slot", func() bool {
+		status, _ := open(b)
+		return status == http.StatusOK
+	})
+	refused(b, "too many tabs")
+
+	// With every client gone, every slot is free again.
+	for _, stop := range stops {
+		stop()
+	}
+	for _, v := range []*widgetVisitor{a, a, b} {
+		waitFor(t, "the streams' slots to be free", func() bool {
+			status, _ := open(v)
+			return status == http.StatusOK
+		})
+	}
+}

@@ -17,6 +17,7 @@ type Page struct {
 	Membership account.Membership
 	CSRF       string
 	Flash      Flash
+	Warning    string // about the whole install (the disk runs low), for owners and admins
 }
 
 // Flash is a one-time message shown at the top of a page after a redirect.

@@ -1128,6 +1128,9 @@ func (l *pdfLexer) skipInlineImage() {
 // raw bytes first; such a file is reported as damaged.
 
 func prescanPDF(data []byte, encrypted bool) error {
+	if err := prescanXrefChain(data); err != nil {
+		return err
+	}
 	if err := prescanXrefTables(data); err != nil {
 		return err
 	}
@@ -1163,8 +1166,10 @@ func prescanPDF(data []byte, encrypted bool) error {
 		if typ.kind != pName || (typ.s != "ObjStm" && typ.s != "XRef") {
 			continue
 		}
-		if size := d.dict["Size"]; typ.s == "XRef" && size.kind == pNum && (size.num > maxPDFObjects || size.num > float64(len(data))+1000) {
-			return fmt.Errorf("cross-reference stream claims %.0f objects", size.num)
+		if typ.s == "XRef" {
+			if err := checkXrefStream(data, d); err != nil {
+				return err
+			}
 		}
 		raw, ok := rawStream(l, d)
 		if !ok {
@@ -1211,6 +1216,131 @@ func prescanPDF(data []byte, encrypted bool) error {
 				return fmt.Errorf("object streams extend each other in a cycle")
 			}
 			at = next
+		}
+	}
+	return nil
+}
+
+// prescanXrefChain walks the cross-reference sections the library will read, from
+// startxref through each /Prev, and checks each as the library will use it. The
+// library follows /Prev with no memory of where it has been, so a section whose /Prev
+// leads back to itself or to any section before it (a 600-byte file will do) keeps it
+// reading for ever: here each section is read once, and coming to one again is a
+// cycle. The walk starts from every startxref in the window the library searches at
+// the end of the file, so that it cannot miss the one the library picks.
+func prescanXrefChain(data []byte) error {
+	tail := data[max(0, len(data)-pdfTailWindow):]
+	for at := len(tail); ; {
+		i := bytes.LastIndex(tail[:at], []byte("startxref"))
+		if i < 0 {
+			return nil
+		}
+		at = i
+		t := (&pdfLexer{b: tail, pos: i + len("startxref")}).token()
+		if t.kind != pNum {
+			continue
+		}
+		seen := map[int]bool{}
+		for off, ok := pdfOffset(data, t); ok; {
+			key, prev, err := xrefSection(data, off)
+			if err != nil || key < 0 {
+				return err // key < 0: nothing the library can read, and it says so
+			}
+			if seen[key] {
+				return fmt.Errorf("the cross-reference section at byte %d is reached again through /Prev: a cycle", off)
+			}
+			seen[key] = true
+			off, ok = pdfOffset(data, prev)
+		}
+	}
+}
+
+// pdfTailWindow is how many bytes at the end of a file the library searches for
+// startxref.
+const pdfTailWindow = 100
+
+// pdfOffset is a number read from the file as an offset into it.
+func pdfOffset(data []byte, v pdfObj) (int, bool) {
+	if v.kind != pNum || v.num < 0 || v.num >= float64(len(data)) || v.num != math.Trunc(v.num) {
+		return 0, false
+	}
+	return int(v.num), true
+}
+
+// xrefSection reads the cross-reference section the library finds at off: a table
+// ("xref" … "trailer" <<…>>) or a stream ("n g obj" <</Type /XRef …>>). It returns a
+// key for the section (where its first token ends, whatever white space and comments
+// precede it: two offsets before one section give the same key) or -1 when none is
+// there, its /Prev entry, and an error for what would make the library allocate
+// without bound.
+func xrefSection(data []byte, off int) (key int, prev pdfObj, err error) {
+	l := &pdfLexer{b: data, pos: off, refs: true}
+	t := l.token()
+	key = l.pos
+	switch {
+	case t.kind == pOp && t.s == "xref":
+		for {
+			first := l.token()
+			if first.kind == pOp && first.s == "trailer" {
+				break
+			}
+			count := l.token()
+			if first.kind != pNum || count.kind != pNum {
+				return -1, prev, nil
+			}
+			if err := checkObjectRange(data, first.num, count.num); err != nil {
+				return -1, prev, err
+			}
+			for range int(count.num) {
+				if l.token().kind != pNum || l.token().kind != pNum || l.token().kind != pOp {
+					return -1, prev, nil
+				}
+			}
+		}
+	case t.kind == pNum:
+		if gen, obj := l.token(), l.token(); gen.kind != pNum || obj.kind != pOp || obj.s != "obj" {
+			return -1, prev, nil
+		}
+	default:
+		return -1, prev, nil
+	}
+	d := l.value(l.token(), 0)
+	if d.kind != pDict {
+		return -1, prev, nil
+	}
+	if t.kind == pNum {
+		if err := checkXrefStream(data, d); err != nil {
+			return -1, prev, err
+		}
+	}
+	return key, d.dict["Prev"], nil
+}
+
+// checkObjectRange refuses a run of count object numbers from first that the file
+// cannot hold: the library makes room for every number up to the last.
+func checkObjectRange(data []byte, first, count float64) error {
+	if first < 0 || count < 0 || first+count > maxPDFObjects || first+count > float64(len(data))+1000 {
+		return fmt.Errorf("cross-reference table claims objects up to %.0f", first+count)
+	}
+	return nil
+}
+
+// checkXrefStream refuses a cross-reference stream dictionary on which the library
+// would allocate without bound: a Size or Index beyond what the file can hold, or
+// field widths (W) beyond the 8 bytes of a number.
+func checkXrefStream(data []byte, d pdfObj) error {
+	if size := d.dict["Size"]; size.kind == pNum && (size.num > maxPDFObjects || size.num > float64(len(data))+1000) {
+		return fmt.Errorf("cross-reference stream claims %.0f objects", size.num)
+	}
+	for _, w := range d.dict["W"].arr {
+		if w.kind == pNum && (w.num < 0 || w.num > 8) {
+			return fmt.Errorf("cross-reference stream has fields of %.0f bytes", w.num)
+		}
+	}
+	index := d.dict["Index"].arr
+	for i := 0; i+1 < len(index); i += 2 {
+		if err := checkObjectRange(data, index[i].num, index[i+1].num); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -1278,8 +1408,8 @@ func prescanXrefTables(data []byte) error {
 			if t2.kind != pNum {
 				break
 			}
-			if t1.num < 0 || t2.num < 0 || t1.num+t2.num > maxPDFObjects || t1.num+t2.num > float64(len(data))+1000 {
-				return fmt.Errorf("cross-reference table claims objects up to %.0f", t1.num+t2.num)
+			if err := checkObjectRange(data, t1.num, t2.num); err != nil {
+				return err
 			}
 			// skip the entries: 20 bytes each in a well-formed table
 			for k := 0; k < int(t2.num) && k < 1<<24; k++ {

@@ -1,0 +1,138 @@
+package extract
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// startXref is the offset after a file's last startxref.
+func startXref(t testing.TB, data []byte) int {
+	t.Helper()
+	i := bytes.LastIndex(data, []byte("startxref\n"))
+	rest := data[i+len("startxref\n"):]
+	n, err := strconv.Atoi(string(rest[:bytes.IndexByte(rest, '\n')]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// withPrev gives the trailer of a PDF from buildPDF a /Prev entry.
+func withPrev(t testing.TB, data []byte, prev int) []byte {
+	t.Helper()
+	return bytes.Replace(data, []byte(" >>\nstartxref"), fmt.Appendf(nil, " /Prev %d >>\nstartxref", prev), 1)
+}
+
+// xrefStreamPDF is a one-page PDF whose cross-reference is a stream (object 6) with
+// the given extra dictionary entries; prev, when not 0, is its /Prev.
+func xrefStreamPDF(t testing.TB, extra string, prev func(self int) int) []byte {
+	t.Helper()
+	objs := []string{"",
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(page2), page2),
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.5\n")
+	offsets := make([]int, len(objs)+1)
+	for i := 1; i < len(objs); i++ {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i, objs[i])
+	}
+	self := b.Len()
+	offsets[len(objs)] = self
+	var entries []byte
+	for i, off := range offsets {
+		typ := byte(1)
+		if i == 0 {
+			typ = 0
+		}
+		entries = append(entries, typ, byte(off>>8), byte(off), 0)
+	}
+	if prev != nil {
+		extra += fmt.Sprintf(" /Prev %d", prev(self))
+	}
+	fmt.Fprintf(&b, "6 0 obj\n<< /Type /XRef /Size %d /W [1 2 1] /Root 1 0 R /Length %d %s >>\nstream\n%s\nendstream\nendobj\n",
+		len(offsets), len(entries), extra, entries)
+	fmt.Fprintf(&b, "startxref\n%d\n%%%%EOF\n", self)
+	return b.Bytes()
+}
+
+// The library follows /Prev from one cross-reference section to the one before with
+// no memory of where it has been: a section whose /Prev leads back round would keep
+// it (and a core) busy until the child is killed, on every upload and re-sync. The
+// cycle is found before the library sees the file, in this process, in microseconds.
+func TestPDFXrefCycle(t *testing.T) {
+	valid := buildPDF(t, pdfSpec{pages: []string{page2}})
+	self := startXref(t, valid)
+	// an incremental update: a second table at the end, whose /Prev is the first
+	update := func(prev, at int) []byte {
+		return fmt.Appendf(nil, "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 6 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", prev, at)
+	}
+	chained := append(bytes.Clone(valid), update(self, len(valid))...)
+	// the same, but with the first table's /Prev the second
+	at := len(valid)
+	for len(withPrev(t, valid, at)) != at {
+		at = len(withPrev(t, valid, at))
+	}
+	twoSections := append(withPrev(t, valid, at), update(self, at)...)
+
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"table whose /Prev is itself", withPrev(t, valid, self)},
+		{"/Prev into the white space before the table", withPrev(t, bytes.Replace(valid, []byte("\nxref\n"), []byte("\n  \nxref\n"), 1), self+1)},
+		{"two tables, each the other's /Prev", twoSections},
+		{"stream whose /Prev is itself", xrefStreamPDF(t, "", func(self int) int { return self })},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if len(tc.data) > 1000 {
+				t.Fatalf("the file has %d bytes; the point is that a tiny one does it", len(tc.data))
+			}
+			_, err := extractPDF(tc.data) // returns: it does not need the child's kill
+			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "cycle") {
+				t.Fatalf("in process: %v", err)
+			}
+			_, err = PDF(tc.data)
+			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "cycle") {
+				t.Errorf("through the child: %v", err)
+			}
+		})
+	}
+
+	// a chain that ends is read
+	if doc, err := extractPDF(chained); err != nil || !strings.Contains(doc.Sections[0].Text, "Page two text.") {
+		t.Errorf("an incremental update: %q, %v", doc.Sections, err)
+	}
+	if doc, err := extractPDF(xrefStreamPDF(t, "", nil)); err != nil || !strings.Contains(doc.Sections[0].Text, "Page two text.") {
+		t.Errorf("a cross-reference stream: %q, %v", doc.Sections, err)
+	}
+}
+
+// Cross-reference sections the library reads make it allocate room for every object
+// number they name, and a buffer as wide as their fields: numbers beyond what the file
+// can hold are refused before it does.
+func TestPDFXrefStreamBounds(t *testing.T) {
+	for _, tc := range []struct{ name, extra string }{
+		{"index at a huge object number", "/Index [1999999999 1]"},
+		{"field wider than a number", "/W [1 2 99999999999]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := xrefStreamPDF(t, "", nil)
+			data = bytes.Replace(data, []byte("/W [1 2 1]"), []byte(tc.extra+" /W [1 2 1]"), 1)
+			if strings.HasPrefix(tc.extra, "/W") {
+				data = bytes.Replace(data, []byte(" /W [1 2 1]"), nil, 1)
+			}
+			if _, err := extractPDF(data); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "cross-reference stream") && !strings.Contains(err.Error(), "objects up to") {
+				t.Errorf("err = %v", err)
+			}
+		})
+	}
+}

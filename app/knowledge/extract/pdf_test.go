@@ -27,17 +27,26 @@ func withPrev(t testing.TB, data []byte, prev int) []byte {
 	return bytes.Replace(data, []byte(" >>\nstartxref"), fmt.Appendf(nil, " /Prev %d >>\nstartxref", prev), 1)
 }
 
-// xrefStreamPDF is a one-page PDF whose cross-reference is a stream (object 6) with
-// the given extra dictionary entries; prev, when not 0, is its /Prev.
-func xrefStreamPDF(t testing.TB, extra string, prev func(self int) int) []byte {
+// xrefSpec describes a one-page PDF whose cross-reference is a stream.
+type xrefSpec struct {
+	extra string        // more entries of the cross-reference stream's dictionary
+	prev  func(int) int // its /Prev, given its own offset; nil for none
+	objs  []string      // objects from number 6 on (the stream's number comes after)
+	in    map[int]int   // objects held in an object stream: number → the stream's
+}
+
+// xrefStreamPDF writes the PDF of a xrefSpec: objects 1 to 5 are the catalog, the
+// page tree, the font (the one object here that may sit in an object stream, since
+// the page needs it), the page and its content.
+func xrefStreamPDF(t testing.TB, s xrefSpec) []byte {
 	t.Helper()
-	objs := []string{"",
+	objs := append([]string{"",
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(page2), page2),
-	}
+	}, s.objs...)
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.5\n")
 	offsets := make([]int, len(objs)+1)
@@ -49,19 +58,30 @@ func xrefStreamPDF(t testing.TB, extra string, prev func(self int) int) []byte {
 	offsets[len(objs)] = self
 	var entries []byte
 	for i, off := range offsets {
-		typ := byte(1)
-		if i == 0 {
-			typ = 0
+		stm, in := s.in[i]
+		switch {
+		case i == 0:
+			entries = append(entries, 0, 0, 0, 0)
+		case in:
+			entries = append(entries, 2, byte(stm>>8), byte(stm), 0)
+		default:
+			entries = append(entries, 1, byte(off>>8), byte(off), 0)
 		}
-		entries = append(entries, typ, byte(off>>8), byte(off), 0)
 	}
-	if prev != nil {
-		extra += fmt.Sprintf(" /Prev %d", prev(self))
+	extra := s.extra
+	if s.prev != nil {
+		extra += fmt.Sprintf(" /Prev %d", s.prev(self))
 	}
-	fmt.Fprintf(&b, "6 0 obj\n<< /Type /XRef /Size %d /W [1 2 1] /Root 1 0 R /Length %d %s >>\nstream\n%s\nendstream\nendobj\n",
-		len(offsets), len(entries), extra, entries)
+	fmt.Fprintf(&b, "%d 0 obj\n<< /Type /XRef /Size %d /W [1 2 1] /Root 1 0 R /Length %d %s >>\nstream\n%s\nendstream\nendobj\n",
+		len(objs), len(offsets), len(entries), extra, entries)
 	fmt.Fprintf(&b, "startxref\n%d\n%%%%EOF\n", self)
 	return b.Bytes()
+}
+
+// objStm is an object stream holding the objects of body (numbers and offsets first,
+// then the objects from byte first), with more dictionary entries.
+func objStm(dict string, first int, body string) string {
+	return fmt.Sprintf("<< %s /Type /ObjStm /First %d /Length %d >>\nstream\n%s\nendstream", dict, first, len(body), body)
 }
 
 // The library follows /Prev from one cross-reference section to the one before with
@@ -90,7 +110,7 @@ func TestPDFXrefCycle(t *testing.T) {
 		{"table whose /Prev is itself", withPrev(t, valid, self)},
 		{"/Prev into the white space before the table", withPrev(t, bytes.Replace(valid, []byte("\nxref\n"), []byte("\n  \nxref\n"), 1), self+1)},
 		{"two tables, each the other's /Prev", twoSections},
-		{"stream whose /Prev is itself", xrefStreamPDF(t, "", func(self int) int { return self })},
+		{"stream whose /Prev is itself", xrefStreamPDF(t, xrefSpec{prev: func(self int) int { return self }})},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if len(tc.data) > 1000 {
@@ -111,7 +131,7 @@ func TestPDFXrefCycle(t *testing.T) {
 	if doc, err := extractPDF(chained); err != nil || !strings.Contains(doc.Sections[0].Text, "Page two text.") {
 		t.Errorf("an incremental update: %q, %v", doc.Sections, err)
 	}
-	if doc, err := extractPDF(xrefStreamPDF(t, "", nil)); err != nil || !strings.Contains(doc.Sections[0].Text, "Page two text.") {
+	if doc, err := extractPDF(xrefStreamPDF(t, xrefSpec{})); err != nil || !strings.Contains(doc.Sections[0].Text, "Page two text.") {
 		t.Errorf("a cross-reference stream: %q, %v", doc.Sections, err)
 	}
 }
@@ -125,13 +145,47 @@ func TestPDFXrefStreamBounds(t *testing.T) {
 		{"field wider than a number", "/W [1 2 99999999999]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			data := xrefStreamPDF(t, "", nil)
+			data := xrefStreamPDF(t, xrefSpec{})
 			data = bytes.Replace(data, []byte("/W [1 2 1]"), []byte(tc.extra+" /W [1 2 1]"), 1)
 			if strings.HasPrefix(tc.extra, "/W") {
 				data = bytes.Replace(data, []byte(" /W [1 2 1]"), nil, 1)
 			}
 			if _, err := extractPDF(data); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "cross-reference stream") && !strings.Contains(err.Error(), "objects up to") {
 				t.Errorf("err = %v", err)
+			}
+		})
+	}
+}
+
+// Object streams are checked where the library finds them, through the
+// cross-reference, so that no padding, escaped name or indirect entry hides one: the
+// library looks for an object in its stream, then in the one that extends, for ever
+// when they extend each other; recurses for ever into a stream held in itself; reads
+// as many objects as the stream claims; and reads a hex string cut by the stream's end
+// for ever.
+func TestPDFObjectStreams(t *testing.T) {
+	font := "3 0 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+	pad := "/Padding [" + strings.Repeat(" ", 3000) + "]"
+	for _, tc := range []struct {
+		name string
+		spec xrefSpec
+		msg  string // "" for a file that reads
+	}{
+		{"font in an object stream", xrefSpec{objs: []string{objStm("/N 1", 4, font)}, in: map[int]int{3: 6}}, ""},
+		{"found in the stream it extends", xrefSpec{objs: []string{objStm("/N 1 /Extends 7 0 R", 4, "9 0 (a)"), objStm("/N 1", 4, font)}, in: map[int]int{3: 6}}, ""},
+		{"extending each other", xrefSpec{objs: []string{objStm(pad+" /N 1 /Extends 7 0 R", 4, "9 0 (a)"), objStm(pad+" /N 1 /Extends 6 0 R", 4, "9 0 (a)")}, in: map[int]int{3: 6}}, "cycle"},
+		{"held in itself", xrefSpec{objs: []string{objStm("/N 1", 4, font)}, in: map[int]int{3: 6, 6: 6}}, "itself compressed"},
+		{"claiming too many objects", xrefSpec{objs: []string{objStm("/N 999999999999", 4, font)}, in: map[int]int{3: 6}}, "claims 999999999999 objects"},
+		{"claiming them through a reference", xrefSpec{objs: []string{objStm(pad+" /N 7 0 R", 4, font), "999999999999"}, in: map[int]int{3: 6}}, "claims 999999999999 objects"},
+		{"ending inside a hex string", xrefSpec{objs: []string{objStm("/N 1", 4, "3 0 <41424")}, in: map[int]int{3: 6}}, "ends inside a string"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := extractPDF(xrefStreamPDF(t, tc.spec))
+			switch {
+			case tc.msg == "" && (err != nil || !strings.Contains(doc.Sections[0].Text, "Page two text.")):
+				t.Errorf("%q, %v", doc.Sections, err)
+			case tc.msg != "" && (!errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), tc.msg)):
+				t.Errorf("err = %v, want …%s", err, tc.msg)
 			}
 		})
 	}

@@ -34,6 +34,9 @@ const (
 	maxPDFInherit      = 32        // steps up the page tree for inherited resources
 	maxPDFCMapEntries  = 100000    // ToUnicode mappings kept per font
 	maxPDFPrescanBytes = 64 << 20  // decoded bytes of one stream checked by the pre-scan
+	// maxPDFColumns bounds the row of a PNG predictor: the library allocates two rows
+	// before it reads a byte, and a claimed 10^11 is a fatal out-of-memory.
+	maxPDFColumns = 1 << 20
 )
 
 var (
@@ -338,6 +341,18 @@ func (e *pdfExtractor) streamData(v pdf.Value) []byte {
 	}
 	if v.Kind() != pdf.Stream {
 		return nil
+	}
+	parms := []pdf.Value{v.Key("DecodeParms")}
+	if parms[0].Kind() == pdf.Array {
+		parms = nil
+		for i := 0; i < v.Key("DecodeParms").Len() && i < maxPDFArray; i++ {
+			parms = append(parms, v.Key("DecodeParms").Index(i))
+		}
+	}
+	for _, p := range parms {
+		if c := p.Key("Columns").Int64(); c < 0 || c > maxPDFColumns {
+			panic(fmt.Errorf("stream with predictor rows of %d bytes", c))
+		}
 	}
 	left := maxPDFStreamBytes - e.streamBytes
 	rc := v.Reader()
@@ -1286,6 +1301,28 @@ func checkXrefStream(data []byte, d pdfObj) error {
 			return err
 		}
 	}
+	// While it reads the cross-reference, the library finds no indirect object.
+	return checkColumns(data, nil, d)
+}
+
+// checkColumns refuses a stream whose PNG predictor rows (DecodeParms /Columns, as the
+// library resolves them) are wider than maxPDFColumns.
+func checkColumns(data []byte, xref pdfXref, d pdfObj) error {
+	parms, ok := xrefValue(data, xref, d.dict["DecodeParms"])
+	list := []pdfObj{parms}
+	if parms.kind == pArr {
+		list = parms.arr
+	}
+	for _, p := range list {
+		p, ok2 := xrefValue(data, xref, p)
+		c, ok3 := xrefValue(data, xref, p.dict["Columns"])
+		if !ok || !ok2 || !ok3 {
+			return fmt.Errorf("a stream's decoding parameters are in an object stream")
+		}
+		if c.kind == pNum && (c.num < 0 || c.num > maxPDFColumns) {
+			return fmt.Errorf("a stream claims predictor rows of %.0f bytes", c.num)
+		}
+	}
 	return nil
 }
 
@@ -1334,9 +1371,12 @@ func checkObjectStream(data []byte, xref pdfXref, s int, encrypted bool) (int, e
 	if !ok || d.kind != pDict {
 		return -1, nil
 	}
-	n, ok := xrefNumber(data, xref, d.dict["N"])
+	n, ok := xrefValue(data, xref, d.dict["N"])
 	if !ok {
-		return -1, fmt.Errorf("object stream %d does not say how many objects it holds", s)
+		return -1, fmt.Errorf("object stream %d keeps its count in another object stream", s)
+	}
+	if err := checkColumns(data, xref, d); err != nil {
+		return -1, err
 	}
 	limit := maxPDFObjects
 	if raw, ok := rawStream(l, d); ok {
@@ -1351,8 +1391,8 @@ func checkObjectStream(data []byte, xref pdfXref, s int, encrypted bool) (int, e
 			}
 		}
 	}
-	if n < 0 || n > float64(limit) {
-		return -1, fmt.Errorf("object stream %d claims %.0f objects", s, n)
+	if n.kind == pNum && (n.num < 0 || n.num > float64(limit)) {
+		return -1, fmt.Errorf("object stream %d claims %.0f objects", s, n.num)
 	}
 	if ext := d.dict["Extends"]; ext.kind == pRef {
 		return int(ext.num), nil
@@ -1372,22 +1412,25 @@ func objectAt(data []byte, off int) (*pdfLexer, pdfObj, bool) {
 	return l, l.value(l.token(), 0), true
 }
 
-// xrefNumber is the number v is, or refers to as the library resolves it (one step,
-// to an object stored as it is); an absent number is 0, as for the library.
-func xrefNumber(data []byte, xref pdfXref, v pdfObj) (float64, bool) {
-	switch v.kind {
-	case pEOF:
-		return 0, true
-	case pNum:
-		return v.num, true
-	case pRef:
-		if e, ok := xref[int(v.num)]; ok && !e.compressed && !e.free {
-			if _, n, ok := objectAt(data, e.offset); ok && n.kind == pNum {
-				return n.num, true
-			}
-		}
+// xrefValue is v, or the value it refers to as the library resolves it (one step: a
+// reference to nothing is null); false for a reference into an object stream, which
+// the pre-scan does not follow.
+func xrefValue(data []byte, xref pdfXref, v pdfObj) (pdfObj, bool) {
+	if v.kind != pRef {
+		return v, true
 	}
-	return 0, false
+	e, ok := xref[int(v.num)]
+	switch {
+	case !ok || e.free:
+		return pdfObj{}, true
+	case e.compressed:
+		return pdfObj{}, false
+	}
+	_, x, ok := objectAt(data, e.offset)
+	if !ok || x.kind == pRef {
+		return pdfObj{}, true
+	}
+	return x, true
 }
 
 // rawStream returns the bytes of the stream whose dictionary l has just read.

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"compress/zlib"
 	"errors"
 	"fmt"
 	"strconv"
@@ -188,5 +189,32 @@ func TestPDFObjectStreams(t *testing.T) {
 				t.Errorf("err = %v, want …%s", err, tc.msg)
 			}
 		})
+	}
+}
+
+func deflate(s string) string {
+	var b bytes.Buffer
+	zw := zlib.NewWriter(&b)
+	zw.Write([]byte(s))
+	zw.Close()
+	return b.String()
+}
+
+// The library allocates two rows of a PNG predictor before it reads a byte of the
+// stream: a claimed row of 10^11 bytes was a fatal out-of-memory, which no recover
+// catches, in a content stream or an object stream alike.
+func TestPDFPredictorRows(t *testing.T) {
+	const parms = "/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 100000000000 >>"
+	content := deflate(page2)
+	inContent := buildPDF(t, pdfSpec{pages: []string{page2}, extra: []string{
+		fmt.Sprintf("<< /Length %d %s >>\nstream\n%s\nendstream", len(content), parms, content)}})
+	inContent = bytes.Replace(inContent, []byte("/Contents 5 0 R"), []byte("/Contents 6 0 R"), 1)
+	if _, err := extractPDF(inContent); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("in a content stream: %v", err)
+	}
+	font := deflate("3 0 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	inObjStm := xrefStreamPDF(t, xrefSpec{objs: []string{objStm("/N 1 "+parms, 4, font)}, in: map[int]int{3: 6}})
+	if _, err := extractPDF(inObjStm); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "predictor rows") {
+		t.Errorf("in an object stream: %v", err)
 	}
 }

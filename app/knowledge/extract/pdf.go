@@ -1371,10 +1371,16 @@ func checkObjectStream(data []byte, xref pdfXref, s int, encrypted bool) (int, e
 	if !ok || d.kind != pDict {
 		return -1, nil
 	}
-	n, ok := xrefValue(data, xref, d.dict["N"])
-	if !ok {
-		return -1, fmt.Errorf("object stream %d keeps its count in another object stream", s)
+	// The library resolves these entries; so does the pre-scan, to read the stream as
+	// the library will.
+	for _, k := range []string{"N", "Length", "Filter"} {
+		v, ok := xrefValue(data, xref, d.dict[k])
+		if !ok {
+			return -1, fmt.Errorf("object stream %d keeps its /%s in another object stream", s, k)
+		}
+		d.dict[k] = v
 	}
+	n := d.dict["N"]
 	if err := checkColumns(data, xref, d); err != nil {
 		return -1, err
 	}

@@ -179,6 +179,7 @@ func TestPDFObjectStreams(t *testing.T) {
 		{"claiming too many objects", xrefSpec{objs: []string{objStm("/N 999999999999", 4, font)}, in: map[int]int{3: 6}}, "claims 999999999999 objects"},
 		{"claiming them through a reference", xrefSpec{objs: []string{objStm(pad+" /N 7 0 R", 4, font), "999999999999"}, in: map[int]int{3: 6}}, "claims 999999999999 objects"},
 		{"ending inside a hex string", xrefSpec{objs: []string{objStm("/N 1", 4, "3 0 <41424")}, in: map[int]int{3: 6}}, "ends inside a string"},
+		{"ending inside a hex string, filtered through a reference", xrefSpec{objs: []string{objStm("/Filter 7 0 R /N 1", 4, deflate("3 0 <41424")), "/FlateDecode"}, in: map[int]int{3: 6}}, "ends inside a string"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc, err := extractPDF(xrefStreamPDF(t, tc.spec))

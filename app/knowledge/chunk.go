@@ -55,8 +55,12 @@ type chunkLimitError struct {
 }
 
 func (e *chunkLimitError) Error() string {
-	return fmt.Sprintf("this %s makes %d chunks of text, more than the %d a source may have (knowledge.max_chunks_per_source): split it into smaller ones",
+	msg := fmt.Sprintf("this %s makes %d chunks of text, more than the %d a source may have (knowledge.max_chunks_per_source)",
 		e.what, e.chunks, e.limit)
+	if e.what != "page" { // a page cannot be split by whoever adds it
+		msg += ": split it into smaller ones"
+	}
+	return msg
 }
 
 // checkChunks refuses a source with more chunks than the limit per source: one upload

@@ -130,10 +130,12 @@ func isText(data []byte) bool {
 // (Markdown in a .txt is still text); a PDF may have junk before its header, as
 // normalizePDF allows.
 func checkContent(filename, contentType, kind string, data []byte) error {
+	if kind == kindPDF && bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")) {
+		return nil
+	}
 	actual, what := contentKind(data)
 	switch {
-	case kind == kindPDF && bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-")),
-		kind == kindDOCX && actual == kindDOCX,
+	case kind == kindDOCX && actual == kindDOCX,
 		kind != kindPDF && kind != kindDOCX && (actual == kindText || actual == kindHTML):
 		return nil
 	}

@@ -108,10 +108,11 @@ const jobAnswerOwed = "answer-owed-messages"
 func newKnowledge(cfg *config.Config, db *store.DB, client *llm.Client, log *slog.Logger) *knowledge.Manager {
 	return knowledge.New(knowledge.Options{
 		DB: db, Logger: log, LLM: client,
-		Fetch:         fetch.New(fetch.Options{AllowPrivate: cfg.Knowledge.AllowPrivateURLs}),
-		MaxFileBytes:  int64(cfg.Knowledge.MaxFileMB) << 20,
-		SyncEvery:     cfg.Knowledge.SyncInterval,
-		CrawlMaxPages: cfg.Knowledge.CrawlMaxPages,
+		Fetch:              fetch.New(fetch.Options{AllowPrivate: cfg.Knowledge.AllowPrivateURLs}),
+		MaxFileBytes:       int64(cfg.Knowledge.MaxFileMB) << 20,
+		SyncEvery:          cfg.Knowledge.SyncInterval,
+		CrawlMaxPages:      cfg.Knowledge.CrawlMaxPages,
+		MaxChunksPerSource: cfg.Knowledge.MaxChunksPerSource,
 	})
 }
 

@@ -101,6 +101,9 @@ type KnowledgeConfig struct {
 	SyncInterval time.Duration `koanf:"sync_interval"`
 	// CrawlMaxPages is the default page cap of "import related URLs" (at most 1000).
 	CrawlMaxPages int `koanf:"crawl_max_pages"`
+	// MaxChunksPerSource bounds the chunks one file, page or article may make; a
+	// source with more is refused with its count.
+	MaxChunksPerSource int `koanf:"max_chunks_per_source"`
 }
 
 // ChatConfig holds the [chat] table: limits of the public chat widget.
@@ -143,9 +146,10 @@ func Default() Config {
 			LoginWindow:   15 * time.Minute,
 		},
 		Knowledge: KnowledgeConfig{
-			MaxFileMB:     20,
-			SyncInterval:  24 * time.Hour,
-			CrawlMaxPages: 200,
+			MaxFileMB:          20,
+			SyncInterval:       24 * time.Hour,
+			CrawlMaxPages:      200,
+			MaxChunksPerSource: 5000,
 		},
 		Chat: ChatConfig{MessagesPerMinute: 20, IPRequestsPerMinute: 120, RecoverWithin: 10 * time.Minute, StreamsPerVisitor: 10, StreamsPerIP: 100},
 	}

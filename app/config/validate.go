@@ -89,6 +89,9 @@ func (c *Config) Validate() error {
 	if n := c.Knowledge.CrawlMaxPages; n < 1 || n > 1000 {
 		return &keyError{key: "knowledge.crawl_max_pages", msg: fmt.Sprintf("must be between 1 and 1000 (got %d)", n)}
 	}
+	if n := c.Knowledge.MaxChunksPerSource; n < 1 {
+		return &keyError{key: "knowledge.max_chunks_per_source", msg: fmt.Sprintf("must be at least 1 (got %d)", n)}
+	}
 	if n := c.Chat.MessagesPerMinute; n < 1 {
 		return &keyError{key: "chat.messages_per_minute", msg: fmt.Sprintf("must be at least 1 (got %d)", n)}
 	}

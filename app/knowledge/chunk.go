@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"fmt"
 	"strings"
 
 	"agent/app/knowledge/extract"
@@ -21,9 +22,12 @@ type draft struct {
 // maxChunkTokens is split at paragraph (then sentence) boundaries, each piece keeping the
 // section's heading path and anchor. A top heading that repeats the source's title is
 // left out of the path, which is shown after the title ("Our bikes › E-City", not
-// "Our bikes › Our bikes › E-City").
+// "Our bikes › Our bikes › E-City"). A chunk with the heading and text of one before
+// is left out: it would answer nothing the first does not, and a file of one page
+// repeated 150,000 times would otherwise be 150,000 chunks.
 func chunkDocument(doc extract.Document, title string) []draft {
 	var out []draft
+	seen := map[[2]string]bool{}
 	for _, s := range doc.Sections {
 		text := strings.TrimSpace(s.Text)
 		if text == "" {
@@ -35,10 +39,37 @@ func chunkDocument(doc extract.Document, title string) []draft {
 		}
 		heading := strings.Join(headings, " › ")
 		for _, piece := range splitText(text, maxChunkTokens) {
-			out = append(out, draft{heading: heading, anchor: s.Anchor, text: piece})
+			if key := [2]string{heading, piece}; !seen[key] {
+				seen[key] = true
+				out = append(out, draft{heading: heading, anchor: s.Anchor, text: piece})
+			}
 		}
 	}
 	return out
+}
+
+// chunkLimitError is a source that makes more chunks than a source may have.
+type chunkLimitError struct {
+	what          string // "file", "page", "article"
+	chunks, limit int
+}
+
+func (e *chunkLimitError) Error() string {
+	msg := fmt.Sprintf("this %s makes %d chunks of text, more than the %d a source may have (knowledge.max_chunks_per_source)",
+		e.what, e.chunks, e.limit)
+	if e.what != "page" { // a page cannot be split by whoever adds it
+		msg += ": split it into smaller ones"
+	}
+	return msg
+}
+
+// checkChunks refuses a source with more chunks than the limit per source: one upload
+// must not fill the database (and every search) with what may be a generated file.
+func (m *Manager) checkChunks(what string, drafts []draft) error {
+	if len(drafts) > m.opts.MaxChunksPerSource {
+		return &chunkLimitError{what: what, chunks: len(drafts), limit: m.opts.MaxChunksPerSource}
+	}
+	return nil
 }
 
 // size counts a text's index tokens, so that Chinese and English chunks come out alike.

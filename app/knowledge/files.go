@@ -97,6 +97,9 @@ func (m *Manager) AddFile(ctx context.Context, workspaceID int64, filename, cont
 	if len(drafts) == 0 {
 		return FileResult{}, inputError("file", filename+" has no text")
 	}
+	if err := m.checkChunks("file", drafts); err != nil {
+		return FileResult{}, inputError("file", err.Error())
+	}
 	title := doc.Title
 	if title == "" {
 		title = filename

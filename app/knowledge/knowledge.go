@@ -124,6 +124,8 @@ type Options struct {
 	SyncEvery time.Duration
 	// CrawlMaxPages is the default page cap of a crawl.
 	CrawlMaxPages int
+	// MaxChunksPerSource bounds the chunks of one file, page or article (5,000 when 0).
+	MaxChunksPerSource int
 }
 
 // Manager reads and changes the knowledge of every workspace.
@@ -158,6 +160,9 @@ func New(o Options) *Manager {
 	}
 	if o.CrawlMaxPages <= 0 {
 		o.CrawlMaxPages = 200
+	}
+	if o.MaxChunksPerSource <= 0 {
+		o.MaxChunksPerSource = 5000
 	}
 	return &Manager{db: o.DB, log: o.Logger, llm: o.LLM, web: o.Fetch, opts: o, now: time.Now,
 		wakeup: make(chan struct{}, 1), running: map[int64]context.CancelFunc{}, stats: &statsCache{db: o.DB}}

@@ -166,12 +166,16 @@ func (in *ArticleInput) check() error {
 }
 
 // articleDrafts chunks an article's Markdown.
-func articleDrafts(title, body string) ([]draft, error) {
+func (m *Manager) articleDrafts(title, body string) ([]draft, error) {
 	doc, err := extract.Markdown([]byte(body))
 	if err != nil {
 		return nil, inputError("body", "has no text")
 	}
-	return chunkDocument(doc, title), nil
+	drafts := chunkDocument(doc, title)
+	if err := m.checkChunks("article", drafts); err != nil {
+		return nil, inputError("body", err.Error())
+	}
+	return drafts, nil
 }
 
 // CreateArticle adds an article and indexes it.
@@ -195,7 +199,7 @@ func (m *Manager) putArticle(ctx context.Context, src Source, in ArticleInput) (
 	if err := in.check(); err != nil {
 		return Source{}, err
 	}
-	drafts, err := articleDrafts(in.Title, in.Body)
+	drafts, err := m.articleDrafts(in.Title, in.Body)
 	if err != nil {
 		return Source{}, err
 	}

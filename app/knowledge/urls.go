@@ -135,6 +135,9 @@ func (m *Manager) applyPage(ctx context.Context, src *Source, page fetch.Page) (
 	if len(drafts) == 0 {
 		return SyncFailed, m.recordSyncError(ctx, src, extract.ErrEmpty)
 	}
+	if err := m.checkChunks("page", drafts); err != nil {
+		return SyncFailed, m.recordSyncError(ctx, src, err)
+	}
 	if doc.Title != "" {
 		src.Title = truncate(doc.Title, 200)
 	}
@@ -148,18 +151,13 @@ func (m *Manager) applyPage(ctx context.Context, src *Source, page fetch.Page) (
 }
 
 // extractPage picks the extractor for a fetched page by its content type (or, when the
-// server sends none, by the URL's extension).
+// server sends none, by the URL's extension); either way the body must be what they
+// claim (binary data served as text/plain is refused as it would be in an upload).
 func extractPage(page fetch.Page) (extract.Document, error) {
 	mediaType, _, _ := mime.ParseMediaType(page.ContentType)
-	switch {
-	case mediaType == "text/html" || mediaType == "application/xhtml+xml":
-		return extract.HTML(page.Body, page.ContentType)
-	case mediaType == "application/pdf":
-		return extract.PDF(page.Body)
-	case mediaType == "text/markdown":
-		return extract.Markdown(page.Body)
-	case mediaType == "text/plain":
-		return extract.Text(page.Body)
+	switch mediaType {
+	case "text/html", "application/xhtml+xml", "application/pdf", "text/markdown", "text/plain":
+		return extract.File("", page.ContentType, page.Body)
 	}
 	return extract.File(path.Base(page.FinalURL), page.ContentType, page.Body)
 }
@@ -194,7 +192,10 @@ func syncMessage(err error) string {
 	if msg := fetch.Explain(err); msg != "" {
 		return msg
 	}
+	var tooMany *chunkLimitError
 	switch {
+	case errors.As(err, &tooMany):
+		return sentence(tooMany.Error())
 	case errors.Is(err, extract.ErrEmpty):
 		return "The page has no text to answer from."
 	case errors.Is(err, extract.ErrUnsupported), errors.Is(err, extract.ErrEncrypted),

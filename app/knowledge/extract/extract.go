@@ -10,7 +10,6 @@
 package extract
 
 import (
-	"bytes"
 	"errors"
 	"mime"
 	"path"
@@ -199,7 +198,8 @@ func KindOf(filename, contentType string) (string, error) {
 
 // File extracts any supported source, choosing the extractor with KindOf. When neither
 // the name nor the content type tells the kind (a download without extension served as
-// application/octet-stream), it looks at the first bytes.
+// application/octet-stream), it looks at the first bytes. Content that is not the kind
+// the name or type claims is refused (checkContent).
 func File(filename, contentType string, data []byte) (Document, error) {
 	kind, err := KindOf(filename, contentType)
 	if err != nil {
@@ -212,6 +212,9 @@ func File(filename, contentType string, data []byte) (Document, error) {
 			return Document{}, err
 		}
 		kind = sniffed
+	}
+	if err := checkContent(filename, contentType, kind, data); err != nil {
+		return Document{}, err
 	}
 	switch kind {
 	case kindPDF:
@@ -227,23 +230,4 @@ func File(filename, contentType string, data []byte) (Document, error) {
 	default:
 		return Text(data)
 	}
-}
-
-// sniff recognises the kinds whose first bytes are unambiguous; "" otherwise.
-func sniff(data []byte) string {
-	head := data
-	if len(head) > 1024 {
-		head = head[:1024]
-	}
-	switch {
-	case bytes.HasPrefix(data, []byte("%PDF-")):
-		return kindPDF
-	case bytes.HasPrefix(data, []byte("PK\x03\x04")) && bytes.Contains(data, []byte("word/document.xml")):
-		return kindDOCX
-	}
-	lower := bytes.ToLower(bytes.TrimLeft(trimBOM(head), " \t\r\n"))
-	if bytes.HasPrefix(lower, []byte("<!doctype html")) || bytes.HasPrefix(lower, []byte("<html")) {
-		return kindHTML
-	}
-	return ""
 }

@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"compress/zlib"
+	"encoding/ascii85"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +34,9 @@ const (
 	maxPDFInherit      = 32        // steps up the page tree for inherited resources
 	maxPDFCMapEntries  = 100000    // ToUnicode mappings kept per font
 	maxPDFPrescanBytes = 64 << 20  // decoded bytes of one stream checked by the pre-scan
+	// maxPDFColumns bounds the row of a PNG predictor: the library allocates two rows
+	// before it reads a byte, and a claimed 10^11 is a fatal out-of-memory.
+	maxPDFColumns = 1 << 20
 )
 
 var (
@@ -337,6 +341,18 @@ func (e *pdfExtractor) streamData(v pdf.Value) []byte {
 	}
 	if v.Kind() != pdf.Stream {
 		return nil
+	}
+	parms := []pdf.Value{v.Key("DecodeParms")}
+	if parms[0].Kind() == pdf.Array {
+		parms = nil
+		for i := 0; i < v.Key("DecodeParms").Len() && i < maxPDFArray; i++ {
+			parms = append(parms, v.Key("DecodeParms").Index(i))
+		}
+	}
+	for _, p := range parms {
+		if c := p.Key("Columns").Int64(); c < 0 || c > maxPDFColumns {
+			panic(fmt.Errorf("stream with predictor rows of %d bytes", c))
+		}
 	}
 	left := maxPDFStreamBytes - e.streamBytes
 	rc := v.Reader()
@@ -1121,175 +1137,306 @@ func (l *pdfLexer) skipInlineImage() {
 }
 
 // ---------------------------------------------------------------------------
-// Pre-scan: the pdf library loops for ever or allocates without bound on some
-// damaged structures that it reaches lazily (object streams ending inside a hex
-// string or claiming absurd object counts, cyclic or self-contained object streams,
-// cross-reference tables claiming billions of objects). They are found here in the
-// raw bytes first; such a file is reported as damaged.
+// Pre-scan: the pdf library loops for ever, recurses without end or allocates without
+// bound on some damaged structures: a /Prev chain of cross-reference sections that
+// comes round again, object streams that extend each other in a cycle, hold
+// themselves, claim absurd object counts or end inside a hex string, object numbers or
+// field widths far beyond what the file holds. The pre-scan reads the cross-reference
+// as the library builds it, and each object stream it names, from where the library
+// finds it (not by looking for what an object stream usually looks like, which a
+// padded dictionary, an escaped name or an indirect /Type would hide); such a file is
+// reported as damaged before the library sees it.
+
+// pdfXref is the cross-reference as the library builds it: where each object is, the
+// newest section's entry winning.
+type pdfXref map[int]pdfXrefEntry
+
+type pdfXrefEntry struct {
+	offset     int  // of "n g obj", for an object stored as it is
+	stream     int  // the object stream holding it, when compressed
+	compressed bool // in an object stream
+	free       bool
+}
 
 func prescanPDF(data []byte, encrypted bool) error {
-	if err := prescanXrefTables(data); err != nil {
-		return err
-	}
-	compressed := map[int]int{} // object → the object stream holding it
-	extends := map[int]int{}
-	done := 0 // the scan has read up to here; headers inside are not objects
-	for off := 0; ; {
-		i := bytes.Index(data[off:], []byte("obj"))
+	// The library starts from the last startxref in its window at the end of the file;
+	// every one there is followed, so that none is missed.
+	tail := data[max(0, len(data)-pdfTailWindow):]
+	for at := len(tail); ; {
+		i := bytes.LastIndex(tail[:at], []byte("startxref"))
 		if i < 0 {
-			break
+			return nil
 		}
-		start, end := off+i, off+i+3
-		off = end
-		if start < done || end < len(data) && !isPDFSpace(data[end]) && !isPDFDelim(data[end]) {
-			continue
-		}
-		num, ok := objNumberBefore(data, start)
+		at = i
+		off, ok := pdfOffset(data, (&pdfLexer{b: tail, pos: i + len("startxref")}).token())
 		if !ok {
 			continue
 		}
-		window := data[end:min(len(data), end+2048)]
-		if !bytes.Contains(window, []byte("/ObjStm")) && !bytes.Contains(window, []byte("/XRef")) {
-			continue
+		xref, err := readXrefChain(data, off)
+		if err != nil {
+			return err
 		}
-		l := &pdfLexer{b: data, pos: end, refs: true}
-		t := l.token()
-		if t.kind != pDictOpen {
-			continue
-		}
-		d := l.value(t, 0)
-		done = l.pos
-		typ := d.dict["Type"]
-		if typ.kind != pName || (typ.s != "ObjStm" && typ.s != "XRef") {
-			continue
-		}
-		if size := d.dict["Size"]; typ.s == "XRef" && size.kind == pNum && (size.num > maxPDFObjects || size.num > float64(len(data))+1000) {
-			return fmt.Errorf("cross-reference stream claims %.0f objects", size.num)
-		}
-		raw, ok := rawStream(l, d)
-		if !ok {
-			continue
-		}
-		done = l.pos + len(raw)
-		decoded, ok := decodePrescan(raw, d)
-		if !ok {
-			continue
-		}
-		switch typ.s {
-		case "ObjStm":
-			if n := d.dict["N"]; n.kind == pNum && (n.num < 0 || n.num > float64(len(decoded))) {
-				return fmt.Errorf("object stream %d claims %.0f objects", num, n.num)
-			}
-			if ext := d.dict["Extends"]; ext.kind == pRef {
-				extends[num] = int(ext.num)
-			}
-			if !encrypted {
-				sl := &pdfLexer{b: decoded}
-				for sl.token().kind != pEOF {
-				}
-				if sl.openHex {
-					return fmt.Errorf("object stream %d ends inside a string", num)
-				}
-			}
-		case "XRef":
-			xrefStreamEntries(decoded, d, compressed)
+		if err := checkObjectStreams(data, xref, encrypted); err != nil {
+			return err
 		}
 	}
-	for obj, stm := range compressed {
-		if _, inStream := compressed[stm]; inStream {
-			return fmt.Errorf("object stream %d (holding object %d) is itself compressed", stm, obj)
-		}
+}
+
+// pdfTailWindow is how many bytes at the end of a file the library searches for
+// startxref.
+const pdfTailWindow = 100
+
+// pdfOffset is a number read from the file as an offset into it.
+func pdfOffset(data []byte, v pdfObj) (int, bool) {
+	if v.kind != pNum || v.num < 0 || v.num >= float64(len(data)) || v.num != math.Trunc(v.num) {
+		return 0, false
 	}
-	for start := range extends {
-		at := start
-		for steps := 0; ; steps++ {
-			next, ok := extends[at]
-			if !ok {
+	return int(v.num), true
+}
+
+// readXrefChain reads the cross-reference sections from off through each /Prev. The
+// library follows /Prev with no memory of where it has been, so a section whose /Prev
+// leads back to itself or to any section before it (a 600-byte file will do) keeps it
+// reading for ever: here each section is read once, and coming to one again is a
+// cycle.
+func readXrefChain(data []byte, off int) (pdfXref, error) {
+	xref := pdfXref{}
+	seen := map[int]bool{}
+	for ok := true; ok; {
+		key, prev, err := xrefSection(data, off, xref)
+		if err != nil || key < 0 {
+			return xref, err // key < 0: nothing the library can read, and it says so
+		}
+		if seen[key] {
+			return nil, fmt.Errorf("the cross-reference section at byte %d is reached again through /Prev: a cycle", off)
+		}
+		seen[key] = true
+		off, ok = pdfOffset(data, prev)
+	}
+	return xref, nil
+}
+
+// xrefSection reads the cross-reference section the library finds at off into xref:
+// a table ("xref" … "trailer" <<…>>) or a stream ("n g obj" <</Type /XRef …>>). It
+// returns a key for the section (where its first token ends, whatever white space and
+// comments precede it: two offsets before one section give the same key) or -1 when
+// none is there, its /Prev entry, and an error for what would make the library
+// allocate without bound.
+func xrefSection(data []byte, off int, xref pdfXref) (key int, prev pdfObj, err error) {
+	l := &pdfLexer{b: data, pos: off, refs: true}
+	t := l.token()
+	key = l.pos
+	switch {
+	case t.kind == pOp && t.s == "xref":
+		for {
+			first := l.token()
+			if first.kind == pOp && first.s == "trailer" {
 				break
 			}
-			if steps > len(extends) {
-				return fmt.Errorf("object streams extend each other in a cycle")
+			count := l.token()
+			if first.kind != pNum || count.kind != pNum {
+				return -1, prev, nil
 			}
-			at = next
+			if err := checkObjectRange(data, first.num, count.num); err != nil {
+				return -1, prev, err
+			}
+			for i := range int(count.num) {
+				at, gen, use := l.token(), l.token(), l.token()
+				if at.kind != pNum || gen.kind != pNum || use.kind != pOp {
+					return -1, prev, nil
+				}
+				if _, set := xref[int(first.num)+i]; !set && use.s == "n" {
+					xref[int(first.num)+i] = pdfXrefEntry{offset: int(at.num)}
+				}
+			}
+		}
+	case t.kind == pNum:
+		if gen, obj := l.token(), l.token(); gen.kind != pNum || obj.kind != pOp || obj.s != "obj" {
+			return -1, prev, nil
+		}
+	default:
+		return -1, prev, nil
+	}
+	d := l.value(l.token(), 0)
+	if d.kind != pDict {
+		return -1, prev, nil
+	}
+	if t.kind == pNum {
+		if err := checkXrefStream(data, d); err != nil {
+			return -1, prev, err
+		}
+		if raw, ok := rawStream(l, d); ok {
+			if decoded, ok := decodePrescan(raw, d); ok {
+				xrefStreamEntries(decoded, d, xref)
+			}
+		}
+	}
+	return key, d.dict["Prev"], nil
+}
+
+// checkObjectRange refuses a run of count object numbers from first that the file
+// cannot hold: the library makes room for every number up to the last.
+func checkObjectRange(data []byte, first, count float64) error {
+	if first < 0 || count < 0 || first+count > maxPDFObjects || first+count > float64(len(data))+1000 {
+		return fmt.Errorf("cross-reference table claims objects up to %.0f", first+count)
+	}
+	return nil
+}
+
+// checkXrefStream refuses a cross-reference stream dictionary on which the library
+// would allocate without bound: a Size or Index beyond what the file can hold, or
+// field widths (W) beyond the 8 bytes of a number.
+func checkXrefStream(data []byte, d pdfObj) error {
+	if size := d.dict["Size"]; size.kind == pNum && (size.num > maxPDFObjects || size.num > float64(len(data))+1000) {
+		return fmt.Errorf("cross-reference stream claims %.0f objects", size.num)
+	}
+	for _, w := range d.dict["W"].arr {
+		if w.kind == pNum && (w.num < 0 || w.num > 8) {
+			return fmt.Errorf("cross-reference stream has fields of %.0f bytes", w.num)
+		}
+	}
+	index := d.dict["Index"].arr
+	for i := 0; i+1 < len(index); i += 2 {
+		if err := checkObjectRange(data, index[i].num, index[i+1].num); err != nil {
+			return err
+		}
+	}
+	// While it reads the cross-reference, the library finds no indirect object.
+	return checkColumns(data, nil, d)
+}
+
+// checkColumns refuses a stream whose PNG predictor rows (DecodeParms /Columns, as the
+// library resolves them) are wider than maxPDFColumns.
+func checkColumns(data []byte, xref pdfXref, d pdfObj) error {
+	parms, ok := xrefValue(data, xref, d.dict["DecodeParms"])
+	list := []pdfObj{parms}
+	if parms.kind == pArr {
+		list = parms.arr
+	}
+	for _, p := range list {
+		p, ok2 := xrefValue(data, xref, p)
+		c, ok3 := xrefValue(data, xref, p.dict["Columns"])
+		if !ok || !ok2 || !ok3 {
+			return fmt.Errorf("a stream's decoding parameters are in an object stream")
+		}
+		if c.kind == pNum && (c.num < 0 || c.num > maxPDFColumns) {
+			return fmt.Errorf("a stream claims predictor rows of %.0f bytes", c.num)
 		}
 	}
 	return nil
 }
 
-// objNumberBefore reads the "num gen " that precedes an "obj" keyword at i.
-func objNumberBefore(data []byte, i int) (int, bool) {
-	j := i
-	digits := func() (int, int) { // start and count of the digits before j
-		k := j
-		for k > 0 && data[k-1] >= '0' && data[k-1] <= '9' && j-k < 10 {
-			k--
-		}
-		return k, j - k
-	}
-	spaces := func() int {
-		k := j
-		for k > 0 && isPDFSpace(data[k-1]) && j-k < 16 {
-			k--
-		}
-		return j - k
-	}
-	if n := spaces(); n == 0 {
-		return 0, false
-	} else {
-		j -= n
-	}
-	k, n := digits()
-	if n == 0 {
-		return 0, false
-	}
-	j = k
-	if n := spaces(); n == 0 {
-		return 0, false
-	} else {
-		j -= n
-	}
-	k, n = digits()
-	if n == 0 {
-		return 0, false
-	}
-	num, err := strconv.Atoi(string(data[k:j]))
-	return num, err == nil
-}
-
-// prescanXrefTables checks the subsection headers of classic cross-reference tables.
-func prescanXrefTables(data []byte) error {
-	for off := 0; ; {
-		i := bytes.Index(data[off:], []byte("xref"))
-		if i < 0 {
-			return nil
-		}
-		at := off + i
-		off = at + 4
-		if at >= 5 && string(data[at-5:at]) == "start" {
+// checkObjectStreams checks every object stream the cross-reference names, and the
+// ones they extend: the library looks for an object in its stream, then in the stream
+// that one extends, and so on for ever if they extend each other in a cycle.
+func checkObjectStreams(data []byte, xref pdfXref, encrypted bool) error {
+	done := map[int]bool{} // streams whose chain is checked
+	for _, e := range xref {
+		if !e.compressed {
 			continue
 		}
-		l := &pdfLexer{b: data, pos: off}
-		for sub := 0; sub < 1<<20; sub++ {
-			t1 := l.token()
-			if t1.kind != pNum {
-				break
+		chain := map[int]bool{}
+		for s := e.stream; s >= 0 && !done[s]; {
+			if chain[s] {
+				return fmt.Errorf("object streams extend each other in a cycle (object stream %d)", s)
 			}
-			t2 := l.token()
-			if t2.kind != pNum {
-				break
+			chain[s] = true
+			next, err := checkObjectStream(data, xref, s, encrypted)
+			if err != nil {
+				return err
 			}
-			if t1.num < 0 || t2.num < 0 || t1.num+t2.num > maxPDFObjects || t1.num+t2.num > float64(len(data))+1000 {
-				return fmt.Errorf("cross-reference table claims objects up to %.0f", t1.num+t2.num)
-			}
-			// skip the entries: 20 bytes each in a well-formed table
-			for k := 0; k < int(t2.num) && k < 1<<24; k++ {
-				if l.token().kind != pNum || l.token().kind != pNum || l.token().kind != pOp {
-					break
+			s = next
+		}
+		for s := range chain {
+			done[s] = true
+		}
+	}
+	return nil
+}
+
+// checkObjectStream checks object stream s and returns the one it extends (-1 when
+// none): it must be stored as it is (the library would recurse for ever into one held
+// in itself), claim no more objects than it has bytes (the library reads that many
+// for each object it looks up) and not end inside a hex string (which the library
+// reads for ever).
+func checkObjectStream(data []byte, xref pdfXref, s int, encrypted bool) (int, error) {
+	e, ok := xref[s]
+	switch {
+	case !ok || e.free:
+		return -1, nil // the library finds no stream and stops there
+	case e.compressed:
+		return -1, fmt.Errorf("object stream %d is itself compressed", s)
+	}
+	l, d, ok := objectAt(data, e.offset)
+	if !ok || d.kind != pDict {
+		return -1, nil
+	}
+	// The library resolves these entries; so does the pre-scan, to read the stream as
+	// the library will.
+	for _, k := range []string{"N", "Length", "Filter"} {
+		v, ok := xrefValue(data, xref, d.dict[k])
+		if !ok {
+			return -1, fmt.Errorf("object stream %d keeps its /%s in another object stream", s, k)
+		}
+		d.dict[k] = v
+	}
+	n := d.dict["N"]
+	if err := checkColumns(data, xref, d); err != nil {
+		return -1, err
+	}
+	limit := maxPDFObjects
+	if raw, ok := rawStream(l, d); ok {
+		if decoded, ok := decodePrescan(raw, d); ok {
+			limit = len(decoded)
+			if sl := (&pdfLexer{b: decoded}); !encrypted {
+				for sl.token().kind != pEOF {
+				}
+				if sl.openHex {
+					return -1, fmt.Errorf("object stream %d ends inside a string", s)
 				}
 			}
 		}
-		off = max(off, l.pos) // each byte is scanned once
 	}
+	if n.kind == pNum && (n.num < 0 || n.num > float64(limit)) {
+		return -1, fmt.Errorf("object stream %d claims %.0f objects", s, n.num)
+	}
+	if ext := d.dict["Extends"]; ext.kind == pRef {
+		return int(ext.num), nil
+	}
+	return -1, nil
+}
+
+// objectAt reads the object ("n g obj" value) at off, leaving l after its value.
+func objectAt(data []byte, off int) (*pdfLexer, pdfObj, bool) {
+	if off < 0 || off >= len(data) {
+		return nil, pdfObj{}, false
+	}
+	l := &pdfLexer{b: data, pos: off, refs: true}
+	if num, gen, obj := l.token(), l.token(), l.token(); num.kind != pNum || gen.kind != pNum || obj.kind != pOp || obj.s != "obj" {
+		return nil, pdfObj{}, false
+	}
+	return l, l.value(l.token(), 0), true
+}
+
+// xrefValue is v, or the value it refers to as the library resolves it (one step: a
+// reference to nothing is null); false for a reference into an object stream, which
+// the pre-scan does not follow.
+func xrefValue(data []byte, xref pdfXref, v pdfObj) (pdfObj, bool) {
+	if v.kind != pRef {
+		return v, true
+	}
+	e, ok := xref[int(v.num)]
+	switch {
+	case !ok || e.free:
+		return pdfObj{}, true
+	case e.compressed:
+		return pdfObj{}, false
+	}
+	_, x, ok := objectAt(data, e.offset)
+	if !ok || x.kind == pRef {
+		return pdfObj{}, true
+	}
+	return x, true
 }
 
 // rawStream returns the bytes of the stream whose dictionary l has just read.
@@ -1314,37 +1461,43 @@ func rawStream(l *pdfLexer, d pdfObj) ([]byte, bool) {
 	return l.b[start : start+end], true
 }
 
-// decodePrescan undoes the filters the pre-scan understands (none, or Flate with a
-// PNG predictor); other filters are left to the library.
+// decodePrescan undoes a stream's filters as the library can (none, Flate with or
+// without a PNG predictor, ASCII85, one after the other); it returns false for any
+// other, on which the library gives up too.
 func decodePrescan(raw []byte, d pdfObj) ([]byte, bool) {
-	filter := d.dict["Filter"]
-	parms := d.dict["DecodeParms"]
-	if filter.kind == pArr {
-		if len(filter.arr) != 1 {
+	filters, parms := []pdfObj{d.dict["Filter"]}, []pdfObj{d.dict["DecodeParms"]}
+	if filters[0].kind == pArr {
+		filters, parms = filters[0].arr, d.dict["DecodeParms"].arr
+	}
+	out := raw
+	for i, f := range filters {
+		var p pdfObj
+		if i < len(parms) {
+			p = parms[i]
+		}
+		switch {
+		case f.kind == pEOF || f.kind == pOp && f.s == "null":
+		case f.kind == pName && f.s == "FlateDecode":
+			zr, err := zlib.NewReader(bytes.NewReader(out))
+			if err != nil {
+				return nil, false
+			}
+			out, _ = io.ReadAll(io.LimitReader(zr, maxPDFPrescanBytes))
+			if pred := p.dict["Predictor"]; pred.kind == pNum && pred.num >= 10 {
+				cols := 1
+				if c := p.dict["Columns"]; c.kind == pNum && c.num >= 1 && c.num < 1<<16 {
+					cols = int(c.num)
+				}
+				out = unpredictPNG(out, cols)
+			}
+		case f.kind == pName && f.s == "ASCII85Decode":
+			if end := bytes.Index(out, []byte("~>")); end >= 0 {
+				out = out[:end]
+			}
+			out, _ = io.ReadAll(io.LimitReader(ascii85.NewDecoder(bytes.NewReader(out)), maxPDFPrescanBytes))
+		default:
 			return nil, false
 		}
-		filter = filter.arr[0]
-		if parms.kind == pArr && len(parms.arr) == 1 {
-			parms = parms.arr[0]
-		}
-	}
-	switch {
-	case filter.kind == pEOF || filter.kind == pOp && filter.s == "null":
-		return raw, true
-	case filter.kind != pName || filter.s != "FlateDecode":
-		return nil, false
-	}
-	zr, err := zlib.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		return nil, false
-	}
-	out, _ := io.ReadAll(io.LimitReader(zr, maxPDFPrescanBytes))
-	if p := parms.dict["Predictor"]; p.kind == pNum && p.num >= 10 {
-		cols := 1
-		if c := parms.dict["Columns"]; c.kind == pNum && c.num >= 1 && c.num < 1<<16 {
-			cols = int(c.num)
-		}
-		out = unpredictPNG(out, cols)
 	}
 	return out, true
 }
@@ -1395,8 +1548,9 @@ func absInt(x int) int {
 	return x
 }
 
-// xrefStreamEntries records the compressed objects (type 2 entries) of an xref stream.
-func xrefStreamEntries(data []byte, d pdfObj, compressed map[int]int) {
+// xrefStreamEntries records the entries of a cross-reference stream that no newer
+// section has given, as the library does.
+func xrefStreamEntries(data []byte, d pdfObj, xref pdfXref) {
 	var w [3]int
 	ww := d.dict["W"]
 	if len(ww.arr) < 3 {
@@ -1435,8 +1589,15 @@ func xrefStreamEntries(data []byte, d pdfObj, compressed map[int]int) {
 			if w[0] > 0 {
 				typ = field(data[:w[0]])
 			}
-			if typ == 2 {
-				compressed[start+i] = field(data[w[0] : w[0]+w[1]])
+			if _, set := xref[start+i]; !set {
+				switch f2 := field(data[w[0] : w[0]+w[1]]); typ {
+				case 0:
+					xref[start+i] = pdfXrefEntry{free: true}
+				case 1:
+					xref[start+i] = pdfXrefEntry{offset: f2}
+				case 2:
+					xref[start+i] = pdfXrefEntry{stream: f2, compressed: true}
+				}
 			}
 			data = data[total:]
 		}

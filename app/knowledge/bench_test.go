@@ -177,6 +177,45 @@ func BenchmarkPhraseTrain(b *testing.B) {
 	}
 }
 
+// BenchmarkSearchManyPhrasings measures a search in a workspace of 150 short answers of
+// 10 phrasings each and one of 1,000 (the most allowed), for a question the big one
+// answers and for one a small one answers: the big answer's phrasings are in its index
+// row and in what its coverage is measured against.
+func BenchmarkSearchManyPhrasings(b *testing.B) {
+	m, ws := newBenchManager(b)
+	ctx := context.Background()
+	c := newCorpus(7)
+	byAnswer := map[int64][]string{}
+	for _, p := range c.phrasings(150, 10) {
+		byAnswer[p.chunk] = append(byAnswer[p.chunk], p.text)
+	}
+	for i := range int64(150) {
+		ps := byAnswer[i]
+		if _, err := m.CreateShortAnswer(ctx, ws, ShortAnswerInput{Question: ps[0], Variants: ps[1:], Answer: c.words(20), Lang: "en"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var big []string
+	for _, p := range c.phrasings(1, maxVariants+1) {
+		big = append(big, p.text)
+	}
+	if _, err := m.CreateShortAnswer(ctx, ws, ShortAnswerInput{Question: big[0], Variants: big[1:], Answer: c.words(20), Lang: "en"}); err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []struct{ name, text string }{{"big", big[500]}, {"small", byAnswer[42][5]}} {
+		b.Run(q.name, func(b *testing.B) {
+			if _, err := m.Search(ctx, ws, q.text, SearchOptions{Lang: "en"}); err != nil { // trains the phrasing model
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := m.Search(ctx, ws, q.text, SearchOptions{Lang: "en"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkPhraseRerank measures what the phrasing model adds to a search: features of the
 // question, the probabilities and the reordering of 30 keyword results.
 func BenchmarkPhraseRerank(b *testing.B) {

@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -134,8 +133,11 @@ func Run(ctx context.Context, qs []Question, respond Responder, details io.Write
 	var correct, answered, clarified, langOK int
 	var handoffs, handoffsRight, shouldHandoff int
 	var rightAnswers, answerableClarifies, clarifyHits int
-	enc := json.NewEncoder(cmp.Or(details, io.Discard))
-	enc.SetEscapeHTML(false)
+	var enc *json.Encoder
+	if details != nil {
+		enc = json.NewEncoder(details)
+		enc.SetEscapeHTML(false) // a person reads it: "<" stays "<"
+	}
 	outs := make([]Outcome, 0, len(qs))
 	for _, q := range qs {
 		start := time.Now()
@@ -183,7 +185,7 @@ func Run(ctx context.Context, qs []Question, respond Responder, details io.Write
 		if q.Lang == "" || strings.EqualFold(out.Lang, q.Lang) {
 			langOK++
 		}
-		if details != nil {
+		if enc != nil {
 			if err := enc.Encode(detailOf(q, out)); err != nil {
 				return Report{}, fmt.Errorf("eval: details: %w", err)
 			}

@@ -53,6 +53,23 @@ type decision struct {
 	options     []string           // clarify: quick replies
 	evidence    []knowledge.Result // answer: what the reply rests on, best first
 	fingerprint string             // answer: to spot a repeat
+	signals     *Signals           // the figures it was weighed on, when the search found anything
+}
+
+// Signals are the figures a decision was weighed on, so that a person (and agent eval's
+// --details) can see why it went as it did; nothing decides from them.
+type Signals struct {
+	Coverage   float64 `json:"coverage"`   // the share of the question the best source holds
+	Margin     float64 `json:"margin"`     // keywordMargin: how far the best source is ahead
+	Keyword    float64 `json:"keyword"`    // the best source's keyword score
+	Match      float64 `json:"match"`      // the phrasing model's sureness, when Matched
+	Matched    bool    `json:"matched"`    // the best source is a short answer the model scored
+	Closeness  float64 `json:"closeness"`  // the calibrated closeness in meaning, when Calibrated
+	Calibrated bool    `json:"calibrated"` // the best source has a calibrated closeness
+	Enough     bool    `json:"enough"`     // the confidence is enough to answer (see confidence)
+	// Tied lists the sources tied with the best one, itself first, when there are
+	// several: a confident decision asks which one is meant.
+	Tied []int64 `json:"tied,omitempty"`
 }
 
 // decide makes the decision from the search results and the conversation so far, without
@@ -63,6 +80,7 @@ func decide(a Agent, text string, results []knowledge.Result, history []Turn) de
 	confident := false
 	if len(tops) > 0 {
 		d.confidence, confident = confidence(tops)
+		d.signals = signals(tops, confident)
 	}
 	last := lastBotTurn(history)
 	if !confident {
@@ -135,6 +153,19 @@ func confidence(tops []knowledge.Result) (float64, bool) {
 	return c, enough
 }
 
+// signals reports the figures the decision about tops is weighed on.
+func signals(tops []knowledge.Result, enough bool) *Signals {
+	best := tops[0]
+	s := &Signals{Coverage: best.Coverage, Margin: keywordMargin(tops), Keyword: best.Keyword, Match: best.Match,
+		Matched: best.Matched, Closeness: best.Closeness, Calibrated: best.Calibrated, Enough: enough}
+	if tied := tiedSources(tops); len(tied) > 1 {
+		for _, r := range tied {
+			s.Tied = append(s.Tied, r.Source.ID)
+		}
+	}
+	return s
+}
+
 // keywordMargin is how far the best source's keyword score is ahead of the next best
 // keyword score among the other sources: 1 when no other source matches a word, 0 when
 // one matches as well or better (or the best matches none). Keyword scores, not the
@@ -154,14 +185,24 @@ func keywordMargin(tops []knowledge.Result) float64 {
 // tiedOptions returns the titles of the sources tied with the best one, when they are
 // about different things (different titles); nil when the best stands out.
 func tiedOptions(tops []knowledge.Result) []string {
+	var opts []string
+	for _, r := range tiedSources(tops) {
+		opts = append(opts, r.Source.Title)
+	}
+	return opts
+}
+
+// tiedSources returns the best source and those tied with it that have other titles, at
+// most maxOptions; nil when the best matches no keyword.
+func tiedSources(tops []knowledge.Result) []knowledge.Result {
 	best := tops[0]
 	if best.Keyword <= 0 {
 		return nil
 	}
-	opts := []string{best.Source.Title}
+	tied := []knowledge.Result{best}
 	seen := map[string]bool{strings.ToLower(best.Source.Title): true}
 	for _, r := range tops[1:] {
-		if len(opts) == maxOptions {
+		if len(tied) == maxOptions {
 			break
 		}
 		if math.Abs(best.Keyword-r.Keyword)/max(best.Keyword, r.Keyword) >= tieMargin || r.Coverage < tieCoverage ||
@@ -171,10 +212,10 @@ func tiedOptions(tops []knowledge.Result) []string {
 		}
 		if t := strings.ToLower(r.Source.Title); !seen[t] && r.Source.Title != "" {
 			seen[t] = true
-			opts = append(opts, r.Source.Title)
+			tied = append(tied, r)
 		}
 	}
-	return opts
+	return tied
 }
 
 // isVague reports whether a message is too short to say what is wanted ("help", "order").

@@ -116,6 +116,7 @@ type Reply struct {
 	Query            string        `json:"query,omitempty"`       // what was searched, after resolving a follow-up
 	Fingerprint      string        `json:"fingerprint,omitempty"` // what an answer rests on, to refuse repeating it
 	Candidates       []Candidate   `json:"candidates"`
+	Signals          *Signals      `json:"signals,omitempty"` // what decide weighed, when it decided
 	PromptTokens     int           `json:"prompt_tokens"`
 	CompletionTokens int           `json:"completion_tokens"`
 	Retrieval        time.Duration `json:"retrieval_ns"`
@@ -197,7 +198,7 @@ func (e *Engine) respond(ctx context.Context, a Agent, in Message) (Reply, error
 		}
 		return r, nil
 	}
-	r.Decision, r.Reason, r.Confidence = d.decision, d.reason, d.confidence
+	r.Decision, r.Reason, r.Confidence, r.Signals = d.decision, d.reason, d.confidence, d.signals
 	switch d.decision {
 	case Clarify:
 		r.QuickReplies = d.options

@@ -375,6 +375,41 @@ func TestClarifyAndHandoff(t *testing.T) {
 	}
 }
 
+// The reply carries the figures its decision was weighed on, and for a clarify the
+// sources behind its options, so that agent eval can tell whether they hold the answer.
+func TestSignalsExplainTheDecision(t *testing.T) {
+	f := newFixture(t)
+	f.shop(t)
+	e := agent.NewEngine(agent.Options{Knowledge: f.knowledge})
+	a := f.agent(t, nil)
+
+	r := ask(t, e, a, "is the winter jacket waterproof?")
+	if r.Decision != agent.Clarify || r.Signals == nil || !r.Signals.Enough || len(r.Signals.Tied) != len(r.QuickReplies) {
+		t.Fatalf("clarify: %+v signals %+v", r, r.Signals)
+	}
+	titles := map[int64]string{}
+	for _, c := range r.Candidates {
+		titles[c.SourceID] = c.Title
+	}
+	for i, id := range r.Signals.Tied {
+		if titles[id] != r.QuickReplies[i] {
+			t.Errorf("tied source %d is %q, option %d is %q", id, titles[id], i, r.QuickReplies[i])
+		}
+	}
+
+	r = ask(t, e, a, "When are you open?")
+	if r.Decision != agent.Answer || r.Signals == nil || !r.Signals.Enough || r.Signals.Tied != nil || r.Signals.Coverage != r.Candidates[0].Coverage {
+		t.Fatalf("answer: %+v signals %+v", r, r.Signals)
+	}
+	r = ask(t, e, a, "can I bring my dog to the cinema on tuesday?")
+	if r.Decision != agent.Handoff || r.Signals != nil && r.Signals.Enough {
+		t.Fatalf("no match: %+v signals %+v", r, r.Signals)
+	}
+	if r := ask(t, e, a, "Hello!"); r.Reason != agent.ReasonGreeting || r.Signals != nil {
+		t.Fatalf("a greeting is not weighed: %+v", r.Signals)
+	}
+}
+
 func TestRepeatedAnswerHandsOff(t *testing.T) {
 	f := newFixture(t)
 	f.shop(t)

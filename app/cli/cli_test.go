@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 
 	"agent/app/account"
 	"agent/app/agent"
+	"agent/app/eval"
 	"agent/app/llm/llmtest"
 	"agent/app/store"
 )
@@ -265,6 +267,17 @@ func TestImportAndEval(t *testing.T) {
 	if r := run(t, "", "import", "--data", data, "--workspace", "Nope", kb); r.code != 1 || !strings.Contains(r.stderr, `no workspace named "Nope"`) {
 		t.Errorf("unknown workspace = %d %q", r.code, r.stderr)
 	}
+	// A bad item fails the command, after the good ones are in.
+	mixed := filepath.Join(dir, "mixed.jsonl")
+	os.WriteFile(mixed, []byte(`{"kind":"article","id":"hours","title":"Opening hours","body":"Open nine to five.","lang":"en"}
+{"kind":"short_answer","id":"bad","question":"Do you deliver?"}
+{"kind":"short_answer","id":"pay","question":"How can I pay?","answer":"By card.","lang":"en"}
+`), 0o600)
+	r = run(t, "", "import", "--data", data, mixed)
+	if r.code != 1 || !strings.Contains(r.stdout, "imported 2 items from "+mixed+", 1 failed") ||
+		!strings.Contains(r.stderr, mixed+": line 2 (bad): answer: is required") || !strings.Contains(r.stderr, "1 items failed") {
+		t.Errorf("import with a bad item = %d %q %q", r.code, r.stdout, r.stderr)
+	}
 
 	qs := filepath.Join(dir, "q.jsonl")
 	os.WriteFile(qs, []byte(`{"id":"1","question":"where do I park my car","lang":"en","gold":["park"]}
@@ -279,6 +292,45 @@ func TestImportAndEval(t *testing.T) {
 	}
 	if r := run(t, "", "eval", "--kb", kb); r.code != 2 {
 		t.Errorf("eval without questions = %d", r.code)
+	}
+
+	// --details: a line per question with the decision and why; the text report has the
+	// trust figures and the risk–coverage table.
+	details := filepath.Join(dir, "details.jsonl")
+	r = run(t, "", "eval", "--kb", kb, "--questions", qs, "--details", details)
+	for _, want := range []string{"answer precision 1.0000  wrong answers 0.0000 of questions  coverage 1.0000", "risk-coverage:", "precision 0.95: from threshold"} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Fatalf("eval = %d, want %q in %q %q", r.code, want, r.stdout, r.stderr)
+		}
+	}
+	b, err := os.ReadFile(details)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d detail lines: %s", len(lines), b)
+	}
+	var park eval.Detail
+	if err := json.Unmarshal([]byte(lines[0]), &park); err != nil {
+		t.Fatal(err)
+	}
+	ev, _ := park.Evidence.(map[string]any)
+	if park.ID != "1" || park.Decision != "answer" || park.Reason != "answered" || park.Cited != "park" || !park.Correct ||
+		park.Confidence <= 0 || len(park.Top) == 0 || park.Top[0].ID != "park" || park.Top[0].Score <= 0 || ev["enough"] != true {
+		t.Errorf("details of question 1: %s", lines[0])
+	}
+	if !strings.Contains(lines[2], `"gold":[],"decision":"handoff","reason":"no_match"`) || !strings.Contains(lines[2], `"correct":true`) {
+		t.Errorf("details of question 3: %s", lines[2])
+	}
+
+	// A bad knowledge line is reported; the other items are imported and measured.
+	badKB := filepath.Join(dir, "bad.jsonl")
+	good, _ := os.ReadFile(kb)
+	os.WriteFile(badKB, append([]byte(`{"kind":"faq","id":"x1"}`+"\n"), good...), 0o600)
+	r = run(t, "", "eval", "--kb", badKB, "--questions", qs, "--json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"recall@1": 1`) || !strings.Contains(r.stderr, `line 1 (x1): kind: "faq" is not article or short_answer`) {
+		t.Errorf("eval with a bad kb line = %d %q %q", r.code, r.stdout, r.stderr)
 	}
 
 	// With an embedding model: the knowledge and each question are embedded through Ollama.

@@ -53,18 +53,27 @@ func importCmd(ctx context.Context, e Env, args []string) int {
 	return exitOK
 }
 
+// importJSONL adds the items of a JSONL file; a bad item is reported on stderr and left
+// out. Any bad item makes the command fail after the good ones are added: a script sees
+// only the exit status, and a knowledge base that quietly lacks answers is worse than a
+// failed job that says which lines to fix.
 func importJSONL(ctx context.Context, e Env, km *knowledge.Manager, ws int64, path string) error {
 	file, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer file.Close()
-	n, err := km.ImportJSONL(ctx, ws, file)
+	res, err := km.ImportJSONL(ctx, ws, file, func(ie knowledge.ItemError) {
+		fmt.Fprintf(e.Stderr, "%s: %v\n", path, ie)
+	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Stdout, "imported %d items from %s\n", n, path)
+	fmt.Fprintf(e.Stdout, "imported %d items from %s, %d failed\n", res.Imported, path, res.Failed)
 	km.RunPending(ctx) // embeddings, when a model is configured
+	if res.Failed > 0 {
+		return fmt.Errorf("%s: %d items failed (listed above); the other %d are imported", path, res.Failed, res.Imported)
+	}
 	return nil
 }
 

@@ -48,7 +48,7 @@ func BenchmarkAsk(b *testing.B) {
 		b.Fatal(err)
 	}
 	km := knowledge.New(knowledge.Options{DB: db})
-	if _, err := km.ImportJSONL(ctx, ws.ID, kb); err != nil {
+	if _, err := km.ImportJSONL(ctx, ws.ID, kb, nil); err != nil {
 		b.Fatal(err)
 	}
 	a, err := agent.NewStore(db).Create(ctx, ws.ID, agent.Input{Name: "Bench", Role: agent.RoleSupport, Personality: agent.Friendly, AllSources: true, Active: true})

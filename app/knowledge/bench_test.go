@@ -70,11 +70,11 @@ func BenchmarkIngest(b *testing.B) {
 	b.ResetTimer()
 	chunks := 0
 	for i := 0; b.Loop(); i++ {
-		n, err := m.ImportJSONL(ctx, ws, strings.NewReader(batches[i%len(batches)]))
+		res, err := m.ImportJSONL(ctx, ws, strings.NewReader(batches[i%len(batches)]), nil)
 		if err != nil {
 			b.Fatal(err)
 		}
-		chunks += n
+		chunks += res.Imported
 	}
 	b.ReportMetric(float64(chunks)/b.Elapsed().Seconds(), "chunks/s")
 }
@@ -94,7 +94,7 @@ func BenchmarkSearch(b *testing.B) {
 			c := newCorpus(2)
 			ctx := context.Background()
 			for done := 0; done < size; done += 5000 {
-				if _, err := m.ImportJSONL(ctx, ws, strings.NewReader(c.jsonl(5000, done))); err != nil {
+				if _, err := m.ImportJSONL(ctx, ws, strings.NewReader(c.jsonl(5000, done)), nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -129,26 +129,45 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
-// phrasings returns 10 phrasings for each of n short answers: a two-word topic they share
-// and 4 to 10 more words.
-func (c *corpus) phrasings(n int) []phrasing {
+// phrasings returns each phrasings for each of n short answers: a two-word topic they
+// share and 4 to 10 more words.
+func (c *corpus) phrasings(n, each int) []phrasing {
 	var out []phrasing
 	for i := range n {
 		topic := c.words(2)
-		for range 10 {
+		for range each {
 			out = append(out, phrasing{chunk: int64(i), text: topic + " " + c.words(4+c.rng.IntN(7))})
 		}
 	}
 	return out
 }
 
-// BenchmarkPhraseTrain measures training the phrasing model of a workspace with n short
-// answers of 10 phrasings each (6 to 12 words from the Zipf vocabulary), and the size of
-// its weight table; training happens on the first search after short answers change.
+// BenchmarkPhraseTrain measures training the phrasing model of a workspace with short
+// answers of 10 phrasings each (6 to 12 words from the Zipf vocabulary), of 130 each as
+// banking77's training set has, and with one answer of maxVariants+1 phrasings among
+// 150, and the size of its weight table; training happens on the first search after
+// short answers change.
 func BenchmarkPhraseTrain(b *testing.B) {
-	for _, n := range []int{150, 1_000, 5_000} {
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			examples := newCorpus(7).phrasings(n)
+	for _, c := range []struct {
+		name          string
+		answers, each int
+		bigPhrasings  int // of one more answer
+	}{
+		{"150", 150, 10, 0},
+		{"1000", 1_000, 10, 0},
+		{"5000", 5_000, 10, 0},
+		{"77x130", 77, 130, 0},
+		{"150+1x1001", 150, 10, maxVariants + 1},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			cp := newCorpus(7)
+			examples := cp.phrasings(c.answers, c.each)
+			if c.bigPhrasings > 0 {
+				for _, p := range cp.phrasings(1, c.bigPhrasings) {
+					examples = append(examples, phrasing{chunk: int64(c.answers), text: p.text})
+				}
+			}
+			b.ReportAllocs()
 			var m *phraseModel
 			for b.Loop() {
 				m = trainPhraseModel(examples)
@@ -158,10 +177,49 @@ func BenchmarkPhraseTrain(b *testing.B) {
 	}
 }
 
+// BenchmarkSearchManyPhrasings measures a search in a workspace of 150 short answers of
+// 10 phrasings each and one of 1,000 (the most allowed), for a question the big one
+// answers and for one a small one answers: the big answer's phrasings are in its index
+// row and in what its coverage is measured against.
+func BenchmarkSearchManyPhrasings(b *testing.B) {
+	m, ws := newBenchManager(b)
+	ctx := context.Background()
+	c := newCorpus(7)
+	byAnswer := map[int64][]string{}
+	for _, p := range c.phrasings(150, 10) {
+		byAnswer[p.chunk] = append(byAnswer[p.chunk], p.text)
+	}
+	for i := range int64(150) {
+		ps := byAnswer[i]
+		if _, err := m.CreateShortAnswer(ctx, ws, ShortAnswerInput{Question: ps[0], Variants: ps[1:], Answer: c.words(20), Lang: "en"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var big []string
+	for _, p := range c.phrasings(1, maxVariants+1) {
+		big = append(big, p.text)
+	}
+	if _, err := m.CreateShortAnswer(ctx, ws, ShortAnswerInput{Question: big[0], Variants: big[1:], Answer: c.words(20), Lang: "en"}); err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []struct{ name, text string }{{"big", big[500]}, {"small", byAnswer[42][5]}} {
+		b.Run(q.name, func(b *testing.B) {
+			if _, err := m.Search(ctx, ws, q.text, SearchOptions{Lang: "en"}); err != nil { // trains the phrasing model
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := m.Search(ctx, ws, q.text, SearchOptions{Lang: "en"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkPhraseRerank measures what the phrasing model adds to a search: features of the
 // question, the probabilities and the reordering of 30 keyword results.
 func BenchmarkPhraseRerank(b *testing.B) {
-	examples := newCorpus(7).phrasings(1_000)
+	examples := newCorpus(7).phrasings(1_000, 10)
 	m := trainPhraseModel(examples)
 	ids := make([]int64, 30)
 	scores := map[int64]float64{}

@@ -3,6 +3,8 @@ package knowledge
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
@@ -23,35 +25,73 @@ type Item struct {
 	Answer   string   `json:"answer"`
 }
 
-// ImportJSONL adds every item of a JSONL stream in one transaction: either all of them
-// or, on the first bad line, none (the error names the line).
-func (m *Manager) ImportJSONL(ctx context.Context, workspaceID int64, r io.Reader) (int, error) {
-	var items []Item
-	err := jsonl.Decode(r, func(line int, it Item) error {
-		if it.Kind != string(KindArticle) && it.Kind != string(KindShortAnswer) {
-			return fmt.Errorf("kind %q is not article or short_answer", it.Kind)
-		}
-		items = append(items, it)
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("knowledge: import: %w", err)
+// ImportResult says how an import went.
+type ImportResult struct {
+	Imported int
+	Failed   int
+}
+
+// ItemError is an item an import left out: its line, its id when it has one, and why.
+type ItemError struct {
+	Line int
+	ID   string
+	Err  error
+}
+
+func (e ItemError) Error() string {
+	if e.ID != "" {
+		return fmt.Sprintf("line %d (%s): %v", e.Line, e.ID, e.Err)
 	}
-	err = m.write(ctx, workspaceID, true, func(tx *sql.Tx) error {
-		for i, it := range items {
-			if err := m.importItem(ctx, tx, workspaceID, it); err != nil {
-				return fmt.Errorf("item %d (%s): %w", i+1, it.ID, err)
+	return fmt.Sprintf("line %d: %v", e.Line, e.Err)
+}
+
+func (e ItemError) Unwrap() error { return e.Err }
+
+// ImportJSONL adds the items of a JSONL stream in one transaction. An item that cannot
+// be added (not JSON, an unknown kind, a field out of bounds) is passed to skipped, when
+// it is not nil, and the import goes on: a real knowledge base has a bad line now and
+// then, and losing the other thousand for it helps no one. An error of the stream or the
+// database adds nothing.
+func (m *Manager) ImportJSONL(ctx context.Context, workspaceID int64, r io.Reader, skipped func(ItemError)) (ImportResult, error) {
+	var res ImportResult
+	err := m.write(ctx, workspaceID, true, func(tx *sql.Tx) error {
+		return jsonl.Lines(r, func(line int, b []byte, err error) error {
+			var it Item
+			if err == nil {
+				err = json.Unmarshal(b, &it)
 			}
-		}
-		return nil
+			if err == nil {
+				err = m.importItem(ctx, tx, workspaceID, it)
+			}
+			// Bad input is found before anything of the item is written; any other
+			// error is not the item's.
+			var ie *InputError
+			var se *json.SyntaxError
+			var te *json.UnmarshalTypeError
+			switch {
+			case err == nil:
+				res.Imported++
+			case errors.As(err, &ie) || errors.As(err, &se) || errors.As(err, &te) || errors.Is(err, jsonl.ErrLineTooLong):
+				res.Failed++
+				if skipped != nil {
+					skipped(ItemError{Line: line, ID: it.ID, Err: err})
+				}
+			default:
+				return fmt.Errorf("line %d (%s): %w", line, it.ID, err)
+			}
+			return nil
+		})
 	})
 	if err != nil {
-		return 0, fmt.Errorf("knowledge: import: %w", err)
+		return ImportResult{}, fmt.Errorf("knowledge: import: %w", err)
 	}
-	return len(items), nil
+	return res, nil
 }
 
 func (m *Manager) importItem(ctx context.Context, tx *sql.Tx, workspaceID int64, it Item) error {
+	if it.Kind != string(KindArticle) && it.Kind != string(KindShortAnswer) {
+		return inputError("kind", fmt.Sprintf("%q is not article or short_answer", it.Kind))
+	}
 	if it.Kind == string(KindShortAnswer) {
 		_, err := m.putShortAnswer(ctx, tx, Source{WorkspaceID: workspaceID, Kind: KindShortAnswer, ExternalID: it.ID},
 			ShortAnswerInput{Question: it.Question, Variants: it.Variants, Answer: it.Answer, Lang: it.Lang})

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"strings"
@@ -347,17 +348,54 @@ func TestImportJSONL(t *testing.T) {
 	in := `{"kind":"article","id":"a1","title":"Hours","body":"Open nine to five.","lang":"en"}
 {"kind":"short_answer","id":"s1","question":"Is there parking?","variants":["where do I park"],"answer":"Yes, behind the shop.","lang":"en"}
 `
-	n, err := m.ImportJSONL(ctx, ws, strings.NewReader(in))
-	if err != nil || n != 2 {
-		t.Fatalf("import = %d, %v", n, err)
+	res, err := m.ImportJSONL(ctx, ws, strings.NewReader(in), nil)
+	if err != nil || res != (ImportResult{Imported: 2}) {
+		t.Fatalf("import = %+v, %v", res, err)
 	}
 	rs, _ := m.Search(ctx, ws, "where can I park", SearchOptions{})
 	if len(rs) == 0 || rs[0].Source.ExternalID != "s1" {
 		t.Fatalf("results = %+v", rs)
 	}
-	_, err = m.ImportJSONL(ctx, ws, strings.NewReader(`{"kind":"article","id":"ok","title":"T","body":"B"}`+"\n"+`{"kind":"video"}`))
-	if err == nil || !strings.Contains(err.Error(), "line 2") {
-		t.Errorf("bad line err = %v", err)
+}
+
+// A bad item is reported with its line and id, and the import goes on with the others.
+func TestImportGoesOnPastBadItems(t *testing.T) {
+	ctx := context.Background()
+	m, ws, _ := newTest(t)
+	tooMany, _ := json.Marshal(phrasingsOf("how do I pay", 1001))
+	lines := []string{
+		`{"kind":"article","id":"ok1","title":"Payments","body":"We take cards and invoices."}`,
+		`{"kind":"video","id":"v1"}`,
+		`{"kind":"article","id":"broken",`,
+		`{"kind":"short_answer","id":"noanswer","question":"Do you deliver?"}`,
+		`{"kind":"short_answer","id":"many","question":"How do I pay?","answer":"By card.","variants":` + string(tooMany) + `}`,
+		`{"kind":"article","id":"typed","title":["not","a","string"],"body":"x"}`,
+		``,
+		`{"kind":"short_answer","id":"ok2","question":"Do you take invoices?","answer":"Yes, for companies.","lang":"en"}`,
+	}
+	var skipped []string
+	res, err := m.ImportJSONL(ctx, ws, strings.NewReader(strings.Join(lines, "\n")), func(e ItemError) {
+		skipped = append(skipped, e.Error())
+	})
+	if err != nil || res != (ImportResult{Imported: 2, Failed: 5}) {
+		t.Fatalf("import = %+v, %v", res, err)
+	}
+	want := []string{
+		`line 2 (v1): kind: "video" is not article or short_answer`,
+		`line 3: unexpected end of JSON input`,
+		`line 4 (noanswer): answer: is required`,
+		`line 5 (many): variants: must be at most 1000`,
+		`line 6 (typed): json: cannot unmarshal array into Go struct field Item.title of type string`,
+	}
+	if strings.Join(skipped, "\n") != strings.Join(want, "\n") {
+		t.Errorf("skipped:\n%s\nwant:\n%s", strings.Join(skipped, "\n"), strings.Join(want, "\n"))
+	}
+	list, _, err := m.List(ctx, ws, ListFilter{})
+	if err != nil || len(list) != 2 {
+		t.Fatalf("sources = %d, %v", len(list), err)
+	}
+	if rs, _ := m.Search(ctx, ws, "invoices for companies", SearchOptions{}); len(rs) == 0 {
+		t.Error("the item after the bad ones is not searchable")
 	}
 }
 

@@ -2,7 +2,10 @@ package knowledge
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -213,5 +216,41 @@ func TestLargePhraseModelRetrainsInBackground(t *testing.T) {
 			t.Fatalf("model knows %d answers, want 5 then 6", len(pm.chunks))
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// phrasingsOf returns n distinct ways of asking base.
+func phrasingsOf(base string, n int) []string {
+	openers := []string{"", "hi, ", "hello, ", "please tell me ", "quick question: ", "I need to know ", "hey ", "can you say ", "so ", "help: "}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s%s, case %d", openers[i%len(openers)], base, i)
+	}
+	return out
+}
+
+// Real intent sets have hundreds of phrasings for one answer: a thousand are kept,
+// indexed and learnt by the phrasing model.
+func TestThousandVariants(t *testing.T) {
+	ctx := context.Background()
+	m, ws, _ := newTest(t)
+	addRestaurant(t, m, ws)
+	in := ShortAnswerInput{Question: "How can I pay?", Variants: phrasingsOf("which payment methods do you accept", 1000), Answer: "By card or invoice.", Lang: "en"}
+	src, err := m.CreateShortAnswer(ctx, ws, in)
+	if err != nil || len(src.Variants) != 1000 {
+		t.Fatalf("%d variants: %v", len(src.Variants), err)
+	}
+	rs, err := m.Search(ctx, ws, "hello, which payment methods do you accept", SearchOptions{})
+	if err != nil || len(rs) == 0 || rs[0].Source.ID != src.ID || !rs[0].Matched {
+		t.Fatalf("results %+v, %v", rs, err)
+	}
+	in.Variants = phrasingsOf("which payment methods do you accept", 1001)
+	var ie *InputError
+	if _, err := m.CreateShortAnswer(ctx, ws, in); !errors.As(err, &ie) || ie.Field != "variants" {
+		t.Errorf("%d variants: err = %v", len(in.Variants), err)
+	}
+	in.Variants = []string{strings.Repeat("very long ", 51)}
+	if _, err := m.CreateShortAnswer(ctx, ws, in); !errors.As(err, &ie) || ie.Field != "variants" {
+		t.Errorf("a variant of 510 characters: err = %v", err)
 	}
 }

@@ -211,6 +211,11 @@ func (m *Manager) putArticle(ctx context.Context, src Source, in ArticleInput) (
 	return src, nil
 }
 
+// maxVariants bounds a short answer's other phrasings: real intent sets have hundreds of
+// them, and the phrasing model trains on 1,000 for one answer in milliseconds
+// (docs/EVAL.md, Many phrasings).
+const maxVariants = 1000
+
 // ShortAnswerInput is a question with its answer, for questions customers ask often.
 type ShortAnswerInput struct {
 	Question string
@@ -228,6 +233,10 @@ func (in *ShortAnswerInput) check() error {
 		}
 	}
 	in.Variants = distinct(vs)
+	longest := 0
+	for _, v := range in.Variants {
+		longest = max(longest, utf8.RuneCountInString(v))
+	}
 	switch {
 	case in.Question == "":
 		return inputError("question", "is required")
@@ -237,8 +246,10 @@ func (in *ShortAnswerInput) check() error {
 		return inputError("answer", "is required")
 	case utf8.RuneCountInString(in.Answer) > 5000:
 		return inputError("answer", "must be at most 5000 characters")
-	case len(in.Variants) > 50:
-		return inputError("variants", "must be at most 50")
+	case len(in.Variants) > maxVariants:
+		return inputError("variants", fmt.Sprintf("must be at most %d", maxVariants))
+	case longest > 500:
+		return inputError("variants", "must each be at most 500 characters")
 	}
 	in.Lang = NormalizeLang(in.Lang)
 	if in.Lang == "" {

@@ -227,7 +227,7 @@ func BenchmarkWidgetMessages(b *testing.B) {
 	}
 	e := newEnv(b, func(c *config.Config) { c.Chat.MessagesPerMinute, c.Chat.IPRequestsPerMinute = 1e6, 1e8 })
 	e.setupOwner()
-	if _, err := e.knowledge.ImportJSONL(context.Background(), e.wsID, kb); err != nil {
+	if _, err := e.knowledge.ImportJSONL(context.Background(), e.wsID, kb, nil); err != nil {
 		b.Fatal(err)
 	}
 	e.ollama.SetReply(func(api.ChatRequest) string { return "Here is what our help centre says about it [1]." })

@@ -19,6 +19,7 @@ type Route struct {
 	Pattern    string
 	Public     bool               // no session needed
 	Workspace  bool               // under /w/{ws}/, needs a membership with Permission
+	SuperAdmin bool               // needs an install super admin
 	Permission account.Permission // for Workspace routes
 }
 
@@ -27,7 +28,7 @@ func (s *Server) Routes() []Route {
 	out := make([]Route, 0, len(s.table))
 	for _, e := range s.table {
 		out = append(out, Route{Pattern: e.pattern, Public: e.access == accessPublic,
-			Workspace: e.access == accessWorkspace, Permission: e.perm})
+			Workspace: e.access == accessWorkspace, SuperAdmin: e.access == accessSuperAdmin, Permission: e.perm})
 	}
 	return out
 }

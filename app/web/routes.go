@@ -26,9 +26,10 @@ type routeEntry struct {
 type access int
 
 const (
-	accessPublic    access = iota // anyone, including customers and anonymous visitors
-	accessUser                    // a signed-in user
-	accessWorkspace               // a member of the workspace in the path, with perm
+	accessPublic     access = iota // anyone, including customers and anonymous visitors
+	accessUser                     // a signed-in user
+	accessWorkspace                // a member of the workspace in the path, with perm
+	accessSuperAdmin               // one of the install's super admins
 )
 
 // routes is the whole URL space with the permission each route needs, readable at a glance.
@@ -49,7 +50,10 @@ func (s *Server) routes() http.Handler {
 		mux.Handle(pattern, s.requireUser(s.inWorkspace(p, h)))
 	}
 	// superAdmin: the install's super admins only, whatever their workspace roles.
-	superAdmin := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, s.requireUser(s.requireSuperAdmin(h))) }
+	superAdmin := func(pattern string, h http.HandlerFunc) {
+		s.table = append(s.table, routeEntry{pattern, accessSuperAdmin, 0})
+		mux.Handle(pattern, s.requireUser(s.requireSuperAdmin(h)))
+	}
 
 	mux.Handle("GET "+static.Prefix, static.Handler())
 	public("GET /healthz", s.health)

@@ -14,7 +14,8 @@ import (
 // TestEveryRouteIsGuarded walks the whole route table, so that a route added later is
 // checked without anyone remembering to: no route but the public ones answers an anonymous
 // visitor, a user of another workspace gets 404 on every workspace route (IDs reveal
-// nothing), and an agent gets 403 on every route whose permission the role lacks.
+// nothing), an agent gets 403 on every route whose permission the role lacks, and every
+// install route is refused to owners who are not super admins.
 func TestEveryRouteIsGuarded(t *testing.T) {
 	e := newEnv(t, nil)
 	e.setupOwner()
@@ -60,6 +61,12 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 			t.Errorf("anonymous %s %s = %d, want 401", method, path, anonymous.status)
 		}
 		checks++
+		if r.SuperAdmin {
+			if res := send(outsider); res.status != http.StatusForbidden {
+				t.Errorf("an owner who is not a super admin: %s %s = %d, want 403", method, path, res.status)
+			}
+			checks++
+		}
 		if !r.Workspace {
 			continue
 		}

@@ -127,7 +127,12 @@ func (m *Manager) applyPage(ctx context.Context, src *Source, page fetch.Page) (
 		}
 		return SyncUnchanged, nil
 	}
-	doc, err := extractPage(page)
+	doc, err := m.extract(ctx, func(ctx context.Context) (extract.Document, error) {
+		return extractPage(ctx, page)
+	})
+	if ctx.Err() != nil {
+		return SyncFailed, ctx.Err()
+	}
 	if err != nil {
 		return SyncFailed, m.recordSyncError(ctx, src, err)
 	}
@@ -149,19 +154,19 @@ func (m *Manager) applyPage(ctx context.Context, src *Source, page fetch.Page) (
 
 // extractPage picks the extractor for a fetched page by its content type (or, when the
 // server sends none, by the URL's extension).
-func extractPage(page fetch.Page) (extract.Document, error) {
+func extractPage(ctx context.Context, page fetch.Page) (extract.Document, error) {
 	mediaType, _, _ := mime.ParseMediaType(page.ContentType)
 	switch {
 	case mediaType == "text/html" || mediaType == "application/xhtml+xml":
-		return extract.HTML(page.Body, page.ContentType)
+		return extract.HTML(ctx, page.Body, page.ContentType)
 	case mediaType == "application/pdf":
 		return extract.PDF(page.Body)
 	case mediaType == "text/markdown":
-		return extract.Markdown(page.Body)
+		return extract.Markdown(ctx, page.Body)
 	case mediaType == "text/plain":
 		return extract.Text(page.Body)
 	}
-	return extract.File(path.Base(page.FinalURL), page.ContentType, page.Body)
+	return extract.File(ctx, path.Base(page.FinalURL), page.ContentType, page.Body)
 }
 
 // recordSyncError keeps the source's chunks (an outage must not empty the knowledge) and

@@ -2,8 +2,12 @@ package extract
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -14,6 +18,49 @@ import (
 // maxDepth bounds every recursive walk over a parsed tree, so hostile nesting (a
 // million nested <div>s) cannot exhaust the stack; deeper content is ignored.
 const maxDepth = 512
+
+// The bounds on what one document may produce, whatever its format, so that a small
+// file cannot make the server hold gigabytes: its text (list indentation and table
+// cells can make it larger than the file) and its blocks (each costs memory of its own).
+const (
+	maxTextBytes = 16 << 20
+	maxBlocks    = 500_000
+)
+
+// errTooMuchText is returned by the walks when a document passes maxTextBytes or
+// maxBlocks; tooMuchText turns it into the error for the admin.
+var errTooMuchText = errors.New("text limit reached")
+
+func tooMuchText(format string) error {
+	return fail(format, ErrTooLarge, fmt.Sprintf("the document holds more than %d MB of text or %d paragraphs; split it into smaller files",
+		maxTextBytes>>20, maxBlocks), nil)
+}
+
+// extractTimeout bounds the reading of one document (PDFs have pdfTimeout): the bounds
+// on size and nesting keep normal work far below it, so it only stops a pathological
+// file that they do not foresee.
+const extractTimeout = 30 * time.Second
+
+// interrupt lets a long loop stop when its context ends (the request is gone, or the
+// deadline passed). Looking at the context takes a lock, so it looks every 1024 steps.
+type interrupt struct {
+	ctx   context.Context
+	steps int
+	done  bool
+}
+
+func (s *interrupt) stopped() bool {
+	if !s.done {
+		s.steps++
+		s.done = s.steps&1023 == 0 && s.ctx.Err() != nil
+	}
+	return s.done
+}
+
+// stopped is the error of an extraction cut short by its context.
+func stopped(format string, ctx context.Context) error {
+	return fail(format, ErrTooLarge, "reading the file took too long and was stopped", context.Cause(ctx))
+}
 
 var (
 	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
@@ -188,6 +235,10 @@ type docBuilder struct {
 	blocks   []block
 	groups   int
 	sawHead  bool
+	// size and count are the text and blocks added so far; err is errTooMuchText once
+	// they pass the bounds, after which nothing more is kept.
+	size, count int
+	err         error
 }
 
 type heading struct {
@@ -210,17 +261,27 @@ func (d *docBuilder) newGroup() int {
 
 // add appends a block of already cleaned text; empty text is ignored.
 func (d *docBuilder) add(text string, group int) {
-	if strings.TrimSpace(text) == "" {
+	if strings.TrimSpace(text) == "" || !d.room(len(text)) {
 		return
 	}
 	d.blocks = append(d.blocks, block{text: text, group: group})
+}
+
+// room counts a block of n bytes against the bounds and reports whether it fits.
+func (d *docBuilder) room(n int) bool {
+	d.size += n + 2
+	d.count++
+	if d.size > maxTextBytes || d.count > maxBlocks {
+		d.err = errTooMuchText
+	}
+	return d.err == nil
 }
 
 // heading ends the current section and starts one under a heading of the given level
 // (1 is the top; lower numbers close deeper headings).
 func (d *docBuilder) heading(level int, text, anchor string) {
 	text = collapse(text)
-	if text == "" {
+	if text == "" || !d.room(len(text)) {
 		return
 	}
 	d.flush()

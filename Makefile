@@ -5,7 +5,7 @@ export CGO_ENABLED := 1
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all generate build run test bench lint clean
+.PHONY: all generate build run test bench fuzz lint clean
 
 all: build
 
@@ -29,6 +29,17 @@ test: generate
 ## bench: the benchmarks recorded in docs/BENCHMARKS.md
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: every fuzz target for FUZZTIME each (default 1m). A new interesting input is
+## minimized in 10 runs rather than for up to a minute, during which nothing else is fuzzed.
+FUZZTIME ?= 1m
+fuzz:
+	@for dir in $$(grep -rl --include='*_test.go' '^func Fuzz' app | xargs -n1 dirname | sort -u); do \
+		for f in $$(grep -h '^func Fuzz' $$dir/*_test.go | sed 's/^func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+			echo "fuzz: ./$$dir $$f"; \
+			go test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 10x ./$$dir || exit 1; \
+		done; \
+	done
 
 ## lint: go vet and gofmt
 lint:

@@ -695,10 +695,13 @@ func FuzzHTML(f *testing.F) {
 	f.Add([]byte(noisyHead+"<main>"+noisyContent+"</main>"+noisyTail), "text/html")
 	f.Add([]byte(noisyHead+noisyContent), "")
 	f.Add([]byte("<table><tr><td><table><tr><td>x</td></tr></table></td></tr></table>"), "text/html; charset=gbk")
-	f.Add([]byte(strings.Repeat("<div>", 5000)+"deep"), "")
+	f.Add([]byte(strings.Repeat("<div>", 600)+"deep"), "") // past the parser's 512
 	f.Add([]byte("<ul><li><ol><li><li>x</ol><h2 id=a>h<h1>"), "text/html; charset=bogus")
 	f.Add([]byte("<pre>\n\tcode</pre><br><br><p>\x00\xff"), "")
 	f.Fuzz(func(t *testing.T, data []byte, contentType string) {
+		if len(data) > maxFuzzInput {
+			return
+		}
 		doc, err := HTML(t.Context(), data, contentType)
 		checkResult(t, doc, err)
 	})

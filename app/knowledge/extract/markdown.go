@@ -167,7 +167,12 @@ func (inlineDeadline) Trigger() []byte {
 func (inlineDeadline) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
 	b := bounds(pc)
 	line, seg := block.PeekLine()
-	if len(line) == 0 || line[0] == ' ' || line[0] == '(' {
+	if len(line) == 0 {
+		return nil
+	}
+	switch line[0] {
+	case '!', '*', '<', '[', ']', '_', '`', '~':
+	default: // a space, "(" or the start of a line, where only links are looked for
 		return nil
 	}
 	if b.block != parent {

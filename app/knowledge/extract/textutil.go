@@ -151,6 +151,9 @@ func dropRune(r rune) bool {
 // collapse folds every run of whitespace (line breaks included) into one space and
 // trims the ends: the form of a heading, a cell or a title.
 func collapse(s string) string {
+	if collapsed(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -171,16 +174,39 @@ func collapse(s string) string {
 	return b.String()
 }
 
+// collapsed reports ASCII text that collapse leaves as it is (most lines), so that it
+// is not copied.
+func collapsed(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < ' ' || c >= 0x7f:
+			return false
+		case c == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' '):
+			return false
+		}
+	}
+	return true
+}
+
 // cleanLines keeps the line breaks of s but collapses whitespace within each line,
 // drops blank lines at the ends and keeps at most one blank line in a row. With
-// keepIndent, leading indentation survives (tabs as four spaces), for code.
+// keepIndent, leading indentation survives (tabs as four spaces), for code. It writes
+// line by line, holding no value per line, whatever their number.
 func cleanLines(s string, keepIndent bool) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
-	lines := strings.Split(s, "\n")
-	out := make([]string, 0, len(lines))
+	if !strings.Contains(s, "\n") { // most paragraphs: no copy but collapse's
+		if keepIndent {
+			return indentedLine(s)
+		}
+		return collapse(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
 	blank := false
-	for _, line := range lines {
+	for rest, more := s, true; more; {
+		var line string
+		line, rest, more = strings.Cut(rest, "\n")
 		var c string
 		if keepIndent {
 			c = indentedLine(line)
@@ -188,16 +214,19 @@ func cleanLines(s string, keepIndent bool) string {
 			c = collapse(line)
 		}
 		if c == "" {
-			blank = len(out) > 0
+			blank = b.Len() > 0
 			continue
 		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
 		if blank {
-			out = append(out, "")
+			b.WriteByte('\n')
 			blank = false
 		}
-		out = append(out, c)
+		b.WriteString(c)
 	}
-	return strings.Join(out, "\n")
+	return b.String()
 }
 
 // indentedLine is a code line: leading indentation kept, control characters dropped,

@@ -74,6 +74,7 @@ func TestDOCXBomb(t *testing.T) {
 	t.Logf("bomb: %d bytes zipped", len(bomb))
 	var err error
 	n := allocated(func() { _, err = DOCX(t.Context(), bomb) })
+	t.Logf("reading it allocated %d KB", n>>10)
 	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "nests elements more than 512 levels deep") {
 		t.Errorf("err = %v, want ErrTooLarge about nesting", err)
 	}
@@ -241,6 +242,7 @@ func TestHTMLBounds(t *testing.T) {
 	}{
 		{"deep", strings.Repeat("<div>", 100_000) + "x", ErrCorrupt, "open stack of elements exceeds 512"},
 		{"many elements", strings.Repeat("<p>x", maxHTMLElements+1), ErrTooLarge, "more than 250000 elements"},
+		{"many elements in UTF-16", string(utf16LEWithBOM(strings.Repeat("<p>x", maxHTMLElements+1))), ErrTooLarge, "more than 250000 elements"},
 		// each item is indented by its depth: a 200-deep list turns a few bytes into a kilobyte
 		{"indented text", strings.Repeat("<ul><li>", 200) + strings.Repeat("<li>x", 50_000), ErrTooLarge, "more than 16 MB of text"},
 	} {

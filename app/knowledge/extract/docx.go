@@ -144,7 +144,6 @@ var (
 	errTooDeep       = errors.New("nesting limit reached")
 	errTooMany       = errors.New("element limit reached")
 	errTokenTooLarge = errors.New("tag size limit reached")
-	errStopped       = errors.New("stopped")
 )
 
 // failure turns an error that ends the reading of a part into the error for the
@@ -164,7 +163,7 @@ func (p *docxPackage) failure(err error) error {
 	case errors.Is(err, errTooMuchText):
 		return tooMuchText("docx")
 	case errors.Is(err, errStopped):
-		return stopped("docx", p.stop.ctx)
+		return stopped(p.stop.ctx, "docx")
 	}
 	return nil
 }

@@ -32,12 +32,13 @@ func HTML(ctx context.Context, data []byte, contentType string) (doc Document, e
 			doc, err = Document{}, fail("html", ErrCorrupt, "the page could not be read", fmt.Errorf("%v", r))
 		}
 	}()
-	if n := countTags(data); n > maxHTMLElements {
+	page := decodeHTML(data, contentType)
+	if countTags(page) > maxHTMLElements {
 		return Document{}, fail("html", ErrTooLarge, fmt.Sprintf("the page has more than %d elements", maxHTMLElements), nil)
 	}
 	ctx, cancel := context.WithTimeout(ctx, extractTimeout)
 	defer cancel()
-	root, err := html.Parse(strings.NewReader(decodeHTML(data, contentType)))
+	root, err := html.Parse(strings.NewReader(page))
 	if err != nil {
 		return Document{}, fail("html", ErrCorrupt, "the page could not be read", err)
 	}
@@ -54,7 +55,7 @@ func HTML(ctx context.Context, data []byte, contentType string) (doc Document, e
 	}
 	switch {
 	case ctx.Err() != nil:
-		return Document{}, stopped("html", ctx)
+		return Document{}, stopped(ctx, "html")
 	case x.b.err != nil:
 		return Document{}, tooMuchText("html")
 	}
@@ -69,13 +70,13 @@ func HTML(ctx context.Context, data []byte, contentType string) (doc Document, e
 const maxHTMLElements = 250_000
 
 // countTags counts what may be start tags ("<" and a letter), before the page is parsed.
-func countTags(data []byte) int {
+func countTags(page string) int {
 	n := 0
-	for i := bytes.IndexByte(data, '<'); i >= 0 && i+1 < len(data); {
-		if c := data[i+1] | 0x20; c >= 'a' && c <= 'z' {
+	for i := strings.IndexByte(page, '<'); i >= 0 && i+1 < len(page); {
+		if c := page[i+1] | 0x20; c >= 'a' && c <= 'z' {
 			n++
 		}
-		j := bytes.IndexByte(data[i+1:], '<')
+		j := strings.IndexByte(page[i+1:], '<')
 		if j < 0 {
 			break
 		}

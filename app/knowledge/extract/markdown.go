@@ -95,7 +95,7 @@ func ParseMarkdown(ctx context.Context, md goldmark.Markdown, src []byte) (root 
 			if r != errStopped {
 				panic(r)
 			}
-			root, flat, err = nil, nil, stopped("markdown", ctx)
+			root, flat, err = nil, nil, stopped(ctx, "markdown")
 		}
 	}()
 	return md.Parser().Parse(text.NewReader(flat), parser.WithContext(pc)), flat, nil

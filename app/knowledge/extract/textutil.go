@@ -57,8 +57,11 @@ func (s *interrupt) stopped() bool {
 	return s.done
 }
 
+// errStopped ends a walk whose interrupt has stopped it.
+var errStopped = errors.New("stopped")
+
 // stopped is the error of an extraction cut short by its context.
-func stopped(format string, ctx context.Context) error {
+func stopped(ctx context.Context, format string) error {
 	return fail(format, ErrTooLarge, "reading the file took too long and was stopped", context.Cause(ctx))
 }
 

@@ -66,8 +66,10 @@ func HTML(ctx context.Context, data []byte, contentType string) (doc Document, e
 }
 
 // maxHTMLElements bounds the tags of a page, since the parsed tree costs memory for
-// every element: a long documentation page has tens of thousands.
-const maxHTMLElements = 250_000
+// every element, and the parser may add dozens of its own for one tag (formatting
+// elements left open are cloned into every new block): 100,000 tags built for that
+// cost some 130 MB. A long documentation page has a few thousand tags.
+const maxHTMLElements = 100_000
 
 // countTags counts what may be start tags ("<" and a letter), before the page is parsed.
 func countTags(page string) int {

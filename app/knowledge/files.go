@@ -86,7 +86,9 @@ func (m *Manager) AddFile(ctx context.Context, workspaceID int64, filename, cont
 	if found && same.ContentHash == hash {
 		return FileResult{Outcome: FileUnchanged, Source: &same}, nil
 	}
-	doc, err := extract.File(filename, contentType, data)
+	doc, err := m.extract(ctx, func(ctx context.Context) (extract.Document, error) {
+		return extract.File(ctx, filename, contentType, data)
+	})
 	if err != nil {
 		return FileResult{}, userFacing("file", err)
 	}

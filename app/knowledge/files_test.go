@@ -2,7 +2,9 @@ package knowledge
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -92,5 +94,42 @@ func TestSheetUpdatesShortAnswers(t *testing.T) {
 		if s.Question == "can I PAY by invoice?" && s.Body != "Yes, for companies and schools." {
 			t.Errorf("invoice answer = %q", s.Body)
 		}
+	}
+}
+
+// Extractions wait for their turn, at most maxExtractions at once, and a request that
+// ends while it waits gives up rather than read the file for nobody.
+func TestExtractionsTakeTurns(t *testing.T) {
+	m, ws, _ := newTest(t)
+	for range maxExtractions {
+		m.extracting <- struct{}{} // every turn taken
+	}
+	gone, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := m.AddFile(gone, ws, "bikes.md", "text/markdown", []byte("# Bikes\n\nCity bikes.\n")); !errors.Is(err, context.Canceled) {
+		t.Errorf("upload while every turn is taken: %v, want context.Canceled", err)
+	}
+	if _, err := m.CreateArticle(gone, ws, ArticleInput{Title: "Bikes", Body: "City bikes."}); !errors.Is(err, context.Canceled) {
+		t.Errorf("article while every turn is taken: %v, want context.Canceled", err)
+	}
+	if _, total, _ := m.List(t.Context(), ws, ListFilter{}); total != 0 {
+		t.Errorf("%d sources stored by requests that gave up", total)
+	}
+	<-m.extracting
+	if res, err := m.AddFile(t.Context(), ws, "bikes.md", "text/markdown", []byte("# Bikes\n\nCity bikes.\n")); err != nil || res.Outcome != FileAdded {
+		t.Errorf("upload with a turn free: %+v, %v", res, err)
+	}
+	if len(m.extracting) != maxExtractions-1 {
+		t.Errorf("%d turns taken after the upload, want its turn given back", len(m.extracting))
+	}
+}
+
+// An article nested past the bounds (the report's "- "*500k took minutes) is saved,
+// its nesting past them read as text.
+func TestArticleBounds(t *testing.T) {
+	m, ws, _ := newTest(t)
+	src, err := m.CreateArticle(t.Context(), ws, ArticleInput{Title: "Deep", Body: strings.Repeat("- ", 500_000) + "x"})
+	if err != nil || src.ChunkCount == 0 {
+		t.Errorf("deep list: %+v, %v", src, err)
 	}
 }

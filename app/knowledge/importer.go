@@ -101,7 +101,7 @@ func (m *Manager) importItem(ctx context.Context, tx *sql.Tx, workspaceID int64,
 	if err := in.check(); err != nil {
 		return err
 	}
-	drafts, err := m.articleDrafts(in.Title, in.Body)
+	drafts, err := m.articleDrafts(ctx, in.Title, in.Body)
 	if err != nil {
 		return err
 	}

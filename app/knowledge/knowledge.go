@@ -6,12 +6,14 @@ package knowledge
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"agent/app/fetch"
+	"agent/app/knowledge/extract"
 	"agent/app/llm"
 	"agent/app/store"
 	"agent/app/usererr"
@@ -144,6 +146,8 @@ type Manager struct {
 	wakeup  chan struct{}
 	mu      sync.Mutex
 	running map[int64]context.CancelFunc // crawls in progress, for cancelling
+	// extracting holds a token for each extraction running (see extract).
+	extracting chan struct{}
 
 	// queryEmbedFailures counts searches that went on with keywords alone because the
 	// question could not be embedded.
@@ -165,5 +169,23 @@ func New(o Options) *Manager {
 		o.MaxChunksPerSource = 5000
 	}
 	return &Manager{db: o.DB, log: o.Logger, llm: o.LLM, web: o.Fetch, opts: o, now: time.Now,
-		wakeup: make(chan struct{}, 1), running: map[int64]context.CancelFunc{}, stats: &statsCache{db: o.DB}}
+		wakeup: make(chan struct{}, 1), running: map[int64]context.CancelFunc{}, stats: &statsCache{db: o.DB},
+		extracting: make(chan struct{}, maxExtractions)}
+}
+
+// maxExtractions is how many files, pages and articles are read at once. Reading one
+// may take a core and up to some 100 MB for seconds (extract's bounds), so uploads,
+// syncs and crawls that come together wait for their turn rather than add up.
+const maxExtractions = 2
+
+// extract runs one extraction when its turn comes, or gives up when ctx ends first.
+// Every extraction goes through it.
+func (m *Manager) extract(ctx context.Context, read func(context.Context) (extract.Document, error)) (extract.Document, error) {
+	select {
+	case m.extracting <- struct{}{}:
+	case <-ctx.Done():
+		return extract.Document{}, fmt.Errorf("knowledge: waiting to extract: %w", context.Cause(ctx))
+	}
+	defer func() { <-m.extracting }()
+	return read(ctx)
 }

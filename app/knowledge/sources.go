@@ -166,10 +166,15 @@ func (in *ArticleInput) check() error {
 }
 
 // articleDrafts chunks an article's Markdown.
-func (m *Manager) articleDrafts(title, body string) ([]draft, error) {
-	doc, err := extract.Markdown([]byte(body))
-	if err != nil {
+func (m *Manager) articleDrafts(ctx context.Context, title, body string) ([]draft, error) {
+	doc, err := m.extract(ctx, func(ctx context.Context) (extract.Document, error) {
+		return extract.Markdown(ctx, []byte(body))
+	})
+	if errors.Is(err, extract.ErrEmpty) {
 		return nil, inputError("body", "has no text")
+	}
+	if err != nil {
+		return nil, userFacing("body", err)
 	}
 	drafts := chunkDocument(doc, title)
 	if err := m.checkChunks("article", drafts); err != nil {
@@ -199,7 +204,7 @@ func (m *Manager) putArticle(ctx context.Context, src Source, in ArticleInput) (
 	if err := in.check(); err != nil {
 		return Source{}, err
 	}
-	drafts, err := m.articleDrafts(in.Title, in.Body)
+	drafts, err := m.articleDrafts(ctx, in.Title, in.Body)
 	if err != nil {
 		return Source{}, err
 	}

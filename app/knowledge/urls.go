@@ -127,7 +127,12 @@ func (m *Manager) applyPage(ctx context.Context, src *Source, page fetch.Page) (
 		}
 		return SyncUnchanged, nil
 	}
-	doc, err := extractPage(page)
+	doc, err := m.extract(ctx, func(ctx context.Context) (extract.Document, error) {
+		return extractPage(ctx, page)
+	})
+	if ctx.Err() != nil {
+		return SyncFailed, ctx.Err()
+	}
 	if err != nil {
 		return SyncFailed, m.recordSyncError(ctx, src, err)
 	}
@@ -153,13 +158,13 @@ func (m *Manager) applyPage(ctx context.Context, src *Source, page fetch.Page) (
 // extractPage picks the extractor for a fetched page by its content type (or, when the
 // server sends none, by the URL's extension); either way the body must be what they
 // claim (binary data served as text/plain is refused as it would be in an upload).
-func extractPage(page fetch.Page) (extract.Document, error) {
+func extractPage(ctx context.Context, page fetch.Page) (extract.Document, error) {
 	mediaType, _, _ := mime.ParseMediaType(page.ContentType)
 	switch mediaType {
 	case "text/html", "application/xhtml+xml", "application/pdf", "text/markdown", "text/plain":
-		return extract.File("", page.ContentType, page.Body)
+		return extract.File(ctx, "", page.ContentType, page.Body)
 	}
-	return extract.File(path.Base(page.FinalURL), page.ContentType, page.Body)
+	return extract.File(ctx, path.Base(page.FinalURL), page.ContentType, page.Body)
 }
 
 // recordSyncError keeps the source's chunks (an outage must not empty the knowledge) and

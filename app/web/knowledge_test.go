@@ -287,6 +287,21 @@ func TestKnowledgePreview(t *testing.T) {
 	}
 }
 
+// Nested Markdown as large as the form allows is previewed, its nesting past the bounds
+// shown as text; it took minutes of CPU before they existed ("- "*500k, "> "*500k,
+// "[a]("*100k).
+func TestKnowledgePreviewNesting(t *testing.T) {
+	e, b := knowledgeOwner(t, nil)
+	b.get(e.path("knowledge/new/article"))
+	for _, shape := range []string{"- ", "> ", "[a]("} {
+		body := strings.Repeat(shape, (1<<20-1024)/len(url.QueryEscape(shape))) + "x"
+		res := b.post(e.path("knowledge/preview"), url.Values{"body": {body}})
+		if res.status != http.StatusOK || !strings.Contains(res.body, "x</") {
+			t.Errorf("preview of %q*%d: %d", shape, len(body)/len(shape), res.status)
+		}
+	}
+}
+
 func TestKnowledgeURLs(t *testing.T) {
 	e, b := knowledgeOwner(t, nil)
 	page := b.get(e.path("knowledge/new/url"))

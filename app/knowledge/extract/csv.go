@@ -29,6 +29,9 @@ var (
 		"contenido", "titre", "sujet", "texte", "contenu")
 )
 
+// maxCSVCells bounds the cells of a sheet: an FAQ sheet has some thousands.
+const maxCSVCells = 2_000_000
+
 // noColumns refuses a sheet whose question and answer columns cannot be told.
 const noColumns = `cannot tell which columns hold the questions and answers; add a header row naming the columns "question" and "answer"`
 
@@ -66,6 +69,11 @@ func CSV(data []byte) (Document, error) {
 	}
 	if delim == 0 {
 		delim = detectDelimiter(s)
+	}
+	// Each cell costs a string header of its own however short it is: count what may
+	// be cells before reading them.
+	if n := strings.Count(s, string(delim)) + strings.Count(s, "\n"); n > maxCSVCells {
+		return Document{}, fail("csv", ErrTooLarge, fmt.Sprintf("the sheet has more than %d cells; split it into smaller files", maxCSVCells), nil)
 	}
 	r := csv.NewReader(strings.NewReader(s))
 	r.Comma = delim

@@ -3,6 +3,7 @@ package extract
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -28,7 +29,14 @@ var errBudget = errors.New("decompressed size limit reached")
 // path, list paragraphs become "- " or "N. " lines, tables one line per row. The title
 // is the document property title, else the Title paragraph, else the first heading.
 // Deleted tracked changes, field codes and duplicate fallback content are skipped.
-func DOCX(data []byte) (doc Document, err error) {
+//
+// Besides the decompressed size, the reading is bounded by nesting (maxDepth), element
+// count (maxXMLElements), the size of one tag or text (maxXMLToken), the text it yields
+// (maxTextBytes) and time (ctx, and extractTimeout): a few kilobytes of zip can hold
+// millions of unclosed elements, each of which would otherwise cost memory.
+func DOCX(ctx context.Context, data []byte) (doc Document, err error) {
+	ctx, cancel := context.WithTimeout(ctx, extractTimeout)
+	defer cancel()
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = Document{}, fail("docx", ErrCorrupt, "the file is not a readable Word document", fmt.Errorf("%v", r))
@@ -44,15 +52,15 @@ func DOCX(data []byte) (doc Document, err error) {
 	if err != nil {
 		return Document{}, fail("docx", ErrCorrupt, "the file is not a Word .docx document (not a valid zip archive)", err)
 	}
-	p := &docxPackage{zr: zr, budget: maxDOCXBytes}
+	p := &docxPackage{zr: zr, budget: maxDOCXBytes, stop: interrupt{ctx: ctx}}
 
 	mainPart := "word/document.xml"
 	if rels, err := p.read("_rels/.rels"); err == nil {
 		if t := officeDocumentTarget(rels); t != "" && p.find(t) != nil {
 			mainPart = t
 		}
-	} else if errors.Is(err, errBudget) {
-		return Document{}, tooLarge()
+	} else if bad := p.failure(err); bad != nil {
+		return Document{}, bad
 	}
 	if p.find(mainPart) == nil {
 		return Document{}, fail("docx", ErrCorrupt, "the file is not a Word .docx document (it has no word/document.xml)", nil)
@@ -62,32 +70,33 @@ func DOCX(data []byte) (doc Document, err error) {
 	w := &docxWalker{styles: map[string]*docxStyle{}, abstract: map[string]map[int]*docxLevel{}, nums: map[string]*docxNum{}, counters: map[string]*docxCounter{}}
 	for _, part := range []struct {
 		name  string
-		parse func(*xml.Decoder) error
+		parse func(*xmlTokens) error
 	}{
 		{path.Join(dir, "styles.xml"), w.parseStyles},
 		{path.Join(dir, "numbering.xml"), w.parseNumbering},
 	} {
-		if err := p.parse(part.name, part.parse); err != nil {
-			if errors.Is(err, errBudget) {
-				return Document{}, tooLarge()
-			}
-			// a damaged styles or numbering part only costs us headings and list numbers
+		// a damaged styles or numbering part only costs us headings and list numbers
+		if bad := p.failure(p.parse(part.name, part.parse)); bad != nil {
+			return Document{}, bad
 		}
 	}
 	coreTitle := ""
-	if err := p.parse("docProps/core.xml", func(d *xml.Decoder) error {
+	if bad := p.failure(p.parse("docProps/core.xml", func(d *xmlTokens) error {
 		coreTitle, err = coreXMLTitle(d)
 		return err
-	}); errors.Is(err, errBudget) {
-		return Document{}, tooLarge()
+	})); bad != nil {
+		return Document{}, bad
 	}
 	if err := p.parse(mainPart, w.parseDocument); err != nil {
-		if errors.Is(err, errBudget) {
-			return Document{}, tooLarge()
+		if bad := p.failure(err); bad != nil {
+			return Document{}, bad
 		}
 		return Document{}, fail("docx", ErrCorrupt, "the document text is damaged", err)
 	}
 	sections := w.b.finish()
+	if w.b.err != nil {
+		return Document{}, tooMuchText("docx")
+	}
 	if len(sections) == 0 {
 		return Document{}, fail("docx", ErrEmpty, "the document has no text", nil)
 	}
@@ -113,10 +122,50 @@ func utf16le(s string) []byte {
 	return b
 }
 
-// docxPackage reads parts of the zip within a shared decompression budget.
+// docxPackage reads parts of the zip within a shared decompression budget and element
+// count.
 type docxPackage struct {
-	zr     *zip.Reader
-	budget int64
+	zr       *zip.Reader
+	budget   int64
+	elements int
+	stop     interrupt
+}
+
+// The bounds on the XML of a .docx besides its size. A real document nests some 30
+// levels deep, has well under a million elements (some 500 a page) and no tag or text
+// run of 256 KiB (a hundred pages without a change of font). A tag costs some 40 times
+// its size in memory while it is read, one attribute after another.
+const (
+	maxXMLElements = 2_000_000
+	maxXMLToken    = 256 << 10
+)
+
+var (
+	errTooDeep       = errors.New("nesting limit reached")
+	errTooMany       = errors.New("element limit reached")
+	errTokenTooLarge = errors.New("tag size limit reached")
+)
+
+// failure turns an error that ends the reading of a part into the error for the
+// admin; nil for other errors (a damaged part), which the caller judges.
+func (p *docxPackage) failure(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, errBudget):
+		return tooLarge()
+	case errors.Is(err, errTooDeep):
+		return fail("docx", ErrTooLarge, fmt.Sprintf("the document nests elements more than %d levels deep", maxDepth), nil)
+	case errors.Is(err, errTooMany):
+		return fail("docx", ErrTooLarge, fmt.Sprintf("the document has more than %d million XML elements; split it into smaller files", maxXMLElements/1_000_000), nil)
+	case errors.Is(err, errTokenTooLarge):
+		return fail("docx", ErrTooLarge, fmt.Sprintf("the document has a tag or text run larger than %d KiB", maxXMLToken>>10), nil)
+	case errors.Is(err, errTooMuchText):
+		return tooMuchText("docx")
+	case errors.Is(err, errStopped):
+		return stopped(p.stop.ctx, "docx")
+	}
+	return nil
 }
 
 func (p *docxPackage) find(name string) *zip.File {
@@ -156,7 +205,7 @@ func (p *docxPackage) read(name string) ([]byte, error) {
 }
 
 // parse streams one XML part through fn; a missing part is not an error.
-func (p *docxPackage) parse(name string, fn func(*xml.Decoder) error) error {
+func (p *docxPackage) parse(name string, fn func(*xmlTokens) error) error {
 	rc, r, err := p.open(name)
 	if errors.Is(err, errNoPart) {
 		return nil
@@ -167,12 +216,46 @@ func (p *docxPackage) parse(name string, fn func(*xml.Decoder) error) error {
 	defer rc.Close()
 	d := xml.NewDecoder(r)
 	d.CharsetReader = charset.NewReaderLabel
-	return fn(d)
+	return fn(&xmlTokens{d: d, p: p})
 }
 
+// xmlTokens reads the tokens of one part, refusing to go deeper than maxDepth or past
+// maxXMLElements in the whole package, since the decoder (and the walker) keep state
+// for every open element.
+type xmlTokens struct {
+	d     *xml.Decoder
+	p     *docxPackage
+	depth int
+}
+
+func (t *xmlTokens) Token() (xml.Token, error) {
+	tok, err := t.d.Token()
+	switch tok.(type) {
+	case xml.StartElement:
+		t.depth++
+		t.p.elements++
+		switch {
+		case t.depth > maxDepth:
+			return nil, errTooDeep
+		case t.p.elements > maxXMLElements:
+			return nil, errTooMany
+		}
+	case xml.EndElement:
+		t.depth--
+	}
+	if t.p.stop.stopped() {
+		return nil, errStopped
+	}
+	return tok, err
+}
+
+// budgetReader counts decompressed bytes against the package's budget, and refuses a
+// run of more than maxXMLToken bytes without a "<": the decoder holds a whole tag (all
+// its attributes) or text in memory at once.
 type budgetReader struct {
-	r io.Reader
-	n *int64
+	r   io.Reader
+	n   *int64
+	run int // bytes since the last "<"
 }
 
 func (b *budgetReader) Read(p []byte) (int, error) {
@@ -184,6 +267,20 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 	}
 	n, err := b.r.Read(p)
 	*b.n -= int64(n)
+	for rest := p[:n]; ; {
+		i := bytes.IndexByte(rest, '<')
+		if i < 0 {
+			b.run += len(rest)
+			break
+		}
+		if b.run+i > maxXMLToken {
+			break
+		}
+		b.run, rest = 0, rest[i+1:]
+	}
+	if b.run > maxXMLToken {
+		return n, errTokenTooLarge
+	}
 	return n, err
 }
 
@@ -201,7 +298,7 @@ func officeDocumentTarget(rels []byte) string {
 	}
 }
 
-func coreXMLTitle(d *xml.Decoder) (string, error) {
+func coreXMLTitle(d *xmlTokens) (string, error) {
 	in := false
 	var b strings.Builder
 	for {
@@ -303,7 +400,7 @@ func wordVal(se xml.StartElement) string {
 	return ""
 }
 
-func (w *docxWalker) parseStyles(d *xml.Decoder) error {
+func (w *docxWalker) parseStyles(d *xmlTokens) error {
 	var cur *docxStyle
 	for {
 		tok, err := d.Token()
@@ -348,7 +445,7 @@ func (w *docxWalker) parseStyles(d *xml.Decoder) error {
 	}
 }
 
-func (w *docxWalker) parseNumbering(d *xml.Decoder) error {
+func (w *docxWalker) parseNumbering(d *xmlTokens) error {
 	var abs map[int]*docxLevel
 	var lvl *docxLevel
 	var num *docxNum
@@ -418,7 +515,7 @@ var skippedParts = map[string]bool{
 	"instrText": true, "delInstrText": true, "footnoteReference": true, "commentReference": true,
 }
 
-func (w *docxWalker) parseDocument(d *xml.Decoder) error {
+func (w *docxWalker) parseDocument(d *xmlTokens) error {
 	skip := 0
 	inRun := 0
 	inText := false
@@ -537,9 +634,15 @@ func (w *docxWalker) parseDocument(d *xml.Decoder) error {
 		case xml.CharData:
 			if skip == 0 && inText {
 				if p := w.para(); p != nil {
+					if p.text.Len()+len(t) > maxTextBytes {
+						return errTooMuchText
+					}
 					p.text.Write(t)
 				}
 			}
+		}
+		if w.b.err != nil {
+			return w.b.err
 		}
 	}
 }
@@ -581,6 +684,10 @@ func (w *docxWalker) endRow(tb *docxTable) {
 	tb.cells = tb.cells[:0]
 	if n := len(w.tables); n > 1 { // a nested table is text of the outer cell
 		if outer := w.tables[n-2].cell; outer != nil {
+			if outer.Len()+len(line) > maxTextBytes {
+				w.b.err = errTooMuchText
+				return
+			}
 			outer.WriteString(" " + line + " ")
 			return
 		}
@@ -592,6 +699,10 @@ func (w *docxWalker) endListGroup() { w.listGroup = 0 }
 
 func (w *docxWalker) endPara(p *docxPara) {
 	if cell := w.openCell(); cell != nil {
+		if cell.Len()+p.text.Len() > maxTextBytes {
+			w.b.err = errTooMuchText
+			return
+		}
 		cell.WriteString(" " + p.text.String() + " ")
 		return
 	}

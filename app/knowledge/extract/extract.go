@@ -10,6 +10,7 @@
 package extract
 
 import (
+	"context"
 	"errors"
 	"mime"
 	"path"
@@ -199,8 +200,9 @@ func KindOf(filename, contentType string) (string, error) {
 // File extracts any supported source, choosing the extractor with KindOf. When neither
 // the name nor the content type tells the kind (a download without extension served as
 // application/octet-stream), it looks at the first bytes. Content that is not the kind
-// the name or type claims is refused (checkContent).
-func File(filename, contentType string, data []byte) (Document, error) {
+// the name or type claims is refused (checkContent). ctx stops the reading when the
+// request that wants it ends.
+func File(ctx context.Context, filename, contentType string, data []byte) (Document, error) {
 	kind, err := KindOf(filename, contentType)
 	if err != nil {
 		ext := strings.ToLower(path.Ext(filename))
@@ -220,11 +222,11 @@ func File(filename, contentType string, data []byte) (Document, error) {
 	case kindPDF:
 		return PDF(data)
 	case kindDOCX:
-		return DOCX(data)
+		return DOCX(ctx, data)
 	case kindHTML:
-		return HTML(data, contentType)
+		return HTML(ctx, data, contentType)
 	case kindMarkdown:
-		return Markdown(data)
+		return Markdown(ctx, data)
 	case kindCSV:
 		return CSV(data)
 	default:

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -21,17 +22,27 @@ import (
 // ARIA role, or a boilerplate word in id/class) and link-dense blocks are dropped.
 // Headings h1–h6 build the section path; a section's anchor is the heading's id (or
 // that of an <a> in it or just before it, or of the section that it opens).
-func HTML(data []byte, contentType string) (doc Document, err error) {
+//
+// The parser refuses nesting deeper than 512 elements; a page of more than
+// maxHTMLElements tags, or more than maxTextBytes of text, is refused too, and the
+// walk stops when ctx ends or after extractTimeout.
+func HTML(ctx context.Context, data []byte, contentType string) (doc Document, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = Document{}, fail("html", ErrCorrupt, "the page could not be read", fmt.Errorf("%v", r))
 		}
 	}()
-	root, err := html.Parse(strings.NewReader(decodeHTML(data, contentType)))
+	page := decodeHTML(data, contentType)
+	if countTags(page) > maxHTMLElements {
+		return Document{}, fail("html", ErrTooLarge, fmt.Sprintf("the page has more than %d elements", maxHTMLElements), nil)
+	}
+	ctx, cancel := context.WithTimeout(ctx, extractTimeout)
+	defer cancel()
+	root, err := html.Parse(strings.NewReader(page))
 	if err != nil {
 		return Document{}, fail("html", ErrCorrupt, "the page could not be read", err)
 	}
-	x := &htmlExtractor{stats: map[*html.Node]nodeStat{}, firstHeading: map[*html.Node]*html.Node{}}
+	x := &htmlExtractor{stats: map[*html.Node]nodeStat{}, firstHeading: map[*html.Node]*html.Node{}, stop: interrupt{ctx: ctx}}
 	body := findElement(root, func(n *html.Node) bool { return n.DataAtom == atom.Body }, 0)
 	if body == nil {
 		body = root
@@ -39,13 +50,41 @@ func HTML(data []byte, contentType string) (doc Document, err error) {
 	x.measure(body, false, false, 0)
 	content := x.chooseContent(body)
 	sections := x.extract(content)
-	if len(sections) == 0 && content != body {
+	if len(sections) == 0 && content != body && x.b.err == nil {
 		sections = x.extract(body)
+	}
+	switch {
+	case ctx.Err() != nil:
+		return Document{}, stopped(ctx, "html")
+	case x.b.err != nil:
+		return Document{}, tooMuchText("html")
 	}
 	if len(sections) == 0 {
 		return Document{}, fail("html", ErrEmpty, "the page has no text besides navigation and other boilerplate", nil)
 	}
 	return Document{Title: x.title(root), Sections: sections}, nil
+}
+
+// maxHTMLElements bounds the tags of a page, since the parsed tree costs memory for
+// every element, and the parser may add dozens of its own for one tag (formatting
+// elements left open are cloned into every new block): 100,000 tags built for that
+// cost some 130 MB. A long documentation page has a few thousand tags.
+const maxHTMLElements = 100_000
+
+// countTags counts what may be start tags ("<" and a letter), before the page is parsed.
+func countTags(page string) int {
+	n := 0
+	for i := strings.IndexByte(page, '<'); i >= 0 && i+1 < len(page); {
+		if c := page[i+1] | 0x20; c >= 'a' && c <= 'z' {
+			n++
+		}
+		j := strings.IndexByte(page[i+1:], '<')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return n
 }
 
 // decodeHTML converts the page to UTF-8 following the HTML rules for finding its
@@ -72,6 +111,7 @@ type nodeStat struct {
 type htmlExtractor struct {
 	stats        map[*html.Node]nodeStat
 	firstHeading map[*html.Node]*html.Node // cache for headingAnchor
+	stop         interrupt
 
 	// walk state
 	b         docBuilder
@@ -238,7 +278,7 @@ func nameParts(tok string) []string {
 // measure records the visible text under every element not hard-dropped.
 func (x *htmlExtractor) measure(n *html.Node, inMain, inLink bool, depth int) nodeStat {
 	var s nodeStat
-	if depth > maxDepth {
+	if depth > maxDepth || x.stop.stopped() {
 		return s
 	}
 	switch n.Type {
@@ -351,7 +391,7 @@ func (x *htmlExtractor) softDrop(n *html.Node) bool {
 }
 
 func (x *htmlExtractor) walk(n *html.Node, depth int) {
-	if depth > maxDepth {
+	if depth > maxDepth || x.b.err != nil || x.stop.stopped() {
 		return
 	}
 	switch n.Type {

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -20,8 +22,9 @@ import (
 // heading on GitHub-like renderers; lists become "- " / "N. " lines (nested ones
 // indented two spaces), code blocks keep their lines, links keep their text, images
 // their alt text, and raw HTML its text. YAML/TOML front matter is skipped (its title
-// is used when the document has no level-1 heading).
-func Markdown(data []byte) (doc Document, err error) {
+// is used when the document has no level-1 heading). It is parsed with ParseMarkdown,
+// so within its bounds of nesting, text and time (ctx).
+func Markdown(ctx context.Context, data []byte) (doc Document, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = Document{}, fail("markdown", ErrCorrupt, "the file could not be read as Markdown", fmt.Errorf("%v", r))
@@ -30,11 +33,16 @@ func Markdown(data []byte) (doc Document, err error) {
 	src := []byte(decodeText(data))
 	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 	src, fmTitle := stripFrontMatter(src)
-	md := goldmark.New(goldmark.WithExtensions(extension.GFM))
-	root := md.Parser().Parse(text.NewReader(src))
+	root, src, err := ParseMarkdown(ctx, extractMarkdown, src)
+	if err != nil {
+		return Document{}, err
+	}
 	w := &mdWalker{src: src, slugs: map[string]int{}}
 	w.blocks(root, nil, 0)
 	sections := w.b.finish()
+	if w.b.err != nil {
+		return Document{}, tooMuchText("markdown")
+	}
 	if len(sections) == 0 {
 		return Document{}, fail("markdown", ErrEmpty, "the file has no text", nil)
 	}
@@ -43,6 +51,277 @@ func Markdown(data []byte) (doc Document, err error) {
 		title = fmTitle
 	}
 	return Document{Title: title, Sections: sections}, nil
+}
+
+// extractMarkdown is the parser of Markdown files and articles.
+var extractMarkdown = NewMarkdown()
+
+// NewMarkdown returns goldmark with GitHub's extensions, the given options, and the
+// hooks through which ParseMarkdown stops a parse when its context ends. Every
+// Markdown that people write is parsed with one (the admin's preview and article pages
+// too), so that it is parsed within the same bounds.
+func NewMarkdown(opts ...goldmark.Option) goldmark.Markdown {
+	return goldmark.New(append([]goldmark.Option{
+		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(
+			parser.WithBlockParsers(util.Prioritized(blockDeadline{}, 1)),
+			parser.WithInlineParsers(util.Prioritized(inlineDeadline{}, 1)),
+		),
+	}, opts...)...)
+}
+
+// maxMarkdownNesting is how many lists and block quotes a line may open: goldmark
+// takes time quadratic in it ("- - - - … x"), and no document needs more than a few.
+const maxMarkdownNesting = 32
+
+// maxLinkAttempts is how many "](" a run of text without spaces may hold, and how many
+// "](<" without a ">" after them a line may: goldmark reads from each to the end of
+// the run (or line) looking for the link's destination, quadratic in their number.
+const maxLinkAttempts = 32
+
+// ParseMarkdown parses src with md, made by NewMarkdown, within bounds: nesting past
+// maxMarkdownNesting on a line, and link openers past maxLinkAttempts, are escaped so
+// that they read as text (flattenMarkdown), and the parse stops with an error when ctx
+// ends or after extractTimeout. It returns the tree and the source its segments point
+// into.
+func ParseMarkdown(ctx context.Context, md goldmark.Markdown, src []byte) (root ast.Node, flat []byte, err error) {
+	ctx, cancel := context.WithTimeout(ctx, extractTimeout)
+	defer cancel()
+	flat = flattenMarkdown(src)
+	pc := parser.NewContext()
+	pc.Set(boundsKey, &mdBounds{stop: interrupt{ctx: ctx}})
+	defer func() {
+		if r := recover(); r != nil {
+			if r != errStopped {
+				panic(r)
+			}
+			root, flat, err = nil, nil, stopped(ctx, "markdown")
+		}
+	}()
+	return md.Parser().Parse(text.NewReader(flat), parser.WithContext(pc)), flat, nil
+}
+
+var boundsKey = parser.NewContextKey()
+
+// mdBounds is the state of the hooks below in one parse.
+type mdBounds struct {
+	stop    interrupt
+	block   ast.Node // the block whose inline markup is being read
+	markers int      // how many markup characters of it have been read as markup
+}
+
+// maxInlineMarkers is how many characters of one block (a paragraph, a heading, a
+// table cell) are read as inline markup: goldmark keeps state for every "[" and "*"
+// until the block ends, some hundreds of bytes each. The rest of its lines past that
+// read as plain text; a real paragraph has a few dozen.
+const maxInlineMarkers = 10_000
+
+// bounds returns the parse's state, ending the parse when its context has ended:
+// goldmark has no way to stop a parse, so the hooks panic and ParseMarkdown recovers.
+func bounds(pc parser.Context) *mdBounds {
+	b, ok := pc.Get(boundsKey).(*mdBounds)
+	if !ok {
+		return &mdBounds{stop: interrupt{ctx: context.Background()}}
+	}
+	if b.stop.stopped() {
+		panic(errStopped)
+	}
+	return b
+}
+
+// blockDeadline is tried first on every line and at every container a line opens; it
+// opens nothing.
+type blockDeadline struct{}
+
+var everyByte = func() []byte {
+	b := make([]byte, 256)
+	for i := range b {
+		b[i] = byte(i)
+	}
+	return b
+}()
+
+func (blockDeadline) Trigger() []byte { return everyByte }
+
+func (blockDeadline) Open(_ ast.Node, _ text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	bounds(pc)
+	return nil, parser.NoChildren
+}
+
+func (blockDeadline) Continue(ast.Node, text.Reader, parser.Context) parser.State {
+	return parser.Close
+}
+func (blockDeadline) Close(ast.Node, text.Reader, parser.Context) {}
+func (blockDeadline) CanInterruptParagraph() bool                 { return true }
+func (blockDeadline) CanAcceptIndentedLine() bool                 { return true }
+
+// inlineDeadline is tried first at every character that starts inline markup with
+// GitHub's extensions (only those, so that text is not split where it was not). Past
+// maxInlineMarkers in a block, it takes the rest of the line as text.
+type inlineDeadline struct{}
+
+func (inlineDeadline) Trigger() []byte {
+	return []byte{' ', '!', '(', '*', '<', '[', ']', '_', '`', '~'}
+}
+
+func (inlineDeadline) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	b := bounds(pc)
+	line, seg := block.PeekLine()
+	if len(line) == 0 {
+		return nil
+	}
+	switch line[0] {
+	case '!', '*', '<', '[', ']', '_', '`', '~':
+	default: // a space, "(" or the start of a line, where only links are looked for
+		return nil
+	}
+	if b.block != parent {
+		b.block, b.markers = parent, 0
+	}
+	if b.markers++; b.markers <= maxInlineMarkers {
+		return nil
+	}
+	n := len(bytes.TrimRight(line, "\r\n"))
+	block.Advance(n)
+	return ast.NewTextSegment(seg.WithStop(seg.Start + n))
+}
+
+// flattenMarkdown escapes, with a backslash, the list and quote markers of a line past
+// maxMarkdownNesting and the "]" of link openers past maxLinkAttempts, so that they
+// read as the text they are. Fenced code is left alone. Documents within the bounds
+// come back as they are.
+func flattenMarkdown(src []byte) []byte {
+	var out []byte // nil while nothing has changed
+	var fence []byte
+	done := 0 // src[:done] is in out
+	for start := 0; start < len(src); {
+		end := bytes.IndexByte(src[start:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += start
+		}
+		line := src[start:end]
+		body, at := containerMarkers(line)
+		switch {
+		case fence != nil:
+			if t := bytes.TrimSpace(line[body:]); bytes.HasPrefix(t, fence) && len(bytes.Trim(t, string(fence[:1]))) == 0 {
+				fence = nil
+			}
+		case isFence(line[body:]):
+			t := bytes.TrimLeft(line[body:], " \t")
+			n := 0
+			for n < len(t) && t[n] == t[0] {
+				n++
+			}
+			fence = t[:n]
+		default:
+			var points []int
+			if at >= 0 {
+				points = append(points, start+at)
+			}
+			for _, i := range append(points, linkEscapes(line, start)...) {
+				out = append(append(out, src[done:i]...), '\\')
+				done = i
+			}
+		}
+		start = end + 1
+	}
+	if out == nil {
+		return src
+	}
+	return append(out, src[done:]...)
+}
+
+// containerMarkers reads the list and quote markers at the start of a line. It
+// returns where the content after them begins, and the index in line of the marker to
+// escape (the first one past maxMarkdownNesting), or -1 when the line is within bounds
+// or is a thematic break ("- - - -"), which is not nesting.
+func containerMarkers(line []byte) (body, escape int) {
+	depth, i := 0, 0
+	for {
+		j := i
+		for j < len(line) && (line[j] == ' ' || line[j] == '\t') {
+			j++
+		}
+		if j >= len(line) {
+			return i, -1
+		}
+		next, mark := 0, j
+		switch c := line[j]; {
+		case c == '>':
+			next = j + 1
+		case c == '-' || c == '*' || c == '+':
+			if j+1 == len(line) || line[j+1] == ' ' || line[j+1] == '\t' {
+				next = j + 1
+			}
+		case c >= '0' && c <= '9':
+			k := j
+			for k < len(line) && k-j < 9 && line[k] >= '0' && line[k] <= '9' {
+				k++
+			}
+			if k < len(line) && (line[k] == '.' || line[k] == ')') && (k+1 == len(line) || line[k+1] == ' ' || line[k+1] == '\t') {
+				next, mark = k+1, k // "1\." reads as text; "\1." does not escape
+			}
+		}
+		if next == 0 {
+			return i, -1
+		}
+		if depth++; depth > maxMarkdownNesting {
+			if isThematicBreak(line) {
+				return i, -1
+			}
+			return i, mark
+		}
+		i = next
+	}
+}
+
+func isThematicBreak(line []byte) bool {
+	t := bytes.TrimSpace(line)
+	if len(t) == 0 {
+		return false
+	}
+	for _, c := range t {
+		if c != t[0] && c != ' ' && c != '\t' {
+			return false
+		}
+	}
+	return t[0] == '-' || t[0] == '*' || t[0] == '_'
+}
+
+func isFence(s []byte) bool {
+	t := bytes.TrimLeft(s, " \t")
+	return bytes.HasPrefix(t, []byte("```")) || bytes.HasPrefix(t, []byte("~~~"))
+}
+
+// linkEscapes returns the positions (offset by start) of the "]" to escape on a line:
+// those of "](" past maxLinkAttempts in one run without spaces, and of "](<" past
+// maxLinkAttempts without a ">" after them on the line.
+func linkEscapes(line []byte, start int) []int {
+	if bytes.Count(line, []byte("](")) <= maxLinkAttempts {
+		return nil
+	}
+	var at []int
+	lastGT := bytes.LastIndexByte(line, '>')
+	inRun, open := 0, 0
+	for i := 0; i+1 < len(line); i++ {
+		switch c := line[i]; {
+		case c == ' ' || c == '\t':
+			inRun = 0
+		case c == ']' && line[i+1] == '(' && (i == 0 || line[i-1] != '\\'):
+			if i+2 < len(line) && line[i+2] == '<' && i > lastGT {
+				if open++; open > maxLinkAttempts {
+					at = append(at, start+i)
+					continue
+				}
+			}
+			if inRun++; inRun > maxLinkAttempts {
+				at = append(at, start+i)
+			}
+		}
+	}
+	return at
 }
 
 type mdWalker struct {

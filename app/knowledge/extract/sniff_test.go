@@ -87,7 +87,7 @@ func TestFileContentMustMatchName(t *testing.T) {
 		{"", "text/plain", elfBinary(), "this file is a program (an ELF executable), not text as its type (text/plain) says"},
 	} {
 		t.Run(tc.msg, func(t *testing.T) {
-			_, err := File(tc.filename, tc.contentType, tc.data)
+			_, err := File(t.Context(), tc.filename, tc.contentType, tc.data)
 			if !errors.Is(err, ErrCorrupt) || !strings.HasSuffix(err.Error(), ": "+tc.msg) {
 				t.Errorf("err = %v, want …%q", err, tc.msg)
 			}
@@ -117,7 +117,7 @@ func TestFileContentAccepted(t *testing.T) {
 		{"junk before the header", "manual.pdf", append([]byte("\x00\x01junk\n"), pdfData...), "Page two text."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			doc, err := File(tc.filename, "", tc.data)
+			doc, err := File(t.Context(), tc.filename, "", tc.data)
 			if err != nil {
 				t.Fatal(err)
 			}

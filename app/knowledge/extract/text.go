@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -11,45 +12,66 @@ const maxTitleRunes = 100
 // Text extracts a plain-text file: one section whose paragraphs are the blank-line
 // separated blocks of the file (line breaks inside a paragraph are kept, as plain text
 // often holds addresses and lists). The title is the first non-empty line when it is
-// short enough to be one.
+// short enough to be one. The text is built as the file is read, without a value per
+// line or paragraph, so that memory stays a small multiple of the file's size however
+// it is cut (20 MB of line breaks would otherwise be 20 million strings).
 func Text(data []byte) (Document, error) {
 	s := decodeText(data)
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	s = strings.ReplaceAll(s, "\f", "\n\n")
-	var paras []string
-	for _, p := range splitParagraphs(s) {
-		if c := cleanLines(p, false); c != "" {
-			paras = append(paras, c)
+	var b strings.Builder
+	title := ""
+	eachParagraph(s, func(p string) {
+		c := cleanLines(p, false)
+		if c == "" {
+			return
 		}
-	}
-	if len(paras) == 0 {
+		if b.Len() == 0 {
+			if first, _, _ := strings.Cut(c, "\n"); utf8.RuneCountInString(first) < maxTitleRunes {
+				title = first
+			}
+		} else {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(c)
+	})
+	if b.Len() == 0 {
 		return Document{}, fail("text", ErrEmpty, "the file has no text", nil)
 	}
-	first, _, _ := strings.Cut(paras[0], "\n")
-	title := ""
-	if utf8.RuneCountInString(first) < maxTitleRunes {
-		title = first
-	}
-	return Document{Title: title, Sections: []Section{{Text: strings.Join(paras, "\n\n")}}}, nil
+	return Document{Title: title, Sections: []Section{{Text: b.String()}}}, nil
 }
 
-// splitParagraphs splits on lines that are empty or hold only whitespace.
-func splitParagraphs(s string) []string {
-	var paras []string
-	var cur []string
-	for _, line := range strings.Split(s, "\n") {
-		if collapse(line) == "" {
-			if len(cur) > 0 {
-				paras = append(paras, strings.Join(cur, "\n"))
-				cur = cur[:0]
-			}
-			continue
+// eachParagraph calls fn with each run of lines between lines that are empty or hold
+// only whitespace.
+func eachParagraph(s string, fn func(string)) {
+	start := -1 // where the paragraph being read began
+	for pos := 0; pos <= len(s); {
+		line, rest, found := strings.Cut(s[pos:], "\n")
+		end, blank := pos+len(line), blankLine(line)
+		switch {
+		case !blank && start < 0:
+			start = pos
+		case blank && start >= 0:
+			fn(s[start : pos-1])
+			start = -1
 		}
-		cur = append(cur, line)
+		if !found {
+			if start >= 0 {
+				fn(s[start:end])
+			}
+			return
+		}
+		pos = len(s) - len(rest)
 	}
-	if len(cur) > 0 {
-		paras = append(paras, strings.Join(cur, "\n"))
+}
+
+// blankLine reports a line that collapse makes empty.
+func blankLine(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !dropRune(r) {
+			return false
+		}
 	}
-	return paras
+	return true
 }

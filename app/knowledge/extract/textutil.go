@@ -2,8 +2,12 @@ package extract
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -14,6 +18,52 @@ import (
 // maxDepth bounds every recursive walk over a parsed tree, so hostile nesting (a
 // million nested <div>s) cannot exhaust the stack; deeper content is ignored.
 const maxDepth = 512
+
+// The bounds on what one document may produce, whatever its format, so that a small
+// file cannot make the server hold gigabytes: its text (list indentation and table
+// cells can make it larger than the file) and its blocks (each costs memory of its own).
+const (
+	maxTextBytes = 16 << 20
+	maxBlocks    = 500_000
+)
+
+// errTooMuchText is returned by the walks when a document passes maxTextBytes or
+// maxBlocks; tooMuchText turns it into the error for the admin.
+var errTooMuchText = errors.New("text limit reached")
+
+func tooMuchText(format string) error {
+	return fail(format, ErrTooLarge, fmt.Sprintf("the document holds more than %d MB of text or %d paragraphs; split it into smaller files",
+		maxTextBytes>>20, maxBlocks), nil)
+}
+
+// extractTimeout bounds the reading of one document (PDFs have pdfTimeout): the bounds
+// on size and nesting keep normal work far below it, so it only stops a pathological
+// file that they do not foresee.
+const extractTimeout = 30 * time.Second
+
+// interrupt lets a long loop stop when its context ends (the request is gone, or the
+// deadline passed). Looking at the context takes a lock, so it looks every 1024 steps.
+type interrupt struct {
+	ctx   context.Context
+	steps int
+	done  bool
+}
+
+func (s *interrupt) stopped() bool {
+	if !s.done {
+		s.steps++
+		s.done = s.steps&1023 == 0 && s.ctx.Err() != nil
+	}
+	return s.done
+}
+
+// errStopped ends a walk whose interrupt has stopped it.
+var errStopped = errors.New("stopped")
+
+// stopped is the error of an extraction cut short by its context.
+func stopped(ctx context.Context, format string) error {
+	return fail(format, ErrTooLarge, "reading the file took too long and was stopped", context.Cause(ctx))
+}
 
 var (
 	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
@@ -104,6 +154,9 @@ func dropRune(r rune) bool {
 // collapse folds every run of whitespace (line breaks included) into one space and
 // trims the ends: the form of a heading, a cell or a title.
 func collapse(s string) string {
+	if collapsed(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -124,16 +177,39 @@ func collapse(s string) string {
 	return b.String()
 }
 
+// collapsed reports ASCII text that collapse leaves as it is (most lines), so that it
+// is not copied.
+func collapsed(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < ' ' || c >= 0x7f:
+			return false
+		case c == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' '):
+			return false
+		}
+	}
+	return true
+}
+
 // cleanLines keeps the line breaks of s but collapses whitespace within each line,
 // drops blank lines at the ends and keeps at most one blank line in a row. With
-// keepIndent, leading indentation survives (tabs as four spaces), for code.
+// keepIndent, leading indentation survives (tabs as four spaces), for code. It writes
+// line by line, holding no value per line, whatever their number.
 func cleanLines(s string, keepIndent bool) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
-	lines := strings.Split(s, "\n")
-	out := make([]string, 0, len(lines))
+	if !strings.Contains(s, "\n") { // most paragraphs: no copy but collapse's
+		if keepIndent {
+			return indentedLine(s)
+		}
+		return collapse(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
 	blank := false
-	for _, line := range lines {
+	for rest, more := s, true; more; {
+		var line string
+		line, rest, more = strings.Cut(rest, "\n")
 		var c string
 		if keepIndent {
 			c = indentedLine(line)
@@ -141,16 +217,19 @@ func cleanLines(s string, keepIndent bool) string {
 			c = collapse(line)
 		}
 		if c == "" {
-			blank = len(out) > 0
+			blank = b.Len() > 0
 			continue
 		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
 		if blank {
-			out = append(out, "")
+			b.WriteByte('\n')
 			blank = false
 		}
-		out = append(out, c)
+		b.WriteString(c)
 	}
-	return strings.Join(out, "\n")
+	return b.String()
 }
 
 // indentedLine is a code line: leading indentation kept, control characters dropped,
@@ -188,6 +267,10 @@ type docBuilder struct {
 	blocks   []block
 	groups   int
 	sawHead  bool
+	// size and count are the text and blocks added so far; err is errTooMuchText once
+	// they pass the bounds, after which nothing more is kept.
+	size, count int
+	err         error
 }
 
 type heading struct {
@@ -210,17 +293,27 @@ func (d *docBuilder) newGroup() int {
 
 // add appends a block of already cleaned text; empty text is ignored.
 func (d *docBuilder) add(text string, group int) {
-	if strings.TrimSpace(text) == "" {
+	if strings.TrimSpace(text) == "" || !d.room(len(text)) {
 		return
 	}
 	d.blocks = append(d.blocks, block{text: text, group: group})
+}
+
+// room counts a block of n bytes against the bounds and reports whether it fits.
+func (d *docBuilder) room(n int) bool {
+	d.size += n + 2
+	d.count++
+	if d.size > maxTextBytes || d.count > maxBlocks {
+		d.err = errTooMuchText
+	}
+	return d.err == nil
 }
 
 // heading ends the current section and starts one under a heading of the given level
 // (1 is the top; lower numbers close deeper headings).
 func (d *docBuilder) heading(level int, text, anchor string) {
 	text = collapse(text)
-	if text == "" {
+	if text == "" || !d.room(len(text)) {
 		return
 	}
 	d.flush()

@@ -71,6 +71,9 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
+	if names != nil {
+		warnUnknownGold(e, qs, names)
+	}
 	if *embedModel != "" {
 		start := time.Now()
 		n, err := km.Embed(ctx, ws.ID)
@@ -177,6 +180,22 @@ func importEvalKB(ctx context.Context, e Env, km *knowledge.Manager, ws int64, p
 		fmt.Fprintf(e.Stderr, "agent eval: imported %d files, %d failed\n", len(names), failed)
 	}
 	return names, nil
+}
+
+// warnUnknownGold reports the gold ids that name no source of a folder: a misspelt one
+// would make its question a miss, and the figures would blame the agent for it.
+func warnUnknownGold(e Env, qs []eval.Question, names map[int64]string) {
+	known := make(map[string]bool, len(names))
+	for _, n := range names {
+		known[n] = true
+	}
+	for _, q := range qs {
+		for _, g := range q.Gold {
+			if !known[g] {
+				fmt.Fprintf(e.Stderr, "agent eval: question %s: gold %q names no file of the folder\n", q.ID, g)
+			}
+		}
+	}
 }
 
 // allShortAnswers lists every short answer of a workspace, page by page.

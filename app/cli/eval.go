@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"agent/app/account"
@@ -128,7 +127,7 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 // nil for JSONL, whose sources carry theirs. A bad item or file is reported and the run
 // goes on: the questions whose gold it is count as misses, which the figures then show.
 func importEvalKB(ctx context.Context, e Env, km *knowledge.Manager, ws int64, path string) (map[int64]string, error) {
-	if strings.HasSuffix(strings.ToLower(path), ".jsonl") {
+	if info, err := os.Stat(path); err != nil || !info.IsDir() {
 		kb, err := os.Open(path)
 		if err != nil {
 			return nil, err
@@ -147,7 +146,7 @@ func importEvalKB(ctx context.Context, e Env, km *knowledge.Manager, ws int64, p
 	}
 	names := map[int64]string{}
 	var listErr error
-	failed := 0
+	added, failed := 0, 0
 	err := addFolder(ctx, km, ws, path, func(file string, res knowledge.FileResult, err error) {
 		name, _ := filepath.Rel(path, file) // file is below path: WalkDir joined them
 		name = filepath.ToSlash(name)
@@ -156,8 +155,10 @@ func importEvalKB(ctx context.Context, e Env, km *knowledge.Manager, ws int64, p
 			failed++
 			fmt.Fprintf(e.Stderr, "agent eval: %s: %v\n", file, err)
 		case res.Source != nil:
+			added++
 			names[res.Source.ID] = name
 		case listErr == nil:
+			added++
 			// The rows of this sheet are the short answers no file named before it.
 			var sas []knowledge.Source
 			if sas, listErr = allShortAnswers(ctx, km, ws); listErr != nil {
@@ -177,7 +178,7 @@ func importEvalKB(ctx context.Context, e Env, km *knowledge.Manager, ws int64, p
 		return nil, err
 	}
 	if failed > 0 {
-		fmt.Fprintf(e.Stderr, "agent eval: imported %d files, %d failed\n", len(names), failed)
+		fmt.Fprintf(e.Stderr, "agent eval: imported %d files, %d failed\n", added, failed)
 	}
 	return names, nil
 }

@@ -126,13 +126,30 @@ func TestShop(t *testing.T) {
 	if r.code != 0 || r.stderr != "" || json.Unmarshal([]byte(r.stdout), &rep) != nil || rep.Questions != len(qs) {
 		t.Fatalf("agent eval --kb %s = %d, stderr %q, stdout %.200q", shopKB, r.code, r.stderr, r.stdout)
 	}
-	misspelt := filepath.Join(t.TempDir(), "q.jsonl")
-	if err := os.WriteFile(misspelt, []byte(`{"id":"m1","question":"Do you sell gift cards?","lang":"en","gold":["faq.csv#Do you sell gift cards"]}`), 0o600); err != nil {
+	// A file that cannot be imported is reported and the run goes on; so is a misspelt
+	// gold, which would count as the agent's miss.
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "kb"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	r = run(t, "", "eval", "--kb", shopKB, "--questions", misspelt)
-	if want := `question m1: gold "faq.csv#Do you sell gift cards" names no file of the folder`; r.code != 0 || !strings.Contains(r.stderr, want) {
-		t.Errorf("agent eval with a misspelt gold = %d, stderr %q; want %q", r.code, r.stderr, want)
+	sheet, err := os.ReadFile(filepath.Join(shopKB, "faq.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{
+		"kb/faq.csv":      string(sheet),
+		"kb/broken.docx":  "not a zip",
+		"questions.jsonl": `{"id":"m1","question":"Do you sell gift cards?","lang":"en","gold":["faq.csv#Do you sell gift cards"]}`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r = run(t, "", "eval", "--kb", filepath.Join(dir, "kb"), "--questions", filepath.Join(dir, "questions.jsonl"))
+	for _, want := range []string{"broken.docx: ", "imported 1 files, 1 failed", `question m1: gold "faq.csv#Do you sell gift cards" names no file of the folder`} {
+		if r.code != 0 || !strings.Contains(r.stderr, want) {
+			t.Errorf("agent eval on a folder with a broken file and a misspelt gold = %d, stderr %q; want %q", r.code, r.stderr, want)
+		}
 	}
 
 	// The same in process, to keep each reply for the table.

@@ -178,8 +178,14 @@ func TestShop(t *testing.T) {
 		known[n] = true
 	}
 	for _, f := range files {
-		if !known[f.Name()] && filepath.Ext(f.Name()) != ".csv" {
-			t.Errorf("%s is not a source of its own", f.Name())
+		sheetRows := 0
+		for n := range known {
+			if strings.HasPrefix(n, f.Name()+"#") {
+				sheetRows++
+			}
+		}
+		if !known[f.Name()] && sheetRows == 0 {
+			t.Errorf("%s is neither a source nor rows of short answers", f.Name())
 		}
 	}
 
@@ -247,4 +253,33 @@ func shopTable(rows []shopRow) string {
 			r.reply.Decision, r.reply.Reason, cell(source), r.reply.Confidence, cell(verdict), string(start))
 	}
 	return b.String()
+}
+
+func TestShopJudge(t *testing.T) {
+	battery := shopQuestion{ID: "b", Expect: eval.Answer, Gold: []string{"price-list.pdf", "e-bike-batteries.md"}, AnswerHas: "699 EUR"}
+	dog := shopQuestion{ID: "d", Expect: eval.Handoff}
+	vague := shopQuestion{ID: "v", Expect: eval.Clarify, Gold: []string{"price-list.pdf"}}
+	for _, c := range []struct {
+		q        shopQuestion
+		decision agent.Decision
+		cited    string
+		text     string
+		want     string
+	}{
+		{battery, agent.Answer, "e-bike-batteries.md", "A new Bosch PowerPack 500 costs 699 EUR, fitted.", "right"},
+		{battery, agent.Answer, "e-bike-batteries.md", "We take back old e-bike batteries for recycling.", "WRONG"},
+		{battery, agent.Answer, "warranty.md", "699 EUR", "WRONG"},
+		{battery, agent.Handoff, "", "", "miss"},
+		{battery, agent.Clarify, "", "", "miss"},
+		{dog, agent.Answer, "faq.csv#Can I test ride a bike before buying?", "Yes.", "WRONG"},
+		{dog, agent.Handoff, "", "", "right"},
+		{dog, agent.Clarify, "", "", "miss"},
+		{vague, agent.Answer, "price-list.pdf", "Puncture repair: 18 EUR", "WRONG"},
+		{vague, agent.Clarify, "", "", "right"},
+	} {
+		r := shopRow{q: c.q, reply: agent.Reply{Decision: c.decision, Text: c.text}, detail: eval.Detail{Cited: c.cited}}
+		if r.judge(); r.verdict != c.want {
+			t.Errorf("%s %s from %q: %s (%s), want %s", c.q.ID, c.decision, c.cited, r.verdict, r.why, c.want)
+		}
+	}
 }

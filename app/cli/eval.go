@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"agent/app/account"
@@ -18,7 +19,7 @@ import (
 
 func evalCmd(ctx context.Context, e Env, args []string) int {
 	f := newFlags(e, "eval", "", "Measure retrieval and decisions on a labelled set, in a throwaway workspace.\nFormats: see DESIGN.md (agent eval).")
-	kbPath := f.String("kb", "", "knowledge `file` (JSONL: articles and short answers)")
+	kbPath := f.String("kb", "", "knowledge: a JSONL `file` of articles and short answers, or a folder of files as agent import\ntakes, whose gold ids are file names (a sheet's rows: NAME#QUESTION; see docs/EVAL.md)")
 	qPath := f.String("questions", "", "questions `file` (JSONL with gold knowledge ids)")
 	asJSON := f.Bool("json", false, "print the report as JSON")
 	detailsPath := f.String("details", "", "also write one JSON line per question to `file`: the decision, its confidence and\nevidence, the top knowledge ids with their scores, the options of a clarify")
@@ -39,12 +40,6 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	kb, err := os.Open(*kbPath)
-	if err != nil {
-		return fail(e, err)
-	}
-	defer kb.Close()
-
 	dir, err := os.MkdirTemp("", "agent-eval-")
 	if err != nil {
 		return fail(e, err)
@@ -71,16 +66,12 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 		}
 	}
 	km := knowledge.New(opts)
-	// A bad item is reported and the run goes on: the questions whose gold it is count
-	// as misses, which the figures then show.
-	res, err := km.ImportJSONL(ctx, ws.ID, kb, func(ie knowledge.ItemError) {
-		fmt.Fprintf(e.Stderr, "agent eval: %s: %v\n", *kbPath, ie)
-	})
+	names, err := importEvalKB(ctx, e, km, ws.ID, *kbPath)
 	if err != nil {
 		return fail(e, err)
 	}
-	if res.Failed > 0 {
-		fmt.Fprintf(e.Stderr, "agent eval: imported %d items, %d failed\n", res.Imported, res.Failed)
+	if names != nil {
+		warnUnknownGold(e, qs, names)
 	}
 	if *embedModel != "" {
 		start := time.Now()
@@ -90,10 +81,6 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 		}
 		fmt.Fprintf(e.Stderr, "agent eval: embedded %d chunks with %s in %s\n", n, *embedModel, time.Since(start).Round(time.Millisecond))
 	}
-	// The throwaway agent answers from all knowledge, without a model: decisions do not
-	// depend on one, and retrieval is ranked over 50 chunks for recall@10 over distinct ids.
-	engine := agent.NewEngine(agent.Options{Knowledge: km, SearchLimit: 50})
-	evalAgent := agent.Agent{WorkspaceID: ws.ID, Name: "eval", Role: agent.RoleSupport, Personality: agent.Friendly, AllSources: true, Active: true}
 	var details io.Writer
 	var detailsFile *os.File
 	var detailsBuf *bufio.Writer
@@ -105,13 +92,7 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 		detailsBuf = bufio.NewWriter(detailsFile)
 		details = detailsBuf
 	}
-	rep, err := eval.Run(ctx, qs, func(ctx context.Context, q eval.Question) (eval.Outcome, error) {
-		r, err := engine.Respond(ctx, evalAgent, agent.Message{Text: q.Question, Lang: q.Lang})
-		if err != nil {
-			return eval.Outcome{}, err
-		}
-		return outcome(r), nil
-	}, details)
+	rep, err := eval.Run(ctx, qs, evalResponder(km, ws.ID, names, nil), details)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -136,6 +117,128 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 	}
 	eval.WriteText(e.Stdout, rep)
 	return exitOK
+}
+
+// importEvalKB adds the knowledge of an eval to the workspace: a JSONL file (the format
+// in DESIGN.md), whose items keep their ids, or a folder of files as agent import takes
+// them, where a file's id is its path in the folder ("price-list.pdf") and each row of a
+// sheet's is the sheet's, "#" and the row's question ("faq.csv#Do you deliver bikes?"):
+// names a person can check a gold against. It returns those ids by source for a folder;
+// nil for JSONL, whose sources carry theirs. A bad item or file is reported and the run
+// goes on: the questions whose gold it is count as misses, which the figures then show.
+func importEvalKB(ctx context.Context, e Env, km *knowledge.Manager, ws int64, path string) (map[int64]string, error) {
+	if info, err := os.Stat(path); err != nil || !info.IsDir() {
+		kb, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer kb.Close()
+		res, err := km.ImportJSONL(ctx, ws, kb, func(ie knowledge.ItemError) {
+			fmt.Fprintf(e.Stderr, "agent eval: %s: %v\n", path, ie)
+		})
+		if err != nil {
+			return nil, err
+		}
+		if res.Failed > 0 {
+			fmt.Fprintf(e.Stderr, "agent eval: imported %d items, %d failed\n", res.Imported, res.Failed)
+		}
+		return nil, nil
+	}
+	names := map[int64]string{}
+	var listErr error
+	added, failed := 0, 0
+	err := addFolder(ctx, km, ws, path, func(file string, res knowledge.FileResult, err error) {
+		name, _ := filepath.Rel(path, file) // file is below path: WalkDir joined them
+		name = filepath.ToSlash(name)
+		switch {
+		case err != nil:
+			failed++
+			fmt.Fprintf(e.Stderr, "agent eval: %s: %v\n", file, err)
+		case res.Source != nil:
+			added++
+			names[res.Source.ID] = name
+		case listErr == nil:
+			added++
+			// The rows of this sheet are the short answers no file named before it.
+			var sas []knowledge.Source
+			if sas, listErr = allShortAnswers(ctx, km, ws); listErr != nil {
+				return
+			}
+			for _, sa := range sas {
+				if _, ok := names[sa.ID]; !ok {
+					names[sa.ID] = name + "#" + sa.Question
+				}
+			}
+		}
+	})
+	if err == nil {
+		err = listErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	if failed > 0 {
+		fmt.Fprintf(e.Stderr, "agent eval: imported %d files, %d failed\n", added, failed)
+	}
+	return names, nil
+}
+
+// warnUnknownGold reports the gold ids that name no source of a folder: a misspelt one
+// would make its question a miss, and the figures would blame the agent for it.
+func warnUnknownGold(e Env, qs []eval.Question, names map[int64]string) {
+	known := make(map[string]bool, len(names))
+	for _, n := range names {
+		known[n] = true
+	}
+	for _, q := range qs {
+		for _, g := range q.Gold {
+			if !known[g] {
+				fmt.Fprintf(e.Stderr, "agent eval: question %s: gold %q names no file of the folder\n", q.ID, g)
+			}
+		}
+	}
+}
+
+// allShortAnswers lists every short answer of a workspace, page by page.
+func allShortAnswers(ctx context.Context, km *knowledge.Manager, ws int64) ([]knowledge.Source, error) {
+	var all []knowledge.Source
+	for {
+		page, total, err := km.List(ctx, ws, knowledge.ListFilter{Kind: knowledge.KindShortAnswer, Offset: len(all), Limit: 500})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) == 0 || len(all) >= total {
+			return all, nil
+		}
+	}
+}
+
+// evalResponder runs a question as agent eval does: a throwaway agent that answers from
+// all knowledge, without a model (decisions do not depend on one), retrieval ranked over
+// 50 chunks for recall@10 over distinct ids. names, when not nil, gives the sources their
+// ids (see importEvalKB); seen, when not nil, gets each reply as it is.
+func evalResponder(km *knowledge.Manager, ws int64, names map[int64]string, seen func(eval.Question, agent.Reply)) eval.Responder {
+	engine := agent.NewEngine(agent.Options{Knowledge: km, SearchLimit: 50})
+	evalAgent := agent.Agent{WorkspaceID: ws, Name: "eval", Role: agent.RoleSupport, Personality: agent.Friendly, AllSources: true, Active: true}
+	return func(ctx context.Context, q eval.Question) (eval.Outcome, error) {
+		r, err := engine.Respond(ctx, evalAgent, agent.Message{Text: q.Question, Lang: q.Lang})
+		if err != nil {
+			return eval.Outcome{}, err
+		}
+		if names != nil {
+			for i := range r.Candidates {
+				r.Candidates[i].ExternalID = names[r.Candidates[i].SourceID]
+			}
+			for i := range r.Sources {
+				r.Sources[i].ExternalID = names[r.Sources[i].SourceID]
+			}
+		}
+		if seen != nil {
+			seen(q, r)
+		}
+		return outcome(r), nil
+	}
 }
 
 // outcome turns the agent's reply into what eval measures, in knowledge ids.

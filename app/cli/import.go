@@ -79,23 +79,8 @@ func importJSONL(ctx context.Context, e Env, km *knowledge.Manager, ws int64, pa
 
 // importFolder adds every supported file below dir; a bad file is reported and skipped.
 func importFolder(ctx context.Context, e Env, km *knowledge.Manager, ws int64, dir string) error {
-	info, err := os.Stat(dir)
-	if err != nil {
-		return err
-	}
-	if !info.IsDir() {
-		return fmt.Errorf("%s is not a .jsonl file, a folder or an http(s) URL", dir)
-	}
 	added, failed := 0, 0
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		res, err := km.AddFile(ctx, ws, d.Name(), "", data)
+	err := addFolder(ctx, km, ws, dir, func(path string, res knowledge.FileResult, err error) {
 		switch {
 		case err != nil:
 			failed++
@@ -107,7 +92,6 @@ func importFolder(ctx context.Context, e Env, km *knowledge.Manager, ws int64, d
 			added++
 			fmt.Fprintf(e.Stdout, "%s: %d short answers\n", path, res.ShortAnswers)
 		}
-		return nil
 	})
 	if err != nil {
 		return err
@@ -115,6 +99,31 @@ func importFolder(ctx context.Context, e Env, km *knowledge.Manager, ws int64, d
 	fmt.Fprintf(e.Stdout, "%d files added, %d skipped\n", added, failed)
 	km.RunPending(ctx)
 	return nil
+}
+
+// addFolder adds every file below dir but hidden ones, in name order, and tells each what
+// it became; a file the knowledge refuses is told with its error and the walk goes on.
+// The error returned is the folder's: it cannot be read.
+func addFolder(ctx context.Context, km *knowledge.Manager, ws int64, dir string, each func(path string, res knowledge.FileResult, err error)) error {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("%s is not a .jsonl file, a folder or an http(s) URL", dir)
+	}
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		res, err := km.AddFile(ctx, ws, d.Name(), "", data)
+		each(path, res, err)
+		return nil
+	})
 }
 
 func importURL(ctx context.Context, e Env, km *knowledge.Manager, ws int64, url string, crawl bool, maxPages int) error {

@@ -1665,10 +1665,11 @@ type pdfLine struct {
 }
 
 // pdfCellGap is the gap between two runs on a baseline, in font sizes, past which they
-// are cells of a table row rather than words: word spaces are a quarter to half of one.
+// are cells of a table row rather than words: word spaces are a quarter to half of one,
+// and LaTeX sets its columns about one apart.
 // Lines with such gaps are rows only where the line before or after has them too: one
 // alone is a label and its value set apart ("Price:    10 EUR").
-const pdfCellGap = 1.5
+const pdfCellGap = 1.0
 
 // layoutRuns rebuilds lines from runs (a new line when the baseline moves), puts
 // spaces where runs are apart and " | " between the cells of a table row, and joins
@@ -1734,7 +1735,9 @@ func layoutRuns(page pdfPage) string {
 		return ""
 	}
 
-	// typical distance between lines of a paragraph on this page
+	// typical distance between lines of a paragraph on this page: the lower quartile of
+	// the gaps, since lists and tables (LaTeX's itemize) often set their lines further
+	// apart than a paragraph's, and on a page full of them the median is theirs
 	var gaps []float64
 	for i := 1; i < len(lines); i++ {
 		dy := lines[i-1].y - lines[i].y
@@ -1745,7 +1748,7 @@ func layoutRuns(page pdfPage) string {
 	typical := 0.0 // unknown with fewer than two samples
 	if len(gaps) > 1 {
 		sort.Float64s(gaps)
-		typical = gaps[len(gaps)/2]
+		typical = gaps[len(gaps)/4]
 	}
 
 	var paras []string
@@ -1765,7 +1768,8 @@ func layoutRuns(page pdfPage) string {
 				dy > 3*l.size ||
 				(typical > 0 && dy > typical*1.4+0.5) ||
 				(typical == 0 && dy > 1.5*l.size) ||
-				math.Abs(l.size-prev.size) > 0.2*math.Max(l.size, prev.size)
+				// a heading one size up: LaTeX's \large is 12 pt over 10.95 pt text
+				math.Abs(l.size-prev.size) > 0.08*math.Max(l.size, prev.size)
 			switch {
 			case brk:
 				flush()

@@ -263,7 +263,7 @@ func TestPDFProducers(t *testing.T) {
 		{"pricelist-chrome.pdf", []string{item, step, row, heading, words}},
 		{"pricelist-libreoffice.pdf", []string{item, step, row, heading, words}},
 		{"pricelist-scan-ocr.pdf", []string{step, row, heading, words}},
-		{"pricelist-latex.pdf", []string{step, row, words}},
+		{"pricelist-latex.pdf", []string{"\nNew battery 500 Wh: 699 EUR\n", step, row, "\nBrake bleeding | 49 EUR | 1 hour", heading, words}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join("testdata", tc.file))

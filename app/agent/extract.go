@@ -52,13 +52,14 @@ func answering(query string, ss []sentence) []sentence {
 		}
 	}
 	intro := introductions(ss)
+	weight := func(t string) float64 { return math.Log(1 + float64(len(ss))/float64(df[t])) }
 	// own is the weight of the question's terms a sentence holds itself; an item also
 	// counts, at half weight, those its introduction holds ("Battery prices:").
 	own := func(i int) float64 {
 		var w float64
 		for t := range q {
 			if terms[i][t] {
-				w += math.Log(1 + float64(len(ss))/float64(df[t]))
+				w += weight(t)
 			}
 		}
 		return w
@@ -68,7 +69,7 @@ func answering(query string, ss []sentence) []sentence {
 		if j := intro[i]; j >= 0 {
 			for t := range q {
 				if terms[j][t] && !terms[i][t] {
-					s += math.Log(1+float64(len(ss))/float64(df[t])) / 2
+					s += weight(t) / 2
 				}
 			}
 		}

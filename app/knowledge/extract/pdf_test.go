@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ledongthuc/pdf"
 )
 
 // startXref is the offset after a file's last startxref.
@@ -284,5 +286,15 @@ func TestPDFProducers(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A page that draws bullet-sized dots without end keeps a bounded number of them.
+func TestPDFBulletMarksAreBounded(t *testing.T) {
+	content := bytes.Repeat([]byte("10 10 4 4 re f\n"), maxPDFMarks+100)
+	var page pdfPage
+	(&pdfExtractor{}).interpret(content, pdf.Value{}, identity, &page, 0)
+	if len(page.marks) != maxPDFMarks {
+		t.Errorf("kept %d marks, want %d", len(page.marks), maxPDFMarks)
 	}
 }

@@ -1,6 +1,8 @@
 package agent
 
 import (
+	"math"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,8 +16,8 @@ const (
 	maxExtractChars = 450
 )
 
-// extractive writes an answer without a model: a short answer as it is, else the one to
-// three sentences of the best chunk that share most with the question, with its source.
+// extractive writes an answer without a model: a short answer as it is, else the
+// sentences of the best chunk that answer the question, with its source.
 func extractive(query string, best knowledge.Result) (string, []Citation) {
 	cite := []Citation{citation(1, best)}
 	if best.Source.Kind == knowledge.KindShortAnswer {
@@ -23,38 +25,239 @@ func extractive(query string, best knowledge.Result) (string, []Citation) {
 	}
 	sentences := splitSentences(best.Text)
 	if len(sentences) == 0 {
-		return strings.TrimSpace(best.Text), cite
+		return clip(strings.TrimSpace(best.Text), nil), cite
 	}
-	q := termSet(query)
-	bestAt, bestScore := 0, -1
-	for i, s := range sentences {
-		if n := overlap(q, termSet(s.text)); n > bestScore {
-			bestAt, bestScore = i, n
+	return joinSentences(answering(query, sentences)), cite
+}
+
+// answering picks the sentences that answer the question: the one that shares most of
+// the question's content words (weighted by how rare each is in the passage) and, for a
+// question that asks for a price, a time or a number, carries one; then what follows it,
+// which usually completes it ("It costs 5 €. Orders over 50 € ship free."), within the
+// length budget. A list item or table row comes with the sentence or header row that
+// introduces it ("Orders ship free to:"), which it means nothing without; the other
+// entries of a bulleted list or table that give what was asked for something else
+// ("Charger: 89 EUR" after the battery's price) answer another question and are left out.
+func answering(query string, ss []sentence) []sentence {
+	q := knowledge.ContentTerms(query)
+	want := askedKind(query)
+	terms := make([]map[string]bool, len(ss))
+	df := map[string]int{}
+	for i, s := range ss {
+		terms[i] = knowledge.ContentTerms(s.text)
+		for t := range terms[i] {
+			if q[t] {
+				df[t]++
+			}
 		}
 	}
-	// The best sentence and what follows it, which usually completes it ("It costs 5 €.
-	// Orders over 50 € ship free."), within the length budget; a list item comes with the
-	// sentence that introduces the list ("Orders ship free to:"), which it means nothing
-	// without.
+	intro := introductions(ss)
+	weight := func(t string) float64 { return math.Log(1 + float64(len(ss))/float64(df[t])) }
+	// own is the weight of the question's terms a sentence holds itself; an item also
+	// counts, at half weight, those its introduction holds ("Battery prices:").
+	own := func(i int) float64 {
+		var w float64
+		for t := range q {
+			if terms[i][t] {
+				w += weight(t)
+			}
+		}
+		return w
+	}
+	score := func(i int) float64 {
+		s := own(i)
+		if j := intro[i]; j >= 0 {
+			for t := range q {
+				if terms[j][t] && !terms[i][t] {
+					s += weight(t) / 2
+				}
+			}
+		}
+		return s
+	}
+	type rank struct {
+		matches, carries bool
+		score            float64
+	}
+	better := func(a, b rank) bool {
+		if a.matches != b.matches {
+			return a.matches
+		}
+		if a.carries != b.carries {
+			return a.carries
+		}
+		return a.score > b.score
+	}
+	bestAt, best := 0, rank{}
+	for i := range ss {
+		s := score(i)
+		r := rank{matches: s > 0, carries: want.carriedBy(ss[i].text), score: s}
+		if i == 0 || better(r, best) {
+			bestAt, best = i, r
+		}
+	}
+
 	var picked []sentence
-	if sentences[bestAt].mark != "" {
-		intro := bestAt - 1
-		for intro >= 0 && sentences[intro].mark != "" {
-			intro--
-		}
-		if intro >= 0 && strings.HasSuffix(sentences[intro].text, ":") {
-			picked = append(picked, sentences[intro])
-		}
+	if j := intro[bestAt]; j >= 0 {
+		picked = append(picked, ss[j])
 	}
-	size := 0
-	for i := bestAt; i < len(sentences) && len(picked) < maxSentences; i++ {
-		if i > bestAt && size+len(sentences[i].text) > maxExtractChars {
+	ss[bestAt].text = clip(ss[bestAt].text, q)
+	picked = append(picked, ss[bestAt])
+	size := len(ss[bestAt].text)
+	for i := bestAt + 1; i < len(ss) && len(picked) < maxSentences; i++ {
+		// Bullets and table rows are parallel entries; numbered items are steps, each
+		// needed.
+		if (ss[i].row || ss[i].mark == "- ") && want.carriedBy(ss[i].text) && own(i) == 0 {
+			continue
+		}
+		if size+len(ss[i].text) > maxExtractChars {
 			break
 		}
-		picked = append(picked, sentences[i])
-		size += len(sentences[i].text)
+		picked = append(picked, ss[i])
+		size += len(ss[i].text)
 	}
-	return joinSentences(picked), cite
+	return picked
+}
+
+// introductions maps each list item to the sentence that introduces its list (the line
+// before the list, when it ends in a colon or is a heading) and each table row to the
+// table's header row; -1 where there is none.
+func introductions(ss []sentence) []int {
+	intro := make([]int, len(ss))
+	for i, s := range ss {
+		intro[i] = -1
+		switch {
+		case s.row:
+			j := i
+			for j > 0 && ss[j-1].row {
+				j--
+			}
+			if j < i {
+				intro[i] = j
+			}
+		case s.mark != "":
+			j := i - 1
+			for j >= 0 && ss[j].item() {
+				j--
+			}
+			if j >= 0 && (strings.HasSuffix(ss[j].text, ":") || heading(ss, j)) {
+				intro[i] = j
+			}
+		}
+	}
+	return intro
+}
+
+// clip bounds a sentence too long to quote (a paragraph without punctuation, as text
+// from PDFs often is) to a window at word boundaries around the first of the question's
+// terms in it, marking the cuts with "…".
+func clip(s string, q map[string]bool) string {
+	if len(s) <= maxExtractChars {
+		return s
+	}
+	at, off := 0, 0
+	for _, w := range strings.Fields(s) {
+		k := off + strings.Index(s[off:], w)
+		if shares(knowledge.ContentTerms(w), q) {
+			at = k
+			break
+		}
+		off = k + len(w)
+	}
+	start := max(0, at-maxExtractChars/3)
+	end := min(len(s), start+maxExtractChars)
+	// Cut at a space near the window's edge, else (in scripts written without spaces)
+	// at a character.
+	if start > 0 {
+		if k := strings.IndexFunc(s[start:min(end, start+40)], unicode.IsSpace); k >= 0 {
+			start += k + 1
+		}
+		for start < end && !utf8.RuneStart(s[start]) {
+			start++
+		}
+	}
+	if end < len(s) {
+		if k := strings.LastIndexFunc(s[max(start, end-40):end], unicode.IsSpace); k >= 0 {
+			end = max(start, end-40) + k
+		}
+		for end > start && !utf8.RuneStart(s[end]) {
+			end--
+		}
+	}
+	out := strings.TrimSpace(s[start:end])
+	if start > 0 {
+		out = "…" + out
+	}
+	if end < len(s) {
+		out += "…"
+	}
+	return out
+}
+
+// heading reports whether sentence i is a line of its own without an end mark, as a
+// heading is.
+func heading(ss []sentence, i int) bool {
+	return ss[i].newLine && (i+1 == len(ss) || ss[i+1].newLine) && !strings.ContainsAny(ss[i].text[len(ss[i].text)-1:], ".!?")
+}
+
+func shares(a, b map[string]bool) bool {
+	for t := range a {
+		if b[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// kind is the kind of thing a question asks for, which the sentence that answers it
+// carries: a price for "how much", a time or date for "when", a number for "how many".
+type kind int
+
+const (
+	anyKind kind = iota
+	priceKind
+	timeKind
+	numberKind
+)
+
+// The questions for each kind in the languages customers most often write in; numbers are
+// looked for first, since "how much" asks for a price but "how many" and "combien de
+// temps" do not.
+var (
+	asksNumber = regexp.MustCompile(`(?i)\bhow (many|long|far|old|big|heavy|often)\b|\bwie (viele|lange|weit|oft)\b|\bhvor (mange|lenge|langt|ofte)\b|\bcombien de\b|\bcu[áa]nt[oa]s\b|\bcu[áa]nto tiempo\b|\bquant[ie]\b|\bquantos\b|\bhoeveel\b|\bhoe lang\b`)
+	asksPrice  = regexp.MustCompile(`(?i)\bhow much\b|\b(price|prices|priced|cost|costs|fee|fees|charge)\b|\bwas kostet\b|\bwie ?viel\b|\bpreis|\bhvor mye\b|\bkoster\b|\bpris|\bcombien\b|\bprix\b|\btarif|\bcu[áa]nto\b|\bcuesta\b|\bprecio|\bquanto\b|\bcusta\b|\bpre[çc]o|\bprezz|\bcosta\b|\bwat kost|\bprijs`)
+	asksTime   = regexp.MustCompile(`(?i)\bwhen\b|\bwhat time\b|\bopening hours\b|\bwann\b|\bn[åa]r\b|\bquand\b|\bcu[áa]ndo\b|\bquando\b|\bwanneer\b`)
+
+	// A price: an amount with a currency sign or code before or after it.
+	carriesPrice = regexp.MustCompile(`(?i)[€$£¥]\s?\d|\b(eur|usd|gbp|chf|nok|sek|dkk|kr)\.?\s?\d|\d(,-|\s?[€$£¥])|\d\s?(eur|euros?|usd|gbp|chf|nok|sek|dkk|kr|kroner|dollars?|pounds?)\b`)
+	// A time or date: a clock time, a date, a weekday or month, or a span of days.
+	carriesTime = regexp.MustCompile(`(?i)\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(am|pm|h|uhr)\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d+\s*(business |working )?(days?|weeks?|hours?|months?|years?|minutes?|tage?n?|dager|uker|jours|semaines|d[íi]as|semanas|giorni|dagen|weken)\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekdays?|weekends?|today|tomorrow|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|mandag|tirsdag|onsdag|torsdag|fredag|l[øo]rdag|s[øo]ndag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|january|february|march|april|june|july|august|september|october|november|december|januar|februar|juni|juli|oktober|dezember|desember|janvier|f[ée]vrier|avril|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\b`)
+)
+
+// askedKind is the kind of thing a question asks for, or anyKind.
+func askedKind(query string) kind {
+	switch {
+	case asksNumber.MatchString(query):
+		return numberKind
+	case asksPrice.MatchString(query):
+		return priceKind
+	case asksTime.MatchString(query):
+		return timeKind
+	}
+	return anyKind
+}
+
+// carriedBy reports whether a sentence carries a thing of this kind.
+func (k kind) carriedBy(s string) bool {
+	switch k {
+	case priceKind:
+		return carriesPrice.MatchString(s)
+	case timeKind:
+		return carriesTime.MatchString(s)
+	case numberKind:
+		return strings.IndexFunc(s, unicode.IsDigit) >= 0
+	}
+	return false
 }
 
 // sentence is a piece of a chunk's text as the extractive answer quotes it.
@@ -62,7 +265,12 @@ type sentence struct {
 	text    string
 	newLine bool   // it begins a line of the text
 	mark    string // of the list item it begins: "- " or "2. "
+	row     bool   // it is a table row, cells joined by " | "
 }
+
+// item reports whether the sentence is one of several parallel entries: a list item or
+// a table row.
+func (s sentence) item() bool { return s.mark != "" || s.row }
 
 // joinSentences puts sentences back together as the text had them: on their own lines
 // when they began one, list items with their dash, so that a list stays a list.
@@ -95,11 +303,14 @@ func citation(n int, r knowledge.Result) Citation {
 }
 
 // splitSentences cuts text at sentence ends (., !, ?, and their CJK forms) and line
-// breaks, which end list items and headings in extracted documents.
+// breaks, which end list items and headings in extracted documents. A list item and a
+// table row (a line of cells joined by " | ", as the extractors write rows) stay whole.
 func splitSentences(text string) []sentence {
 	var out []sentence
 	var b strings.Builder
-	newLine := true
+	// whole is set on a line kept whole: a table row or a list item, which is one
+	// entry however many sentences it holds.
+	newLine, row, whole := true, false, false
 	flush := func() {
 		raw := strings.TrimSpace(b.String())
 		s := strings.TrimSpace(strings.TrimLeft(raw, "-*•#> "))
@@ -112,7 +323,7 @@ func splitSentences(text string) []sentence {
 				k := strings.IndexAny(raw, ".)") + 1
 				mark, s = raw[:k]+" ", strings.TrimSpace(raw[k:])
 			}
-			out = append(out, sentence{text: s, newLine: newLine, mark: mark})
+			out = append(out, sentence{text: s, newLine: newLine, mark: mark, row: row})
 		}
 		b.Reset()
 		newLine = false
@@ -121,17 +332,29 @@ func splitSentences(text string) []sentence {
 	for i, r := range rs {
 		if r == '\n' {
 			flush()
-			newLine = true
+			newLine, row, whole = true, false, false
 			continue
 		}
+		if newLine && b.Len() == 0 {
+			end := i
+			for end < len(rs) && rs[end] != '\n' {
+				end++
+			}
+			line := string(rs[i:end])
+			row = strings.Contains(line, " | ")
+			whole = row || numbered(line) || strings.IndexAny(strings.TrimSpace(line), "-*•") == 0
+		}
 		b.WriteRune(r)
+		if whole {
+			continue
+		}
 		switch r {
 		case '。', '！', '？', '｡':
 			flush()
 		case '.', '!', '?':
 			// A sentence ends at punctuation followed by a space and not inside "e.g." or
-			// "3.5", nor after the number of a numbered list item.
-			if i+1 < len(rs) && unicode.IsSpace(rs[i+1]) && !abbreviation(b.String()) && !numbered(b.String()) {
+			// "3.5".
+			if i+1 < len(rs) && unicode.IsSpace(rs[i+1]) && !abbreviation(b.String()) {
 				flush()
 			}
 		}
@@ -162,41 +385,4 @@ func abbreviation(s string) bool {
 		return true
 	}
 	return utf8.RuneCountInString(last) == 2 // an initial: "J. Smith"
-}
-
-// termSet is the set of a text's lower-cased words cut to five letters (a light stem),
-// and of character pairs for scripts written without spaces.
-func termSet(text string) map[string]bool {
-	set := map[string]bool{}
-	var prev rune
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
-		rs := []rune(w)
-		if unicode.In(rs[0], unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai) {
-			prev = 0
-			for _, r := range rs {
-				if prev != 0 {
-					set[string([]rune{prev, r})] = true
-				}
-				prev = r
-			}
-			continue
-		}
-		if len(rs) > 5 {
-			rs = rs[:5]
-		}
-		if len(rs) > 1 {
-			set[string(rs)] = true
-		}
-	}
-	return set
-}
-
-func overlap(a, b map[string]bool) int {
-	n := 0
-	for t := range a {
-		if b[t] {
-			n++
-		}
-	}
-	return n
 }

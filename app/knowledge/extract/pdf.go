@@ -286,6 +286,37 @@ type pdfRun struct {
 	x0, x1, y, size float64
 }
 
+// pdfBox is a rectangle on the page: the bounds of a path.
+type pdfBox struct {
+	x0, y0, x1, y1 float64
+	empty          bool
+}
+
+func (b *pdfBox) add(x, y float64) {
+	if b.empty {
+		*b = pdfBox{x0: x, y0: y, x1: x, y1: y}
+		return
+	}
+	b.x0, b.y0 = math.Min(b.x0, x), math.Min(b.y0, y)
+	b.x1, b.y1 = math.Max(b.x1, x), math.Max(b.y1, y)
+}
+
+// bullet reports whether the path is the size and shape of a drawn list bullet: a dot
+// or square of one to ten points (browsers draw bullets as paths, not characters).
+func (b pdfBox) bullet() bool {
+	w, h := b.x1-b.x0, b.y1-b.y0
+	return !b.empty && w >= 1 && h >= 1 && w <= 10 && h <= 10 && w <= 2*h && h <= 2*w
+}
+
+// maxPDFMarks bounds the bullets kept per page.
+const maxPDFMarks = 10000
+
+// pdfPage is what a page's content shows: its text and the bullets it draws.
+type pdfPage struct {
+	runs  []pdfRun
+	marks []pdfBox
+}
+
 type pdfGState struct {
 	ctm                  mat
 	tc, tw, th, tl, rise float64
@@ -304,10 +335,10 @@ func (e *pdfExtractor) pageText(p pdf.Page) (paras []string, err error) {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	var runs []pdfRun
+	var page pdfPage
 	content := e.streamData(p.V.Key("Contents"))
-	e.interpret(content, inherited(p.V, "Resources"), identity, &runs, 0)
-	text := ligatures.Replace(layoutRuns(runs))
+	e.interpret(content, inherited(p.V, "Resources"), identity, &page, 0)
+	text := ligatures.Replace(layoutRuns(page))
 	if text == "" {
 		return nil, nil
 	}
@@ -369,8 +400,12 @@ func (e *pdfExtractor) streamData(v pdf.Value) []byte {
 }
 
 // interpret runs a content stream, collecting the text it shows.
-func (e *pdfExtractor) interpret(content []byte, res pdf.Value, ctm mat, out *[]pdfRun, depth int) {
+func (e *pdfExtractor) interpret(content []byte, res pdf.Value, ctm mat, out *pdfPage, depth int) {
 	g := pdfGState{ctm: ctm, th: 1}
+	path := pdfBox{empty: true}
+	point := func(x, y float64) {
+		path.add(g.ctm[0]*x+g.ctm[2]*y+g.ctm[4], g.ctm[1]*x+g.ctm[3]*y+g.ctm[5])
+	}
 	var stack []pdfGState
 	tm, tlm := identity, identity
 	fonts := map[string]*pdfFont{}
@@ -391,7 +426,7 @@ func (e *pdfExtractor) interpret(content []byte, res pdf.Value, ctm mat, out *[]
 		size := math.Abs(g.fontSize) * math.Hypot(start[2], start[3])
 		tm = translate(f.advance(codes, g), 0).mul(tm)
 		end := tm.mul(g.ctm)
-		*out = append(*out, pdfRun{s: s, x0: x0, x1: end[4] + g.rise*end[2], y: y, size: size})
+		out.runs = append(out.runs, pdfRun{s: s, x0: x0, x1: end[4] + g.rise*end[2], y: y, size: size})
 	}
 	nextLine := func() {
 		tlm = translate(0, -g.tl).mul(tlm)
@@ -448,6 +483,22 @@ func (e *pdfExtractor) interpret(content []byte, res pdf.Value, ctm mat, out *[]
 			}
 		case "cm":
 			g.ctm = matrix().mul(g.ctm)
+		case "m", "l":
+			point(num(0), num(1))
+		case "c", "v", "y":
+			for i := 0; i+1 < len(args); i += 2 {
+				point(num(i), num(i+1))
+			}
+		case "re":
+			point(num(0), num(1))
+			point(num(0)+num(2), num(1)+num(3))
+		case "f", "F", "f*", "B", "B*", "b", "b*", "S", "s":
+			if path.bullet() && len(out.marks) < maxPDFMarks {
+				out.marks = append(out.marks, path)
+			}
+			path = pdfBox{empty: true}
+		case "n":
+			path = pdfBox{empty: true}
 		case "BT":
 			tm, tlm = identity, identity
 		case "Td":
@@ -1605,20 +1656,30 @@ func xrefStreamEntries(data []byte, d pdfObj, xref pdfXref) {
 }
 
 type pdfLine struct {
-	b       strings.Builder
+	b       strings.Builder // the text of the cell being read
+	cells   []string        // the cells before it
 	y, size float64
-	x1      float64
+	x0, x1  float64
 	text    string
+	row     bool // a table row, its cells joined by " | "
 }
 
+// pdfCellGap is the gap between two runs on a baseline, in font sizes, past which they
+// are cells of a table row rather than words: word spaces are a quarter to half of one,
+// and LaTeX sets its columns about one apart.
+// Lines with such gaps are rows only where the line before or after has them too: one
+// alone is a label and its value set apart ("Price:    10 EUR").
+const pdfCellGap = 1.0
+
 // layoutRuns rebuilds lines from runs (a new line when the baseline moves), puts
-// spaces where runs are apart, and joins lines into paragraphs; lines that start with
-// a bullet or number stay on their own lines.
-func layoutRuns(runs []pdfRun) string {
+// spaces where runs are apart and " | " between the cells of a table row, and joins
+// lines into paragraphs; lines that start with a bullet (a character or a drawn dot) or
+// a number, and table rows, stay on their own lines.
+func layoutRuns(page pdfPage) string {
 	var lines []*pdfLine
 	var cur *pdfLine
 	pendingSpace := false
-	for _, r := range runs {
+	for _, r := range page.runs {
 		size := r.size
 		if size < 1 {
 			size = 1
@@ -1631,7 +1692,11 @@ func layoutRuns(runs []pdfRun) string {
 				continue
 			}
 			gap := r.x0 - cur.x1
-			if pendingSpace || gap > 0.18*size || gap < -2*size {
+			switch {
+			case gap > pdfCellGap*size:
+				cur.cells = append(cur.cells, cur.b.String())
+				cur.b.Reset()
+			case pendingSpace || gap > 0.18*size || gap < -2*size:
 				if !strings.HasSuffix(cur.b.String(), " ") {
 					cur.b.WriteByte(' ')
 				}
@@ -1645,14 +1710,23 @@ func layoutRuns(runs []pdfRun) string {
 		if blank {
 			continue
 		}
-		cur = &pdfLine{y: r.y, size: size, x1: r.x1}
+		cur = &pdfLine{y: r.y, size: size, x0: r.x0, x1: r.x1}
 		cur.b.WriteString(r.s)
 		lines = append(lines, cur)
 		pendingSpace = false
 	}
 	var kept []*pdfLine
-	for _, l := range lines {
-		if l.text = collapse(l.b.String()); l.text != "" {
+	for i, l := range lines {
+		l.row = len(l.cells) > 0 && (i > 0 && cellsNear(l, lines[i-1]) || i+1 < len(lines) && cellsNear(l, lines[i+1]))
+		sep := " "
+		if l.row {
+			sep = " | "
+		}
+		l.text = collapse(strings.Join(append(l.cells, l.b.String()), sep))
+		if l.text != "" {
+			if drawnBullet(l, page.marks) {
+				l.text = "• " + l.text
+			}
 			kept = append(kept, l)
 		}
 	}
@@ -1661,7 +1735,9 @@ func layoutRuns(runs []pdfRun) string {
 		return ""
 	}
 
-	// typical distance between lines of a paragraph on this page
+	// typical distance between lines of a paragraph on this page: the lower quartile of
+	// the gaps, since lists and tables (LaTeX's itemize) often set their lines further
+	// apart than a paragraph's, and on a page full of them the median is theirs
 	var gaps []float64
 	for i := 1; i < len(lines); i++ {
 		dy := lines[i-1].y - lines[i].y
@@ -1672,7 +1748,7 @@ func layoutRuns(runs []pdfRun) string {
 	typical := 0.0 // unknown with fewer than two samples
 	if len(gaps) > 1 {
 		sort.Float64s(gaps)
-		typical = gaps[len(gaps)/2]
+		typical = gaps[len(gaps)/4]
 	}
 
 	var paras []string
@@ -1692,11 +1768,12 @@ func layoutRuns(runs []pdfRun) string {
 				dy > 3*l.size ||
 				(typical > 0 && dy > typical*1.4+0.5) ||
 				(typical == 0 && dy > 1.5*l.size) ||
-				math.Abs(l.size-prev.size) > 0.2*math.Max(l.size, prev.size)
+				// a heading one size up: LaTeX's \large is 12 pt over 10.95 pt text
+				math.Abs(l.size-prev.size) > 0.08*math.Max(l.size, prev.size)
 			switch {
 			case brk:
 				flush()
-			case listLine:
+			case listLine || l.row || prev.row:
 				para.WriteByte('\n')
 			default:
 				joinLine(&para, text)
@@ -1707,6 +1784,24 @@ func layoutRuns(runs []pdfRun) string {
 	}
 	flush()
 	return strings.Join(paras, "\n\n")
+}
+
+// cellsNear reports whether line n, next to l, has cells too and is close enough above
+// or below to be another row of its table.
+func cellsNear(l, n *pdfLine) bool {
+	return len(n.cells) > 0 && math.Abs(l.y-n.y) <= 3*math.Max(l.size, n.size)
+}
+
+// drawnBullet reports whether a bullet is drawn just before the line's start, beside
+// its first letters.
+func drawnBullet(l *pdfLine, marks []pdfBox) bool {
+	for _, m := range marks {
+		cy := (m.y0 + m.y1) / 2
+		if m.x1 <= l.x0+0.5 && l.x0-m.x1 <= 3*l.size && cy >= l.y-0.2*l.size && cy <= l.y+l.size {
+			return true
+		}
+	}
+	return false
 }
 
 // joinLine appends the next line of a paragraph: a word hyphenated at the line end

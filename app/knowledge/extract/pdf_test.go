@@ -5,9 +5,13 @@ import (
 	"compress/zlib"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ledongthuc/pdf"
 )
 
 // startXref is the offset after a file's last startxref.
@@ -217,5 +221,80 @@ func TestPDFPredictorRows(t *testing.T) {
 	inObjStm := xrefStreamPDF(t, xrefSpec{objs: []string{objStm("/N 1 "+parms, 4, font)}, in: map[int]int{3: 6}})
 	if _, err := extractPDF(inObjStm); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "predictor rows") {
 		t.Errorf("in an object stream: %v", err)
+	}
+}
+
+// Structure survives: bullets drawn as paths (as browsers print them) make list items,
+// runs far apart on lines close together make table rows, and a lone label set apart
+// from its value stays a line of text.
+func TestPDFDrawnBulletsAndRows(t *testing.T) {
+	content := `BT /F1 12 Tf 72 720 Td (Prices:) Tj ET
+74 703 4 4 re f
+BT /F1 12 Tf 84 700 Td (Battery check: 25 EUR) Tj ET
+q 1 0 0 1 76 688 cm 2 0 m 2 1.1 1.1 2 0 2 c -1.1 2 -2 1.1 -2 0 c -2 -1.1 -1.1 -2 0 -2 c 1.1 -2 2 -1.1 2 0 c h f Q
+BT /F1 12 Tf 84 686 Td (New battery: 699 EUR) Tj ET
+0 670 612 2 re f
+BT /F1 12 Tf 72 650 Td (Part) Tj 120 0 Td (Price) Tj ET
+BT /F1 12 Tf 72 636 Td (Battery) Tj 120 0 Td (699 EUR) Tj ET
+BT /F1 12 Tf 72 540 Td (Price:) Tj 60 0 Td (10 EUR) Tj ET`
+	doc, err := PDF(buildPDF(t, pdfSpec{pages: []string{content}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Prices:\n- Battery check: 25 EUR\n- New battery: 699 EUR\n\nPart | Price\nBattery | 699 EUR\n\nPrice: 10 EUR"
+	if got := doc.Sections[0].Text; got != want {
+		t.Errorf("text:\n got %q\nwant %q", got, want)
+	}
+}
+
+// PDFs printed by real programs (testdata/README.md says how each was made) keep the
+// price list's structure: each list item, numbered step and table row on its own line,
+// headings as paragraphs of their own, ligatures as letters.
+func TestPDFProducers(t *testing.T) {
+	const (
+		item    = "\n- New battery 500 Wh: 699 EUR\n"
+		step    = "\n2. Bring the bike with its key and charger.\n"
+		row     = "\nBasic service | 89 EUR | 1 day"
+		heading = "\n\nBatteries and chargers\n\n"
+		words   = "certified for efficient, official diagnostics."
+	)
+	for _, tc := range []struct {
+		file string
+		want []string
+	}{
+		{"pricelist-chrome.pdf", []string{item, step, row, heading, words}},
+		{"pricelist-libreoffice.pdf", []string{item, step, row, heading, words}},
+		{"pricelist-scan-ocr.pdf", []string{step, row, heading, words}},
+		{"pricelist-latex.pdf", []string{"\nNew battery 500 Wh: 699 EUR\n", step, row, "\nBrake bleeding | 49 EUR | 1 hour", heading, words}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := PDF(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var text strings.Builder
+			for _, s := range doc.Sections {
+				text.WriteString(s.Text + "\n\n")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(text.String(), w) {
+					t.Errorf("no %q in\n%s", w, text.String())
+				}
+			}
+		})
+	}
+}
+
+// A page that draws bullet-sized dots without end keeps a bounded number of them.
+func TestPDFBulletMarksAreBounded(t *testing.T) {
+	content := bytes.Repeat([]byte("10 10 4 4 re f\n"), maxPDFMarks+100)
+	var page pdfPage
+	(&pdfExtractor{}).interpret(content, pdf.Value{}, identity, &page, 0)
+	if len(page.marks) != maxPDFMarks {
+		t.Errorf("kept %d marks, want %d", len(page.marks), maxPDFMarks)
 	}
 }

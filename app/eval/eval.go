@@ -47,6 +47,17 @@ type Outcome struct {
 	Options   []string // clarify: the knowledge ids behind the options offered
 	Cited     string   // the knowledge id the answer rests on, when answering
 	Lang      string   // the language of the reply
+	// Settings are what the agent would have done at each of its named settings (trust
+	// levels), replayed from the same evidence; nil when it has none.
+	Settings map[string]Setting
+}
+
+// Setting is the decision at one named setting: Cited for an answer, Options for a
+// clarify.
+type Setting struct {
+	Decision string
+	Cited    string
+	Options  []string
 }
 
 // Ranked is a knowledge id with its best score in a ranking.

@@ -301,7 +301,8 @@ func TestImportAndEval(t *testing.T) {
 	// trust figures and the risk–coverage table.
 	details := filepath.Join(dir, "details.jsonl")
 	r = run(t, "", "eval", "--kb", kb, "--questions", qs, "--details", details)
-	for _, want := range []string{"answer precision 1.0000  wrong answers 0.0000 of questions  coverage 1.0000", "risk-coverage:", "precision 0.95: from threshold"} {
+	for _, want := range []string{"answer precision 1.0000  wrong answers 0.0000 of questions  coverage 1.0000", "risk-coverage:", "precision 0.95: from threshold",
+		"setting balanced: precision 1.0000, coverage 1.0000"} {
 		if r.code != 0 || !strings.Contains(r.stdout, want) {
 			t.Fatalf("eval = %d, want %q in %q %q", r.code, want, r.stdout, r.stderr)
 		}

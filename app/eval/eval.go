@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -340,5 +342,11 @@ func writeRiskCoverage(w io.Writer, rc RiskCoverage) {
 			continue
 		}
 		fmt.Fprintf(w, "  precision %.2f: from threshold %.4f, coverage %.4f (%d answers)\n", t.Precision, t.At.Threshold, t.At.Coverage, t.At.Answers)
+	}
+	names := slices.Sorted(maps.Keys(rc.Settings))
+	for _, name := range names {
+		p := rc.Settings[name]
+		fmt.Fprintf(w, "  setting %s: precision %.4f, coverage %.4f, wrong %.4f, clarifies %.4f (offering the answer %.4f)\n",
+			name, p.Precision, p.Coverage, p.WrongAnswerRate, p.ClarifyRate, p.ClarifyHitRate)
 	}
 }

@@ -83,10 +83,12 @@ type Agent struct {
 	SourceIDs   []int64 // the chosen sources when AllSources is false
 	// RephraseFirst asks the customer once to rephrase before handing off for lack of an answer.
 	RephraseFirst bool
-	Active        bool
-	HasAvatar     bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// Trust is how sure the agent must be to answer rather than offer options or hand off.
+	Trust     Trust
+	Active    bool
+	HasAvatar bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Input is what a person submits to create or change an agent.
@@ -98,6 +100,7 @@ type Input struct {
 	AllSources    bool
 	SourceIDs     []int64
 	RephraseFirst bool
+	Trust         Trust // "" is Balanced
 	Active        bool
 }
 
@@ -158,6 +161,12 @@ func (in *Input) check() error {
 	if in.AllSources {
 		in.SourceIDs = nil
 	}
+	if in.Trust == "" {
+		in.Trust = TrustBalanced
+	}
+	if !valid(Trusts, in.Trust) {
+		return inputError("trust", "choose how sure the agent must be to answer")
+	}
 	return nil
 }
 
@@ -170,14 +179,14 @@ func valid[T comparable](all []T, v T) bool {
 	return false
 }
 
-const agentColumns = `id, workspace_id, name, role, personality, voice, all_sources, rephrase_first, active,
+const agentColumns = `id, workspace_id, name, role, personality, voice, all_sources, rephrase_first, trust, active,
 	avatar IS NOT NULL, created_at, updated_at`
 
 func scanAgent(row interface{ Scan(...any) error }) (Agent, error) {
 	var a Agent
 	var created, updated int64
 	err := row.Scan(&a.ID, &a.WorkspaceID, &a.Name, &a.Role, &a.Personality, &a.Voice, &a.AllSources,
-		&a.RephraseFirst, &a.Active, &a.HasAvatar, &created, &updated)
+		&a.RephraseFirst, &a.Trust, &a.Active, &a.HasAvatar, &created, &updated)
 	a.CreatedAt, a.UpdatedAt = time.Unix(created, 0), time.Unix(updated, 0)
 	return a, err
 }
@@ -279,8 +288,8 @@ func (s *Store) put(ctx context.Context, workspaceID, id int64, in Input) (Agent
 		}
 		if id == 0 {
 			res, err := tx.ExecContext(ctx, `INSERT INTO agents (workspace_id, name, role, personality, voice, all_sources,
-				rephrase_first, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				workspaceID, in.Name, in.Role, in.Personality, in.Voice, in.AllSources, in.RephraseFirst, in.Active, now, now)
+				rephrase_first, trust, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				workspaceID, in.Name, in.Role, in.Personality, in.Voice, in.AllSources, in.RephraseFirst, in.Trust, in.Active, now, now)
 			if err != nil {
 				return err
 			}
@@ -289,8 +298,8 @@ func (s *Store) put(ctx context.Context, workspaceID, id int64, in Input) (Agent
 				return err
 			}
 		} else if _, err := tx.ExecContext(ctx, `UPDATE agents SET name = ?, role = ?, personality = ?, voice = ?, all_sources = ?,
-			rephrase_first = ?, active = ?, updated_at = ? WHERE id = ? AND workspace_id = ?`,
-			in.Name, in.Role, in.Personality, in.Voice, in.AllSources, in.RephraseFirst, in.Active, now, id, workspaceID); err != nil {
+			rephrase_first = ?, trust = ?, active = ?, updated_at = ? WHERE id = ? AND workspace_id = ?`,
+			in.Name, in.Role, in.Personality, in.Voice, in.AllSources, in.RephraseFirst, in.Trust, in.Active, now, id, workspaceID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM agent_sources WHERE agent_id = ?", id); err != nil {

@@ -68,15 +68,15 @@ func TestAgentCRUD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !a.Active || !a.AllSources || a.Role != agent.RoleSupport {
-		t.Fatalf("created %+v", a)
+	if !a.Active || !a.AllSources || a.Role != agent.RoleSupport || a.Trust != agent.TrustBalanced {
+		t.Fatalf("created %+v (Balanced is the default trust level)", a)
 	}
 	if _, err := f.agents.Create(ctx, f.ws, validInput()); !isInput(err, "name") {
 		t.Fatalf("same name twice: %v", err)
 	}
 
 	in := validInput()
-	in.Name, in.AllSources = "Ada Lovelace", false
+	in.Name, in.AllSources, in.Trust = "Ada Lovelace", false, agent.TrustCautious
 	// A source of another workspace, or one that does not exist, is refused, not dropped:
 	// the agent would be left with less knowledge than chosen, or none. Nothing is saved.
 	for _, bad := range [][]int64{{src.ID, foreign.ID}, {1 << 40}} {
@@ -99,7 +99,7 @@ func TestAgentCRUD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Name != "Ada Lovelace" || a.AllSources || len(a.SourceIDs) != 1 || a.SourceIDs[0] != src.ID {
+	if a.Name != "Ada Lovelace" || a.AllSources || len(a.SourceIDs) != 1 || a.SourceIDs[0] != src.ID || a.Trust != agent.TrustCautious {
 		t.Fatalf("updated %+v", a)
 	}
 	if got, err := f.agents.ByName(ctx, f.ws, "ada lovelace"); err != nil || got.ID != a.ID {
@@ -130,6 +130,7 @@ func TestAgentInputChecks(t *testing.T) {
 		"personality": func(in *agent.Input) { in.Personality = "" },
 		"voice":       func(in *agent.Input) { in.Personality = agent.Custom },
 		"sources":     func(in *agent.Input) { in.AllSources = false },
+		"trust":       func(in *agent.Input) { in.Trust = "reckless" },
 	} {
 		in := validInput()
 		edit(&in)

@@ -29,11 +29,13 @@ const (
 	ReasonThanks    Reason = "thanks"          // answer: thanks or goodbye, without retrieval
 	ReasonAnswered  Reason = "answered"        // answer: the knowledge answers it
 	ReasonAmbiguous Reason = "ambiguous"       // clarify: close candidates about different things
+	ReasonUnsure    Reason = "unsure"          // clarify: likely candidates, none sure enough to answer: offered as options
 	ReasonVague     Reason = "vague"           // clarify: too short to know what is asked
 	ReasonRephrase  Reason = "rephrase"        // clarify: asked once to rephrase before handing off
 	ReasonNoMatch   Reason = "no_match"        // handoff: nothing in the knowledge answers it
 	ReasonHuman     Reason = "human_requested" // handoff: the customer asked for a person
 	ReasonRepeated  Reason = "repeated"        // handoff: the answer was already given in this conversation
+	ReasonOther     Reason = "something_else"  // handoff: none of the options offered is what the customer meant
 	ReasonDeclined  Reason = "declined"        // handoff: the model found no answer in the sources
 	ReasonUncited   Reason = "uncited"         // handoff: the model's reply cited no source it was given
 	ReasonLink      Reason = "invented_link"   // handoff: the model's reply held a link from no source
@@ -67,6 +69,7 @@ type Turn struct {
 	Reason      Reason   // bot turns
 	Query       string   // bot turns: what was searched for the message before it
 	Fingerprint string   // bot answers: what the answer rested on
+	Options     []string // bot clarifies: the quick replies offered, "something else" last
 }
 
 // Message is one customer message with its context.
@@ -127,6 +130,8 @@ type Reply struct {
 // Searcher finds knowledge; *knowledge.Manager is one.
 type Searcher interface {
 	Search(ctx context.Context, workspaceID int64, query string, o knowledge.SearchOptions) ([]knowledge.Result, error)
+	// UnknownWords returns the content words of text the knowledge never uses.
+	UnknownWords(ctx context.Context, text string) []string
 }
 
 // Options configure an Engine.
@@ -182,12 +187,18 @@ func (e *Engine) respond(ctx context.Context, a Agent, in Message) (Reply, error
 	} else {
 		r.Query = text
 	}
+	last := lastBotTurn(in.History)
+	if pick, ok := pickedOption(text, last); ok {
+		return e.respondToPick(ctx, a, in, pick, last, r)
+	}
 	results, err := e.search(ctx, a, r.Query, r.Lang, &r)
 	if err != nil {
 		return r, err
 	}
 	r.Candidates = candidates(results)
-	d := decide(a, rest, results, in.History)
+	// Only a question can be vague: a greeting says what it is.
+	vague := intent == IntentQuestion && isVague(rest)
+	d := decide(a, vague, results, len(e.knowledge.UnknownWords(ctx, r.Query)), in.History)
 	if intent != IntentQuestion && (d.decision != Answer || d.evidence[0].Source.Kind != knowledge.KindShortAnswer) {
 		// A greeting or thanks gets the business's own short answer for it when the
 		// knowledge has one (the presets include greetings), else a fixed phrase.
@@ -198,13 +209,22 @@ func (e *Engine) respond(ctx context.Context, a Agent, in Message) (Reply, error
 		}
 		return r, nil
 	}
+	return e.reply(ctx, a, in, d, r)
+}
+
+// reply turns a decision into the reply: a clarify's options, a handoff's phrase, or an
+// answer written by the model or quoted from the evidence.
+func (e *Engine) reply(ctx context.Context, a Agent, in Message, d decision, r Reply) (Reply, error) {
 	r.Decision, r.Reason, r.Confidence, r.Signals = d.decision, d.reason, d.confidence, d.signals
 	switch d.decision {
 	case Clarify:
-		r.QuickReplies = d.options
 		switch d.reason {
-		case ReasonAmbiguous:
+		case ReasonAmbiguous, ReasonUnsure:
 			r.Text = Say(r.Lang, PhraseClarify)
+			for _, o := range d.options {
+				r.QuickReplies = append(r.QuickReplies, optionText(o))
+			}
+			r.QuickReplies = append(r.QuickReplies, Say(r.Lang, PhraseSomethingElse))
 		case ReasonVague:
 			r.Text = Say(r.Lang, PhraseVague)
 		default:
@@ -248,6 +268,67 @@ func (e *Engine) search(ctx context.Context, a Agent, query, lang string, r *Rep
 	results, err := e.knowledge.Search(ctx, a.WorkspaceID, query, o)
 	r.Retrieval = time.Since(t)
 	return results, err
+}
+
+// pick is the option a customer chose from a clarify's quick replies: the source's title,
+// or other for "something else".
+type pick struct {
+	title string
+	other bool
+}
+
+// pickedOption reports whether text is one of the options the last reply offered, as a
+// tapped quick reply sends it ("something else" is always the last).
+func pickedOption(text string, last Turn) (pick, bool) {
+	if last.Decision != Clarify {
+		return pick{}, false
+	}
+	for i, o := range last.Options {
+		if strings.EqualFold(strings.TrimSpace(o), text) {
+			return pick{title: o, other: i == len(last.Options)-1}, true
+		}
+	}
+	return pick{}, false
+}
+
+// respondToPick answers a chosen option from the source it names, found by the question
+// the options were offered for (or else by the title), and hands "something else" off.
+func (e *Engine) respondToPick(ctx context.Context, a Agent, in Message, p pick, last Turn, r Reply) (Reply, error) {
+	if p.other {
+		r.Decision, r.Reason, r.Confidence, r.Query = Handoff, ReasonOther, 1, last.Query
+		r.Text = handoffText(r.Lang, r.Reason)
+		return r, nil
+	}
+	for _, q := range []string{last.Query, p.title} {
+		if q == "" {
+			continue
+		}
+		results, err := e.search(ctx, a, q, r.Lang, &r)
+		if err != nil {
+			return r, err
+		}
+		for _, res := range results {
+			if strings.EqualFold(optionText(res), p.title) {
+				r.Query, r.Candidates = q, candidates(results)
+				d := answerFrom(decision{confidence: 1}, res, sameSource(results, res.Source.ID), in.History)
+				return e.reply(ctx, a, in, d, r)
+			}
+		}
+	}
+	// The source is gone (removed since, or no longer the agent's): nothing to answer from.
+	r.Decision, r.Reason, r.Text = Handoff, ReasonNoMatch, handoffText(r.Lang, ReasonNoMatch)
+	return r, nil
+}
+
+// sameSource keeps the results of one source.
+func sameSource(results []knowledge.Result, sourceID int64) []knowledge.Result {
+	var rs []knowledge.Result
+	for _, r := range results {
+		if r.Source.ID == sourceID {
+			rs = append(rs, r)
+		}
+	}
+	return rs
 }
 
 func handoffText(lang string, reason Reason) string {

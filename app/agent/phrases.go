@@ -21,6 +21,7 @@ const (
 	PhraseSource                       // "Source" (label in front of one link)
 	PhraseSources                      // "Sources" (label in front of several links)
 	PhraseUnavailable                  // "No one from our team is available right now. We will reply here as soon as we can."
+	PhraseSomethingElse                // "Something else" (the last option of a clarify: hands off)
 	phraseCount
 )
 
@@ -84,6 +85,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "Source",
 		PhraseSources:        "Sources",
 		PhraseUnavailable:    "No one from our team is available right now. We will reply here as soon as we can.",
+		PhraseSomethingElse:  "Something else",
 	},
 	"es": {
 		PhraseGreeting:       "¡Hola! ¿En qué puedo ayudarle hoy?",
@@ -97,6 +99,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "Fuente",
 		PhraseSources:        "Fuentes",
 		PhraseUnavailable:    "En este momento no hay nadie de nuestro equipo disponible. Le responderemos aquí lo antes posible.",
+		PhraseSomethingElse:  "Otra cosa",
 	},
 	"fr": {
 		PhraseGreeting:       "Bonjour\u00a0! Comment puis-je vous aider\u00a0?",
@@ -110,6 +113,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "Source",
 		PhraseSources:        "Sources",
 		PhraseUnavailable:    "Personne de notre équipe n'est disponible pour le moment. Nous vous répondrons ici dès que possible.",
+		PhraseSomethingElse:  "Autre chose",
 	},
 	"de": {
 		PhraseGreeting:       "Hallo! Wie kann ich Ihnen helfen?",
@@ -123,6 +127,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "Quelle",
 		PhraseSources:        "Quellen",
 		PhraseUnavailable:    "Im Moment ist niemand aus unserem Team erreichbar. Wir antworten Ihnen hier so bald wie möglich.",
+		PhraseSomethingElse:  "Etwas anderes",
 	},
 	"pt": {
 		PhraseGreeting:       "Olá! Como posso ajudar?",
@@ -136,6 +141,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "Fonte",
 		PhraseSources:        "Fontes",
 		PhraseUnavailable:    "No momento, ninguém da nossa equipe está disponível. Responderemos aqui assim que possível.",
+		PhraseSomethingElse:  "Outra coisa",
 	},
 	"it": {
 		PhraseGreeting:       "Salve! Come posso aiutarla?",
@@ -149,6 +155,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "Fonte",
 		PhraseSources:        "Fonti",
 		PhraseUnavailable:    "Al momento nessuno del nostro team è disponibile. Le risponderemo qui il prima possibile.",
+		PhraseSomethingElse:  "Altro",
 	},
 	"nl": {
 		PhraseGreeting:       "Hallo! Waarmee kan ik u helpen?",
@@ -162,6 +169,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "Bron",
 		PhraseSources:        "Bronnen",
 		PhraseUnavailable:    "Er is op dit moment niemand van ons team beschikbaar. We antwoorden u hier zo snel mogelijk.",
+		PhraseSomethingElse:  "Iets anders",
 	},
 	"no": {
 		PhraseGreeting:       "Hei! Hva kan jeg hjelpe deg med i dag?",
@@ -175,6 +183,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "Kilde",
 		PhraseSources:        "Kilder",
 		PhraseUnavailable:    "Ingen i teamet vårt er tilgjengelig akkurat nå. Vi svarer deg her så snart vi kan.",
+		PhraseSomethingElse:  "Noe annet",
 	},
 	"sv": {
 		PhraseGreeting:       "Hej! Hur kan jag hjälpa dig i dag?",
@@ -188,6 +197,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "Källa",
 		PhraseSources:        "Källor",
 		PhraseUnavailable:    "Ingen i vårt team är tillgänglig just nu. Vi svarar dig här så snart vi kan.",
+		PhraseSomethingElse:  "Något annat",
 	},
 	"da": {
 		PhraseGreeting:       "Hej! Hvordan kan jeg hjælpe dig i dag?",
@@ -201,6 +211,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "Kilde",
 		PhraseSources:        "Kilder",
 		PhraseUnavailable:    "Ingen fra vores team er ledig lige nu. Vi svarer dig her, så snart vi kan.",
+		PhraseSomethingElse:  "Noget andet",
 	},
 	"pl": {
 		PhraseGreeting:       "Dzień dobry! W czym mogę pomóc?",
@@ -214,6 +225,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "Źródło",
 		PhraseSources:        "Źródła",
 		PhraseUnavailable:    "W tej chwili nikt z naszego zespołu nie jest dostępny. Odpowiemy tutaj najszybciej, jak to możliwe.",
+		PhraseSomethingElse:  "Coś innego",
 	},
 	"tr": {
 		PhraseGreeting:       "Merhaba! Size nasıl yardımcı olabilirim?",
@@ -227,6 +239,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "Kaynak",
 		PhraseSources:        "Kaynaklar",
 		PhraseUnavailable:    "Şu anda ekibimizden kimse müsait değil. Size en kısa sürede buradan yanıt vereceğiz.",
+		PhraseSomethingElse:  "Başka bir şey",
 	},
 	"ru": {
 		PhraseGreeting:       "Здравствуйте! Чем могу помочь?",
@@ -240,6 +253,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "Источник",
 		PhraseSources:        "Источники",
 		PhraseUnavailable:    "Сейчас никого из нашей команды нет на месте. Мы ответим вам здесь как можно скорее.",
+		PhraseSomethingElse:  "Другое",
 	},
 	"ar": {
 		PhraseGreeting:       "مرحبًا! كيف يمكنني مساعدتك اليوم؟",
@@ -253,6 +267,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "المصدر",
 		PhraseSources:        "المصادر",
 		PhraseUnavailable:    "لا يتوفر أحد من فريقنا في الوقت الحالي. سنرد عليك هنا في أقرب وقت ممكن.",
+		PhraseSomethingElse:  "شيء آخر",
 	},
 	"zh": {
 		PhraseGreeting:       "您好！请问有什么可以帮您？",
@@ -266,6 +281,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "来源",
 		PhraseSources:        "参考来源",
 		PhraseUnavailable:    "我们的团队目前无人在线。我们会尽快在这里回复您。",
+		PhraseSomethingElse:  "其他问题",
 	},
 	"ja": {
 		PhraseGreeting:       "こんにちは！本日はどのようなご用件でしょうか？",
@@ -279,6 +295,7 @@ var phrases = map[string][phraseCount]string{
 		PhraseSource:         "出典",
 		PhraseSources:        "参考資料",
 		PhraseUnavailable:    "ただいま対応できる担当者がおりません。できるだけ早くこちらでご返信いたします。",
+		PhraseSomethingElse:  "その他",
 	},
 }
 

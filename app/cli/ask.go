@@ -18,6 +18,7 @@ func ask(ctx context.Context, e Env, args []string) int {
 	lang := f.String("lang", "", "the customer's `language`, as a browser sends it (e.g. fr-FR); default: detected")
 	channel := f.String("channel", "chat", "the `channel` the question comes from")
 	asJSON := f.Bool("json", false, "print the reply and its record as JSON")
+	trust := f.String("trust", "", "answer at this trust `level` (cautious, balanced or eager) instead of the agent's own")
 	f.override("ollama", "llm.url", "Ollama base `URL` (default http://127.0.0.1:11434)")
 	rest, code, ok := f.parse(args)
 	if !ok {
@@ -38,6 +39,11 @@ func ask(ctx context.Context, e Env, args []string) int {
 	a, err := findAgent(ctx, agent.NewStore(db), ws.ID, *agentName)
 	if err != nil {
 		return fail(e, err)
+	}
+	if *trust != "" {
+		if a.Trust, ok = trustLevel(e, "ask", *trust); !ok {
+			return exitUsage
+		}
 	}
 	client, err := newLLM(cfg)
 	if err != nil {

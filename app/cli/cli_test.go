@@ -280,12 +280,12 @@ func TestImportAndEval(t *testing.T) {
 	}
 
 	qs := filepath.Join(dir, "q.jsonl")
-	os.WriteFile(qs, []byte(`{"id":"1","question":"where do I park my car","lang":"en","gold":["park"]}
-{"id":"2","question":"how fast are parcels shipped","lang":"en","gold":["ship"]}
+	os.WriteFile(qs, []byte(`{"id":"1","question":"where can I park","lang":"en","gold":["park"]}
+{"id":"2","question":"when do parcels leave","lang":"en","gold":["ship"]}
 {"id":"3","question":"what is the weather like in Lisbon tomorrow","lang":"en","gold":[]}
 `), 0o600)
 	r = run(t, "", "eval", "--kb", kb, "--questions", qs, "--json")
-	for _, want := range []string{`"recall@1": 1`, `"lang_accuracy": 1`, `"accuracy": 1`, `"handoff_f1": 1`} {
+	for _, want := range []string{`"recall@1": 1`, `"lang_accuracy": 1`, `"accuracy": 1`, `"handoff_f1": 1`, `"cautious": {`, `"balanced": {`, `"eager": {`} {
 		if r.code != 0 || !strings.Contains(r.stdout, want) {
 			t.Fatalf("eval = %d, want %s in %q %q", r.code, want, r.stdout, r.stderr)
 		}
@@ -293,12 +293,16 @@ func TestImportAndEval(t *testing.T) {
 	if r := run(t, "", "eval", "--kb", kb); r.code != 2 {
 		t.Errorf("eval without questions = %d", r.code)
 	}
+	if r := run(t, "", "eval", "--kb", kb, "--questions", qs, "--trust", "reckless"); r.code != 2 || !strings.Contains(r.stderr, "--trust must be") {
+		t.Errorf("eval with a bad trust level = %d %q", r.code, r.stderr)
+	}
 
 	// --details: a line per question with the decision and why; the text report has the
 	// trust figures and the risk–coverage table.
 	details := filepath.Join(dir, "details.jsonl")
 	r = run(t, "", "eval", "--kb", kb, "--questions", qs, "--details", details)
-	for _, want := range []string{"answer precision 1.0000  wrong answers 0.0000 of questions  coverage 1.0000", "risk-coverage:", "precision 0.95: from threshold"} {
+	for _, want := range []string{"answer precision 1.0000  wrong answers 0.0000 of questions  coverage 1.0000", "risk-coverage:", "precision 0.95: from threshold",
+		"setting balanced: precision 1.0000, coverage 1.0000"} {
 		if r.code != 0 || !strings.Contains(r.stdout, want) {
 			t.Fatalf("eval = %d, want %q in %q %q", r.code, want, r.stdout, r.stderr)
 		}
@@ -317,7 +321,7 @@ func TestImportAndEval(t *testing.T) {
 	}
 	ev, _ := park.Evidence.(map[string]any)
 	if park.ID != "1" || park.Decision != "answer" || park.Reason != "answered" || park.Cited != "park" || !park.Correct ||
-		park.Confidence <= 0 || len(park.Top) == 0 || park.Top[0].ID != "park" || park.Top[0].Score <= 0 || ev["enough"] != true {
+		park.Confidence <= 0 || len(park.Top) == 0 || park.Top[0].ID != "park" || park.Top[0].Score <= 0 || ev["unknown"] != 0.0 || ev["confidence"] == nil {
 		t.Errorf("details of question 1: %s", lines[0])
 	}
 	if !strings.Contains(lines[2], `"gold":[],"decision":"handoff","reason":"no_match"`) || !strings.Contains(lines[2], `"correct":true`) {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"agent/app/account"
@@ -23,6 +25,7 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 	qPath := f.String("questions", "", "questions `file` (JSONL with gold knowledge ids)")
 	asJSON := f.Bool("json", false, "print the report as JSON")
 	detailsPath := f.String("details", "", "also write one JSON line per question to `file`: the decision, its confidence and\nevidence, the top knowledge ids with their scores, the options of a clarify")
+	trust := f.String("trust", string(agent.TrustBalanced), "how sure the agent must be to answer: `level` cautious, balanced or eager\n(the report's risk_coverage.settings measures all three)")
 	embedModel := f.String("embed-model", "", "also retrieve by meaning: embed the knowledge and the questions with this Ollama `model`\n(e.g. nomic-embed-text) and fuse it with the keyword ranking, as llm.embed_model does")
 	f.override("ollama", "llm.url", "Ollama base `URL` for --embed-model (default http://127.0.0.1:11434)")
 	rest, code, ok := f.parse(args)
@@ -34,6 +37,10 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 	}
 	if *kbPath == "" || *qPath == "" {
 		fmt.Fprintln(e.Stderr, "agent eval: --kb and --questions are required")
+		return exitUsage
+	}
+	level, ok := trustLevel(e, "eval", *trust)
+	if !ok {
 		return exitUsage
 	}
 	qs, err := eval.ReadQuestions(*qPath)
@@ -92,7 +99,7 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 		detailsBuf = bufio.NewWriter(detailsFile)
 		details = detailsBuf
 	}
-	rep, err := eval.Run(ctx, qs, evalResponder(km, ws.ID, names, nil), details)
+	rep, err := eval.Run(ctx, qs, evalResponder(km, ws.ID, level, names, nil), details)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -218,9 +225,9 @@ func allShortAnswers(ctx context.Context, km *knowledge.Manager, ws int64) ([]kn
 // all knowledge, without a model (decisions do not depend on one), retrieval ranked over
 // 50 chunks for recall@10 over distinct ids. names, when not nil, gives the sources their
 // ids (see importEvalKB); seen, when not nil, gets each reply as it is.
-func evalResponder(km *knowledge.Manager, ws int64, names map[int64]string, seen func(eval.Question, agent.Reply)) eval.Responder {
+func evalResponder(km *knowledge.Manager, ws int64, level agent.Trust, names map[int64]string, seen func(eval.Question, agent.Reply)) eval.Responder {
 	engine := agent.NewEngine(agent.Options{Knowledge: km, SearchLimit: 50})
-	evalAgent := agent.Agent{WorkspaceID: ws, Name: "eval", Role: agent.RoleSupport, Personality: agent.Friendly, AllSources: true, Active: true}
+	evalAgent := agent.Agent{WorkspaceID: ws, Name: "eval", Role: agent.RoleSupport, Personality: agent.Friendly, AllSources: true, Active: true, Trust: level}
 	return func(ctx context.Context, q eval.Question) (eval.Outcome, error) {
 		r, err := engine.Respond(ctx, evalAgent, agent.Message{Text: q.Question, Lang: q.Lang})
 		if err != nil {
@@ -266,10 +273,42 @@ func outcome(r agent.Reply) eval.Outcome {
 			out.Candidate = out.Ranking[0]
 		}
 	}
+	ids := func(sources []int64) []string {
+		var xs []string
+		for _, id := range sources {
+			xs = append(xs, externalID[id])
+		}
+		return xs
+	}
 	if r.Decision == agent.Clarify && r.Signals != nil {
-		for _, id := range r.Signals.Tied {
-			out.Options = append(out.Options, externalID[id])
+		out.Options = ids(r.Signals.Tied)
+		if r.Reason == agent.ReasonUnsure {
+			out.Options = ids(r.Signals.Options)
 		}
 	}
+	out.Settings = map[string]eval.Setting{}
+	for _, t := range agent.Trusts {
+		s := eval.Setting{Decision: out.Decision, Cited: out.Cited, Options: out.Options}
+		if r.Signals != nil {
+			d, sources := r.Signals.Replay(t)
+			s = eval.Setting{Decision: string(d)}
+			if d == agent.Answer {
+				s.Cited = externalID[sources[0]]
+			} else {
+				s.Options = ids(sources)
+			}
+		}
+		out.Settings[string(t)] = s
+	}
 	return out
+}
+
+// trustLevel parses a --trust flag, reporting a bad one.
+func trustLevel(e Env, cmd, s string) (agent.Trust, bool) {
+	t := agent.Trust(strings.ToLower(strings.TrimSpace(s)))
+	if !slices.Contains(agent.Trusts, t) {
+		fmt.Fprintf(e.Stderr, "agent %s: --trust must be cautious, balanced or eager, not %q\n", cmd, s)
+		return "", false
+	}
+	return t, true
 }

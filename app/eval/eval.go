@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -47,6 +49,17 @@ type Outcome struct {
 	Options   []string // clarify: the knowledge ids behind the options offered
 	Cited     string   // the knowledge id the answer rests on, when answering
 	Lang      string   // the language of the reply
+	// Settings are what the agent would have done at each of its named settings (trust
+	// levels), replayed from the same evidence; nil when it has none.
+	Settings map[string]Setting
+}
+
+// Setting is the decision at one named setting: Cited for an answer, Options for a
+// clarify.
+type Setting struct {
+	Decision string
+	Cited    string
+	Options  []string
 }
 
 // Ranked is a knowledge id with its best score in a ranking.
@@ -329,5 +342,11 @@ func writeRiskCoverage(w io.Writer, rc RiskCoverage) {
 			continue
 		}
 		fmt.Fprintf(w, "  precision %.2f: from threshold %.4f, coverage %.4f (%d answers)\n", t.Precision, t.At.Threshold, t.At.Coverage, t.At.Answers)
+	}
+	names := slices.Sorted(maps.Keys(rc.Settings))
+	for _, name := range names {
+		p := rc.Settings[name]
+		fmt.Fprintf(w, "  setting %s: precision %.4f, coverage %.4f, wrong %.4f, clarifies %.4f (offering the answer %.4f)\n",
+			name, p.Precision, p.Coverage, p.WrongAnswerRate, p.ClarifyRate, p.ClarifyHitRate)
 	}
 }

@@ -226,3 +226,26 @@ func TestDetails(t *testing.T) {
 		}
 	}
 }
+
+// Each named setting is measured as the agent's own decisions are, from its replayed
+// decision: an answer citing gold is right, a clarify offering gold a hit.
+func TestSettingsFigures(t *testing.T) {
+	qs := []Question{
+		{ID: "1", Question: "q1", Gold: []string{"a"}},
+		{ID: "2", Question: "q2", Gold: []string{"b"}},
+		{ID: "3", Question: "q3"},
+	}
+	outs := []Outcome{
+		{Decision: Answer, Cited: "a", Settings: map[string]Setting{"eager": {Decision: Answer, Cited: "a"}, "cautious": {Decision: Clarify, Options: []string{"a", "x"}}}},
+		{Decision: Clarify, Settings: map[string]Setting{"eager": {Decision: Answer, Cited: "x"}, "cautious": {Decision: Clarify, Options: []string{"x"}}}},
+		{Decision: Handoff, Settings: map[string]Setting{"eager": {Decision: Answer, Cited: "y"}, "cautious": {Decision: Handoff}}},
+	}
+	got := runSet(t, qs, outs, nil).RiskCoverage.Settings
+	want := map[string]RiskPoint{
+		"eager":    {Answers: 3, Precision: 0.3333, Coverage: 0.5, WrongAnswerRate: 0.6667},
+		"cautious": {ClarifyRate: 0.6667, ClarifyHitRate: 0.5},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("settings = %+v, want %+v", got, want)
+	}
+}

@@ -20,8 +20,8 @@ type RiskCoverage struct {
 	// Targets are, for each precision in TargetPrecisions, the lowest threshold that
 	// reaches it, so the most coverage at that precision.
 	Targets []Target `json:"targets"`
-	// Settings are the points of the agent's named settings, when it has them: its
-	// decision as set, rather than a bare threshold. Empty until the engine has settings.
+	// Settings are the points of the agent's named settings (Outcome.Settings): its
+	// decision as set, rather than a bare threshold, with its clarifies.
 	Settings map[string]RiskPoint `json:"settings,omitempty"`
 }
 
@@ -33,6 +33,10 @@ type RiskPoint struct {
 	Precision       float64 `json:"precision"`
 	Coverage        float64 `json:"coverage"`
 	WrongAnswerRate float64 `json:"wrong_answer_rate"`
+	// Settings only: the share of questions clarified, and of the clarifies on answerable
+	// questions that offer a gold source.
+	ClarifyRate    float64 `json:"clarify_rate,omitempty"`
+	ClarifyHitRate float64 `json:"clarify_hit_rate,omitempty"`
 }
 
 // Target is the lowest threshold at which the answers reach a precision.
@@ -50,6 +54,50 @@ var TargetPrecisions = []float64{0.85, 0.90, 0.95}
 type gated struct {
 	confidence float64
 	right      bool
+}
+
+// settingPoints measures each named setting as Report measures the agent's decisions.
+func settingPoints(qs []Question, outs []Outcome) map[string]RiskPoint {
+	type tally struct{ answers, right, clarifies, answerableClarifies, hits int }
+	by := map[string]*tally{}
+	answerable := 0
+	for i, q := range qs {
+		if len(q.Gold) > 0 {
+			answerable++
+		}
+		for name, s := range outs[i].Settings {
+			t := by[name]
+			if t == nil {
+				t = &tally{}
+				by[name] = t
+			}
+			switch s.Decision {
+			case Answer:
+				t.answers++
+				if contains(q.Gold, s.Cited) {
+					t.right++
+				}
+			case Clarify:
+				t.clarifies++
+				if len(q.Gold) > 0 {
+					t.answerableClarifies++
+					if hits(q.Gold, s.Options) {
+						t.hits++
+					}
+				}
+			}
+		}
+	}
+	if len(by) == 0 {
+		return nil
+	}
+	points := map[string]RiskPoint{}
+	for name, t := range by {
+		points[name] = RiskPoint{Answers: t.answers, Precision: round(ratio(t.right, t.answers)),
+			Coverage: round(ratio(t.right, answerable)), WrongAnswerRate: round(ratio(t.answers-t.right, len(qs))),
+			ClarifyRate: round(ratio(t.clarifies, len(qs))), ClarifyHitRate: round(ratio(t.hits, t.answerableClarifies))}
+	}
+	return points
 }
 
 func riskCoverage(qs []Question, outs []Outcome) RiskCoverage {
@@ -90,7 +138,7 @@ func riskCoverage(qs []Question, outs []Outcome) RiskCoverage {
 			Coverage: round(ratio(ok, answerable)), WrongAnswerRate: round(ratio(answers-ok, len(qs)))}
 	}
 
-	rc := RiskCoverage{Candidates: len(cands)}
+	rc := RiskCoverage{Candidates: len(cands), Settings: settingPoints(qs, outs)}
 	for i := 0; i <= 20; i++ {
 		rc.Points = append(rc.Points, at(float64(i)/20))
 	}

@@ -369,6 +369,7 @@ func History(msgs []Message) []agent.Turn {
 		case agent.AuthorBot:
 			if m.AI != nil {
 				t.Decision, t.Reason, t.Query, t.Fingerprint = m.AI.Decision, m.AI.Reason, m.AI.Query, m.AI.Fingerprint
+				t.Options = m.AI.QuickReplies
 			}
 		default:
 			continue // notes and system lines are not part of what the customer saw

@@ -3,6 +3,8 @@ package inbox_test
 import (
 	"context"
 	"errors"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -156,13 +158,16 @@ func TestAskStoresQuickReplies(t *testing.T) {
 	}
 	c := f.conversation(t, inbox.NewConversation{})
 	_, r, err := f.inbox.Ask(f.ctx, f.engine, f.agent, c, "is the winter jacket waterproof?", "en", nil)
-	if err != nil || r.Decision != agent.Clarify || len(r.QuickReplies) != 2 {
+	if err != nil || r.Decision != agent.Clarify || len(r.QuickReplies) != 3 {
 		t.Fatalf("reply %+v, %v", r, err)
 	}
 	msgs := f.messages(t, c)
-	if ai := msgs[1].AI; ai.Decision != agent.Clarify || ai.Mode != agent.ModeRule || len(ai.QuickReplies) != 2 ||
-		ai.QuickReplies[0] != r.QuickReplies[0] || ai.QuickReplies[1] != r.QuickReplies[1] || len(ai.Sources) != 0 {
+	if ai := msgs[1].AI; ai.Decision != agent.Clarify || ai.Mode != agent.ModeRule || !slices.Equal(ai.QuickReplies, r.QuickReplies) || len(ai.Sources) != 0 {
 		t.Errorf("clarify record = %+v", ai)
+	}
+	// The options offered go back to the engine, so that a tapped one is answered from its source.
+	if turns := inbox.History(msgs); !slices.Equal(turns[1].Options, r.QuickReplies) {
+		t.Errorf("history of the clarify: %+v", turns[1])
 	}
 }
 
@@ -189,11 +194,12 @@ func TestHistory(t *testing.T) {
 	ai := msgs[1].AI
 	want := []agent.Turn{
 		{Author: agent.AuthorVisitor, Text: "Do you sell gift cards?"},
-		{Author: agent.AuthorBot, Text: msgs[1].Body, Decision: agent.Answer, Reason: agent.ReasonAnswered, Query: ai.Query, Fingerprint: ai.Fingerprint},
+		{Author: agent.AuthorBot, Text: msgs[1].Body, Decision: agent.Answer, Reason: agent.ReasonAnswered, Query: ai.Query, Fingerprint: ai.Fingerprint,
+			Options: ai.QuickReplies},
 		{Author: agent.AuthorHuman, Text: "Hi, Olga here."},
 	}
 	for i := range want {
-		if turns[i] != want[i] {
+		if !reflect.DeepEqual(turns[i], want[i]) {
 			t.Errorf("turn %d = %+v, want %+v", i, turns[i], want[i])
 		}
 	}
@@ -255,6 +261,8 @@ type failingSearch struct{}
 func (failingSearch) Search(context.Context, int64, string, knowledge.SearchOptions) ([]knowledge.Result, error) {
 	return nil, errors.New("disk I/O error")
 }
+
+func (failingSearch) UnknownWords(context.Context, string) []string { return nil }
 
 func TestAskKeepsTheMessageWhenAnsweringFails(t *testing.T) {
 	f := newFixture(t)

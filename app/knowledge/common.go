@@ -15,7 +15,7 @@ var commonWords = func() map[string]bool {
 		`a an the and or but if so of to in on at by for from with about as into than then is are was were be been being
 		am do does did doing have has had can could will would shall should may might must i me my mine you your yours we us our
 		he him his she her it its they them their this that these those there here what which who whom whose when where why how
-		much many any some all no not please get got also just very`,
+		much many any some all no not please get got also just very long far often soon`,
 		// es
 		`el la los las un una unos unas y o pero si de del al a en con por para sin sobre es son era fue ser estar esta está
 		estoy están hay he ha han tengo tiene puedo puede pueden quiero me mi mis te tu tus su sus usted ustedes nos nuestro que

@@ -59,6 +59,7 @@ func agentValues(a agent.Agent) components.Form {
 	f.Values = map[string]string{
 		"name": a.Name, "role": string(a.Role), "personality": string(a.Personality), "voice": a.Voice,
 		"knowledge": "all", "rephrase_first": checked(a.RephraseFirst), "active": checked(a.Active),
+		"trust": string(a.Trust),
 	}
 	if !a.AllSources {
 		f.Values["knowledge"] = "chosen"
@@ -74,13 +75,13 @@ func checked(b bool) string {
 }
 
 func (s *Server) newAgentPage(w http.ResponseWriter, r *http.Request) {
-	f := agentValues(agent.Agent{Role: agent.RoleSupport, Personality: agent.Friendly, AllSources: true, Active: true})
+	f := agentValues(agent.Agent{Role: agent.RoleSupport, Personality: agent.Friendly, AllSources: true, Active: true, Trust: agent.TrustBalanced})
 	s.agentForm(w, r, http.StatusOK, agent.Agent{}, f, nil, components.NewForm())
 }
 
 // postedAgent reads the agent form; false means a response (404 for a bad source ID) was sent.
 func (s *Server) postedAgent(w http.ResponseWriter, r *http.Request) (components.Form, agent.Input, bool) {
-	f := formOf(r, "name", "role", "personality", "voice", "knowledge", "rephrase_first", "active")
+	f := formOf(r, "name", "role", "personality", "voice", "knowledge", "rephrase_first", "trust", "active")
 	f.Values["sources"] = "" // so that an error about the sources shows beside them
 	chosen, ok := s.formIDs(w, r, "source")
 	if !ok {
@@ -89,7 +90,7 @@ func (s *Server) postedAgent(w http.ResponseWriter, r *http.Request) (components
 	return f, agent.Input{
 		Name: f.Value("name"), Role: agent.Role(f.Value("role")), Personality: agent.Personality(f.Value("personality")),
 		Voice: f.Value("voice"), AllSources: f.Value("knowledge") != "chosen", SourceIDs: chosen,
-		RephraseFirst: f.Value("rephrase_first") == "1", Active: f.Value("active") == "1",
+		RephraseFirst: f.Value("rephrase_first") == "1", Trust: agent.Trust(f.Value("trust")), Active: f.Value("active") == "1",
 	}, true
 }
 

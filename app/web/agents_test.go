@@ -77,7 +77,7 @@ func TestAgentCreateAndList(t *testing.T) {
 	// A new agent starts active, with all knowledge, and offers every role and personality.
 	for _, want := range []string{`name="active" value="1" checked`, `value="all" id="knowledge-all" checked`,
 		"Customer support", "Marketing specialist", "Sales representative", "Empathetic", "Custom brand voice", `for="f-voice"`,
-		"There is no knowledge to choose from yet."} {
+		"There is no knowledge to choose from yet.", `<option value="balanced" selected>Balanced: `, `<option value="cautious">Cautious: `} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("new agent form lacks %q", want)
 		}
@@ -91,13 +91,14 @@ func TestAgentCreateAndList(t *testing.T) {
 	form.Set("personality", "custom")
 	form.Set("voice", "Short sentences. Never say 'awesome'.")
 	form.Set("rephrase_first", "1")
+	form.Set("trust", "cautious")
 	res = b.post(e.path("agents"), form)
 	if res.status != http.StatusOK || res.url != e.path("agents") || !strings.Contains(res.body, "Agent Ava created.") {
 		t.Fatalf("create: %d at %s\n%s", res.status, res.url, res.body)
 	}
 	a := e.agent("Ava")
 	if a.Role != agent.RoleSales || a.Personality != agent.Custom || a.Voice != "Short sentences. Never say 'awesome'." ||
-		!a.AllSources || !a.RephraseFirst || !a.Active || a.HasAvatar {
+		!a.AllSources || !a.RephraseFirst || !a.Active || a.HasAvatar || a.Trust != agent.TrustCautious {
 		t.Errorf("stored agent = %+v", a)
 	}
 	rows := agentRow.FindAllString(res.body, -1)
@@ -123,6 +124,7 @@ func TestAgentInputErrors(t *testing.T) {
 	form := agentForm("")
 	form.Set("personality", "custom")
 	form.Set("rephrase_first", "1")
+	form.Set("trust", "eager")
 	form.Del("active")
 	res := b.post(e.path("agents"), form)
 	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `<p class="error" id="e-name">An agent needs a name</p>`) ||
@@ -132,7 +134,7 @@ func TestAgentInputErrors(t *testing.T) {
 	if got := res.header.Get("HX-Push-Url"); got != e.path("agents/new") {
 		t.Errorf("rejected form shown at %q for htmx, want the new agent form's address", got)
 	}
-	for _, want := range []string{`value="custom" id="personality-custom" checked`, `name="rephrase_first" value="1" checked`} {
+	for _, want := range []string{`value="custom" id="personality-custom" checked`, `name="rephrase_first" value="1" checked`, `<option value="eager" selected>`} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("the rejected form lost %q", want)
 		}

@@ -17,7 +17,13 @@ import (
 // (similarity − cut) / spread means the same whatever the model.
 type calibration struct {
 	cut, spread float64
-	ok          bool // false: too few short answers with several phrasings to tell
+	// weight is how well the model tells the workspace's answers apart: the share of the
+	// phrasings sampled whose nearest other phrasing is one of their own answer's (its
+	// recall@1 on the workspace's own questions). It weighs the vector ranking in fusion,
+	// so that a model that knows this business's language well counts about as much as
+	// its keywords, and one that barely does, barely.
+	weight float64
+	ok     bool // false: too few short answers with several phrasings to tell
 }
 
 const (
@@ -86,7 +92,13 @@ func (s *vectorSet) calibrate() calibration {
 	if spread <= 0 {
 		return calibration{} // the model cannot tell them apart here
 	}
-	return calibration{cut: bestCut(same, other), spread: spread, ok: true}
+	told := 0
+	for i := range samples {
+		if same[i] > other[i] {
+			told++
+		}
+	}
+	return calibration{cut: bestCut(same, other), spread: spread, weight: float64(told) / float64(len(samples)), ok: true}
 }
 
 // bestCut is the threshold that best separates highs from lows: the one where the share

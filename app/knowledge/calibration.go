@@ -23,7 +23,11 @@ type calibration struct {
 	// so that a model that knows this business's language well counts about as much as
 	// its keywords, and one that barely does, barely.
 	weight float64
-	ok     bool // false: too few short answers with several phrasings to tell
+	// floor is how close a phrasing typically is to the nearest phrasing of another
+	// answer (the median): a chunk no closer than that is as close as an unrelated answer
+	// is, and the similarity says nothing for it.
+	floor float64
+	ok    bool // false: too few short answers with several phrasings to tell
 }
 
 const (
@@ -88,7 +92,8 @@ func (s *vectorSet) calibrate() calibration {
 		})
 	}
 	wg.Wait()
-	spread := median(same) - median(other)
+	floor := median(other)
+	spread := median(same) - floor
 	if spread <= 0 {
 		return calibration{} // the model cannot tell them apart here
 	}
@@ -98,7 +103,7 @@ func (s *vectorSet) calibrate() calibration {
 			told++
 		}
 	}
-	return calibration{cut: bestCut(same, other), spread: spread, weight: float64(told) / float64(len(samples)), ok: true}
+	return calibration{cut: bestCut(same, other), spread: spread, weight: float64(told) / float64(len(samples)), floor: floor, ok: true}
 }
 
 // bestCut is the threshold that best separates highs from lows: the one where the share

@@ -29,6 +29,10 @@ const queryEmbedTimeout = 2 * time.Second
 // either list from dominating.
 const rrfK = 60
 
+// agreeWithin is how high in the keyword ranking the vector ranking's nearest chunk must
+// be for the two rankings to count as agreeing (fuse).
+const agreeWithin = 3
+
 func (m *Manager) embedModel() string {
 	if m.llm == nil {
 		return ""

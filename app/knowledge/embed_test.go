@@ -398,24 +398,32 @@ func TestVectorSearchInCustomersLanguage(t *testing.T) {
 
 // Without a calibration the vector ranking reorders nothing the keywords found (it would
 // only lower the confidence read from them) and adds what they missed after them; with
-// one, it votes for the chunks close on the workspace's scale, by its weight.
+// one, it votes by its weight for the chunks above the similarity floor, when it agrees
+// with the keywords on what the question is about.
 func TestFuse(t *testing.T) {
 	set := &vectorSet{}
-	for id := int64(1); id <= 4; id++ {
+	for id := int64(1); id <= 5; id++ {
 		set.add(id, id, "", false, []float32{1, 0}, 2)
 	}
-	sims := similarities{set: set, sims: []float32{0.1, 0.9, 0.95, 0.2}} // chunks 1..4
-	keyword, vector := []int64{1, 2}, []int64{3, 2, 4, 1}
-	if got, _ := fuse(keyword, vector, sims); !slices.Equal(got, []int64{1, 2, 3, 4}) {
+	sims := similarities{set: set, sims: []float32{0.1, 0.9, 0.95, 0.2, 0.8}} // chunks 1..5
+	keyword := []int64{1, 2}
+	agreeing, disagreeing := []int64{2, 3, 5, 4, 1}, []int64{3, 2, 5, 4, 1}
+	if got, _ := fuse(keyword, agreeing, sims); !slices.Equal(got, []int64{1, 2, 3, 5, 4}) {
 		t.Errorf("uncalibrated: %v, want the keyword ranking then the rest by similarity", got)
 	}
-	set.cal = calibration{cut: 0.5, spread: 0.3, weight: 1, ok: true}
-	got, scores := fuse(keyword, vector, sims)
-	if !slices.Equal(got, []int64{2, 1, 3, 4}) || scores[4] != 0 || scores[1] != 1.0/(rrfK+1) {
-		t.Errorf("calibrated: %v %v, want 2 (both agree) first, and no vote below the cut", got, scores)
+	set.cal = calibration{cut: 0.5, spread: 0.3, weight: 1, floor: 0.3, ok: true}
+	got, scores := fuse(keyword, agreeing, sims)
+	if !slices.Equal(got, []int64{2, 1, 3, 5, 4}) || scores[4] != 0 || scores[1] != 1.0/(rrfK+1) {
+		t.Errorf("calibrated: %v %v, want 2 (both agree) first, and no vote below the floor", got, scores)
+	}
+	if got, _ := fuse(keyword, disagreeing, sims); !slices.Equal(got, []int64{1, 2, 3, 5, 4}) {
+		t.Errorf("disagreeing: %v, want the keyword ranking then the rest", got)
+	}
+	if got, _ := fuse(nil, disagreeing, sims); !slices.Equal(got, []int64{3, 2, 5, 4, 1}) {
+		t.Errorf("no keyword: %v, want the vector ranking", got)
 	}
 	set.cal.weight = 0
-	if got, _ := fuse(keyword, vector, sims); !slices.Equal(got, []int64{1, 2, 3, 4}) {
+	if got, _ := fuse(keyword, agreeing, sims); !slices.Equal(got, []int64{1, 2, 3, 5, 4}) {
 		t.Errorf("a model that tells nothing apart: %v", got)
 	}
 }

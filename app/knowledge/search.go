@@ -231,22 +231,27 @@ func rank(scores map[int64]float64) []int64 {
 
 // fuse merges the keyword and vector rankings by weighted reciprocal rank fusion, which
 // needs no common scale between BM25 scores and cosine similarities. The vector ranking
-// votes only as far as the workspace's own calibration trusts it: a chunk gets its vote
-// when it is close on the workspace's scale (at or above the cut: the similarity floor),
-// weighed by how often the model tells the workspace's short answers apart
-// (calibration.weight). Without a calibration, nothing says what a similarity is worth,
-// and a weak or foreign-language model would only reorder what the keywords found well
-// (and lower the confidence read from them): the keyword ranking stands, and the chunks
-// found by meaning alone follow it, nearest first.
+// votes only as far as the workspace's own calibration trusts it (similarities.vote):
+// for a chunk closer than an unrelated answer typically is (the similarity floor),
+// weighed by how often the model tells the workspace's short answers apart. Without a
+// calibration, nothing says what a similarity is worth, and a weak or foreign-language
+// model would only reorder what the keywords found well (and lower the confidence read
+// from them): the keyword ranking stands, and the chunks found by meaning alone follow
+// it, nearest first.
 func fuse(keyword, vector []int64, sims similarities) ([]int64, map[int64]float64) {
 	scores := map[int64]float64{}
 	for i, id := range keyword {
 		scores[id] += 1 / float64(rrfK+i+1)
 	}
-	weight := sims.weight()
-	for i, id := range vector {
-		if c, ok := sims.closeness(id); ok && c >= 0 && weight > 0 {
-			scores[id] += weight / float64(rrfK+i+1)
+	// The vector ranking reorders the keywords' only when it agrees with them on what
+	// the question is about: its nearest chunk is among their first few, or they found
+	// nothing. Where the two disagree, neither is known to be right, and the keywords'
+	// order is the one the decision's confidence is measured on.
+	if len(keyword) == 0 || slices.Contains(keyword[:min(agreeWithin, len(keyword))], vector[0]) {
+		for i, id := range vector {
+			if w := sims.vote(id); w > 0 {
+				scores[id] += w / float64(rrfK+i+1)
+			}
 		}
 	}
 	order := rank(scores)

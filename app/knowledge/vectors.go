@@ -190,10 +190,15 @@ func (s similarities) closeness(id int64) (float64, bool) {
 	return (float64(s.sims[c]) - cal.cut) / cal.spread, true
 }
 
-// weight is how much the vector ranking counts against the keyword ranking's 1 in this
-// workspace (calibration.weight); 0 when it cannot be calibrated.
-func (s similarities) weight() float64 {
+// vote is how much the vector ranking's vote for chunk id counts against the keyword
+// ranking's 1 (calibration.weight): nothing when the workspace cannot be calibrated, or
+// when the chunk is no closer than an unrelated answer typically is (calibration.floor).
+func (s similarities) vote(id int64) float64 {
 	if s.set == nil || !s.set.cal.ok {
+		return 0
+	}
+	c, ok := s.set.index[id]
+	if !ok || float64(s.sims[c]) <= s.set.cal.floor {
 		return 0
 	}
 	return s.set.cal.weight

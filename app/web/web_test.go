@@ -441,8 +441,9 @@ func TestHealthz(t *testing.T) {
 		t.Errorf("model with fake Ollama up = %+v", h.Model)
 	}
 	// A failed embedding (questions then searched by their words alone) shows until the next success.
-	e.ollama.FailNext(500, "model is loading")
+	e.ollama.FailAll(500, "model is loading") // not FailNext: the server's own calls may take it
 	e.llm.Embed(context.Background(), "nomic-embed-text", []string{"hello"})
+	e.ollama.Recover()
 	if res := e.browser().get("/healthz"); !strings.Contains(res.body, `"embed_error":"llm: embed nomic-embed-text: ollama error 500: model is loading"`) {
 		t.Errorf("healthz after a failed embedding: %s", res.body)
 	}

@@ -352,6 +352,18 @@ func TestImportAndEval(t *testing.T) {
 	if embedded != 4 { // the chunks in one batch, then the three questions
 		t.Errorf("%d embed requests, want 4", embedded)
 	}
+	// A chunk Ollama refuses is counted and searched by its words; the run goes on.
+	ollama.SetRefuse(func(in string) string {
+		if strings.Contains(in, "Parcels") {
+			return "the input length exceeds the context length"
+		}
+		return ""
+	})
+	r = run(t, "", "eval", "--kb", kb, "--questions", qs, "--json", "--embed-model", "nomic-embed-text", "--ollama", ollama.URL())
+	if r.code != 0 || !strings.Contains(r.stdout, `"recall@1": 1`) || !strings.Contains(r.stderr, "embedded 1 chunks") ||
+		!strings.Contains(r.stderr, "nomic-embed-text refused 1 chunks") {
+		t.Errorf("eval with a refused chunk = %d %q %q", r.code, r.stdout, r.stderr)
+	}
 	r = run(t, "", "eval", "--kb", kb, "--questions", qs, "--embed-model", "nomic-embed-text", "--ollama", "http://127.0.0.1:9")
 	if r.code != 1 || !strings.Contains(r.stderr, "127.0.0.1:9") {
 		t.Errorf("eval with Ollama down = %d %q", r.code, r.stderr)

@@ -86,7 +86,12 @@ func evalCmd(ctx context.Context, e Env, args []string) int {
 		if err != nil {
 			return fail(e, err)
 		}
-		fmt.Fprintf(e.Stderr, "agent eval: embedded %d chunks with %s in %s\n", n, *embedModel, time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(e.Stderr, "agent eval: embedded %d chunks with %s in %s\n", n.Embedded, *embedModel, time.Since(start).Round(time.Millisecond))
+		// A chunk Ollama refused is found by its words only, as in the product: the run
+		// goes on and says how many.
+		if n.Failed > 0 {
+			fmt.Fprintf(e.Stderr, "agent eval: %s refused %d chunks; they are searched by keywords only\n", *embedModel, n.Failed)
+		}
 	}
 	var details io.Writer
 	var detailsFile *os.File

@@ -257,7 +257,7 @@ func BenchmarkVectorNearest(b *testing.B) {
 			set := &vectorSet{}
 			for i := range size {
 				v := unit()
-				set.add(int64(i+1), int64(i/5+1), false, v, len(v))
+				set.add(int64(i+1), int64(i/5+1), "", false, v, len(v))
 			}
 			queries := make([][]float32, 50)
 			for i := range queries {
@@ -266,7 +266,7 @@ func BenchmarkVectorNearest(b *testing.B) {
 			var lat []time.Duration
 			for i := 0; b.Loop(); i++ {
 				start := time.Now()
-				set.nearest(queries[i%len(queries)], nil, 30)
+				set.nearest(queries[i%len(queries)], nil, "", 30)
 				lat = append(lat, time.Since(start))
 			}
 			reportLatency(b, lat)
@@ -284,7 +284,7 @@ func BenchmarkCalibrate(b *testing.B) {
 			for b.Loop() {
 				set := &vectorSet{}
 				for c, id := range src.ids {
-					set.add(id, id, true, src.data[src.first[c]*src.dims:src.first[c+1]*src.dims], src.dims)
+					set.add(id, id, "", true, src.data[src.first[c]*src.dims:src.first[c+1]*src.dims], src.dims)
 				}
 				if !set.calibrate().ok {
 					b.Fatal("not calibrated")

@@ -17,7 +17,17 @@ import (
 // (similarity − cut) / spread means the same whatever the model.
 type calibration struct {
 	cut, spread float64
-	ok          bool // false: too few short answers with several phrasings to tell
+	// weight is how well the model tells the workspace's answers apart: the share of the
+	// phrasings sampled whose nearest other phrasing is one of their own answer's (its
+	// recall@1 on the workspace's own questions). It weighs the vector ranking in fusion,
+	// so that a model that knows this business's language well counts about as much as
+	// its keywords, and one that barely does, barely.
+	weight float64
+	// floor is how close a phrasing typically is to the nearest phrasing of another
+	// answer (the median): a chunk no closer than that is as close as an unrelated answer
+	// is, and the similarity says nothing for it.
+	floor float64
+	ok    bool // false: too few short answers with several phrasings to tell
 }
 
 const (
@@ -82,11 +92,18 @@ func (s *vectorSet) calibrate() calibration {
 		})
 	}
 	wg.Wait()
-	spread := median(same) - median(other)
+	floor := median(other)
+	spread := median(same) - floor
 	if spread <= 0 {
 		return calibration{} // the model cannot tell them apart here
 	}
-	return calibration{cut: bestCut(same, other), spread: spread, ok: true}
+	told := 0
+	for i := range samples {
+		if same[i] > other[i] {
+			told++
+		}
+	}
+	return calibration{cut: bestCut(same, other), spread: spread, weight: float64(told) / float64(len(samples)), floor: floor, ok: true}
 }
 
 // bestCut is the threshold that best separates highs from lows: the one where the share

@@ -44,7 +44,7 @@ func answerSet(rng *rand.Rand, answers, phrasings, dims int, noise float64) *vec
 			}
 			rows = append(rows, decodeVector(encodeVector(v))...)
 		}
-		set.add(int64(a+1), int64(a+1), true, rows, dims)
+		set.add(int64(a+1), int64(a+1), "", true, rows, dims)
 	}
 	return set
 }
@@ -65,12 +65,12 @@ func TestCalibration(t *testing.T) {
 		t.Errorf("cut %.3f, want between another answer's phrasing (%.3f) and one of its own (%.3f)", cal.cut, another, own)
 	}
 	// A new phrasing of an answer is close; a question about nothing the set holds is not.
-	_, sims := set.nearest(c0, nil, 1)
+	_, sims := set.nearest(c0, nil, "", 1)
 	if c, ok := sims.closeness(1); !ok || c <= 0 {
 		t.Errorf("closeness of a known phrasing %.3f, %v", c, ok)
 	}
 	stranger := answerSet(rng, 1, 1, 48, 0.8).row(1)
-	_, sims = set.nearest(stranger, nil, 1)
+	_, sims = set.nearest(stranger, nil, "", 1)
 	for _, id := range set.ids {
 		if c, ok := sims.closeness(id); !ok || c >= 0 {
 			t.Fatalf("an unrelated question is close to answer %d: %.3f, %v", id, c, ok)
@@ -87,7 +87,7 @@ func TestCalibration(t *testing.T) {
 			v := append(slices.Clone(rows[r:r+set.dims]), 3)
 			out = append(out, decodeVector(encodeVector(v))...)
 		}
-		squeezed.add(id, id, true, out, set.dims+1)
+		squeezed.add(id, id, "", true, out, set.dims+1)
 	}
 	cache.calibrate(1, squeezed)
 	if sq := squeezed.cal; !sq.ok || sq.cut < 0.85 || sq.cut == cal.cut {
@@ -98,9 +98,9 @@ func TestCalibration(t *testing.T) {
 	// measuring again; another workspace's is its own.
 	again := &vectorSet{}
 	for c, id := range squeezed.ids {
-		again.add(id, id, true, squeezed.data[squeezed.first[c]*squeezed.dims:squeezed.first[c+1]*squeezed.dims], squeezed.dims)
+		again.add(id, id, "", true, squeezed.data[squeezed.first[c]*squeezed.dims:squeezed.first[c+1]*squeezed.dims], squeezed.dims)
 	}
-	again.add(5000, 5000, false, squeezed.row(0), squeezed.dims) // a new article
+	again.add(5000, 5000, "", false, squeezed.row(0), squeezed.dims) // a new article
 	cache.cals[1] = keptCalibration{again.phrasings, calibration{cut: 0.123, spread: 1, ok: true}}
 	if cache.calibrate(1, again); again.cal.cut != 0.123 {
 		t.Errorf("calibrated again: %+v", again.cal)
@@ -128,7 +128,7 @@ func TestCalibrationNeedsEvidence(t *testing.T) {
 	set := answerSet(rng, 3, 4, 48, 0.8)
 	for i := range 10 {
 		v := answerSet(rng, 1, 0, 48, 1).row(0)
-		set.add(int64(100+i), int64(100+i), false, v, len(v))
+		set.add(int64(100+i), int64(100+i), "", false, v, len(v))
 	}
 	if cal := set.calibrate(); cal.ok {
 		t.Errorf("calibrated with 3 short answers and articles: %+v", cal)

@@ -80,10 +80,13 @@ type Source struct {
 	CrawlID      int64
 	ExternalID   string
 	ChunkCount   int
-	SyncedAt     time.Time // zero when never synced
-	NextSyncAt   time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// EmbedFailed is how many of its chunks the embedding model refused (List only): they
+	// are found by their words, not by meaning, until the model or the text changes.
+	EmbedFailed int
+	SyncedAt    time.Time // zero when never synced
+	NextSyncAt  time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Chunk is a piece of a source small enough to quote: a section under one heading path.
@@ -139,19 +142,21 @@ type Manager struct {
 	opts Options
 	now  func() time.Time
 
-	vectors vectorCache
-	stats   *statsCache
-	phrases phraseCache
-	index   indexState
-	wakeup  chan struct{}
-	mu      sync.Mutex
-	running map[int64]context.CancelFunc // crawls in progress, for cancelling
+	vectors  vectorCache
+	embedCtx embedContextCache
+	stats    *statsCache
+	phrases  phraseCache
+	index    indexState
+	wakeup   chan struct{}
+	mu       sync.Mutex
+	running  map[int64]context.CancelFunc // crawls in progress, for cancelling
 	// extracting holds a token for each extraction running (see extract).
 	extracting chan struct{}
 
 	// queryEmbedFailures counts searches that went on with keywords alone because the
 	// question could not be embedded.
 	queryEmbedFailures atomic.Int64
+	queryEmbedDown     atomic.Bool // the last question could not be embedded: logged once
 }
 
 // New returns a Manager.

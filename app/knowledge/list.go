@@ -59,7 +59,41 @@ func (m *Manager) List(ctx context.Context, workspaceID int64, f ListFilter) ([]
 		}
 		out = append(out, s)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("knowledge: list: %w", err)
+	}
+	if err := m.countEmbedFailed(ctx, workspaceID, out); err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
+}
+
+// countEmbedFailed fills in Source.EmbedFailed: chunks set aside with an empty vector
+// (markEmbedFailed).
+func (m *Manager) countEmbedFailed(ctx context.Context, workspaceID int64, sources []Source) error {
+	if len(sources) == 0 {
+		return nil
+	}
+	args := []any{workspaceID}
+	at := map[int64]int{}
+	for i, s := range sources {
+		args, at[s.ID] = append(args, s.ID), i
+	}
+	rows, err := m.db.Read.QueryContext(ctx, `SELECT source_id, count(*) FROM chunks WHERE workspace_id = ? AND source_id IN (`+
+		placeholders(len(sources))+`) AND embedding IS NOT NULL AND embed_dims = 0 GROUP BY source_id`, args...)
+	if err != nil {
+		return fmt.Errorf("knowledge: list: chunks not embedded: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return fmt.Errorf("knowledge: list: chunks not embedded: %w", err)
+		}
+		sources[at[id]].EmbedFailed = n
+	}
+	return rows.Err()
 }
 
 // Counts says how many sources of each kind match f's search and status (its kind,

@@ -81,16 +81,15 @@ func (m *Manager) Search(ctx context.Context, workspaceID int64, query string, o
 	m.ensureIndex(ctx)
 	stats, exact := m.stats.get(ctx)
 	match := matchExpr(planQuery(stats, workspaceID, analyze(query)))
-	if match == "" {
-		return nil, nil
-	}
 	if !exact {
 		stats = nil // counts may be out of date: filter on everything
 	}
 	lang := NormalizeLang(o.Lang)
 	scores := map[int64]float64{}
 	all := scopeFilter(stats, workspaceID, "")
-	if lang != "" {
+	// A question with no word the index holds (an emoji, punctuation) is still searched
+	// by meaning.
+	if match != "" && lang != "" {
 		if only := scopeFilter(stats, workspaceID, lang); only != all {
 			if err := m.keywordSearch(ctx, only, match, o, 1, scores); err != nil {
 				return nil, err
@@ -100,7 +99,7 @@ func (m *Manager) Search(ctx context.Context, workspaceID int64, query string, o
 		}
 	}
 	// Other languages are searched only when the customer's language does not fill the page.
-	if len(scores) < o.Limit {
+	if match != "" && len(scores) < o.Limit {
 		if err := m.keywordSearch(ctx, all, match, o, otherLangFactorFor(lang), scores); err != nil {
 			return nil, err
 		}
@@ -123,7 +122,7 @@ func (m *Manager) Search(ctx context.Context, workspaceID int64, query string, o
 	}
 	final, fused := keyword, placed
 	if len(vector) > 0 {
-		final, fused = fuse(keyword, vector)
+		final, fused = fuse(keyword, vector, sims)
 	}
 	if len(final) > o.Limit {
 		final = final[:o.Limit]
@@ -230,16 +229,39 @@ func rank(scores map[int64]float64) []int64 {
 	return ids
 }
 
-// fuse merges the keyword and vector rankings by reciprocal rank fusion, which needs no
-// calibration between BM25 scores and cosine similarities.
-func fuse(rankings ...[]int64) ([]int64, map[int64]float64) {
+// fuse merges the keyword and vector rankings by weighted reciprocal rank fusion, which
+// needs no common scale between BM25 scores and cosine similarities. The vector ranking
+// votes only as far as the workspace's own calibration trusts it (similarities.vote):
+// for a chunk closer than an unrelated answer typically is (the similarity floor),
+// weighed by how often the model tells the workspace's short answers apart. Without a
+// calibration, nothing says what a similarity is worth, and a weak or foreign-language
+// model would only reorder what the keywords found well (and lower the confidence read
+// from them): the keyword ranking stands, and the chunks found by meaning alone follow
+// it, nearest first.
+func fuse(keyword, vector []int64, sims similarities) ([]int64, map[int64]float64) {
 	scores := map[int64]float64{}
-	for _, ids := range rankings {
-		for i, id := range ids {
-			scores[id] += 1 / float64(rrfK+i+1)
+	for i, id := range keyword {
+		scores[id] += 1 / float64(rrfK+i+1)
+	}
+	// The vector ranking reorders the keywords' only when it agrees with them on what
+	// the question is about: its nearest chunk is among their first few, or they found
+	// nothing. Where the two disagree, neither is known to be right, and the keywords'
+	// order is the one the decision's confidence is measured on.
+	if len(keyword) == 0 || slices.Contains(keyword[:min(agreeWithin, len(keyword))], vector[0]) {
+		for i, id := range vector {
+			if w := sims.vote(id); w > 0 {
+				scores[id] += w / float64(rrfK+i+1)
+			}
 		}
 	}
-	return rank(scores), scores
+	order := rank(scores)
+	for _, id := range vector {
+		if _, ok := scores[id]; !ok {
+			scores[id] = 0
+			order = append(order, id)
+		}
+	}
+	return order, scores
 }
 
 // otherLangFactorFor is the factor for the all-language pass: results in the customer's
@@ -270,7 +292,10 @@ func (m *Manager) bm25(ctx context.Context, match string, sourceIDs []int64, lim
 			args = append(args, id)
 		}
 	}
-	q += ` WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 0, ?, ?, ?, ?) LIMIT ?`
+	// The prior rows (prior.go, negative rowids) hold common words and no scope filter is
+	// set where a workspace holds every chunk: without the rowid bound, a question of
+	// common words only would fill the page with rows that are no chunk.
+	q += ` WHERE chunks_fts MATCH ? AND f.rowid > 0 ORDER BY bm25(chunks_fts, 0, ?, ?, ?, ?) LIMIT ?`
 	args = append(args, match, weightTitle, weightHeading, weightBody, weightStems, limit)
 	rows, err := m.db.Read.QueryContext(ctx, q, args...)
 	if err != nil {

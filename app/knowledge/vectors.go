@@ -16,10 +16,12 @@ import (
 // vectors, all of one length (the model's), in one row-major array, each chunk's rows side
 // by side: one, or for a short answer one more for each way of asking it.
 type vectorSet struct {
-	ids     []int64 // by chunk
-	sources []int64 // by chunk
-	phrased []bool  // by chunk: the rows after its first are a short answer's phrasings
-	first   []int   // by chunk, and one more: chunk c's rows are first[c] up to first[c+1]
+	ids     []int64        // by chunk
+	sources []int64        // by chunk
+	phrased []bool         // by chunk: the rows after its first are a short answer's phrasings
+	langs   []string       // by chunk
+	inLang  map[string]int // chunks per language
+	first   []int          // by chunk, and one more: chunk c's rows are first[c] up to first[c+1]
 	dims    int
 	data    []float32     // rows × dims
 	index   map[int64]int // chunk id → chunk
@@ -31,15 +33,17 @@ type vectorSet struct {
 
 // add appends a chunk's unit vectors, rows × dims floats; a chunk whose vectors are of
 // another length than the first chunk's is skipped.
-func (s *vectorSet) add(id, source int64, phrased bool, rows []float32, dims int) {
+func (s *vectorSet) add(id, source int64, lang string, phrased bool, rows []float32, dims int) {
 	if s.dims == 0 {
-		s.dims, s.index, s.first = dims, map[int64]int{}, []int{0}
+		s.dims, s.index, s.first, s.inLang = dims, map[int64]int{}, []int{0}, map[string]int{}
 	}
 	if dims != s.dims || dims == 0 || len(rows) == 0 || len(rows)%dims != 0 {
 		return
 	}
 	s.index[id] = len(s.ids)
 	s.ids, s.sources, s.phrased = append(s.ids, id), append(s.sources, source), append(s.phrased, phrased)
+	s.langs = append(s.langs, lang)
+	s.inLang[lang]++
 	s.data = append(s.data, rows...)
 	s.first = append(s.first, len(s.data)/dims)
 	if phrased {
@@ -126,9 +130,9 @@ func (m *Manager) vectorSet(ctx context.Context, workspaceID int64) (*vectorSet,
 	if set, ok := m.vectors.get(workspaceID); ok {
 		return set, nil
 	}
-	rows, err := m.db.Read.QueryContext(ctx, `SELECT c.id, c.source_id, s.kind = ? AND c.ord = 0, c.embed_dims, c.embedding
+	rows, err := m.db.Read.QueryContext(ctx, `SELECT c.id, c.source_id, c.lang, s.kind = ? AND c.ord = 0, c.embed_dims, c.embedding
 		FROM chunks c JOIN sources s ON s.id = c.source_id
-		WHERE c.workspace_id = ? AND c.embedding IS NOT NULL AND c.embed_model = ? ORDER BY c.id`,
+		WHERE c.workspace_id = ? AND c.embed_dims > 0 AND c.embed_model = ? ORDER BY c.id`,
 		KindShortAnswer, workspaceID, embedStamp(m.embedModel()))
 	if err != nil {
 		return nil, fmt.Errorf("knowledge: load vectors: %w", err)
@@ -137,13 +141,14 @@ func (m *Manager) vectorSet(ctx context.Context, workspaceID int64) (*vectorSet,
 	set := &vectorSet{}
 	for rows.Next() {
 		var id, src int64
+		var lang string
 		var phrased bool
 		var dims int
 		var blob []byte
-		if err := rows.Scan(&id, &src, &phrased, &dims, &blob); err != nil {
+		if err := rows.Scan(&id, &src, &lang, &phrased, &dims, &blob); err != nil {
 			return nil, fmt.Errorf("knowledge: load vectors: %w", err)
 		}
-		set.add(id, src, phrased, decodeVector(blob), dims)
+		set.add(id, src, lang, phrased, decodeVector(blob), dims)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("knowledge: load vectors: %w", err)
@@ -185,6 +190,20 @@ func (s similarities) closeness(id int64) (float64, bool) {
 	return (float64(s.sims[c]) - cal.cut) / cal.spread, true
 }
 
+// vote is how much the vector ranking's vote for chunk id counts against the keyword
+// ranking's 1 (calibration.weight): nothing when the workspace cannot be calibrated, or
+// when the chunk is no closer than an unrelated answer typically is (calibration.floor).
+func (s similarities) vote(id int64) float64 {
+	if s.set == nil || !s.set.cal.ok {
+		return 0
+	}
+	c, ok := s.set.index[id]
+	if !ok || float64(s.sims[c]) <= s.set.cal.floor {
+		return 0
+	}
+	return s.set.cal.weight
+}
+
 // nearestWorkers is how many goroutines scan a large vector set; scanRows is the size
 // under which one does it alone.
 var nearestWorkers = runtime.GOMAXPROCS(0)
@@ -192,8 +211,12 @@ var nearestWorkers = runtime.GOMAXPROCS(0)
 const scanRows = 4096
 
 // nearest returns the k chunks most similar to the unit vector q, best first, among those
-// of the allowed sources (all when allowed is empty), and the similarities of all.
-func (s *vectorSet) nearest(q []float32, allowed map[int64]bool, k int) ([]int64, similarities) {
+// of the allowed sources (all when allowed is empty) and in lang when the set has chunks
+// in lang (all when lang is ""), and the similarities of all. A model knows some
+// languages better than others (an English-only one puts English chunks closest to a
+// question in any language), so similarities are compared within the customer's
+// language; the keyword search finds the chunks in others.
+func (s *vectorSet) nearest(q []float32, allowed map[int64]bool, lang string, k int) ([]int64, similarities) {
 	n := len(s.ids)
 	if len(q) != s.dims || n == 0 || k <= 0 {
 		return nil, similarities{}
@@ -210,9 +233,13 @@ func (s *vectorSet) nearest(q []float32, allowed map[int64]bool, k int) ([]int64
 		})
 	}
 	wg.Wait()
+	if s.inLang[lang] == 0 {
+		lang = ""
+	}
 	top := make([]int, 0, k+1) // chunks, best first
 	for c, sim := range sims.sims {
-		if len(top) == k && sim <= sims.sims[top[k-1]] || (len(allowed) > 0 && !allowed[s.sources[c]]) {
+		if len(top) == k && sim <= sims.sims[top[k-1]] || (len(allowed) > 0 && !allowed[s.sources[c]]) ||
+			lang != "" && s.langs[c] != lang {
 			continue
 		}
 		i := sort.Search(len(top), func(i int) bool { return sims.sims[top[i]] < sim })
@@ -248,7 +275,9 @@ func dot(a, b []float32) float32 {
 
 // vectorSearch ranks the workspace's embedded chunks by cosine similarity to the query,
 // returning chunk ids best first with their similarity. It returns nothing, without
-// error, when no embedding model is set or Ollama cannot embed the query in time.
+// error, when no embedding model is set or Ollama cannot embed the query in time: the
+// search goes on with keywords alone, which is logged when it starts and when it ends,
+// counted (QueryEmbedFailures), and shown to the admin (llm.Health.EmbedError).
 func (m *Manager) vectorSearch(ctx context.Context, workspaceID int64, query string, o SearchOptions) ([]int64, similarities, error) {
 	model := m.embedModel()
 	if model == "" {
@@ -261,17 +290,27 @@ func (m *Manager) vectorSearch(ctx context.Context, workspaceID int64, query str
 	ectx, cancel := context.WithTimeout(ctx, queryEmbedTimeout)
 	defer cancel()
 	prefix, _ := llm.EmbedPrefixes(model)
-	vecs, err := m.llm.Embed(ectx, model, []string{prefix + query})
-	if err != nil || len(vecs) != 1 {
+	// A question longer than the model's context is cut, deliberately, at its end.
+	text := prefix + splitWithin(query, m.embedContext(ectx, model)-len(prefix))[0]
+	vecs, err := m.llm.Embed(ectx, model, []string{text})
+	if err != nil || len(vecs) != 1 || len(vecs[0]) != set.dims {
+		if ctx.Err() != nil {
+			return nil, similarities{}, nil // the customer went away: says nothing of the model
+		}
 		m.queryEmbedFailures.Add(1)
-		m.log.Debug("knowledge: query embedding unavailable; keyword search only", "err", err)
+		if !m.queryEmbedDown.Swap(true) {
+			m.log.Warn("knowledge: cannot embed questions; searching by keywords only until it can", "model", model, "err", err)
+		}
 		return nil, similarities{}, nil
+	}
+	if m.queryEmbedDown.Swap(false) {
+		m.log.Info("knowledge: questions are embedded again", "model", model)
 	}
 	q := decodeVector(encodeVector(vecs[0]))
 	allowed := map[int64]bool{}
 	for _, id := range o.SourceIDs {
 		allowed[id] = true
 	}
-	ids, sims := set.nearest(q, allowed, o.Limit*3)
+	ids, sims := set.nearest(q, allowed, NormalizeLang(o.Lang), o.Limit*3)
 	return ids, sims, nil
 }

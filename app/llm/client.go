@@ -4,14 +4,22 @@ package llm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ollama/ollama/api"
 )
+
+// embedKeepAlive is how long Ollama keeps the embedding model loaded after each request.
+// Every customer's question is embedded within a short deadline (knowledge); a model that
+// Ollama unloaded after its default five idle minutes takes longer than that to load, so
+// the first questions after a quiet spell would go without meaning.
+const embedKeepAlive = time.Hour
 
 // defaultTimeout bounds one Chat/Embed call when Options.Timeout is zero; local models can be slow to load.
 const defaultTimeout = 2 * time.Minute
@@ -31,6 +39,9 @@ type Client struct {
 	chatModel  string
 	embedModel string
 	timeout    time.Duration
+
+	embedMu     sync.Mutex
+	embedFailed error // the last Embed failure since the last success, for Health
 }
 
 // New checks opts and builds a Client; it does not contact Ollama (use Health for that).
@@ -174,6 +185,10 @@ func (c *Client) Chat(ctx context.Context, req ChatRequest, onToken func(token s
 }
 
 // Embed returns one vector per input, in order, for semantic search; model "" => Options.EmbedModel.
+// Ollama is asked to keep the model loaded (embedKeepAlive) and never to cut an input
+// silently: one longer than the model's context is refused (ErrRefused), so the caller
+// must keep inputs within ContextLength. A failure other than the caller's cancelling is
+// remembered until the next success and shown by Health.
 func (c *Client) Embed(ctx context.Context, model string, inputs []string) ([][]float32, error) {
 	if model == "" {
 		model = c.embedModel
@@ -184,11 +199,22 @@ func (c *Client) Embed(ctx context.Context, model string, inputs []string) ([][]
 	if len(inputs) == 0 {
 		return [][]float32{}, nil
 	}
-	op := "embed " + model
+	vecs, err := c.embed(ctx, model, inputs)
+	if !errors.Is(err, context.Canceled) {
+		c.embedMu.Lock()
+		c.embedFailed = err
+		c.embedMu.Unlock()
+	}
+	return vecs, err
+}
 
+func (c *Client) embed(ctx context.Context, model string, inputs []string) ([][]float32, error) {
+	op := "embed " + model
 	callCtx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	resp, err := c.api.Embed(callCtx, &api.EmbedRequest{Model: model, Input: inputs})
+	truncate := false
+	resp, err := c.api.Embed(callCtx, &api.EmbedRequest{Model: model, Input: inputs,
+		KeepAlive: &api.Duration{Duration: embedKeepAlive}, Truncate: &truncate})
 	if err != nil {
 		return nil, c.classify(ctx, callCtx, op, model, err)
 	}
@@ -196,6 +222,22 @@ func (c *Client) Embed(ctx context.Context, model string, inputs []string) ([][]
 		return nil, fmt.Errorf("llm: %s: ollama at %s returned %d embeddings for %d inputs", op, c.url, len(resp.Embeddings), len(inputs))
 	}
 	return resp.Embeddings, nil
+}
+
+// ContextLength is how many tokens model takes in one input, as Ollama's /api/show
+// reports it ("<architecture>.context_length"); 0 when it does not say.
+func (c *Client) ContextLength(ctx context.Context, model string) (int, error) {
+	callCtx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	resp, err := c.api.Show(callCtx, &api.ShowRequest{Model: model})
+	if err != nil {
+		return 0, c.classify(ctx, callCtx, "show "+model, model, err)
+	}
+	arch, _ := resp.ModelInfo["general.architecture"].(string)
+	if n, ok := resp.ModelInfo[arch+".context_length"].(float64); ok && n > 0 {
+		return int(n), nil
+	}
+	return 0, nil
 }
 
 // Model describes one installed model, for the settings page's model picker.

@@ -21,6 +21,11 @@ var ErrUnavailable = errors.New("llm: ollama unavailable")
 // ErrModelNotFound means Ollama is up but the model is not installed; an operator must pull it.
 var ErrModelNotFound = errors.New("llm: model not found")
 
+// ErrRefused means Ollama answered but refused this input (a 4xx other than "not found",
+// such as "the input length exceeds the context length"): the same request will fail again,
+// so the caller should set the input aside rather than retry it.
+var ErrRefused = errors.New("llm: input refused")
+
 // ErrStreamCut means the answer stream ended before Ollama's final (done) message, so the reply is partial.
 var ErrStreamCut = errors.New("llm: stream cut")
 
@@ -90,7 +95,12 @@ func (c *Client) classify(ctx, callCtx context.Context, op, model string, err er
 		if msg == "" {
 			msg = se.Status
 		}
+		var kind error
+		if se.StatusCode >= 400 && se.StatusCode < 500 {
+			kind = ErrRefused
+		}
 		return fmt.Errorf("llm: %s: %w", op, &llmError{
+			kind:  kind,
 			msg:   fmt.Sprintf("ollama error %d: %s", se.StatusCode, msg),
 			cause: err,
 		})

@@ -21,6 +21,9 @@ type Health struct {
 	EmbedModel      string // configured embedding model ("" if none)
 	ChatModelFound  bool   // ChatModel is installed
 	EmbedModelFound bool   // EmbedModel is installed
+	// EmbedError is why the last embedding failed, when none succeeded since: questions
+	// were then searched by their words alone ("" when the last one succeeded).
+	EmbedError string
 
 	failure error // the failed call behind Error (not a missing model), for Notice
 }
@@ -28,6 +31,11 @@ type Health struct {
 // Health asks /api/version and /api/tags within 3s; it never fails, problems are reported in Health.Error.
 func (c *Client) Health(ctx context.Context) Health {
 	h := Health{URL: c.url, ChatModel: c.chatModel, EmbedModel: c.embedModel}
+	c.embedMu.Lock()
+	if c.embedFailed != nil {
+		h.EmbedError = c.embedFailed.Error()
+	}
+	c.embedMu.Unlock()
 	callCtx, cancel := context.WithTimeout(ctx, healthTimeout)
 	defer cancel()
 
@@ -99,6 +107,10 @@ func (h Health) Notice() (problem, fix string) {
 		return "The embedding model " + strconv.Quote(h.EmbedModel) + " is not installed in " + where +
 				", so the agents find your knowledge by its words only, not by meaning.",
 			"Run: ollama pull " + h.EmbedModel + " (or set llm.embed_model to a model that is installed)."
+	case h.EmbedError != "":
+		return "The embedding model " + strconv.Quote(h.EmbedModel) + " failed at its last use in " + where +
+				", so the agents found your knowledge by its words only, not by meaning.",
+			"The error is in the server log; check that Ollama is not overloaded. It clears at the next success."
 	}
 	return "", ""
 }

@@ -32,6 +32,9 @@ func TestModelNoticeWording(t *testing.T) {
 		{"embedding model missing", llm.Health{URL: u, Reachable: true, ChatModel: "llama3.2", ChatModelFound: true, EmbedModel: "nomic-embed-text"},
 			`The embedding model "nomic-embed-text" is not installed in Ollama at http://127.0.0.1:9, so the agents find your knowledge by its words only, not by meaning.`,
 			"Run: ollama pull nomic-embed-text (or set llm.embed_model to a model that is installed)."},
+		{"embedding failed", llm.Health{URL: u, Reachable: true, ChatModel: "llama3.2", ChatModelFound: true, EmbedModel: "nomic-embed-text", EmbedModelFound: true, EmbedError: "timeout"},
+			`The embedding model "nomic-embed-text" failed at its last use in Ollama at http://127.0.0.1:9, so the agents found your knowledge by its words only, not by meaning.`,
+			"The error is in the server log; check that Ollama is not overloaded. It clears at the next success."},
 	} {
 		problem, fix := tc.h.Notice()
 		if problem != tc.problem || fix != tc.fix {

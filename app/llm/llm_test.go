@@ -436,6 +436,66 @@ func TestEmbed(t *testing.T) {
 	if in, ok := reqs[0].Embed.Input.([]any); !ok || len(in) != 3 {
 		t.Errorf("input = %#v, want the 3 inputs as one batch", reqs[0].Embed.Input)
 	}
+	// The model is kept loaded between questions, and an input too long for it is refused
+	// rather than cut where the caller cannot see.
+	if e := reqs[0].Embed; e.KeepAlive == nil || e.KeepAlive.Duration < 30*time.Minute || e.Truncate == nil || *e.Truncate {
+		t.Errorf("keep_alive %v, truncate %v: want a long keep-alive and truncate false", e.KeepAlive, e.Truncate)
+	}
+}
+
+// An input longer than the model's context is refused, and the refusal says so: the
+// caller sets that input aside instead of retrying it for ever.
+func TestEmbedRefused(t *testing.T) {
+	srv := llmtest.New(t)
+	srv.SetContextLength(4, true)
+	c := newClient(t, srv.URL(), nil)
+	if _, err := c.Embed(context.Background(), "", []string{"short", "one two three four five"}); !errors.Is(err, llm.ErrRefused) ||
+		!strings.Contains(err.Error(), "exceeds the context length") {
+		t.Errorf("err = %v, want ErrRefused about the context length", err)
+	}
+	if n, err := c.ContextLength(context.Background(), "nomic-embed-text"); n != 4 || err != nil {
+		t.Errorf("ContextLength = %d, %v; want 4", n, err)
+	}
+	srv.SetContextLength(4, false)
+	if n, err := c.ContextLength(context.Background(), "nomic-embed-text"); n != 0 || err != nil {
+		t.Errorf("ContextLength of a model that does not say = %d, %v; want 0", n, err)
+	}
+	srv.FailNext(500, "llama runner process has terminated")
+	if _, err := c.Embed(context.Background(), "", []string{"short"}); err == nil || errors.Is(err, llm.ErrRefused) {
+		t.Errorf("a server error is no refusal of the input: %v", err)
+	}
+}
+
+// A failed embedding shows in Health until the next one succeeds: the admin learns that
+// questions were searched by their words alone.
+func TestHealthEmbedError(t *testing.T) {
+	srv := llmtest.New(t)
+	c := newClient(t, srv.URL(), nil)
+	ctx := context.Background()
+	if h := c.Health(ctx); h.EmbedError != "" {
+		t.Fatalf("before any failure: %q", h.EmbedError)
+	}
+	srv.FailNext(500, "model is loading")
+	if _, err := c.Embed(ctx, "", []string{"hello"}); err == nil {
+		t.Fatal("want the injected failure")
+	}
+	h := c.Health(ctx)
+	if !strings.Contains(h.EmbedError, "model is loading") {
+		t.Errorf("EmbedError = %q", h.EmbedError)
+	}
+	if problem, _ := h.Notice(); !strings.Contains(problem, "by its words only") {
+		t.Errorf("notice %q does not tell the admin", problem)
+	}
+	// The caller giving up is not the model failing.
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	c.Embed(cancelled, "", []string{"hello"})
+	if _, err := c.Embed(ctx, "", []string{"hello"}); err != nil {
+		t.Fatal(err)
+	}
+	if h := c.Health(ctx); h.EmbedError != "" {
+		t.Errorf("after a success: %q", h.EmbedError)
+	}
 }
 
 func TestEmbedErrors(t *testing.T) {

@@ -39,8 +39,11 @@ type modelHealth struct {
 	ChatModelFound  bool   `json:"chat_model_found"`
 	EmbedModel      string `json:"embed_model,omitempty"`
 	EmbedModelFound bool   `json:"embed_model_found"`
-	Mode            string `json:"mode"` // "model" or "extractive"
-	Error           string `json:"error,omitempty"`
+	// EmbedError is why the last embedding failed, when none succeeded since: questions
+	// were searched by their words alone.
+	EmbedError string `json:"embed_error,omitempty"`
+	Mode       string `json:"mode"` // "model" or "extractive"
+	Error      string `json:"error,omitempty"`
 }
 
 // health reports whether the database can be written, how much room the disk has left
@@ -67,7 +70,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	rep.Model = modelHealth{
 		Reachable: h.Reachable, URL: s.llm.URL(), Version: h.Version,
 		ChatModel: h.ChatModel, ChatModelFound: h.ChatModelFound,
-		EmbedModel: h.EmbedModel, EmbedModelFound: h.EmbedModelFound,
+		EmbedModel: h.EmbedModel, EmbedModelFound: h.EmbedModelFound, EmbedError: h.EmbedError,
 		Mode: "extractive", Error: h.Error,
 	}
 	if h.Reachable && h.ChatModelFound {

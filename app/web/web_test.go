@@ -43,6 +43,7 @@ type env struct {
 	channels  *channel.Store
 	service   *inbox.Service // its Store is the inbox, its Hub the live events
 	ollama    *llmtest.Server
+	llm       *llm.Client
 	wsID      int64
 	allowed   *allowList
 	freeSpace *atomic.Uint64 // what the server reads as free on the data's disk: 1 TB unless a test says
@@ -106,7 +107,7 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 		FreeSpace: func(string) (uint64, error) { return free.Load(), nil }})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, server: s, db: db, accounts: accounts, knowledge: km, agents: agents, channels: channels, service: service,
+	return &env{t: t, srv: srv, server: s, db: db, accounts: accounts, knowledge: km, agents: agents, channels: channels, service: service, llm: client,
 		ollama: ollama, allowed: allowed, freeSpace: free}
 }
 
@@ -438,6 +439,13 @@ func TestHealthz(t *testing.T) {
 	}
 	if !h.Model.Reachable || !h.Model.ChatModelFound || h.Model.Mode != "model" {
 		t.Errorf("model with fake Ollama up = %+v", h.Model)
+	}
+	// A failed embedding (questions then searched by their words alone) shows until the next success.
+	e.ollama.FailAll(500, "model is loading") // not FailNext: the server's own calls may take it
+	e.llm.Embed(context.Background(), "nomic-embed-text", []string{"hello"})
+	e.ollama.Recover()
+	if res := e.browser().get("/healthz"); !strings.Contains(res.body, `"embed_error":"llm: embed nomic-embed-text: ollama error 500: model is loading"`) {
+		t.Errorf("healthz after a failed embedding: %s", res.body)
 	}
 	e.ollama.Down()
 	res = e.browser().get("/healthz")

@@ -217,6 +217,15 @@ func statusLabel(s knowledge.Status) string {
 	return string(s)
 }
 
+// embedFailedLabel says that some chunks of a source were refused by the embedding model.
+func embedFailedLabel(n int) string {
+	what := strconv.Itoa(n) + " chunks"
+	if n == 1 {
+		what = "1 chunk"
+	}
+	return what + " could not be embedded (the log says why): found by their words only, not by meaning."
+}
+
 // kindPlural names the kind tabs.
 func kindPlural(k knowledge.Kind) string {
 	switch k {

@@ -78,3 +78,21 @@ func TestSearchResultsShowPhrasingMatch(t *testing.T) {
 		t.Errorf("want one closeness of 0.35:\n%s", html)
 	}
 }
+
+// A source with chunks the embedding model refused says so in its row.
+func TestSourceRowShowsEmbedFailures(t *testing.T) {
+	for _, tc := range []struct {
+		failed int
+		want   string
+	}{{0, ""}, {1, "1 chunk could not be embedded"}, {3, "3 chunks could not be embedded"}} {
+		var b strings.Builder
+		s := knowledge.Source{ID: 7, Kind: knowledge.KindArticle, Title: "Warranty", Status: knowledge.StatusReady, ChunkCount: 4, EmbedFailed: tc.failed}
+		if err := sourceRow(1, s, TableData{Now: time.Now()}).Render(context.Background(), &b); err != nil {
+			t.Fatal(err)
+		}
+		shown := strings.Contains(b.String(), `data-testid="source-embed-failed"`)
+		if shown != (tc.want != "") || !strings.Contains(b.String(), tc.want) {
+			t.Errorf("%d failed: %s", tc.failed, b.String())
+		}
+	}
+}

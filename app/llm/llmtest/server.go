@@ -54,6 +54,9 @@ type Server struct {
 	cutAfter   int
 	dims       int
 	embedding  func(string) []float32
+	contextLen int                 // tokens (words) an input may hold; 0: no limit
+	showsCtx   bool                // /api/show reports contextLen
+	refuse     func(string) string // a refusal for an input, "" to embed it
 	requests   []Recorded
 }
 
@@ -69,6 +72,7 @@ func New(t testing.TB) *Server {
 	mux.HandleFunc("POST /api/chat", s.chat)
 	mux.HandleFunc("POST /api/embed", s.embed)
 	mux.HandleFunc("GET /api/tags", s.tags)
+	mux.HandleFunc("POST /api/show", s.show)
 	mux.HandleFunc("GET /api/version", s.version)
 	mux.HandleFunc("HEAD /api/version", s.version)
 	mux.HandleFunc("GET /{$}", s.root)
@@ -140,6 +144,23 @@ func (s *Server) SetEmbedding(fn func(text string) []float32) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.embedding = fn
+}
+
+// SetContextLength makes the embedding model take at most n tokens (here: words) in an
+// input, as Ollama does: a longer input is cut silently, or refused with 400 when the
+// request says "truncate": false. reported says whether /api/show tells the length.
+func (s *Server) SetContextLength(n int, reported bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.contextLen, s.showsCtx = n, reported
+}
+
+// SetRefuse makes the embedding of a request fail with 400 and fn's message when fn
+// returns one for any of its inputs, as Ollama refuses a whole batch for one input.
+func (s *Server) SetRefuse(fn func(input string) string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuse = fn
 }
 
 // SetEmbedDims sets the length of the embedding vectors (default 64).
@@ -314,7 +335,7 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	installed := s.installed(req.Model)
-	dims, embedding := s.dims, s.embedding
+	dims, embedding, ctxLen, refuse := s.dims, s.embedding, s.contextLen, s.refuse
 	s.mu.Unlock()
 	if !installed {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("model %q not found, try pulling it first", req.Model))
@@ -327,6 +348,21 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) {
 		embedding = func(text string) []float32 { return Embedding(text, dims) }
 	}
 
+	for i, in := range inputs {
+		if refuse != nil {
+			if msg := refuse(in); msg != "" {
+				writeError(w, http.StatusBadRequest, msg)
+				return
+			}
+		}
+		if words := strings.Fields(in); ctxLen > 0 && len(words) > ctxLen {
+			if req.Truncate != nil && !*req.Truncate {
+				writeError(w, http.StatusBadRequest, "the input length exceeds the context length")
+				return
+			}
+			inputs[i] = strings.Join(words[:ctxLen], " ")
+		}
+	}
 	resp := api.EmbedResponse{Model: req.Model, Embeddings: [][]float32{}}
 	count := 0
 	for _, in := range inputs {
@@ -379,6 +415,28 @@ func familyOf(name string) string {
 		return "llama"
 	}
 	return strings.ToLower(base[:end])
+}
+
+// show serves POST /api/show with the embedding model's architecture and, when set to,
+// its context length.
+func (s *Server) show(w http.ResponseWriter, r *http.Request) {
+	var req api.ShowRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	s.mu.Lock()
+	installed := s.installed(req.Model)
+	ctxLen, shows := s.contextLen, s.showsCtx
+	s.mu.Unlock()
+	if !installed {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("model '%s' not found", req.Model))
+		return
+	}
+	info := map[string]any{"general.architecture": "bert"}
+	if shows {
+		info["bert.context_length"] = ctxLen
+	}
+	writeJSON(w, http.StatusOK, api.ShowResponse{ModelInfo: info, Details: api.ModelDetails{Family: familyOf(req.Model)}})
 }
 
 // version serves GET /api/version.

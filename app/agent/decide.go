@@ -132,6 +132,9 @@ type Signals struct {
 	Tied []int64 `json:"tied,omitempty"`
 	// Options lists the sources a clarify would offer, best first.
 	Options []int64 `json:"options,omitempty"`
+	// Agreeing lists the other sources that give the same price or time as the best
+	// one (backedUp): not counted as competing with it.
+	Agreeing []int64 `json:"agreeing,omitempty"`
 }
 
 // Band is what the evidence alone calls for at a trust level: Answer (from the best
@@ -180,13 +183,16 @@ func (s *Signals) Replay(t Trust) (Decision, []int64) {
 // a model, so that it is the same in extractive mode and can be measured. unknown is how
 // many content words of the question the knowledge never uses; vague, whether the
 // message is too short to answer straight away (isVague).
-func decide(a Agent, vague bool, results []knowledge.Result, unknown int, history []Turn) decision {
+func decide(a Agent, query string, vague bool, results []knowledge.Result, unknown int, history []Turn) decision {
 	tops := bestPerSource(results)
 	var d decision
 	band := Handoff
 	if len(tops) > 0 {
+		var agree []int64
+		tops, agree = backedUp(query, tops)
 		d.confidence = confidence(tops)
 		d.signals = signals(tops, d.confidence, unknown, vague)
+		d.signals.Agreeing = agree
 		band = d.signals.Band(a.Trust)
 	}
 	last := lastBotTurn(history)
@@ -240,6 +246,41 @@ func answerFrom(d decision, best knowledge.Result, results []knowledge.Result, h
 		d.evidence = append([]knowledge.Result{best}, d.evidence...)
 	}
 	return d
+}
+
+// backedUp sets apart the sources that give what the question asks for, a price or a
+// time, the same as the best source does: the price list and the battery article both
+// saying "699 EUR" back one answer up rather than compete, so they neither narrow the
+// best one's margin nor tie with it. It returns the other sources, best first, and the
+// ones set apart.
+func backedUp(query string, tops []knowledge.Result) ([]knowledge.Result, []int64) {
+	want := askedKind(query)
+	if len(tops) < 2 || want != priceKind && want != timeKind {
+		return tops, nil
+	}
+	q := knowledge.ContentTerms(query)
+	given := func(r knowledge.Result) map[string]bool {
+		ss := splitSentences(r.Text)
+		if len(ss) == 0 {
+			return nil
+		}
+		at, _, _ := bestSentence(q, want, ss)
+		return want.values(ss[at].text)
+	}
+	best := given(tops[0])
+	if len(best) == 0 {
+		return tops, nil
+	}
+	rest := []knowledge.Result{tops[0]}
+	var agree []int64
+	for _, r := range tops[1:] {
+		if r.Keyword > 0 && shares(given(r), best) {
+			agree = append(agree, r.Source.ID)
+			continue
+		}
+		rest = append(rest, r)
+	}
+	return rest, agree
 }
 
 // bestPerSource keeps the best chunk of each source, in ranking order: candidates are

@@ -82,7 +82,7 @@ func TestDecide(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := decide(Agent{Trust: tt.trust}, tt.vague, tt.results, tt.unknown, tt.history)
+			d := decide(Agent{Trust: tt.trust}, "", tt.vague, tt.results, tt.unknown, tt.history)
 			var options []int64
 			for _, o := range d.options {
 				options = append(options, o.Source.ID)
@@ -101,6 +101,46 @@ func TestDecide(t *testing.T) {
 			}
 			if replayed != d.decision || !slices.Equal(sources, want) {
 				t.Errorf("replayed %s %v, decided %s %v", replayed, sources, d.decision, want)
+			}
+		})
+	}
+}
+
+// A second source that gives the same price as the best one backs its answer up: it
+// neither narrows the margin nor ties with it. One that gives another price still does,
+// and a question that asks for no price or time sets nothing apart.
+func TestBackedUp(t *testing.T) {
+	with := func(r knowledge.Result, text string) knowledge.Result { r.Text = text; return r }
+	article := with(result(1, "E-bike batteries", 25, 1), "## Replacing a battery\n\nWe test batteries for free. "+
+		"A new Bosch PowerPack 500 costs 699 EUR, fitted. We order other brands on request.")
+	list := func(price string) knowledge.Result {
+		return with(result(2, "Price list", 17, 1), "Parts and batteries:\n- New e-bike battery: "+price+", fitted\n- Charger: 89 EUR")
+	}
+	guide := with(result(3, "New bike guide", 12, 0.5), "A new bike needs a first service after a month.")
+	tests := []struct {
+		name     string
+		query    string
+		results  []knowledge.Result
+		decision Decision
+		agreeing []int64
+	}{
+		{"same price", "How much is a new battery?", []knowledge.Result{article, list("699 EUR"), guide}, Answer, []int64{2}},
+		{"same price, written another way", "How much is a new battery?", []knowledge.Result{article, list("EUR 699"), guide}, Answer, []int64{2}},
+		{"same price, with cents", "How much is a new battery?", []knowledge.Result{article, list("699.00 €"), guide}, Answer, []int64{2}},
+		{"another price", "How much is a new battery?", []knowledge.Result{article, list("749 EUR"), guide}, Clarify, nil},
+		{"no price asked", "Tell me about a new battery", []knowledge.Result{article, list("699 EUR"), guide}, Clarify, nil},
+		{"tied, same price", "How much is a new battery?", []knowledge.Result{article, with(result(2, "Price list", 25, 1), "New battery: 699 EUR.")}, Answer, []int64{2}},
+		{"tied, another price", "How much is a new battery?", []knowledge.Result{article, with(result(2, "Price list", 25, 1), "New battery: 749 EUR.")}, Clarify, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := decide(Agent{Trust: TrustBalanced}, tt.query, false, tt.results, 0, nil)
+			if d.decision != tt.decision || !slices.Equal(d.signals.Agreeing, tt.agreeing) {
+				t.Errorf("%s (%s), confidence %.3f, agreeing %v; want %s, agreeing %v", d.decision, d.reason, d.confidence,
+					d.signals.Agreeing, tt.decision, tt.agreeing)
+			}
+			if d.decision == Answer && d.evidence[0].Source.ID != 1 {
+				t.Errorf("answered from %d", d.evidence[0].Source.ID)
 			}
 		})
 	}

@@ -198,7 +198,7 @@ func (e *Engine) respond(ctx context.Context, a Agent, in Message) (Reply, error
 	r.Candidates = candidates(results)
 	// Only a question can be vague: a greeting says what it is.
 	vague := intent == IntentQuestion && isVague(rest)
-	d := decide(a, vague, results, len(e.knowledge.UnknownWords(ctx, r.Query)), in.History)
+	d := decide(a, r.Query, vague, results, len(e.knowledge.UnknownWords(ctx, r.Query)), in.History)
 	if intent != IntentQuestion && (d.decision != Answer || d.evidence[0].Source.Kind != knowledge.KindShortAnswer) {
 		// A greeting or thanks gets the business's own short answer for it when the
 		// knowledge has one (the presets include greetings), else a fixed phrase.

@@ -41,6 +41,37 @@ func extractive(query string, best knowledge.Result) (string, []Citation) {
 func answering(query string, ss []sentence) []sentence {
 	q := knowledge.ContentTerms(query)
 	want := askedKind(query)
+	bestAt, terms, intro := bestSentence(q, want, ss)
+	// own reports whether sentence i holds a term of the question itself.
+	own := func(i int) bool { return shares(terms[i], q) }
+
+	var picked []sentence
+	if j := intro[bestAt]; j >= 0 {
+		picked = append(picked, ss[j])
+	}
+	ss[bestAt].text = clip(ss[bestAt].text, q)
+	picked = append(picked, ss[bestAt])
+	size := len(ss[bestAt].text)
+	for i := bestAt + 1; i < len(ss) && len(picked) < maxSentences; i++ {
+		// Bullets and table rows are parallel entries; numbered items are steps, each
+		// needed.
+		if (ss[i].row || ss[i].mark == "- ") && want.carriedBy(ss[i].text) && !own(i) {
+			continue
+		}
+		if size+len(ss[i].text) > maxExtractChars {
+			break
+		}
+		picked = append(picked, ss[i])
+		size += len(ss[i].text)
+	}
+	return picked
+}
+
+// bestSentence picks the sentence that answers: the one that shares most of the
+// question's content terms q (weighted by how rare each is in the passage) and, for a
+// question that asks for a kind of thing, carries one. It returns its index, each
+// sentence's content terms, and each item's introduction (introductions).
+func bestSentence(q map[string]bool, want kind, ss []sentence) (int, []map[string]bool, []int) {
 	terms := make([]map[string]bool, len(ss))
 	df := map[string]int{}
 	for i, s := range ss {
@@ -53,24 +84,16 @@ func answering(query string, ss []sentence) []sentence {
 	}
 	intro := introductions(ss)
 	weight := func(t string) float64 { return math.Log(1 + float64(len(ss))/float64(df[t])) }
-	// own is the weight of the question's terms a sentence holds itself; an item also
-	// counts, at half weight, those its introduction holds ("Battery prices:").
-	own := func(i int) float64 {
-		var w float64
-		for t := range q {
-			if terms[i][t] {
-				w += weight(t)
-			}
-		}
-		return w
-	}
+	// An item also counts, at half weight, the terms its introduction holds ("Battery
+	// prices:").
 	score := func(i int) float64 {
-		s := own(i)
-		if j := intro[i]; j >= 0 {
-			for t := range q {
-				if terms[j][t] && !terms[i][t] {
-					s += weight(t) / 2
-				}
+		var s float64
+		for t := range q {
+			switch {
+			case terms[i][t]:
+				s += weight(t)
+			case intro[i] >= 0 && terms[intro[i]][t]:
+				s += weight(t) / 2
 			}
 		}
 		return s
@@ -96,27 +119,7 @@ func answering(query string, ss []sentence) []sentence {
 			bestAt, best = i, r
 		}
 	}
-
-	var picked []sentence
-	if j := intro[bestAt]; j >= 0 {
-		picked = append(picked, ss[j])
-	}
-	ss[bestAt].text = clip(ss[bestAt].text, q)
-	picked = append(picked, ss[bestAt])
-	size := len(ss[bestAt].text)
-	for i := bestAt + 1; i < len(ss) && len(picked) < maxSentences; i++ {
-		// Bullets and table rows are parallel entries; numbered items are steps, each
-		// needed.
-		if (ss[i].row || ss[i].mark == "- ") && want.carriedBy(ss[i].text) && own(i) == 0 {
-			continue
-		}
-		if size+len(ss[i].text) > maxExtractChars {
-			break
-		}
-		picked = append(picked, ss[i])
-		size += len(ss[i].text)
-	}
-	return picked
+	return bestAt, terms, intro
 }
 
 // introductions maps each list item to the sentence that introduces its list (the line
@@ -246,6 +249,53 @@ func askedKind(query string) kind {
 	}
 	return anyKind
 }
+
+// values are the things of this kind a sentence gives, written so that one price or
+// time in two sources compares equal: a price's amount ("699" of "699 EUR", "EUR 699"
+// and "699.00 €"), a time as written, without spaces ("10:00", "14days"). Only prices
+// and times with a figure: a weekday or any number is too common to mean two sources
+// agree.
+func (k kind) values(s string) map[string]bool {
+	out := map[string]bool{}
+	switch k {
+	case priceKind:
+		for _, m := range carriesPrice.FindAllStringIndex(s, -1) {
+			// The pattern holds the amount's last or first digit only: take it whole.
+			a, b := m[0], m[1]
+			for a > 0 && isAmount(s, a-1) {
+				a--
+			}
+			for b < len(s) && isAmount(s, b) {
+				b++
+			}
+			if v := amount.FindString(s[a:b]); v != "" {
+				out[cents.ReplaceAllString(v, "")] = true
+			}
+		}
+	case timeKind:
+		for _, m := range carriesTime.FindAllString(s, -1) {
+			if strings.IndexFunc(m, unicode.IsDigit) >= 0 {
+				out[strings.ToLower(strings.Join(strings.Fields(m), ""))] = true
+			}
+		}
+	}
+	return out
+}
+
+// isAmount reports whether s[i] is part of a figure: a digit, or a separator between two.
+func isAmount(s string, i int) bool {
+	c := s[i]
+	if c >= '0' && c <= '9' {
+		return true
+	}
+	return (c == '.' || c == ',') && i > 0 && i+1 < len(s) && s[i-1] >= '0' && s[i-1] <= '9' && s[i+1] >= '0' && s[i+1] <= '9'
+}
+
+var (
+	// amount is the figure of a price, cents the zero cents that say nothing more.
+	amount = regexp.MustCompile(`\d+(?:[.,]\d+)*`)
+	cents  = regexp.MustCompile(`[.,]00?$`)
+)
 
 // carriedBy reports whether a sentence carries a thing of this kind.
 func (k kind) carriedBy(s string) bool {

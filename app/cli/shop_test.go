@@ -225,8 +225,6 @@ func TestShop(t *testing.T) {
 		}
 	})
 	t.Run("answers what it must", func(t *testing.T) {
-		t.Skip("open in the issue \"Answers a business can trust\": at Balanced the battery's price is a clarify " +
-			"(confidence 0.66, band 0.685) with the right source offered first; enable when coverage rises")
 		for _, row := range rows {
 			if row.q.Exact && row.q.Expect == "answer" && string(row.reply.Decision) != row.q.Expect {
 				t.Errorf("%s %q: %s, want %s", row.q.ID, row.q.Question, row.reply.Decision, row.q.Expect)

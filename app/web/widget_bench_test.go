@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -36,8 +35,8 @@ import (
 // BenchmarkWidgetStreams holds WIDGET_STREAMS (default 10,000) widget event streams open
 // on one server, each a visitor of its own following their conversation, and reports
 // the server's memory: once they are open, and again after a message (answered by the
-// AI) in a tenth of them and a round of keep-alives. The server runs as its own process (the binary built here, `agent
-// serve` on a fresh data directory) so that its open files and memory are its own.
+// AI) in a tenth of them and a round of keep-alives. The server is the binary, on a fresh
+// data directory (startAgent).
 func BenchmarkWidgetStreams(b *testing.B) {
 	n := 10_000
 	if s := os.Getenv("WIDGET_STREAMS"); s != "" {
@@ -48,17 +47,10 @@ func BenchmarkWidgetStreams(b *testing.B) {
 		b.Skipf("needs an open-file limit above %d for %d streams (hard limit %d); raise it with ulimit -n or set WIDGET_STREAMS", n+500, n, lim.Max)
 	}
 	ctx := context.Background()
-	dir := b.TempDir()
-	bin := filepath.Join(dir, "agent")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = filepath.Join("..", "..")
-	build.Env = append(os.Environ(), "GOFLAGS=-tags=sqlite_fts5", "CGO_ENABLED=1")
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildAgent(b)
 
 	// The install: an owner, an agent, a chat channel and n visitors with a conversation each.
-	data := filepath.Join(dir, "data")
+	data := filepath.Join(b.TempDir(), "data")
 	db, err := store.Open(ctx, data)
 	if err != nil {
 		b.Fatal(err)
@@ -91,35 +83,13 @@ func BenchmarkWidgetStreams(b *testing.B) {
 	db.Close()
 
 	ollama := llmtest.New(b)
-	srv := exec.Command(bin, "serve")
-	srv.Env = append(os.Environ(), "AGENT_DATA_DIR="+data, "AGENT_SERVER_LISTEN=127.0.0.1:0", "AGENT_LOG_LEVEL=warn",
-		"AGENT_LLM_URL="+ollama.URL(), "AGENT_CHAT_IP_REQUESTS_PER_MINUTE=100000000", "AGENT_CHAT_STREAMS_PER_IP="+strconv.Itoa(n))
-	stdout, _ := srv.StdoutPipe()
-	var stderr bytes.Buffer
-	srv.Stderr = &stderr
-	if err := srv.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Process.Kill()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "Open http://"); ok {
-				addr <- strings.TrimSuffix(u, "/setup")
-			}
-		}
-	}()
-	var host string
-	select {
-	case host = <-addr:
-	case <-time.After(30 * time.Second):
-		b.Fatalf("the server did not start:\n%s", stderr.String())
-	}
+	srv := startAgent(b, bin, data, "", "AGENT_LLM_URL="+ollama.URL(), "AGENT_CHAT_IP_REQUESTS_PER_MINUTE=100000000",
+		"AGENT_CHAT_STREAMS_PER_IP="+strconv.Itoa(n))
+	host := srv.host
 	if res, err := http.Get("http://" + host + "/widget.js"); err == nil {
 		res.Body.Close()
 	}
-	base := rss(b, srv.Process.Pid)
+	base := srv.rss(b)
 
 	b.ResetTimer()
 	start := time.Now()
@@ -144,10 +114,10 @@ func BenchmarkWidgetStreams(b *testing.B) {
 	wg.Wait()
 	opened := time.Since(start)
 	if err, _ := failed.Load().(error); err != nil {
-		b.Fatalf("%v\n%s", err, stderr.String())
+		b.Fatalf("%v\n%s", err, srv.stderr.String())
 	}
 	time.Sleep(2 * time.Second) // let the server settle
-	held := rss(b, srv.Process.Pid)
+	held := srv.rss(b)
 
 	// A message, answered by the AI, in a tenth of the conversations, each seen on its
 	// stream; then a round of keep-alives (every stream's is due within 20 s of its
@@ -167,10 +137,10 @@ func BenchmarkWidgetStreams(b *testing.B) {
 	}
 	wg.Wait()
 	if err, _ := failed.Load().(error); err != nil {
-		b.Fatalf("%v\n%s", err, stderr.String())
+		b.Fatalf("%v\n%s", err, srv.stderr.String())
 	}
 	time.Sleep(time.Until(start.Add(opened + 22*time.Second)))
-	written := rss(b, srv.Process.Pid)
+	written := srv.rss(b)
 	b.StopTimer()
 
 	b.ReportMetric(float64(n), "streams")
@@ -181,12 +151,7 @@ func BenchmarkWidgetStreams(b *testing.B) {
 	b.ReportMetric(float64(n)/opened.Seconds(), "opened/s")
 
 	// Shutting down ends the streams at once instead of waiting for them.
-	stop := time.Now()
-	srv.Process.Signal(syscall.SIGTERM)
-	if err := srv.Wait(); err != nil {
-		b.Errorf("serve exited with %v:\n%s", err, stderr.String())
-	}
-	b.ReportMetric(time.Since(stop).Seconds(), "shutdown-s")
+	b.ReportMetric(srv.stop(b).Seconds(), "shutdown-s")
 	for _, c := range conns {
 		c.Close()
 	}
@@ -245,22 +210,6 @@ func postAndSee(host, path, token string, c net.Conn) error {
 		seen = append(seen, buf[:n]...)
 	}
 	return nil
-}
-
-// rss is a process's resident memory in KiB.
-func rss(b *testing.B, pid int) int64 {
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb
-		}
-	}
-	b.Fatal("no VmRSS")
-	return 0
 }
 
 // BenchmarkWidgetMessages measures messages end to end through the widget's API: 50

@@ -5,7 +5,7 @@ export CGO_ENABLED := 1
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 
-.PHONY: all generate build run test bench fuzz lint clean
+.PHONY: all generate build run test bench loadtest fuzz lint clean
 
 all: build
 
@@ -29,6 +29,13 @@ test: generate
 ## bench: the benchmarks recorded in docs/BENCHMARKS.md
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
+
+## loadtest: the message path under load, all its figures in one report (docs/BENCHMARKS.md,
+## "Load"): 16 clients for 20 s per shape against the binary, the server on CPU 0 and the
+## clients on CPU 1 when taskset exists. LOAD_SECONDS=5 shortens it; LOAD_SCALE=1 runs it
+## on a workspace of 100,000 conversations and 1,000,000 messages.
+loadtest:
+	go test -run '^$$' -bench '^BenchmarkLoad$$' -benchtime 1x -timeout 60m ./app/web
 
 ## fuzz: every fuzz target for FUZZTIME each (default 1m), or one: make fuzz FUZZ=FuzzPDF
 ## FUZZTIME=10m. A new interesting input is minimized in 10 runs rather than for up to a

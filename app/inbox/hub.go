@@ -29,9 +29,10 @@ type Topic struct {
 	Conversation int64 // the events of one conversation (a visitor's widget)
 }
 
-// Hub delivers events to the connections that follow them (in this process). A follower
-// that does not keep up loses events rather than slowing the publisher; Lost tells it so,
-// and it reloads what it shows.
+// Hub delivers events to the connections that follow them (in this process). Each
+// follower has a short queue, empty (and unallocated) while it is idle, and is woken when
+// an event arrives in it. A follower that does not keep up loses events rather than
+// slowing the publisher; Take tells it so, and it reloads what it shows.
 type Hub struct {
 	mu   sync.Mutex
 	subs map[Topic]map[*Subscription]struct{}
@@ -39,10 +40,11 @@ type Hub struct {
 
 // Subscription is one follower's queue of events.
 type Subscription struct {
-	C     chan Event
 	topic Topic
 	hub   *Hub
+	wake  func()
 	mu    sync.Mutex
+	queue []Event
 	lost  bool
 }
 
@@ -52,9 +54,12 @@ const subscriberQueue = 64
 // NewHub returns an empty Hub.
 func NewHub() *Hub { return &Hub{subs: map[Topic]map[*Subscription]struct{}{}} }
 
-// Subscribe follows a topic until Close.
-func (h *Hub) Subscribe(t Topic) *Subscription {
-	s := &Subscription{C: make(chan Event, subscriberQueue), topic: t, hub: h}
+// Subscribe follows a topic until Close. wake, when not nil, is called when an event
+// arrives in an empty queue, so that the follower need not wait on a channel; it is
+// called with the hub locked, so it must return at once (start a goroutine, set a flag)
+// and not call the hub.
+func (h *Hub) Subscribe(t Topic, wake func()) *Subscription {
+	s := &Subscription{topic: t, hub: h, wake: wake}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.subs[t] == nil {
@@ -64,8 +69,7 @@ func (h *Hub) Subscribe(t Topic) *Subscription {
 	return s
 }
 
-// Close stops following; C is not closed, so a reader selecting on it never sees a
-// zero event.
+// Close stops following.
 func (s *Subscription) Close() {
 	h := s.hub
 	h.mu.Lock()
@@ -76,13 +80,14 @@ func (s *Subscription) Close() {
 	}
 }
 
-// Lost reports, once, whether events were dropped since the last call.
-func (s *Subscription) Lost() bool {
+// Take returns the events queued since the last call, oldest first, and whether some were
+// dropped since then (the queue was full).
+func (s *Subscription) Take() (events []Event, lost bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lost := s.lost
-	s.lost = false
-	return lost
+	events, lost = s.queue, s.lost
+	s.queue, s.lost = nil, false
+	return events, lost
 }
 
 // Publish sends e to the followers of the workspace (none when workspaceID is 0) and of
@@ -111,12 +116,16 @@ func (h *Hub) Subscribers() int {
 
 func (h *Hub) deliver(t Topic, e Event) {
 	for s := range h.subs[t] {
-		select {
-		case s.C <- e:
-		default:
-			s.mu.Lock()
+		s.mu.Lock()
+		first := len(s.queue) == 0
+		if len(s.queue) < subscriberQueue {
+			s.queue = append(s.queue, e)
+		} else {
 			s.lost = true
-			s.mu.Unlock()
+		}
+		s.mu.Unlock()
+		if first && s.wake != nil {
+			s.wake()
 		}
 	}
 }

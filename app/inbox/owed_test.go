@@ -73,7 +73,7 @@ func TestAnswerOwedAfterACrash(t *testing.T) {
 				}
 			}
 			r.clock.add(time.Minute) // the restart
-			widget := r.svc.Hub.Subscribe(inbox.Topic{Conversation: c.ID})
+			widget := r.svc.Hub.Subscribe(inbox.Topic{Conversation: c.ID}, nil)
 			defer widget.Close()
 
 			r.answerOwed(t)
@@ -92,8 +92,9 @@ func TestAnswerOwedAfterACrash(t *testing.T) {
 				t.Errorf("conversation = %+v, want the AI on it and the customer answered", got)
 			}
 			seen := false
-			for len(widget.C) > 0 {
-				if e := <-widget.C; e.Kind == inbox.EventMessage && e.MessageID == bot[0].ID {
+			events, _ := widget.Take()
+			for _, e := range events {
+				if e.Kind == inbox.EventMessage && e.MessageID == bot[0].ID {
 					seen = true
 				}
 			}

@@ -267,7 +267,7 @@ func TestHandoffModeUnassigned(t *testing.T) {
 func TestHandoffModeStayKeepsTheAI(t *testing.T) {
 	r := newRouting(t)
 	r.online(t, r.ann)
-	sub := r.svc.Hub.Subscribe(inbox.Topic{Workspace: r.ws})
+	sub := r.svc.Hub.Subscribe(inbox.Topic{Workspace: r.ws}, nil)
 	defer sub.Close()
 	ch := r.channel(t, channel.Input{AgentID: r.agent.ID, Handoff: channel.Stay, HandoffUsers: []int64{r.ann},
 		HandoffMessage: "not said when staying", UnavailableMessage: "We read everything and answer within a day."})
@@ -298,8 +298,8 @@ func TestHandoffModeStayKeepsTheAI(t *testing.T) {
 	}
 	// Everything was told to the staff: messages, tokens, the conversation change.
 	kinds := map[inbox.EventKind]int{}
-	for len(sub.C) > 0 {
-		e := <-sub.C
+	events, _ := sub.Take()
+	for _, e := range events {
 		if e.ConversationID != c.ID {
 			t.Errorf("event of conversation %d", e.ConversationID)
 		}

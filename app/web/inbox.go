@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -569,8 +570,8 @@ func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusTooManyRequests, "The inbox is open in too many tabs. Close some and reload this one.")
 		return
 	}
-	defer s.inboxStreams.Release(user)
-	s.stream(w, r, inbox.Topic{Workspace: visitOf(r).workspace.ID}, nil, func(out sse, e inbox.Event) error {
+	release := func() { s.inboxStreams.Release(user) }
+	s.stream(w, r, inbox.Topic{Workspace: visitOf(r).workspace.ID}, release, nil, func(_ context.Context, out sse, e inbox.Event) error {
 		if e.Kind == inbox.EventPresence {
 			return out.event("presence", "")
 		}

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	"agent/app/account"
@@ -72,10 +71,9 @@ type Server struct {
 	// account cannot hold connections until the server runs out of file descriptors.
 	inboxStreams *ratelimit.Slots
 
-	// streamsDone is closed when shutdown begins, so that long-lived event streams (the
-	// chat widget's, the inbox's) end instead of holding it up.
-	streamsDone  chan struct{}
-	closeStreams sync.Once
+	// streams are the open event streams (the chat widget's, the inbox's), which
+	// shutdown ends at once instead of waiting for them.
+	streams *sseStreams
 
 	handler http.Handler
 	table   []routeEntry // every route registered by routes, with its guard
@@ -96,7 +94,7 @@ func New(o Options) *Server {
 		llm:          o.LLM,
 		log:          o.Logger,
 		version:      o.Version,
-		streamsDone:  make(chan struct{}),
+		streams:      newSSEStreams(sseHeartbeat),
 		inboxStreams: ratelimit.NewSlots(inboxStreamsPerUser),
 		freeSpace:    o.FreeSpace,
 		loginByUser:  ratelimit.New(o.Config.Auth.LoginAttempts, o.Config.Auth.LoginWindow),
@@ -122,7 +120,7 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
-	srv.RegisterOnShutdown(func() { s.closeStreams.Do(func() { close(s.streamsDone) }) })
+	srv.RegisterOnShutdown(s.streams.closeAll)
 	ln, err := net.Listen("tcp", srv.Addr)
 	if err != nil {
 		return fmt.Errorf("web: listen on %s: %w", srv.Addr, err)

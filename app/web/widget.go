@@ -581,12 +581,14 @@ func (wa *widgetAPI) events(w http.ResponseWriter, r *http.Request, wr *widgetRe
 	if !ok {
 		return
 	}
-	defer release()
-	ctx := r.Context()
 	names := map[int64]string{}
-	wa.s.stream(w, r, inbox.Topic{Conversation: c.ID},
-		func(out sse) error { return out.event("conversation", wa.conversationJSON(ctx, wr.ch, c, names)) },
-		func(out sse, e inbox.Event) error { return wa.sendEvent(ctx, wr.ch, c, e, names, out) })
+	wa.s.stream(w, r, inbox.Topic{Conversation: c.ID}, release,
+		func(ctx context.Context, out sse) error {
+			return out.event("conversation", wa.conversationJSON(ctx, wr.ch, c, names))
+		},
+		func(ctx context.Context, out sse, e inbox.Event) error {
+			return wa.sendEvent(ctx, wr.ch, c, e, names, out)
+		})
 }
 
 // streamRetry is the Retry-After of a refused event stream: a slot frees when a tab

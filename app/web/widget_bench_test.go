@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -35,8 +34,9 @@ import (
 
 // BenchmarkWidgetStreams holds WIDGET_STREAMS (default 10,000) widget event streams open
 // on one server, each a visitor of its own following their conversation, and reports
-// the server's memory. The server runs as its own process (the binary built here, `agent
-// serve` on a fresh data directory) so that its open files and memory are its own.
+// the server's memory: once they are open, and again after a message (answered by the
+// AI) in a tenth of them and a round of keep-alives. The server is the binary, on a fresh
+// data directory (startAgent).
 func BenchmarkWidgetStreams(b *testing.B) {
 	n := 10_000
 	if s := os.Getenv("WIDGET_STREAMS"); s != "" {
@@ -47,17 +47,10 @@ func BenchmarkWidgetStreams(b *testing.B) {
 		b.Skipf("needs an open-file limit above %d for %d streams (hard limit %d); raise it with ulimit -n or set WIDGET_STREAMS", n+500, n, lim.Max)
 	}
 	ctx := context.Background()
-	dir := b.TempDir()
-	bin := filepath.Join(dir, "agent")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = filepath.Join("..", "..")
-	build.Env = append(os.Environ(), "GOFLAGS=-tags=sqlite_fts5", "CGO_ENABLED=1")
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildAgent(b)
 
 	// The install: an owner, an agent, a chat channel and n visitors with a conversation each.
-	data := filepath.Join(dir, "data")
+	data := filepath.Join(b.TempDir(), "data")
 	db, err := store.Open(ctx, data)
 	if err != nil {
 		b.Fatal(err)
@@ -75,7 +68,7 @@ func BenchmarkWidgetStreams(b *testing.B) {
 		b.Fatal(err)
 	}
 	conversations := inbox.New(db)
-	paths := make([]string, n)
+	paths, tokens := make([]string, n), make([]string, n)
 	for i := range paths {
 		v, token, err := conversations.NewVisitor(ctx, ch, "en")
 		if err != nil {
@@ -85,40 +78,18 @@ func BenchmarkWidgetStreams(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		paths[i] = "/widget/v1/" + ch.PublicKey + "/conversations/" + ids.Encode(c.ID) + "/events?token=" + token
+		paths[i], tokens[i] = "/widget/v1/"+ch.PublicKey+"/conversations/"+ids.Encode(c.ID), token
 	}
 	db.Close()
 
 	ollama := llmtest.New(b)
-	srv := exec.Command(bin, "serve")
-	srv.Env = append(os.Environ(), "AGENT_DATA_DIR="+data, "AGENT_SERVER_LISTEN=127.0.0.1:0", "AGENT_LOG_LEVEL=warn",
-		"AGENT_LLM_URL="+ollama.URL(), "AGENT_CHAT_IP_REQUESTS_PER_MINUTE=100000000")
-	stdout, _ := srv.StdoutPipe()
-	var stderr bytes.Buffer
-	srv.Stderr = &stderr
-	if err := srv.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Process.Kill()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "Open http://"); ok {
-				addr <- strings.TrimSuffix(u, "/setup")
-			}
-		}
-	}()
-	var host string
-	select {
-	case host = <-addr:
-	case <-time.After(30 * time.Second):
-		b.Fatalf("the server did not start:\n%s", stderr.String())
-	}
+	srv := startAgent(b, bin, data, "", "AGENT_LLM_URL="+ollama.URL(), "AGENT_CHAT_IP_REQUESTS_PER_MINUTE=100000000",
+		"AGENT_CHAT_STREAMS_PER_IP="+strconv.Itoa(n))
+	host := srv.host
 	if res, err := http.Get("http://" + host + "/widget.js"); err == nil {
 		res.Body.Close()
 	}
-	base := rss(b, srv.Process.Pid)
+	base := srv.rss(b)
 
 	b.ResetTimer()
 	start := time.Now()
@@ -131,7 +102,7 @@ func BenchmarkWidgetStreams(b *testing.B) {
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				c, err := openStream(host, paths[i])
+				c, err := openStream(host, paths[i]+"/events?token="+tokens[i])
 				if err != nil {
 					failed.Store(fmt.Errorf("stream %d: %w", i, err))
 					return
@@ -143,25 +114,44 @@ func BenchmarkWidgetStreams(b *testing.B) {
 	wg.Wait()
 	opened := time.Since(start)
 	if err, _ := failed.Load().(error); err != nil {
-		b.Fatalf("%v\n%s", err, stderr.String())
+		b.Fatalf("%v\n%s", err, srv.stderr.String())
 	}
 	time.Sleep(2 * time.Second) // let the server settle
-	held := rss(b, srv.Process.Pid)
+	held := srv.rss(b)
+
+	// A message, answered by the AI, in a tenth of the conversations, each seen on its
+	// stream; then a round of keep-alives (every stream's is due within 20 s of its
+	// opening): the memory the streams keep once they have been written to.
+	next.Store(0)
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n/10; i = int(next.Add(1)) - 1 {
+				if err := postAndSee(host, paths[i], tokens[i], conns[i]); err != nil {
+					failed.Store(fmt.Errorf("stream %d: %w", i, err))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatalf("%v\n%s", err, srv.stderr.String())
+	}
+	time.Sleep(time.Until(start.Add(opened + 22*time.Second)))
+	written := srv.rss(b)
 	b.StopTimer()
 
 	b.ReportMetric(float64(n), "streams")
 	b.ReportMetric(float64(held)/1024, "server-RSS-MB")
 	b.ReportMetric(float64(base)/1024, "idle-RSS-MB")
 	b.ReportMetric(float64(held-base)/float64(n), "KB/stream")
+	b.ReportMetric(float64(written)/1024, "RSS-after-traffic-MB")
 	b.ReportMetric(float64(n)/opened.Seconds(), "opened/s")
 
 	// Shutting down ends the streams at once instead of waiting for them.
-	stop := time.Now()
-	srv.Process.Signal(syscall.SIGTERM)
-	if err := srv.Wait(); err != nil {
-		b.Errorf("serve exited with %v:\n%s", err, stderr.String())
-	}
-	b.ReportMetric(time.Since(stop).Seconds(), "shutdown-s")
+	b.ReportMetric(srv.stop(b).Seconds(), "shutdown-s")
 	for _, c := range conns {
 		c.Close()
 	}
@@ -194,20 +184,32 @@ func openStream(host, path string) (net.Conn, error) {
 	return c, nil
 }
 
-// rss is a process's resident memory in KiB.
-func rss(b *testing.B, pid int) int64 {
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+// postAndSee posts a visitor's message through the widget's API and reads the stream c
+// of the conversation at path until the message's event arrives on it.
+func postAndSee(host, path, token string, c net.Conn) error {
+	req, _ := http.NewRequest(http.MethodPost, "http://"+host+path+"/messages", strings.NewReader(`{"text":"Do you ship abroad?","lang":"en"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		b.Fatal(err)
+		return err
 	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("message: %s", res.Status)
+	}
+	c.SetReadDeadline(time.Now().Add(30 * time.Second))
+	defer c.SetReadDeadline(time.Time{})
+	var seen []byte
+	buf := make([]byte, 4096)
+	for !bytes.Contains(seen, []byte("event: message\n")) {
+		n, err := c.Read(buf)
+		if err != nil {
+			return fmt.Errorf("stream: %w after %q", err, seen)
 		}
+		seen = append(seen, buf[:n]...)
 	}
-	b.Fatal("no VmRSS")
-	return 0
+	return nil
 }
 
 // BenchmarkWidgetMessages measures messages end to end through the widget's API: 50

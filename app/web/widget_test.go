@@ -900,3 +900,40 @@ func TestWidgetStreamLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamsEndAtShutdown: shutting the server down ends its open event streams at once
+// rather than waiting for their clients to leave.
+func TestStreamsEndAtShutdown(t *testing.T) {
+	e, ch := chatEnv(t, func(c *config.Config) { c.Server.Listen = "127.0.0.1:0" })
+	v := e.widgetVisitor(ch, shopOrigin)
+	v.start()
+	v.open()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr := make(chan string, 1)
+	served := make(chan error, 1)
+	go func() { served <- e.server.ListenAndServe(ctx, func(a string) { addr <- a }) }()
+	res, err := http.Get("http://" + <-addr + v.path("conversations/"+v.conv+"/events") + "?token=" + v.token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body := bufio.NewReader(res.Body)
+	for line := ""; !strings.HasPrefix(line, "event: conversation"); {
+		if line, err = body.ReadString('\n'); err != nil {
+			t.Fatalf("the stream ended before its first event: %v", err)
+		}
+	}
+
+	cancel()
+	ended := make(chan error, 1)
+	go func() { _, err := io.Copy(io.Discard, body); ended <- err }()
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stream outlived the shutdown")
+	}
+	if err := <-served; err != nil {
+		t.Errorf("ListenAndServe = %v", err)
+	}
+}

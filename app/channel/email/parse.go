@@ -125,17 +125,9 @@ func Parse(raw []byte, lim Limits) (*Message, error) {
 	if n := countFold(raw, "boundary"); n > lim.MaxParts {
 		return headerOnly(raw), fmt.Errorf("%w: %d boundaries (limit %d)", ErrTooComplex, n, lim.MaxParts)
 	}
-	br := &budgetReader{r: bytes.NewReader(raw), reads: 16384 + len(raw)/256, deadline: deadline}
-	parser := enmime.NewParser(
-		enmime.SkipMalformedParts(true),
-		enmime.MaxStoredPartErrors(10),
-		enmime.DisableTextConversion(true),
-		enmime.DisableCharacterDetection(true),
-		enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),
-	)
-	root, err := parser.ReadParts(br)
-	if br.err != nil {
-		return headerOnly(raw), br.err
+	root, err := readParts(raw, deadline)
+	if errors.Is(err, ErrTooComplex) || errors.Is(err, ErrTimeout) {
+		return headerOnly(raw), err
 	}
 	if err != nil {
 		return nil, fmt.Errorf("email: read: %w", err)
@@ -190,28 +182,47 @@ func reply(plain, rawHTML string) string {
 	return text
 }
 
-// budgetReader hands enmime the message, counting its reads. enmime's nested boundary
-// readers each go back to the source twice at its end, so a message of unclosed nested
-// parts costs 2^depth reads (a 1 KB message of 30 levels takes minutes); the budget stops
-// that, and the deadline stops everything else slow.
+var parser = enmime.NewParser(
+	enmime.SkipMalformedParts(true),
+	enmime.MaxStoredPartErrors(10),
+	enmime.DisableTextConversion(true),
+	enmime.DisableCharacterDetection(true), // the declared charset wins; detection only guesses a missing one
+	enmime.SetReadPartErrorPolicy(enmime.AllowCorruptTextPartErrorPolicy),
+)
+
+// readParts runs enmime over raw within a budget of reads and a deadline. enmime's nested
+// boundary readers each go back to their source twice at its end, so a message of unclosed
+// nested parts costs 2^depth reads (1 KB of 30 levels takes minutes), and an error from the
+// source does not stop them (they retry it). So the source panics when the budget or the
+// time is spent, and the panic is turned back into the error here.
+func readParts(raw []byte, deadline time.Time) (root *enmime.Part, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			a, ok := v.(abort)
+			if !ok {
+				panic(v)
+			}
+			root, err = nil, a.err
+		}
+	}()
+	return parser.ReadParts(&budgetReader{r: bytes.NewReader(raw), reads: 8192 + len(raw)/512, deadline: deadline})
+}
+
+// abort carries a budgetReader's error up through enmime.
+type abort struct{ err error }
+
 type budgetReader struct {
 	r        *bytes.Reader
 	reads    int
 	deadline time.Time
-	err      error
 }
 
 func (b *budgetReader) Read(p []byte) (int, error) {
-	if b.err != nil {
-		return 0, b.err
-	}
 	if b.reads--; b.reads < 0 {
-		b.err = fmt.Errorf("%w: unclosed nested parts", ErrTooComplex)
-		return 0, b.err
+		panic(abort{fmt.Errorf("%w: unclosed nested parts", ErrTooComplex)})
 	}
 	if time.Now().After(b.deadline) {
-		b.err = ErrTimeout
-		return 0, b.err
+		panic(abort{ErrTimeout})
 	}
 	return b.r.Read(p)
 }

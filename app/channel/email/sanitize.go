@@ -25,7 +25,14 @@ func Sanitize(rawHTML string, cids map[string]bool) string {
 	p.AllowURLSchemeWithCustomPolicy("cid", func(u *url.URL) bool { return cids[cidOf(u)] })
 	p.AddTargetBlankToFullyQualifiedLinks(true)
 	p.RequireNoReferrerOnLinks(true)
-	return strings.TrimSpace(p.Sanitize(rawHTML))
+	// UGCPolicy allows images from anywhere; the cid: rule above adds to that, so the
+	// others go here, from bluemonday's well-formed output
+	return strings.TrimSpace(mapImages(p.Sanitize(rawHTML), func(u *url.URL) string {
+		if strings.EqualFold(u.Scheme, "cid") && cids[cidOf(u)] {
+			return u.String()
+		}
+		return ""
+	}))
 }
 
 var cidSrc = regexp.MustCompile(`(?i)^cid:`)
@@ -70,7 +77,18 @@ func referencedCIDs(rawHTML string) map[string]bool {
 // RewriteCIDs points the cid: images of sanitized HTML (Message.HTML) at the addresses
 // where the inbox serves the inline parts; an image whose id src returns "" for is dropped.
 func RewriteCIDs(safeHTML string, src func(contentID string) string) string {
-	if !strings.Contains(safeHTML, "cid:") {
+	return mapImages(safeHTML, func(u *url.URL) string {
+		if !strings.EqualFold(u.Scheme, "cid") {
+			return ""
+		}
+		return src(cidOf(u))
+	})
+}
+
+// mapImages gives each img of well-formed HTML the src that src returns for its own, and
+// drops those it returns "" for (and those without one).
+func mapImages(safeHTML string, src func(*url.URL) string) string {
+	if !strings.Contains(safeHTML, "<img") {
 		return safeHTML
 	}
 	var b strings.Builder
@@ -89,13 +107,13 @@ func RewriteCIDs(safeHTML string, src func(contentID string) string) string {
 			b.WriteString(t.String())
 			continue
 		}
-		keep := true
+		keep := false
 		for i, a := range t.Attr {
 			if a.Key != "src" {
 				continue
 			}
-			if u, err := url.Parse(a.Val); err == nil && strings.EqualFold(u.Scheme, "cid") {
-				t.Attr[i].Val = src(cidOf(u))
+			if u, err := url.Parse(strings.TrimSpace(a.Val)); err == nil {
+				t.Attr[i].Val = src(u)
 				keep = t.Attr[i].Val != ""
 			}
 		}

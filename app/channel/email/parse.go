@@ -42,25 +42,22 @@ var DefaultLimits = Limits{
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
-	if l.MaxSize > 0 {
-		d.MaxSize = l.MaxSize
+	return Limits{
+		MaxSize:        or(l.MaxSize, d.MaxSize),
+		MaxParts:       or(l.MaxParts, d.MaxParts),
+		MaxDepth:       or(l.MaxDepth, d.MaxDepth),
+		MaxAttachment:  or(l.MaxAttachment, d.MaxAttachment),
+		MaxAttachments: or(l.MaxAttachments, d.MaxAttachments),
+		Timeout:        or(l.Timeout, d.Timeout),
 	}
-	if l.MaxParts > 0 {
-		d.MaxParts = l.MaxParts
+}
+
+// or is v, or def when v is not set.
+func or[T int | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
 	}
-	if l.MaxDepth > 0 {
-		d.MaxDepth = l.MaxDepth
-	}
-	if l.MaxAttachment > 0 {
-		d.MaxAttachment = l.MaxAttachment
-	}
-	if l.MaxAttachments > 0 {
-		d.MaxAttachments = l.MaxAttachments
-	}
-	if l.Timeout > 0 {
-		d.Timeout = l.Timeout
-	}
-	return d
+	return def
 }
 
 // Errors Parse returns for a message it refuses; the Message it returns with them still has
@@ -88,7 +85,8 @@ type Message struct {
 	References  []string
 	// Text is the whole body as text: the plain part, or the HTML turned to text.
 	Text string
-	// Reply is Text without the quoted earlier messages and the signature: what the AI reads.
+	// Reply is Text without the quoted earlier messages and the signature: what the AI
+	// reads. It is empty when the sender wrote nothing new (a bare quote).
 	Reply string
 	// HTML is the HTML body made safe to show (see Sanitize); "" for plain-text mail.
 	HTML        string

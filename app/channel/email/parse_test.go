@@ -2,6 +2,8 @@ package email
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -255,8 +257,26 @@ func TestCapIDs(t *testing.T) {
 }
 
 func BenchmarkParse(b *testing.B) {
+	inputs := map[string][]byte{}
 	for _, name := range []string{"clients/gmail.eml", "clients/outlook.eml", "parse/attachments.eml"} {
-		raw := readFixture(b, name)
+		inputs[name] = readFixture(b, name)
+	}
+	// a photo of 5 MB (random bytes, base64 in lines of 76) under a short text
+	photo := make([]byte, 5<<20)
+	rand.Read(photo)
+	enc := base64.StdEncoding.EncodeToString(photo)
+	var big bytes.Buffer
+	big.WriteString("From: a@example.com\r\nMessage-ID: <big@example.com>\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" +
+		"--b\r\nContent-Type: text/plain\r\n\r\nHere is the photo.\r\n--b\r\nContent-Type: image/jpeg\r\n" +
+		"Content-Disposition: attachment; filename=photo.jpg\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+	for len(enc) > 76 {
+		big.WriteString(enc[:76] + "\r\n")
+		enc = enc[76:]
+	}
+	big.WriteString(enc + "\r\n--b--\r\n")
+	inputs["5 MB attachment"] = big.Bytes()
+	for _, name := range []string{"clients/gmail.eml", "clients/outlook.eml", "parse/attachments.eml", "5 MB attachment"} {
+		raw := inputs[name]
 		b.Run(name, func(b *testing.B) {
 			b.SetBytes(int64(len(raw)))
 			for b.Loop() {

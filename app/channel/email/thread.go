@@ -53,7 +53,7 @@ func ReplyThreading(parentID string, parentReferences, parentInReplyTo []string)
 	return parentID, capIDs(out, MaxReferences)
 }
 
-var replyPrefix = regexp.MustCompile(`(?i)^\s*(?:re|aw|sv|vs|antw|réf|rif|r|odp|res)\s*(?:\[\d+\])?\s*:`)
+var replyPrefix = regexp.MustCompile(`(?i)^\s*(?:re|aw|sv|antw|réf|rif|r|odp|res)\s*(?:\[\d+\])?\s*:`)
 
 // ReplySubject is the subject of a reply: "Re: " before the subject, unless it already has
 // a reply prefix in some language ("RE:", "AW:", "SV:", …).

@@ -26,10 +26,12 @@ var (
 	attributionLine = regexp.MustCompile(`(?i)(?:^|\s)(?:` + wroteWords + `)(?:\s[^:]{0,160})?\s*:\s*$`)
 	// the start of an attribution a client wrapped over two or three lines
 	attributionStart = regexp.MustCompile(`(?i)^\s*(?:on|le|am|el|il|op|em|den|dne|w dniu)\s|\d`)
-	quoted           = regexp.MustCompile(`^\s*>`)
-	originalMarker   = regexp.MustCompile(`(?i)^\s*-{2,}\s*(?:original message|ursprüngliche nachricht|message d'origine|opprinnelig melding|mensaje original|messaggio originale|oorspronkelijk bericht|ursprungligt meddelande|oprindelig meddelelse|mensagem original)\s*-{2,}\s*$`)
-	forwardMarker    = regexp.MustCompile(`(?i)^\s*(?:-{2,}\s*(?:forwarded message|weitergeleitete nachricht|message transféré|videresendt melding|mensaje reenviado|messaggio inoltrato|doorgestuurd bericht|vidarebefordrat meddelande|mensagem encaminhada)\s*-{2,}|begin forwarded message:|début du message réexpédié\s?:|anfang der weitergeleiteten nachricht:|inicio del mensaje reenviado:|videresendt melding:)\s*$`)
-	separatorLine    = regexp.MustCompile(`^\s*_{10,}\s*$`)
+	// what clients put in an attribution and people seldom write: a time or an address
+	attributionDetail = regexp.MustCompile(`@|\d[:.]\d\d`)
+	quoted            = regexp.MustCompile(`^\s*>`)
+	originalMarker    = regexp.MustCompile(`(?i)^\s*-{2,}\s*(?:original message|ursprüngliche nachricht|message d'origine|opprinnelig melding|mensaje original|messaggio originale|oorspronkelijk bericht|ursprungligt meddelande|oprindelig meddelelse|mensagem original)\s*-{2,}\s*$`)
+	forwardMarker     = regexp.MustCompile(`(?i)^\s*(?:-{2,}\s*(?:forwarded message|weitergeleitete nachricht|message transféré|videresendt melding|mensaje reenviado|messaggio inoltrato|doorgestuurd bericht|vidarebefordrat meddelande|mensagem encaminhada)\s*-{2,}|begin forwarded message:|début du message réexpédié\s?:|anfang der weitergeleiteten nachricht:|inicio del mensaje reenviado:|videresendt melding:)\s*$`)
+	separatorLine     = regexp.MustCompile(`^\s*_{10,}\s*$`)
 	// the first and the other lines of the header block Outlook writes above a quoted message
 	// ("From: Ada <ada@example.com>" / "Sent: Tuesday, March 12, 2024 10:15 AM" / "To: …"),
 	// bold (*From:*) once HTML is turned to text
@@ -118,8 +120,8 @@ func headerBlockAt(lines []string, i int) int {
 }
 
 // attributionAt says how many lines (1 to 3: Gmail wraps long ones) of an attribution start
-// at line i, and whether it names a date or an address (a bare "Ada wrote:" counts only
-// above quoted lines).
+// at line i, and whether it names a time or an address (a bare "Ada wrote:" or "On Monday
+// I wrote:" counts only above quoted lines).
 func attributionAt(lines []string, i int) (n int, strong bool) {
 	s := strings.TrimSpace(lines[i])
 	if s == "" || len(s) > 300 {
@@ -137,7 +139,7 @@ func attributionAt(lines []string, i int) (n int, strong bool) {
 			s += " " + next
 		}
 		if len(s) <= 400 && attributionLine.MatchString(s) {
-			return n, strings.ContainsAny(s, "0123456789@")
+			return n, attributionDetail.MatchString(s)
 		}
 	}
 	return 0, false

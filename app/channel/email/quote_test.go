@@ -93,6 +93,7 @@ func TestStripQuotes(t *testing.T) {
 		{"bottom posted", "On Tue, 12 Mar 2024 at 10:15, Shop <s@shop.example> wrote:\n> Which size?\n\nSize 42, please.\n", "Size 42, please."},
 		{"Yahoo quotes without >", "Yes please.\n\nOn Tuesday, March 12, 2024, 10:15:00 AM GMT+1, Shop Support <support@shop.example> wrote:\n\n\nHello, which size?\n", "Yes please."},
 		{"a bare attribution above quotes", "Fine.\n\nShop Support wrote:\n> Which size?\n", "Fine."},
+		{"'On Monday I wrote:' in the text stays", "On Monday 12 March I wrote:\nthe box was open.\n", "On Monday 12 March I wrote:\nthe box was open."},
 		{"a bare 'wrote:' in the text stays", "Here is what my colleague wrote:\nthe box was open.\n", "Here is what my colleague wrote:\nthe box was open."},
 		{"Outlook block without a rule", "Ok.\n\nFrom: Shop <s@shop.example>\nSent: Tuesday, March 12, 2024 10:15 AM\nTo: me\nSubject: Re: x\n\nold\n", "Ok."},
 		{"Outlook block under a rule", "Ok.\n\n________________________________\nFrom: Shop <s@shop.example>\nSent: Tuesday\nTo: me\nSubject: x\n\nold\n", "Ok."},

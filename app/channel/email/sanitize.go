@@ -3,7 +3,6 @@ package email
 import (
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -20,14 +19,9 @@ func Sanitize(rawHTML string, cids map[string]bool) string {
 	if strings.TrimSpace(rawHTML) == "" {
 		return ""
 	}
-	p := bluemonday.UGCPolicy()
-	p.AllowAttrs("src").Matching(cidSrc).OnElements("img")
-	p.AllowURLSchemeWithCustomPolicy("cid", func(u *url.URL) bool { return cids[cidOf(u)] })
-	p.AddTargetBlankToFullyQualifiedLinks(true)
-	p.RequireNoReferrerOnLinks(true)
-	// UGCPolicy allows images from anywhere; the cid: rule above adds to that, so the
-	// others go here, from bluemonday's well-formed output
-	return strings.TrimSpace(mapImages(p.Sanitize(rawHTML), func(u *url.URL) string {
+	// UGCPolicy allows images from anywhere, so the images are chosen after it, in its
+	// well-formed output
+	return strings.TrimSpace(mapImages(policy.Sanitize(rawHTML), func(u *url.URL) string {
 		if strings.EqualFold(u.Scheme, "cid") && cids[cidOf(u)] {
 			return u.String()
 		}
@@ -35,7 +29,15 @@ func Sanitize(rawHTML string, cids map[string]bool) string {
 	}))
 }
 
-var cidSrc = regexp.MustCompile(`(?i)^cid:`)
+// policy is built once: UGCPolicy compiles regular expressions, and a policy is safe for
+// concurrent use.
+var policy = func() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.AllowURLSchemeWithCustomPolicy("cid", func(*url.URL) bool { return true })
+	p.AddTargetBlankToFullyQualifiedLinks(true)
+	p.RequireNoReferrerOnLinks(true)
+	return p
+}()
 
 // cidOf is the content id a cid: URL names (RFC 2392: percent-encoded, no brackets).
 func cidOf(u *url.URL) string {

@@ -1,0 +1,165 @@
+package email
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Sanitize makes a message's HTML safe to show inside the inbox: bluemonday's UGC policy
+// (no scripts, styles, forms or event handlers; links open in a new tab without referrer),
+// and images only from the message's own inline parts (cid: references to a content id in
+// cids): a remote image is a tracking pixel that tells the sender when, where and by whom
+// the mail was read.
+func Sanitize(rawHTML string, cids map[string]bool) string {
+	if strings.TrimSpace(rawHTML) == "" {
+		return ""
+	}
+	// UGCPolicy allows images from anywhere, so the images are chosen after it, in its
+	// well-formed output
+	return strings.TrimSpace(mapImages(policy.Sanitize(rawHTML), func(u *url.URL) string {
+		if strings.EqualFold(u.Scheme, "cid") && cids[cidOf(u)] {
+			return u.String()
+		}
+		return ""
+	}))
+}
+
+// policy is built once: UGCPolicy compiles regular expressions, and a policy is safe for
+// concurrent use.
+var policy = func() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.AllowURLSchemeWithCustomPolicy("cid", func(*url.URL) bool { return true })
+	p.AddTargetBlankToFullyQualifiedLinks(true)
+	p.RequireNoReferrerOnLinks(true)
+	return p
+}()
+
+// cidOf is the content id a cid: URL names (RFC 2392: percent-encoded, no brackets).
+func cidOf(u *url.URL) string {
+	id := u.Opaque
+	if id == "" {
+		id = u.Path
+	}
+	if s, err := url.PathUnescape(id); err == nil {
+		id = s
+	}
+	return strings.Trim(id, "<>")
+}
+
+// referencedCIDs lists the content ids an HTML body shows as images.
+func referencedCIDs(rawHTML string) map[string]bool {
+	used := map[string]bool{}
+	if !strings.Contains(strings.ToLower(rawHTML), "cid:") {
+		return used
+	}
+	z := html.NewTokenizer(strings.NewReader(rawHTML))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return used
+		case html.StartTagToken, html.SelfClosingTagToken:
+			if t := z.Token(); t.DataAtom == atom.Img {
+				for _, a := range t.Attr {
+					if a.Key == "src" {
+						if u, err := url.Parse(strings.TrimSpace(a.Val)); err == nil && strings.EqualFold(u.Scheme, "cid") {
+							used[cidOf(u)] = true
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// RewriteCIDs points the cid: images of sanitized HTML (Message.HTML) at the addresses
+// where the inbox serves the inline parts; an image whose id src returns "" for is dropped.
+func RewriteCIDs(safeHTML string, src func(contentID string) string) string {
+	return mapImages(safeHTML, func(u *url.URL) string {
+		if !strings.EqualFold(u.Scheme, "cid") {
+			return ""
+		}
+		return src(cidOf(u))
+	})
+}
+
+// mapImages gives each img of well-formed HTML the src that src returns for its own, and
+// drops those it returns "" for (and those without one).
+func mapImages(safeHTML string, src func(*url.URL) string) string {
+	if !strings.Contains(safeHTML, "<img") {
+		return safeHTML
+	}
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(safeHTML))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return b.String()
+		}
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			b.Write(z.Raw())
+			continue
+		}
+		t := z.Token()
+		if t.DataAtom != atom.Img {
+			b.WriteString(t.String())
+			continue
+		}
+		keep := false
+		for i, a := range t.Attr {
+			if a.Key != "src" {
+				continue
+			}
+			if u, err := url.Parse(strings.TrimSpace(a.Val)); err == nil {
+				t.Attr[i].Val = src(u)
+				keep = t.Attr[i].Val != ""
+			}
+		}
+		if keep {
+			b.WriteString(t.String())
+		}
+	}
+}
+
+// sniffType says what an attachment's bytes are. The declared type is kept only where the
+// bytes cannot tell (plain text, zip containers such as .docx, unknown binary) and it is not
+// one a browser would run (HTML, SVG, XML, script): a file declared image/png that holds
+// HTML is HTML.
+func sniffType(data []byte, declared string) string {
+	t := sniffed(data)
+	switch t {
+	case "application/octet-stream", "text/plain", "application/zip":
+		if declared != "" && !strings.HasPrefix(declared, "multipart/") && !activeType(declared) {
+			return declared
+		}
+	}
+	return t
+}
+
+// sniffed is the type http.DetectContentType finds, without parameters.
+func sniffed(data []byte) string {
+	t, _, _ := strings.Cut(http.DetectContentType(data), ";")
+	return t
+}
+
+func activeType(t string) bool {
+	switch t {
+	case "text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
+		"text/javascript", "application/javascript", "application/x-javascript", "application/ecmascript":
+		return true
+	}
+	return false
+}
+
+// isImage is an image type browsers show (and http.DetectContentType recognises).
+func isImage(t string) bool {
+	switch t {
+	case "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp":
+		return true
+	}
+	return false
+}

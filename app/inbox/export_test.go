@@ -40,3 +40,9 @@ func (s *Store) Claims(ctx context.Context) (int, error) {
 	err := s.db.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM answer_claims").Scan(&n)
 	return n, err
 }
+
+// AIHistory reads what the AI is given of a conversation before answering a message.
+func (s *Store) AIHistory(ctx context.Context, conversationID int64) ([]agent.Turn, error) {
+	msgs, err := s.Messages(ctx, conversationID)
+	return History(msgs), err
+}

@@ -64,9 +64,6 @@ func benchScale(b *testing.B, conversations int) {
 				return err
 			}
 			// What the widget does with a customer's message (app/web/widget.go, send).
-			if err := w.inbox.TouchVisitor(ctx, inbox.Visitor{ID: c.VisitorID}, "en"); err != nil {
-				return err
-			}
 			_, _, err = svc.VisitorMessage(ctx, w.channel, c, "Is there any news about my order "+strconv.Itoa(i)+"?", "en")
 			return err
 		}

@@ -257,3 +257,76 @@ func TestFreeSpace(t *testing.T) {
 		t.Error("FreeSpace of a missing directory: no error")
 	}
 }
+
+// 0011 indexes the messages already stored, and its triggers keep the index in step with
+// messages added, changed and deleted (a conversation's deletion included).
+func TestMigrationMessageSearch(t *testing.T) {
+	ctx := context.Background()
+	db, err := OpenFile(filepath.Join(t.TempDir(), FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms[:10] {
+		if _, err := db.Write.Exec(m.SQL); err != nil {
+			t.Fatal(m.Name, err)
+		}
+	}
+	for _, q := range []string{
+		"PRAGMA user_version = 10",
+		"INSERT INTO workspaces (id, name, created_at) VALUES (1, 'Shop', 1)",
+		"INSERT INTO conversations (id, workspace_id, channel, created_at, updated_at) VALUES (1, 1, 'chat', 1, 1), (2, 1, 'chat', 1, 1)",
+		"INSERT INTO messages (id, conversation_id, author, body, created_at) VALUES (1, 1, 'visitor', 'My parcel never arrived', 1), (2, 2, 'visitor', '我要退款', 1)",
+	} {
+		if _, err := db.Write.Exec(q); err != nil {
+			t.Fatal(q, err)
+		}
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	found := func(match string) (ids []int64) {
+		t.Helper()
+		rows, err := db.Read.Query("SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid", match)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	check := func(when, match string, want ...int64) {
+		t.Helper()
+		if got := found(match); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: %s finds %v, want %v", when, match, got, want)
+		}
+	}
+	check("migrated", `"ARRIVE"`, 1)
+	check("migrated", `"要退款"`, 2)
+	// A word of two characters at the end of a text begins a trigram: the text's own
+	// last two, with the space after.
+	var terms int
+	if err := db.Read.QueryRow("SELECT count(*) FROM messages_fts_vocab WHERE term = '退款 '").Scan(&terms); err != nil || terms != 1 {
+		t.Errorf("trigram '退款 ': %d, %v", terms, err)
+	}
+	for _, q := range []string{
+		"INSERT INTO messages (id, conversation_id, author, body, created_at) VALUES (3, 1, 'human', 'Sorry, it arrives tomorrow', 1)",
+		"UPDATE messages SET body = 'My box never came' WHERE id = 1",
+		"DELETE FROM conversations WHERE id = 2",
+	} {
+		if _, err := db.Write.Exec(q); err != nil {
+			t.Fatal(q, err)
+		}
+	}
+	check("changed", `"arrive"`, 3)
+	check("changed", `"box"`, 1)
+	check("deleted", `"要退款"`)
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -91,8 +92,9 @@ type AIReply struct {
 
 // Store reads and writes conversations.
 type Store struct {
-	db  *store.DB
-	now func() time.Time
+	db        *store.DB
+	now       func() time.Time
+	unindexed atomic.Int64 // messages stored, for IndexMessages' batches
 }
 
 // New returns a Store over db.
@@ -349,6 +351,7 @@ func (s *Store) addMessage(ctx context.Context, m Message, visitorID int64, clai
 	if err != nil {
 		return Message{}, turn{}, fmt.Errorf("inbox: add message: %w", err)
 	}
+	s.stored(ctx)
 	return m, t, nil
 }
 
@@ -431,6 +434,7 @@ func (s *Store) addAIReply(ctx context.Context, conversationID, agentID int64, r
 	if err != nil {
 		return Message{}, fmt.Errorf("inbox: add AI reply: %w", err)
 	}
+	s.stored(ctx)
 	return m, nil
 }
 

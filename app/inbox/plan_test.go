@@ -47,7 +47,10 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 		sqlSources:        {conv},
 		sqlMessageSources: {conv, msg},
 		sqlPresence:       {DefaultCapacity, ws, user},
-		sqlFound:          {`"damaged"`, searchCandidates + 1},
+		sqlFound:          {`"dam" AND "ama" AND "mag" AND "age" AND "ged"`, searchCandidates + 1},
+		sqlUnindexed:      nil,
+		sqlIndexMessages:  nil,
+		sqlIndexed:        nil,
 		sqlTrigramsFrom:   {"退款"},
 	} {
 		queries[q] = query{args: args}

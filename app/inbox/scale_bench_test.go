@@ -233,6 +233,9 @@ func newScaleWorld(b *testing.B, conversations int) *scaleWorld {
 	if err != nil {
 		b.Fatal(err)
 	}
+	if err := w.inbox.IndexMessages(ctx); err != nil {
+		b.Fatal(err)
+	}
 	b.Logf("generated %d conversations in %v", conversations, time.Since(start).Round(time.Millisecond))
 	return w
 }

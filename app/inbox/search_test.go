@@ -13,8 +13,9 @@ import (
 )
 
 // The search index only narrows: whichever way a search goes (led by the index for a rare
-// word, or reading the view in order for common or short words), it finds exactly the
-// conversations LIKE alone finds, in any script.
+// word, or reading the view in order for common or short words), and whether the messages
+// are indexed yet or not, it finds exactly the conversations LIKE alone finds, in any
+// script.
 func TestSearchFindsWhatLikeFinds(t *testing.T) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, t.TempDir())
@@ -65,14 +66,20 @@ func TestSearchFindsWhatLikeFinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := s.IndexMessages(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Not indexed yet: a search reads it directly.
+	late := conversation("Where is my parcel? It was damaged, the box is torn.")
 
 	for _, c := range []struct {
 		search string
 		led    bool    // the index leads
 		want   []int64 // nil: checked against LIKE only
 	}{
-		{"damaged", true, []int64{damaged}},
-		{"amage", true, []int64{damaged}},
+		{"damaged", true, []int64{late, damaged}},
+		{"amage", true, []int64{late, damaged}},
+		{"torn", true, []int64{late}},
 		{"courier parcel", true, []int64{damaged}}, // every word, in any of the messages, notes too
 		{"退款", true, []int64{refund}},              // two characters, at the end of the text
 		{"开发票", true, []int64{refund}},
@@ -120,5 +127,42 @@ func TestSearchFindsWhatLikeFinds(t *testing.T) {
 		if !slices.Equal(got, like) || c.want != nil && !slices.Equal(got, c.want) {
 			t.Errorf("search %q = %v; LIKE finds %v, want %v", c.search, got, like, c.want)
 		}
+	}
+}
+
+// Messages wait for the index until a batch of them is stored, then go in together.
+func TestMessagesAreIndexedInBatches(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, ws, _, err := account.New(db).Setup(ctx, account.NewUser{Email: "o@example.com", Name: "Owner"}, "Shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(db)
+	c, err := s.Create(ctx, ws.ID, NewConversation{Channel: "chat"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := func() (waiting, indexed int) {
+		t.Helper()
+		if err := db.Read.QueryRow("SELECT (SELECT count(*) FROM messages_unindexed), (SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'mes')").Scan(&waiting, &indexed); err != nil {
+			t.Fatal(err)
+		}
+		return waiting, indexed
+	}
+	for i := range searchBatch {
+		if w, n := counts(); w != i || n != 0 {
+			t.Fatalf("after %d messages: %d waiting, %d indexed", i, w, n)
+		}
+		if _, err := s.AddMessage(ctx, c.ID, agent.AuthorVisitor, 0, fmt.Sprintf("message %d", i), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if w, n := counts(); w != 0 || n != searchBatch {
+		t.Errorf("after a batch: %d waiting, %d indexed", w, n)
 	}
 }

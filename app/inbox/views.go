@@ -2,11 +2,8 @@ package inbox
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"agent/app/agent"
 )
@@ -103,101 +100,6 @@ func likePattern(word string) string {
 
 // likeEscaper makes a search word match literally in a LIKE pattern.
 var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
-
-// searchCandidates is how many messages a word may be in for the search index to lead:
-// reading that many messages and their conversations takes a few milliseconds.
-const searchCandidates = 10_000
-
-// lead is a search word that leads a search through the index: the messages that may hold
-// it (a JSON array of ids), each checked with LIKE.
-type lead struct {
-	word     string
-	messages string
-}
-
-// sqlFound lists the messages an FTS5 query finds, up to a limit (?2).
-const sqlFound = "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 LIMIT ?2"
-
-// narrow returns the search's rarest word, when it is in at most searchCandidates
-// messages, with them: the list then reads only their conversations. When every word is
-// common, or has no trigram, it returns nil, and the list reads its view in order,
-// checking each conversation's messages, which meets common words at once.
-func (s *Store) narrow(ctx context.Context, search string) (*lead, error) {
-	var best *lead
-	fewest := searchCandidates + 1
-	for _, word := range strings.Fields(search) {
-		q, err := s.trigramQuery(ctx, word)
-		if err != nil {
-			return nil, err
-		}
-		if q == "" {
-			continue
-		}
-		ids, err := s.found(ctx, q, fewest)
-		if err != nil {
-			return nil, err
-		}
-		if len(ids) < fewest {
-			list, _ := json.Marshal(append([]int64{}, ids...))
-			best, fewest = &lead{word: word, messages: string(list)}, len(ids)
-		}
-	}
-	return best, nil
-}
-
-// found returns the ids of the messages (up to limit) that the FTS5 query q finds.
-func (s *Store) found(ctx context.Context, q string, limit int) ([]int64, error) {
-	rows, err := s.db.Read.QueryContext(ctx, sqlFound, q, limit)
-	if err != nil {
-		return nil, fmt.Errorf("inbox: search: %w", err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("inbox: search: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
-// sqlTrigramsFrom lists the indexed trigrams that begin with a word of two characters.
-const sqlTrigramsFrom = "SELECT term FROM messages_fts_vocab WHERE term >= ?1 AND term < ?1 || char(1114111)"
-
-// trigramQuery is the FTS5 query that finds the messages holding word: its trigrams in a
-// row; for a word of two characters, any trigram that begins with it (each text is indexed
-// with a space after it, so one at the end begins one too), when it has no upper and lower
-// case, which the index folds; nothing ("") otherwise.
-func (s *Store) trigramQuery(ctx context.Context, word string) (string, error) {
-	switch n := utf8.RuneCountInString(word); {
-	case n >= 3:
-		return ftsString(word), nil
-	case n < 2 || strings.IndexFunc(word, func(r rune) bool { return unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r) }) >= 0:
-		return "", nil
-	}
-	rows, err := s.db.Read.QueryContext(ctx, sqlTrigramsFrom, word)
-	if err != nil {
-		return "", fmt.Errorf("inbox: search: %w", err)
-	}
-	defer rows.Close()
-	var terms []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return "", fmt.Errorf("inbox: search: %w", err)
-		}
-		terms = append(terms, ftsString(t))
-	}
-	if len(terms) == 0 {
-		return ftsString(word), rows.Err() // in no message; with no trigram of its own, it finds none
-	}
-	return strings.Join(terms, " OR "), rows.Err()
-}
-
-// ftsString quotes s as an FTS5 string, which matches its text literally.
-func ftsString(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // List returns a page of a workspace's conversations in a view, most recent activity first.
 func (s *Store) List(ctx context.Context, workspaceID int64, f Filter) ([]Summary, error) {

@@ -20,9 +20,10 @@ const searchCandidates = 10_000
 
 // searchBatch is how many messages are stored before they are added to the search index
 // together: indexing each in its own transaction cost twice what storing it does (FTS5
-// writes its index at every commit), in batches a little more. Until then a search reads
+// writes its index at every commit), in batches a little more. The message that completes
+// a batch waits for it (about 1 ms), so batches are kept small. Until then a search reads
 // them directly.
-const searchBatch = 64
+const searchBatch = 16
 
 const (
 	// sqlIndexMessages adds the messages waiting for the index; sqlIndexed empties the wait.

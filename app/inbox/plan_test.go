@@ -49,6 +49,7 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 		sqlPresence:       {DefaultCapacity, ws, user},
 		sqlFound:          {`"dam" AND "ama" AND "mag" AND "age" AND "ged"`, searchCandidates + 1},
 		sqlUnindexed:      nil,
+		sqlMessageCount:   nil,
 		sqlIndexMessages:  nil,
 		sqlIndexed:        nil,
 		sqlTrigramsFrom:   {"退款"},

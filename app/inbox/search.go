@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 )
@@ -12,10 +13,10 @@ import (
 // The message search (Filter.Search) keeps the conversations whose messages contain every
 // word, as LIKE finds them. The trigram index messages_fts (migration 0011) narrows it: a
 // word found in few messages leads, and only their conversations are read; when every
-// word is common, the list reads its view in order, which meets them at once.
+// word is common, the list reads its view in order, which meets them soon.
 
-// searchCandidates is how many messages a word may be in for the search index to lead:
-// reading that many messages and their conversations takes a few milliseconds.
+// searchCandidates is how many messages a word may be in, at most, for the search index
+// to lead: reading that many messages and their conversations takes a few milliseconds.
 const searchCandidates = 10_000
 
 // searchBatch is how many messages are stored before they are added to the search index
@@ -31,6 +32,8 @@ const (
 	sqlIndexed       = "DELETE FROM messages_unindexed"
 	// sqlUnindexed lists the messages not yet in the index.
 	sqlUnindexed = "SELECT id FROM messages_unindexed"
+	// sqlMessageCount is about how many messages there are (ids are given in order).
+	sqlMessageCount = "SELECT COALESCE(MAX(id), 0) FROM messages"
 	// sqlFound lists the messages an FTS5 query finds, up to a limit (?2).
 	sqlFound = "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 LIMIT ?2"
 	// sqlTrigramsFrom lists the indexed trigrams that begin with a word of two characters.
@@ -68,14 +71,16 @@ type lead struct {
 	messages string
 }
 
-// narrow returns the search's rarest word, when it is in at most searchCandidates
-// messages (those not yet indexed counted in), with them: the list then reads only their
-// conversations. When every word is common, or has no trigram, it returns nil, and the
-// list reads its view in order, checking each conversation's messages.
-func (s *Store) narrow(ctx context.Context, search string) (*lead, error) {
+// narrow returns the search's rarest word, with the messages that may hold it (those not
+// yet indexed counted in), when reading them costs less than reading the view in order:
+// for a page of n rows out of m messages, a word in k of them is met about every m/k
+// messages, so the view costs about n*m/k reads against k for the word's messages; it
+// leads while k*k <= n*m, and never past searchCandidates. Otherwise, or when no word has
+// a trigram, it returns nil, and the list reads its view in order.
+func (s *Store) narrow(ctx context.Context, search string, n int) (*lead, error) {
 	var best *lead
 	var waiting []int64 // read with the first word that has a query
-	fewest := searchCandidates + 1
+	fewest := 0         // one more than the messages a lead may have
 	for _, word := range strings.Fields(search) {
 		q, err := s.trigramQuery(ctx, word)
 		if err != nil {
@@ -88,6 +93,11 @@ func (s *Store) narrow(ctx context.Context, search string) (*lead, error) {
 			if waiting, err = s.ids(ctx, sqlUnindexed); err != nil {
 				return nil, err
 			}
+			var m int
+			if err := s.db.Read.QueryRowContext(ctx, sqlMessageCount).Scan(&m); err != nil {
+				return nil, fmt.Errorf("inbox: search: %w", err)
+			}
+			fewest = min(searchCandidates, int(math.Sqrt(float64(n)*float64(m)))) + 1
 		}
 		if len(waiting) >= fewest {
 			break

@@ -94,7 +94,7 @@ func TestSearchFindsWhatLikeFinds(t *testing.T) {
 		{"order damaged", true, nil},
 		{"zeppelin", true, nil},
 	} {
-		lead, err := s.narrow(ctx, c.search)
+		lead, err := s.narrow(ctx, c.search, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -106,7 +106,7 @@ func (s *Store) List(ctx context.Context, workspaceID int64, f Filter) ([]Summar
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	lead, err := s.narrow(ctx, f.Search)
+	lead, err := s.narrow(ctx, f.Search, f.Offset+f.Limit)
 	if err != nil {
 		return nil, err
 	}

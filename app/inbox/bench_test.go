@@ -135,6 +135,9 @@ func BenchmarkList(b *testing.B) {
 		b.Fatal(err)
 	}
 	conversations := inbox.New(db)
+	if err := conversations.IndexMessages(ctx); err != nil {
+		b.Fatal(err)
+	}
 	for _, bc := range []struct{ name, search string }{{"view", ""}, {"search-1pct", "damaged"}, {"search-none", "refund"}} {
 		b.Run(bc.name, func(b *testing.B) {
 			var ds []time.Duration

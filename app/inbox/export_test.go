@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"database/sql"
+	"math"
 	"time"
 
 	"agent/app/agent"
@@ -15,7 +16,7 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 // AddAnswering stores a customer's message as VisitorMessage does before the AI answers
 // it: claimed by this process, as a reply in progress here is.
 func (s *Store) AddAnswering(ctx context.Context, conversationID int64, text string) (Message, error) {
-	m, _, err := s.addMessage(ctx, conversationID, agent.AuthorVisitor, 0, text, "en", true)
+	m, _, err := s.addMessage(ctx, Message{ConversationID: conversationID, Author: agent.AuthorVisitor, Body: text, Lang: "en"}, 0, true)
 	return m, err
 }
 
@@ -39,4 +40,12 @@ func (s *Store) Claims(ctx context.Context) (int, error) {
 	var n int
 	err := s.db.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM answer_claims").Scan(&n)
 	return n, err
+}
+
+// HistoryTurns is how many turns the AI is shown at most.
+const HistoryTurns = historyTurns
+
+// AIHistory reads what the AI is given of a conversation before answering a new message.
+func (s *Store) AIHistory(ctx context.Context, conversationID int64) ([]agent.Turn, error) {
+	return s.history(ctx, conversationID, math.MaxInt64)
 }

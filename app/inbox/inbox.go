@@ -8,11 +8,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	"agent/app/agent"
+	"agent/app/knowledge"
 	"agent/app/store"
 	"agent/app/usererr"
 )
@@ -89,8 +92,9 @@ type AIReply struct {
 
 // Store reads and writes conversations.
 type Store struct {
-	db  *store.DB
-	now func() time.Time
+	db        *store.DB
+	now       func() time.Time
+	unindexed atomic.Int64 // messages stored, for IndexMessages' batches
 }
 
 // New returns a Store over db.
@@ -143,9 +147,12 @@ func scanConversation(row interface{ Scan(...any) error }, extra ...any) (Conver
 	return c, err
 }
 
+// sqlConversation reads a conversation of a workspace by id.
+const sqlConversation = "SELECT " + conversationColumns + " FROM conversations WHERE id = ? AND workspace_id = ?"
+
 // Get returns a conversation of a workspace; one of another workspace is ErrNotFound.
 func (s *Store) Get(ctx context.Context, workspaceID, id int64) (Conversation, error) {
-	c, err := scanConversation(s.db.Read.QueryRowContext(ctx, "SELECT "+conversationColumns+" FROM conversations WHERE id = ? AND workspace_id = ?", id, workspaceID))
+	c, err := scanConversation(s.db.Read.QueryRowContext(ctx, sqlConversation, id, workspaceID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Conversation{}, ErrNotFound
 	}
@@ -168,15 +175,30 @@ func (s *Store) LatestPreview(ctx context.Context, workspaceID, agentID, userID 
 	return c, nil
 }
 
+// The messages of a conversation, or one of them (?2), with their AI records and the
+// sources those cite.
+const (
+	messageColumns = `SELECT m.id, m.conversation_id, m.author, COALESCE(m.user_id, 0), m.body, m.lang, m.created_at,
+		a.decision, a.reason, a.confidence, a.mode, a.model, a.model_error, a.query, a.fingerprint, a.quick_replies,
+		a.prompt_tokens, a.completion_tokens, a.retrieval_us, a.model_us, a.total_us
+		FROM messages m LEFT JOIN ai_replies a ON a.message_id = m.id`
+	sqlMessages   = messageColumns + " WHERE m.conversation_id = ?1 ORDER BY m.id"
+	sqlMessage    = messageColumns + " WHERE m.id = ?2 AND m.conversation_id = ?1"
+	sourceColumns = `SELECT rs.message_id, rs.n, COALESCE(rs.source_id, 0), COALESCE(rs.chunk_id, 0), rs.title, rs.url
+		FROM reply_sources rs JOIN messages m ON m.id = rs.message_id`
+	sqlSources        = sourceColumns + " WHERE m.conversation_id = ?1 ORDER BY m.id, rs.n"
+	sqlMessageSources = sourceColumns + " WHERE rs.message_id = ?2 AND m.conversation_id = ?1 ORDER BY rs.n"
+)
+
 // Messages returns a conversation's messages, oldest first, with the AI records.
 func (s *Store) Messages(ctx context.Context, conversationID int64) ([]Message, error) {
-	return s.messages(ctx, conversationID, 0)
+	return s.messages(ctx, sqlMessages, sqlSources, conversationID)
 }
 
 // Message returns one message of a conversation with its AI record, or ErrNotFound; a
 // live update needs only the message it announces, not the whole conversation.
 func (s *Store) Message(ctx context.Context, conversationID, messageID int64) (Message, error) {
-	msgs, err := s.messages(ctx, conversationID, messageID)
+	msgs, err := s.messages(ctx, sqlMessage, sqlMessageSources, conversationID, messageID)
 	if err != nil {
 		return Message{}, err
 	}
@@ -186,13 +208,9 @@ func (s *Store) Message(ctx context.Context, conversationID, messageID int64) (M
 	return msgs[0], nil
 }
 
-// messages reads a conversation's messages, or only messageID when it is not 0.
-func (s *Store) messages(ctx context.Context, conversationID, messageID int64) ([]Message, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT m.id, m.conversation_id, m.author, COALESCE(m.user_id, 0), m.body, m.lang, m.created_at,
-		a.decision, a.reason, a.confidence, a.mode, a.model, a.model_error, a.query, a.fingerprint, a.quick_replies,
-		a.prompt_tokens, a.completion_tokens, a.retrieval_us, a.model_us, a.total_us
-		FROM messages m LEFT JOIN ai_replies a ON a.message_id = m.id
-		WHERE m.conversation_id = ?1 AND (?2 = 0 OR m.id = ?2) ORDER BY m.id`, conversationID, messageID)
+// messages reads the messages query q picks and the sources query sq picks, both of args.
+func (s *Store) messages(ctx context.Context, q, sq string, args ...any) ([]Message, error) {
+	rows, err := s.db.Read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: messages: %w", err)
 	}
@@ -227,17 +245,15 @@ func (s *Store) messages(ctx context.Context, conversationID, messageID int64) (
 		return nil, fmt.Errorf("inbox: messages: %w", err)
 	}
 	if len(byID) > 0 {
-		if err := s.loadSources(ctx, conversationID, messageID, byID); err != nil {
+		if err := s.loadSources(ctx, sq, args, byID); err != nil {
 			return nil, err
 		}
 	}
 	return msgs, nil
 }
 
-func (s *Store) loadSources(ctx context.Context, conversationID, messageID int64, byID map[int64]*AIReply) error {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT rs.message_id, rs.n, COALESCE(rs.source_id, 0), COALESCE(rs.chunk_id, 0), rs.title, rs.url
-		FROM reply_sources rs JOIN messages m ON m.id = rs.message_id
-		WHERE m.conversation_id = ?1 AND (?2 = 0 OR m.id = ?2) ORDER BY rs.message_id, rs.n`, conversationID, messageID)
+func (s *Store) loadSources(ctx context.Context, q string, args []any, byID map[int64]*AIReply) error {
+	rows, err := s.db.Read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("inbox: reply sources: %w", err)
 	}
@@ -255,54 +271,109 @@ func (s *Store) loadSources(ctx context.Context, conversationID, messageID int64
 	return rows.Err()
 }
 
+// historyTurns is how far back the engine is shown a conversation: the model sees the
+// last 6 turns, and the decision looks further (the last question asked, a follow-up's
+// subject, an answer already given, the customer's language), but ten exchanges hold all
+// it needs, and reading no more keeps an answer's cost the same in a conversation of any
+// length.
+const historyTurns = 20
+
+// sqlHistory reads the last turns (?3) before a message (?2) of a conversation, newest
+// first: what the customer and the people and the AI answering them said.
+const sqlHistory = `SELECT m.author, m.body, a.decision, a.reason, a.query, a.fingerprint, a.quick_replies
+	FROM messages m LEFT JOIN ai_replies a ON a.message_id = m.id
+	WHERE m.conversation_id = ?1 AND m.id < ?2 AND m.author IN ('visitor', 'human', 'bot') ORDER BY m.id DESC LIMIT ?3`
+
+// history returns the engine's view of the conversation before message beforeID.
+func (s *Store) history(ctx context.Context, conversationID, beforeID int64) ([]agent.Turn, error) {
+	rows, err := s.db.Read.QueryContext(ctx, sqlHistory, conversationID, beforeID, historyTurns)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: history: %w", err)
+	}
+	defer rows.Close()
+	var msgs []Message
+	for rows.Next() {
+		var m Message
+		var decision, reason, query, fp, quick sql.NullString
+		if err := rows.Scan(&m.Author, &m.Body, &decision, &reason, &query, &fp, &quick); err != nil {
+			return nil, fmt.Errorf("inbox: history: %w", err)
+		}
+		if decision.Valid {
+			m.AI = &AIReply{Decision: agent.Decision(decision.String), Reason: agent.Reason(reason.String), Query: query.String, Fingerprint: fp.String}
+			if err := json.Unmarshal([]byte(quick.String), &m.AI.QuickReplies); err != nil {
+				return nil, fmt.Errorf("inbox: history: %w", err)
+			}
+		}
+		msgs = append(msgs, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("inbox: history: %w", err)
+	}
+	slices.Reverse(msgs)
+	return History(msgs), nil
+}
+
 // AddMessage stores a message written by a person (visitor, human or note).
 func (s *Store) AddMessage(ctx context.Context, conversationID int64, author agent.Author, userID int64, body, lang string) (Message, error) {
-	m, _, err := s.addMessage(ctx, conversationID, author, userID, body, lang, false)
+	m, _, err := s.addMessage(ctx, Message{ConversationID: conversationID, Author: author, UserID: userID, Body: body, Lang: lang}, 0, false)
 	return m, err
 }
 
-// addMessage stores a message and, with claim, this process's claim on answering it, in
-// one transaction: from the moment it is stored, a customer's message is someone's to
-// answer.
-func (s *Store) addMessage(ctx context.Context, conversationID int64, author agent.Author, userID int64, body, lang string, claim bool) (Message, turn, error) {
-	body = strings.TrimSpace(body)
-	if body == "" {
+// addMessage stores m and, with claim, this process's claim on answering it, in one
+// transaction: from the moment it is stored, a customer's message is someone's to answer.
+// With a visitor (not 0), the customer who wrote it, the same transaction records that
+// they are around (TouchVisitor): one write per message.
+func (s *Store) addMessage(ctx context.Context, m Message, visitorID int64, claim bool) (Message, turn, error) {
+	m.Body = strings.TrimSpace(m.Body)
+	if m.Body == "" {
 		return Message{}, turn{}, &usererr.InputError{Field: "message", Message: "write a message first"}
 	}
-	if utf8.RuneCountInString(body) > MaxMessage {
+	if utf8.RuneCountInString(m.Body) > MaxMessage {
 		return Message{}, turn{}, &usererr.InputError{Field: "message", Message: fmt.Sprintf("keep the message under %d characters", MaxMessage)}
 	}
-	m := Message{ConversationID: conversationID, Author: author, UserID: userID, Body: body, Lang: lang, CreatedAt: s.now()}
+	m.CreatedAt = s.now()
 	var t turn
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if m.ID, err = insertMessage(ctx, tx, m); err != nil || !claim {
+		if m.ID, err = insertMessage(ctx, tx, m); err != nil {
 			return err
 		}
-		t, err = claimTurn(ctx, tx, m.ID, process)
+		if visitorID != 0 {
+			if _, err := tx.ExecContext(ctx, sqlSeeVisitor, m.CreatedAt.Unix(), knowledge.NormalizeLang(m.Lang), visitorID); err != nil {
+				return err
+			}
+		}
+		if claim {
+			t, err = claimTurn(ctx, tx, m.ID, process)
+		}
 		return err
 	})
 	if err != nil {
 		return Message{}, turn{}, fmt.Errorf("inbox: add message: %w", err)
 	}
+	s.stored(ctx)
 	return m, t, nil
 }
 
-func insertMessage(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
-	res, err := tx.ExecContext(ctx, "INSERT INTO messages (conversation_id, author, user_id, body, lang, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-		m.ConversationID, m.Author, store.NullID(m.UserID), m.Body, m.Lang, m.CreatedAt.Unix())
-	if err != nil {
-		return 0, err
-	}
-	// A customer's message makes the conversation unread and unreplied; a reply the customer
-	// sees (AI or human) answers it. Notes and system lines change neither.
-	_, err = tx.ExecContext(ctx, `UPDATE conversations SET updated_at = ?1, last_activity_at = ?1,
+// Storing a message: the row, and the conversation's state. A customer's message makes
+// the conversation unread and unreplied; a reply the customer sees (AI or human) answers
+// it. Notes and system lines change neither.
+const (
+	sqlInsertMessage = "INSERT INTO messages (conversation_id, author, user_id, body, lang, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+	sqlMessageAdded  = `UPDATE conversations SET updated_at = ?1, last_activity_at = ?1,
 		lang = CASE WHEN ?2 <> '' AND ?3 = 'visitor' THEN ?2 ELSE lang END,
 		unread = CASE ?3 WHEN 'visitor' THEN 1 ELSE unread END,
 		awaiting = CASE ?3 WHEN 'visitor' THEN 1 WHEN 'human' THEN 0 WHEN 'bot' THEN 0 ELSE awaiting END,
 		first_human_reply_at = CASE WHEN ?3 = 'human' AND first_human_reply_at IS NULL THEN ?1 ELSE first_human_reply_at END
-		WHERE id = ?4`, m.CreatedAt.Unix(), m.Lang, m.Author, m.ConversationID)
+		WHERE id = ?4`
+)
+
+func insertMessage(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
+	res, err := tx.ExecContext(ctx, sqlInsertMessage, m.ConversationID, m.Author, store.NullID(m.UserID), m.Body, m.Lang, m.CreatedAt.Unix())
 	if err != nil {
+		return 0, err
+	}
+	if _, err = tx.ExecContext(ctx, sqlMessageAdded, m.CreatedAt.Unix(), m.Lang, m.Author, m.ConversationID); err != nil {
 		return 0, err
 	}
 	return res.LastInsertId()
@@ -312,6 +383,16 @@ func insertMessage(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
 func (s *Store) AddAIReply(ctx context.Context, conversationID, agentID int64, r agent.Reply) (Message, error) {
 	return s.addAIReply(ctx, conversationID, agentID, r, turn{}, nil)
 }
+
+// An AI reply's record, and the sources it cites (a source deleted meanwhile is cited
+// without its link).
+const (
+	sqlInsertAIReply = `INSERT INTO ai_replies (message_id, agent_id, decision, reason, confidence, mode, model, model_error,
+		query, fingerprint, quick_replies, prompt_tokens, completion_tokens, retrieval_us, model_us, total_us)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlInsertSource = `INSERT INTO reply_sources (message_id, n, source_id, chunk_id, title, url)
+		VALUES (?, ?, (SELECT id FROM sources WHERE id = ?), ?, ?, ?)`
+)
 
 // addAIReply stores an AI reply, ends the claim t it answers and runs then (unless nil),
 // in one transaction: when the claim was taken over meanwhile, nothing is stored
@@ -335,16 +416,13 @@ func (s *Store) addAIReply(ctx context.Context, conversationID, agentID int64, r
 			return err
 		}
 		m.ID = id
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ai_replies (message_id, agent_id, decision, reason, confidence, mode, model, model_error,
-			query, fingerprint, quick_replies, prompt_tokens, completion_tokens, retrieval_us, model_us, total_us)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, sqlInsertAIReply,
 			id, store.NullID(agentID), r.Decision, r.Reason, r.Confidence, r.Mode, r.Model, r.ModelError, r.Query, r.Fingerprint, string(quick),
 			r.PromptTokens, r.CompletionTokens, r.Retrieval.Microseconds(), r.ModelTime.Microseconds(), r.Total.Microseconds()); err != nil {
 			return err
 		}
 		for _, c := range r.Sources {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO reply_sources (message_id, n, source_id, chunk_id, title, url)
-				VALUES (?, ?, (SELECT id FROM sources WHERE id = ?), ?, ?, ?)`, id, c.N, c.SourceID, c.ChunkID, c.Title, c.URL); err != nil {
+			if _, err := tx.ExecContext(ctx, sqlInsertSource, id, c.N, c.SourceID, c.ChunkID, c.Title, c.URL); err != nil {
 				return err
 			}
 		}
@@ -356,6 +434,7 @@ func (s *Store) addAIReply(ctx context.Context, conversationID, agentID int64, r
 	if err != nil {
 		return Message{}, fmt.Errorf("inbox: add AI reply: %w", err)
 	}
+	s.stored(ctx)
 	return m, nil
 }
 
@@ -383,17 +462,18 @@ func History(msgs []Message) []agent.Turn {
 // message is committed before the engine runs, so that nothing the customer wrote is lost
 // if answering fails.
 func (s *Store) Ask(ctx context.Context, e *agent.Engine, a agent.Agent, c Conversation, text, lang string, stream func(string) error) (Message, agent.Reply, error) {
-	history, err := s.Messages(ctx, c.ID)
+	m, err := s.AddMessage(ctx, c.ID, agent.AuthorVisitor, 0, text, lang)
 	if err != nil {
 		return Message{}, agent.Reply{}, err
 	}
-	if _, err := s.AddMessage(ctx, c.ID, agent.AuthorVisitor, 0, text, lang); err != nil {
+	history, err := s.history(ctx, c.ID, m.ID)
+	if err != nil {
 		return Message{}, agent.Reply{}, err
 	}
-	r, err := e.Respond(ctx, a, agent.Message{Text: text, Lang: lang, Channel: c.Channel, History: History(history), Stream: stream})
+	r, err := e.Respond(ctx, a, agent.Message{Text: text, Lang: lang, Channel: c.Channel, History: history, Stream: stream})
 	if err != nil {
 		return Message{}, r, err
 	}
-	m, err := s.AddAIReply(ctx, c.ID, a.ID, r)
-	return m, r, err
+	reply, err := s.AddAIReply(ctx, c.ID, a.ID, r)
+	return reply, r, err
 }

@@ -3,6 +3,7 @@ package inbox_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -208,6 +209,24 @@ func TestHistory(t *testing.T) {
 	}
 	if got := inbox.History(nil); len(got) != 0 {
 		t.Errorf("history of nothing = %+v", got)
+	}
+
+	// What the AI is shown: the same turns, and of a long conversation the last ones only.
+	if got, err := f.inbox.AIHistory(f.ctx, c.ID); err != nil || !reflect.DeepEqual(got, turns) {
+		t.Errorf("AI history = %+v, %v; want %+v", got, err, turns)
+	}
+	for i := range 2 * inbox.HistoryTurns {
+		author := agent.AuthorVisitor
+		if i%3 == 2 {
+			author = inbox.AuthorSystem
+		}
+		if _, err := f.inbox.AddMessage(f.ctx, c.ID, author, 0, fmt.Sprintf("message %d", i), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := inbox.History(f.messages(t, c))
+	if got, err := f.inbox.AIHistory(f.ctx, c.ID); err != nil || !reflect.DeepEqual(got, all[len(all)-inbox.HistoryTurns:]) {
+		t.Errorf("AI history of %d turns = %+v, %v; want the last %d", len(all), got, err, inbox.HistoryTurns)
 	}
 }
 

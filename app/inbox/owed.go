@@ -26,11 +26,16 @@ type turn struct {
 	holder    string
 }
 
+// Taking and ending a claim.
+const (
+	sqlClaim = `INSERT INTO answer_claims (message_id, holder) VALUES (?, ?)
+		ON CONFLICT (message_id) DO UPDATE SET holder = excluded.holder`
+	sqlEndClaim = "DELETE FROM answer_claims WHERE message_id = ? AND holder = ?"
+)
+
 // claimTurn makes holder (this process, but in tests) the one to answer a message, inside tx.
 func claimTurn(ctx context.Context, tx *sql.Tx, messageID int64, holder string) (turn, error) {
-	_, err := tx.ExecContext(ctx, `INSERT INTO answer_claims (message_id, holder) VALUES (?, ?)
-		ON CONFLICT (message_id) DO UPDATE SET holder = excluded.holder`, messageID, holder)
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, sqlClaim, messageID, holder); err != nil {
 		return turn{}, fmt.Errorf("claim message %d: %w", messageID, err)
 	}
 	return turn{messageID: messageID, holder: holder}, nil
@@ -42,7 +47,7 @@ func (t turn) end(ctx context.Context, tx *sql.Tx) error {
 	if t.messageID == 0 {
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, "DELETE FROM answer_claims WHERE message_id = ? AND holder = ?", t.messageID, t.holder)
+	res, err := tx.ExecContext(ctx, sqlEndClaim, t.messageID, t.holder)
 	if err != nil {
 		return err
 	}
@@ -54,6 +59,9 @@ func (t turn) end(ctx context.Context, tx *sql.Tx) error {
 
 // endTurn ends a claim whose message needs no answer from anyone.
 func (s *Store) endTurn(ctx context.Context, t turn) error {
+	if t.messageID == 0 {
+		return nil
+	}
 	if err := s.db.Tx(ctx, func(tx *sql.Tx) error { return t.end(ctx, tx) }); err != nil {
 		return fmt.Errorf("inbox: end claim: %w", err)
 	}
@@ -139,17 +147,7 @@ func (s *Service) answerOwed(ctx context.Context, c Conversation, m Message, t t
 		_, err := s.handoff(ctx, ch, c, CauseNoAnswer, m.Lang, t)
 		return err
 	}
-	msgs, err := s.Store.Messages(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	history := msgs
-	for i, x := range msgs {
-		if x.ID == m.ID {
-			history = msgs[:i]
-			break
-		}
-	}
-	_, err = s.answer(ctx, ch, c, m, t, history)
+	a, aiOK := s.activeAgent(ctx, c)
+	_, err = s.answer(ctx, ch, c, a, aiOK, m, t)
 	return err
 }

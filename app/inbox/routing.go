@@ -114,14 +114,18 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// sqlPresence reads a person's (?3) presence, or away with the default capacity (?1), and
+// how many open conversations of the workspace (?2) they have.
+const sqlPresence = `SELECT COALESCE(p.status, 'away'), COALESCE(p.capacity, ?1),
+	(SELECT COUNT(*) FROM conversations c WHERE c.workspace_id = ?2 AND c.assignee_id = ?3 AND c.status = 'open' AND c.preview = 0)
+	FROM (SELECT 1) LEFT JOIN presence p ON p.workspace_id = ?2 AND p.user_id = ?3`
+
 // presence returns the presence of each user, in the order given, with their open load.
 func (s *Store) presence(ctx context.Context, q querier, workspaceID int64, userIDs []int64) ([]Presence, error) {
 	out := make([]Presence, len(userIDs))
 	for i, id := range userIDs {
 		out[i] = Presence{UserID: id, Capacity: DefaultCapacity}
-		rows, err := q.QueryContext(ctx, `SELECT COALESCE(p.status, 'away'), COALESCE(p.capacity, ?),
-			(SELECT COUNT(*) FROM conversations c WHERE c.workspace_id = ? AND c.assignee_id = ? AND c.status = 'open' AND c.preview = 0)
-			FROM (SELECT 1) LEFT JOIN presence p ON p.workspace_id = ? AND p.user_id = ?`, DefaultCapacity, workspaceID, id, workspaceID, id)
+		rows, err := q.QueryContext(ctx, sqlPresence, DefaultCapacity, workspaceID, id)
 		if err != nil {
 			return nil, fmt.Errorf("inbox: presence: %w", err)
 		}

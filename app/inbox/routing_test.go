@@ -425,3 +425,50 @@ func TestChannelWithoutAgentRoutesTheFirstMessage(t *testing.T) {
 		t.Errorf("Bo's Mine = %v", got)
 	}
 }
+
+// TestVisitorMessageToPeopleIsOneWrite: a customer's message in a conversation people
+// handle takes no claim (only the AI's are claimed), and records that the visitor is
+// around, in their language, in the message's own transaction.
+func TestVisitorMessageToPeopleIsOneWrite(t *testing.T) {
+	r := newRouting(t)
+	r.online(t, r.bo)
+	ch := r.channel(t, channel.Input{HandoffUsers: []int64{r.bo}})
+	c, _ := r.visit(t, ch, "Hello, is anyone there?")
+	refuse := func(table, event string) func() {
+		t.Helper()
+		if _, err := r.db.Write.Exec("CREATE TRIGGER refuse BEFORE " + event + " ON " + table + " BEGIN SELECT RAISE(ABORT, 'refused'); END"); err != nil {
+			t.Fatal(err)
+		}
+		return func() {
+			if _, err := r.db.Write.Exec("DROP TRIGGER refuse"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	seen := func() (at int64, lang string) {
+		t.Helper()
+		if err := r.db.Read.QueryRow("SELECT last_seen_at, lang FROM visitors WHERE id = ?", c.VisitorID).Scan(&at, &lang); err != nil {
+			t.Fatal(err)
+		}
+		return at, lang
+	}
+
+	allow := refuse("answer_claims", "INSERT")
+	r.clock.add(time.Minute)
+	if _, _, err := r.svc.VisitorMessage(r.ctx, ch, r.get(t, c.ID), "Hallo?", "de-DE"); err != nil {
+		t.Fatalf("a message to people took a claim: %v", err)
+	}
+	allow()
+	if at, lang := seen(); at != r.clock.now().Unix() || lang != "de" {
+		t.Errorf("visitor seen at %d in %q, want %d in de", at, lang, r.clock.now().Unix())
+	}
+
+	allow = refuse("visitors", "UPDATE")
+	defer allow()
+	if _, _, err := r.svc.VisitorMessage(r.ctx, ch, r.get(t, c.ID), "Anyone?", "en"); err == nil {
+		t.Fatal("stored while the visitor could not be updated")
+	}
+	if n := len(r.messages(t, c)); n != 2 {
+		t.Errorf("%d messages, want 2: the message without its visitor's update was kept", n)
+	}
+}

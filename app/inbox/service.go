@@ -49,26 +49,26 @@ func (s *Service) deliver(ctx context.Context, c Conversation, m Message) {
 // when the AI handles the conversation, has it reply, its words streamed to the
 // conversation's followers as they are written; when it hands off, the channel's rules
 // decide who gets the conversation. It returns the customer's message and what was said
-// in return, in order.
+// in return, in order. Storing it records that the conversation's visitor is around, in
+// its language.
 func (s *Service) VisitorMessage(ctx context.Context, ch channel.Channel, c Conversation, text, lang string) (Message, []Message, error) {
-	history, err := s.Store.Messages(ctx, c.ID)
-	if err != nil {
-		return Message{}, nil, err
-	}
-	m, t, err := s.Store.addMessage(ctx, c.ID, agent.AuthorVisitor, 0, text, lang, true)
+	// Only a message the AI is to answer is claimed (see claimOwed): one that people answer
+	// is stored in a single write.
+	a, aiOK := s.activeAgent(ctx, c)
+	m, t, err := s.Store.addMessage(ctx, Message{ConversationID: c.ID, Author: agent.AuthorVisitor, Body: text, Lang: lang}, c.VisitorID, aiOK)
 	if err != nil {
 		return Message{}, nil, err
 	}
 	s.publish(c, Event{Kind: EventMessage, MessageID: m.ID})
-	out, err := s.answer(ctx, ch, c, m, t, history)
+	out, err := s.answer(ctx, ch, c, a, aiOK, m, t)
 	return m, out, err
 }
 
-// answer gives the customer's message m, claimed by t, its answer: the AI's reply, or a
-// handoff by the channel's rules; a live message and one left unanswered by a stop
-// (AnswerOwed) take this same path. history is the conversation before m.
-func (s *Service) answer(ctx context.Context, ch channel.Channel, c Conversation, m Message, t turn, history []Message) ([]Message, error) {
-	a, aiOK := s.activeAgent(ctx, c)
+// answer gives the customer's message m, claimed by t, its answer: the AI's reply (a, when
+// aiOK), or a handoff by the channel's rules; a live message and one left unanswered by a
+// stop (AnswerOwed) take this same path. The AI is shown the conversation's last turns
+// before m; people's conversations read none of it.
+func (s *Service) answer(ctx context.Context, ch channel.Channel, c Conversation, a agent.Agent, aiOK bool, m Message, t turn) ([]Message, error) {
 	if !aiOK {
 		// No AI on it: the first message of a conversation that no one has yet is routed by
 		// the channel's rules, an automation.
@@ -77,12 +77,15 @@ func (s *Service) answer(ctx context.Context, ch channel.Channel, c Conversation
 		}
 		return nil, s.Store.endTurn(ctx, t)
 	}
-
-	r, err := s.Engine.Respond(ctx, a, agent.Message{Text: m.Body, Lang: m.Lang, Channel: c.Channel, History: History(history),
-		Stream: func(tok string) error {
-			s.publish(c, Event{Kind: EventToken, Token: tok})
-			return nil
-		}})
+	var r agent.Reply
+	history, err := s.Store.history(ctx, c.ID, m.ID)
+	if err == nil {
+		r, err = s.Engine.Respond(ctx, a, agent.Message{Text: m.Body, Lang: m.Lang, Channel: c.Channel, History: history,
+			Stream: func(tok string) error {
+				s.publish(c, Event{Kind: EventToken, Token: tok})
+				return nil
+			}})
+	}
 	if err != nil {
 		// The customer is not left waiting for an answer that will not come: a person takes over.
 		if s.Log != nil {
@@ -179,6 +182,11 @@ func (s *Service) handedOff(ctx context.Context, ch channel.Channel, c Conversat
 	return []Message{m}, nil
 }
 
+// sqlHumanReplied takes a conversation a person replied to off the AI; one that no one
+// had becomes theirs (?1).
+const sqlHumanReplied = `UPDATE conversations SET ai_active = 0, unread = 0, status = 'open', closed_at = NULL,
+	assignee_id = COALESCE(assignee_id, ?1) WHERE id = ?2`
+
 // HumanReply stores a person's reply to the customer. It takes the conversation off the
 // AI, and a conversation no one had becomes the replier's.
 func (s *Service) HumanReply(ctx context.Context, workspaceID, conversationID, userID int64, text string) (Message, error) {
@@ -193,8 +201,7 @@ func (s *Service) HumanReply(ctx context.Context, workspaceID, conversationID, u
 	if err != nil {
 		return Message{}, err
 	}
-	_, err = s.Store.db.Write.ExecContext(ctx, `UPDATE conversations SET ai_active = 0, unread = 0, status = 'open', closed_at = NULL,
-		assignee_id = COALESCE(assignee_id, ?) WHERE id = ?`, userID, c.ID)
+	_, err = s.Store.db.Write.ExecContext(ctx, sqlHumanReplied, userID, c.ID)
 	if err != nil {
 		return m, fmt.Errorf("inbox: human reply: %w", err)
 	}

@@ -47,7 +47,10 @@ type Summary struct {
 	ChannelName  string
 }
 
-func (f Filter) where() (string, []any) {
+// where is the filter's condition on conversations c, with its arguments. With a lead
+// (narrow), only the conversations of the messages the index found the lead word in, and
+// that hold it, are kept; every other word is looked for in all their messages.
+func (f Filter) where(lead *lead) (string, []any) {
 	conds := []string{"c.preview = 0"}
 	var args []any
 	open := "c.status = 'open'"
@@ -77,11 +80,22 @@ func (f Filter) where() (string, []any) {
 		conds = append(conds, "c.agent_id = ?")
 		args = append(args, f.AgentID)
 	}
+	if lead != nil {
+		conds = append(conds, `c.id IN (SELECT m.conversation_id FROM messages m WHERE m.id IN (SELECT value FROM json_each(?)) AND m.body LIKE ? ESCAPE '\')`)
+		args = append(args, lead.messages, likePattern(lead.word))
+	}
 	for _, word := range strings.Fields(f.Search) {
-		conds = append(conds, `EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.body LIKE ? ESCAPE '\')`)
-		args = append(args, "%"+likeEscaper.Replace(word)+"%")
+		if lead == nil || word != lead.word {
+			conds = append(conds, `EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.body LIKE ? ESCAPE '\')`)
+			args = append(args, likePattern(word))
+		}
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// likePattern matches messages that contain word, literally, ASCII letters in any case.
+func likePattern(word string) string {
+	return "%" + likeEscaper.Replace(word) + "%"
 }
 
 // likeEscaper makes a search word match literally in a LIKE pattern.
@@ -92,16 +106,12 @@ func (s *Store) List(ctx context.Context, workspaceID int64, f Filter) ([]Summar
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
-	where, args := f.where()
-	q := `SELECT ` + prefixed("c.", conversationColumns) + `,
-		COALESCE(lm.body, ''), COALESCE(lm.author, ''), COALESCE(u.name, ''), COALESCE(t.name, ''), COALESCE(ch.name, '')
-		FROM conversations c
-		LEFT JOIN messages lm ON lm.id = (SELECT MAX(id) FROM messages WHERE conversation_id = c.id AND author <> 'note')
-		LEFT JOIN users u ON u.id = c.assignee_id
-		LEFT JOIN teams t ON t.id = c.team_id
-		LEFT JOIN channels ch ON ch.id = c.channel_id
-		WHERE c.workspace_id = ? AND ` + where + ` ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ? OFFSET ?`
-	rows, err := s.db.Read.QueryContext(ctx, q, append(append([]any{workspaceID}, args...), f.Limit, f.Offset)...)
+	lead, err := s.narrow(ctx, f.Search, f.Offset+f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	q, args := listQuery(workspaceID, f, lead)
+	rows, err := s.db.Read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: list: %w", err)
 	}
@@ -117,6 +127,29 @@ func (s *Store) List(ctx context.Context, workspaceID int64, f Filter) ([]Summar
 		out = append(out, sm)
 	}
 	return out, rows.Err()
+}
+
+// listQuery is List's query and its arguments. The page is chosen first, from
+// conversations alone; only its rows are joined with their last message and names. With a
+// lead, the conversations are few: they are looked up by id and sorted (NOT INDEXED keeps
+// SQLite from reading the whole view in order instead).
+func listQuery(workspaceID int64, f Filter, lead *lead) (string, []any) {
+	where, args := f.where(lead)
+	from := "conversations c"
+	if lead != nil {
+		from += " NOT INDEXED"
+	}
+	return `SELECT ` + prefixed("c.", conversationColumns) + `,
+		COALESCE(lm.body, ''), COALESCE(lm.author, ''), COALESCE(u.name, ''), COALESCE(t.name, ''), COALESCE(ch.name, '')
+		FROM (SELECT c.id, c.last_activity_at FROM ` + from + ` WHERE c.workspace_id = ? AND ` + where + `
+			ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ? OFFSET ?) page
+		JOIN conversations c ON c.id = page.id
+		LEFT JOIN messages lm ON lm.id = (SELECT MAX(id) FROM messages WHERE conversation_id = c.id AND author <> 'note')
+		LEFT JOIN users u ON u.id = c.assignee_id
+		LEFT JOIN teams t ON t.id = c.team_id
+		LEFT JOIN channels ch ON ch.id = c.channel_id
+		ORDER BY page.last_activity_at DESC, page.id DESC`,
+		append(append([]any{workspaceID}, args...), f.Limit, f.Offset)
 }
 
 // prefixed qualifies each column of a list with p ("c."), the first argument of a
@@ -159,10 +192,9 @@ type Counts struct {
 func (s *Store) Count(ctx context.Context, workspaceID, userID int64, teamIDs []int64) (Counts, error) {
 	c := Counts{Views: map[View]int{}, Teams: map[int64]int{}}
 	count := func(f Filter) (int, error) {
-		where, args := f.where()
 		var n int
-		err := s.db.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM conversations c WHERE c.workspace_id = ? AND "+where,
-			append([]any{workspaceID}, args...)...).Scan(&n)
+		q, args := countQuery(workspaceID, f)
+		err := s.db.Read.QueryRowContext(ctx, q, args...).Scan(&n)
 		return n, err
 	}
 	for _, v := range Views {
@@ -180,4 +212,10 @@ func (s *Store) Count(ctx context.Context, workspaceID, userID int64, teamIDs []
 		c.Teams[t] = n
 	}
 	return c, nil
+}
+
+// countQuery is the query that counts a view (f without search words), and its arguments.
+func countQuery(workspaceID int64, f Filter) (string, []any) {
+	where, args := f.where(nil)
+	return "SELECT COUNT(*) FROM conversations c WHERE c.workspace_id = ? AND " + where, append([]any{workspaceID}, args...)
 }

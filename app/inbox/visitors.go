@@ -52,6 +52,9 @@ func (s *Store) NewVisitor(ctx context.Context, ch channel.Channel, lang string)
 	return Visitor{ID: id, WorkspaceID: ch.WorkspaceID, ChannelID: ch.ID, Lang: lang}, token, nil
 }
 
+// sqlVisitorByToken finds a channel's visitor by the hash of their token.
+const sqlVisitorByToken = "SELECT id, lang FROM visitors WHERE token_hash = ? AND channel_id = ?"
+
 // VisitorByToken finds the visitor of a channel that token belongs to.
 func (s *Store) VisitorByToken(ctx context.Context, ch channel.Channel, token string) (Visitor, error) {
 	if token == "" {
@@ -59,7 +62,7 @@ func (s *Store) VisitorByToken(ctx context.Context, ch channel.Channel, token st
 	}
 	sum := sha256.Sum256([]byte(token))
 	v := Visitor{ChannelID: ch.ID, WorkspaceID: ch.WorkspaceID}
-	err := s.db.Read.QueryRowContext(ctx, "SELECT id, lang FROM visitors WHERE token_hash = ? AND channel_id = ?", sum[:], ch.ID).Scan(&v.ID, &v.Lang)
+	err := s.db.Read.QueryRowContext(ctx, sqlVisitorByToken, sum[:], ch.ID).Scan(&v.ID, &v.Lang)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Visitor{}, ErrUnknownVisitor
 	}
@@ -69,11 +72,13 @@ func (s *Store) VisitorByToken(ctx context.Context, ch channel.Channel, token st
 	return v, nil
 }
 
+// sqlVisitorConversation reads a visitor's latest conversation.
+const sqlVisitorConversation = "SELECT " + conversationColumns + " FROM conversations WHERE visitor_id = ? AND workspace_id = ? ORDER BY id DESC LIMIT 1"
+
 // VisitorConversation returns the visitor's latest conversation on their channel (open or
 // closed, so that a returning visitor sees it), or ErrNotFound when they have none.
 func (s *Store) VisitorConversation(ctx context.Context, v Visitor) (Conversation, error) {
-	c, err := scanConversation(s.db.Read.QueryRowContext(ctx, "SELECT "+conversationColumns+
-		" FROM conversations WHERE visitor_id = ? AND workspace_id = ? ORDER BY id DESC LIMIT 1", v.ID, v.WorkspaceID))
+	c, err := scanConversation(s.db.Read.QueryRowContext(ctx, sqlVisitorConversation, v.ID, v.WorkspaceID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Conversation{}, ErrNotFound
 	}
@@ -100,10 +105,14 @@ func (s *Store) OpenConversation(ctx context.Context, ch channel.Channel, v Visi
 	return s.Create(ctx, ch.WorkspaceID, n)
 }
 
-// TouchVisitor records that the visitor is around, with their browser's language.
+// sqlSeeVisitor records when a visitor (?3) was last around, and their browser's language
+// (?2) when it says one.
+const sqlSeeVisitor = "UPDATE visitors SET last_seen_at = ?1, lang = CASE WHEN ?2 <> '' THEN ?2 ELSE lang END WHERE id = ?3"
+
+// TouchVisitor records that the visitor is around, with their browser's language. A
+// message they send records it too (VisitorMessage).
 func (s *Store) TouchVisitor(ctx context.Context, v Visitor, lang string) error {
-	_, err := s.db.Write.ExecContext(ctx, "UPDATE visitors SET last_seen_at = ?, lang = CASE WHEN ? <> '' THEN ? ELSE lang END WHERE id = ?",
-		s.now().Unix(), knowledge.NormalizeLang(lang), knowledge.NormalizeLang(lang), v.ID)
+	_, err := s.db.Write.ExecContext(ctx, sqlSeeVisitor, s.now().Unix(), knowledge.NormalizeLang(lang), v.ID)
 	if err != nil {
 		return fmt.Errorf("inbox: touch visitor: %w", err)
 	}

@@ -257,3 +257,98 @@ func TestFreeSpace(t *testing.T) {
 		t.Error("FreeSpace of a missing directory: no error")
 	}
 }
+
+// 0011 indexes the messages already stored; messages added or changed later wait in
+// messages_unindexed (the inbox indexes them in batches), and deleted ones leave both.
+func TestMigrationMessageSearch(t *testing.T) {
+	ctx := context.Background()
+	db, err := OpenFile(filepath.Join(t.TempDir(), FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms[:10] {
+		if _, err := db.Write.Exec(m.SQL); err != nil {
+			t.Fatal(m.Name, err)
+		}
+	}
+	for _, q := range []string{
+		"PRAGMA user_version = 10",
+		"INSERT INTO workspaces (id, name, created_at) VALUES (1, 'Shop', 1)",
+		"INSERT INTO conversations (id, workspace_id, channel, created_at, updated_at) VALUES (1, 1, 'chat', 1, 1), (2, 1, 'chat', 1, 1)",
+		"INSERT INTO messages (id, conversation_id, author, body, created_at) VALUES (1, 1, 'visitor', 'My parcel never arrived', 1), (2, 2, 'visitor', '我要退款', 1)",
+	} {
+		if _, err := db.Write.Exec(q); err != nil {
+			t.Fatal(q, err)
+		}
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(q string, args ...any) string {
+		t.Helper()
+		rows, err := db.Read.Query(q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			ids = append(ids, id)
+		}
+		return fmt.Sprint(ids)
+	}
+	check := func(when, match, want string) {
+		t.Helper()
+		if got := ids("SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid", match); got != want {
+			t.Errorf("%s: %s finds %v, want %v", when, match, got, want)
+		}
+	}
+	waiting := func(when, want string) {
+		t.Helper()
+		if got := ids("SELECT id FROM messages_unindexed ORDER BY id"); got != want {
+			t.Errorf("%s: waiting %v, want %v", when, got, want)
+		}
+	}
+	check("migrated", `"ARR" AND "RIV"`, "[1]")
+	check("migrated", `"要退款"`, "[2]")
+	waiting("migrated", "[]")
+	// A word of two characters at the end of a text begins a trigram: the text's own
+	// last two, with the space after.
+	var terms int
+	if err := db.Read.QueryRow("SELECT count(*) FROM messages_fts_vocab WHERE term = '退款 '").Scan(&terms); err != nil || terms != 1 {
+		t.Errorf("trigram '退款 ': %d, %v", terms, err)
+	}
+	for _, q := range []string{
+		"INSERT INTO messages (id, conversation_id, author, body, created_at) VALUES (3, 1, 'human', 'Sorry, it arrives tomorrow', 1)",
+		"UPDATE messages SET body = 'My box never came' WHERE id = 1",
+	} {
+		if _, err := db.Write.Exec(q); err != nil {
+			t.Fatal(q, err)
+		}
+	}
+	check("changed", `"arr"`, "[]")
+	waiting("changed", "[1 3]")
+	// Indexed, then changed again and deleted: gone from the index (a text forgotten with
+	// other words than it was indexed with would fail, "database disk image is malformed").
+	if _, err := db.Write.Exec("INSERT INTO messages_fts (rowid, body) SELECT m.id, m.body || ' ' FROM messages_unindexed u JOIN messages m ON m.id = u.id; DELETE FROM messages_unindexed"); err != nil {
+		t.Fatal(err)
+	}
+	check("indexed", `"box"`, "[1]")
+	if _, err := db.Write.Exec("UPDATE messages SET body = 'Never mind' WHERE id = 1"); err != nil {
+		t.Fatal(err)
+	}
+	check("changed again", `"box"`, "[]")
+	if _, err := db.Write.Exec("DELETE FROM conversations WHERE id IN (1, 2)"); err != nil {
+		t.Fatal(err)
+	}
+	check("deleted", `"要退款"`, "[]")
+	check("deleted", `"arr"`, "[]")
+	waiting("deleted", "[]")
+}

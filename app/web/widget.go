@@ -509,9 +509,7 @@ func (wa *widgetAPI) send(w http.ResponseWriter, r *http.Request, wr *widgetRequ
 			return
 		}
 	}
-	if err := wa.s.inbox.TouchVisitor(ctx, v, lang); err != nil {
-		wa.s.log.Warn("touch visitor", "err", err)
-	}
+	// Storing the message records that the visitor is around, in the same write.
 	m, replies, err := wa.s.service.VisitorMessage(ctx, wr.ch, c, in.Text, lang)
 	if m.ID == 0 && err != nil {
 		wa.domainError(w, r, err)

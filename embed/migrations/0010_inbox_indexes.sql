@@ -1,0 +1,2 @@
+-- Placeholder so that 0012 and 0013 apply in this branch: the hotpath branch holds the real
+-- 0010_inbox_indexes migration and is merged first; at merge, take its file.

@@ -45,7 +45,7 @@ CREATE TABLE email_messages (
     in_reply_to     TEXT    NOT NULL DEFAULT '',
     refs            TEXT    NOT NULL DEFAULT '', -- References, space separated
     subject         TEXT    NOT NULL DEFAULT '',
-    incoming        INTEGER NOT NULL
+    incoming        INTEGER NOT NULL -- 1: the customer's mail (our reply answers the latest); 0: ours, or a bounce
 ) STRICT;
 CREATE UNIQUE INDEX email_messages_rfc_id ON email_messages (channel_id, rfc_id);
 CREATE INDEX email_messages_conversation ON email_messages (conversation_id, incoming, message_id);

@@ -106,44 +106,9 @@ func newSMTPServer(t *testing.T) *smtpServer {
 // thread, marked automatic, with its sources; a person's reply is not marked; a refusal
 // is kept with the server's words.
 func TestSenderAnswersInThread(t *testing.T) {
-	ctx := context.Background()
-	db, err := store.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	owner, ws, _, err := account.New(db).Setup(ctx, account.NewUser{Email: "o@example.com", Name: "Owner", Password: "owner password"}, "Shop")
-	if err != nil {
-		t.Fatal(err)
-	}
-	km := knowledge.New(knowledge.Options{DB: db})
-	if _, err := km.CreateShortAnswer(ctx, ws.ID, knowledge.ShortAnswerInput{Question: "Do you sell gift cards?",
-		Answer: "Yes, gift cards from 100 to 2000 NOK are sold in the shop.", Lang: "en"}); err != nil {
-		t.Fatal(err)
-	}
-	agents := agent.NewStore(db)
-	a, err := agents.Create(ctx, ws.ID, agent.Input{Name: "Ada", Role: agent.RoleSupport, Personality: agent.Friendly, AllSources: true, Active: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	channels, conversations, settings := channel.NewStore(db), inbox.New(db), mailbox.NewStore(db)
-	ch, err := channels.Create(ctx, ws.ID, channel.Input{Kind: channel.Email, Name: "Support", AgentID: a.ID, Handoff: channel.Unassigned, Active: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	server := newSMTPServer(t)
-	if _, err := settings.Save(ctx, mailbox.Settings{ChannelID: ch.ID, Address: "Support@Shop.example", FromName: "Shop support",
-		IMAP: mailbox.Server{Host: "127.0.0.1", Port: 1, Security: mailbox.Plain},
-		SMTP: mailbox.Server{Host: "127.0.0.1", Port: server.port, Security: mailbox.Plain, User: "support@shop.example", Password: "mailbox password"}}); err != nil {
-		t.Fatal(err)
-	}
-	sender := &mailbox.Sender{DB: db, Settings: settings, Inbox: conversations}
-	runner := jobs.New(db, nil)
-	deliveries := &inbox.Deliveries{Store: conversations, Channels: channels, Jobs: runner, Drivers: map[channel.Kind]channel.Driver{channel.Email: sender}, MaxAttempts: 1}
-	runner.Handle(inbox.JobSend, deliveries.Send)
-	svc := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: agent.NewEngine(agent.Options{Knowledge: km}), Agents: agents,
-		Channels: channels, Outboxes: map[channel.Kind]inbox.Outbox{channel.Email: deliveries}}
-
+	w := newWorld(t)
+	ctx, db, ws, ch, conversations, svc, runner, deliveries, server, owner := w.ctx, w.db, w.ws, w.ch, w.inbox, w.svc, w.runner, w.deliveries, w.smtp, w.owner
+	a := w.agent
 	// The customer's mail, as the intake stores it: a contact, the conversation, the message and its headers.
 	k, err := conversations.ContactByEmail(ctx, ws.ID, "kari@customer.example", "Kari Nordmann")
 	if err != nil {
@@ -218,4 +183,65 @@ func TestSenderAnswersInThread(t *testing.T) {
 	if h2.Get("Auto-Submitted") != "" || h2.Get("In-Reply-To") != "<kari-2@customer.example>" || h2.Get("Reply-To") != h.Get("Reply-To") {
 		t.Errorf("a person's reply: Auto-Submitted %q, In-Reply-To %q, Reply-To %q", h2.Get("Auto-Submitted"), h2.Get("In-Reply-To"), h2.Get("Reply-To"))
 	}
+}
+
+// world is a workspace with an AI agent that knows about gift cards, an email channel
+// answered by it, its mailbox on an in-process SMTP server, and the job runner that sends.
+type world struct {
+	ctx        context.Context
+	db         *store.DB
+	ws         account.Workspace
+	owner      account.User
+	agent      agent.Agent
+	ch         channel.Channel
+	inbox      *inbox.Store
+	settings   *mailbox.Store
+	svc        *inbox.Service
+	runner     *jobs.Runner
+	deliveries *inbox.Deliveries
+	smtp       *smtpServer
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	owner, ws, _, err := account.New(db).Setup(ctx, account.NewUser{Email: "o@example.com", Name: "Owner", Password: "owner password"}, "Shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	km := knowledge.New(knowledge.Options{DB: db})
+	if _, err := km.CreateShortAnswer(ctx, ws.ID, knowledge.ShortAnswerInput{Question: "Do you sell gift cards?",
+		Answer: "Yes, gift cards from 100 to 2000 NOK are sold in the shop.", Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	agents := agent.NewStore(db)
+	a, err := agents.Create(ctx, ws.ID, agent.Input{Name: "Ada", Role: agent.RoleSupport, Personality: agent.Friendly, AllSources: true, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	channels, conversations, settings := channel.NewStore(db), inbox.New(db), mailbox.NewStore(db)
+	ch, err := channels.Create(ctx, ws.ID, channel.Input{Kind: channel.Email, Name: "Support", AgentID: a.ID, Handoff: channel.Unassigned, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := newSMTPServer(t)
+	if _, err := settings.Save(ctx, mailbox.Settings{ChannelID: ch.ID, Address: "Support@Shop.example", FromName: "Shop support",
+		IMAP: mailbox.Server{Host: "127.0.0.1", Port: 1, Security: mailbox.Plain, User: "support@shop.example", Password: "imap password"},
+		SMTP: mailbox.Server{Host: "127.0.0.1", Port: server.port, Security: mailbox.Plain, User: "support@shop.example", Password: "mailbox password"}}); err != nil {
+		t.Fatal(err)
+	}
+	sender := &mailbox.Sender{DB: db, Settings: settings, Inbox: conversations}
+	runner := jobs.New(db, nil)
+	deliveries := &inbox.Deliveries{Store: conversations, Channels: channels, Jobs: runner, Drivers: map[channel.Kind]channel.Driver{channel.Email: sender}, MaxAttempts: 1}
+	runner.Handle(inbox.JobSend, deliveries.Send)
+	svc := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: agent.NewEngine(agent.Options{Knowledge: km}), Agents: agents,
+		Channels: channels, Outboxes: map[channel.Kind]inbox.Outbox{channel.Email: deliveries}}
+
+	return &world{ctx: ctx, db: db, ws: ws, owner: owner, agent: a, ch: ch, inbox: conversations, settings: settings, svc: svc,
+		runner: runner, deliveries: deliveries, smtp: server}
 }

@@ -1,0 +1,225 @@
+package mailbox_test
+
+import (
+	"bytes"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"agent/app/agent"
+	"agent/app/channel/mailbox"
+	"agent/app/inbox"
+)
+
+// newIMAPServer serves the mailbox support@shop.example in process and points the
+// channel's settings at it.
+func (w *world) newIMAPServer(t *testing.T) *imapmemserver.User {
+	t.Helper()
+	mem := imapmemserver.New()
+	user := imapmemserver.NewUser("support@shop.example", "imap password")
+	if err := user.Create("INBOX", nil); err != nil {
+		t.Fatal(err)
+	}
+	mem.AddUser(user)
+	srv := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
+		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
+		InsecureAuth: true,
+	})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	set, err := w.settings.Get(w.ctx, w.ch.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.IMAP.Port = l.Addr().(*net.TCPAddr).Port
+	if _, err := w.settings.Save(w.ctx, set); err != nil {
+		t.Fatal(err)
+	}
+	return user
+}
+
+func deliver(t *testing.T, user *imapmemserver.User, raw string) {
+	t.Helper()
+	raw = strings.ReplaceAll(strings.TrimLeft(raw, "\n"), "\n", "\r\n")
+	if _, err := user.Append("INBOX", bytes.NewReader([]byte(raw)), &imap.AppendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w *world) poll(t *testing.T, intake *mailbox.Intake, want int) {
+	t.Helper()
+	n, err := intake.Poll(w.ctx, w.ch)
+	if err != nil || n != want {
+		t.Fatalf("Poll = %d, %v; want %d new", n, err, want)
+	}
+}
+
+// conversations lists the channel's conversations with their messages' authors and texts.
+func (w *world) conversations(t *testing.T) map[int64][]inbox.Message {
+	t.Helper()
+	rows, err := w.db.Read.Query("SELECT id FROM conversations WHERE channel_id = ?", w.ch.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := map[int64][]inbox.Message{}
+	for _, id := range ids {
+		if out[id], err = w.inbox.Messages(w.ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+const firstMail = `
+From: Kari Nordmann <kari@customer.example>
+To: support@shop.example
+Subject: Gift cards
+Message-ID: <kari-1@customer.example>
+Date: Sat, 05 Dec 2026 10:00:00 +0100
+Content-Type: text/plain; charset=utf-8
+
+Hello, do you sell gift cards?
+
+Kari
+`
+
+// A mail arrives → stored once → the AI answers → the SMTP server gets the answer in the
+// thread; the customer's reply by the plus address alone joins the same conversation, its
+// quote stripped; an out-of-office is stored and not answered; a fetch repeated after a
+// stop, and a changed UIDVALIDITY, store nothing twice; the mailbox's \Seen flags stay.
+func TestIntake(t *testing.T) {
+	w := newWorld(t)
+	user := w.newIMAPServer(t)
+	intake := &mailbox.Intake{DB: w.db, Settings: w.settings, Service: w.svc}
+
+	deliver(t, user, firstMail)
+	w.poll(t, intake, 1)
+	w.poll(t, intake, 0)
+	convs := w.conversations(t)
+	if len(convs) != 1 {
+		t.Fatalf("conversations: %v", convs)
+	}
+	var c int64
+	for id, msgs := range convs {
+		c = id
+		if len(msgs) != 2 || msgs[0].Body != "Hello, do you sell gift cards?\n\nKari" && msgs[0].Body != "Hello, do you sell gift cards?" || msgs[1].Author != agent.AuthorBot {
+			t.Fatalf("the first mail and its answer: %+v", msgs)
+		}
+	}
+	conv, _ := w.inbox.Get(w.ctx, w.ws.ID, c)
+	if k, ok, _ := w.inbox.ContactOf(w.ctx, conv); !ok || k.Email != "kari@customer.example" || k.Name != "Kari Nordmann" {
+		t.Errorf("the conversation's contact: %+v", k)
+	}
+	if _, err := w.runner.RunDue(w.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.smtp.got) != 1 {
+		t.Fatalf("the SMTP server got %d mails", len(w.smtp.got))
+	}
+	answer := w.smtp.got[0].msg.Header
+	if answer.Get("In-Reply-To") != "<kari-1@customer.example>" || answer.Get("Auto-Submitted") != "auto-replied" || answer.Get("Subject") != "Re: Gift cards" {
+		t.Errorf("the answer's headers: %v", answer)
+	}
+	plus := answer.Get("Reply-To")
+	plus = plus[strings.Index(plus, "<")+1 : len(plus)-1]
+
+	// A kill after storing, before the place was saved: the same mails are fetched again.
+	if _, err := w.db.Write.Exec("UPDATE email_settings SET last_uid = 0"); err != nil {
+		t.Fatal(err)
+	}
+	w.poll(t, intake, 0)
+
+	// The customer answers from a client that drops References and In-Reply-To, to the plus address.
+	deliver(t, user, `
+From: kari@customer.example
+To: `+plus+`
+Subject: gift card for my mother
+Message-ID: <kari-2@customer.example>
+Date: Sat, 05 Dec 2026 11:00:00 +0100
+Content-Type: text/plain; charset=utf-8
+
+Great, I will take one.
+
+On Sat, Dec 5, 2026 at 10:01 AM Shop support <support@shop.example> wrote:
+> Yes, gift cards from 100 to 2000 NOK are sold in the shop.
+`)
+	// Her out-of-office, in the thread: stored, never answered.
+	deliver(t, user, `
+From: kari@customer.example
+To: support@shop.example
+Subject: Out of office: Re: Gift cards
+Message-ID: <kari-ooo@customer.example>
+In-Reply-To: <`+strings.Trim(answer.Get("Message-Id"), "<>")+`>
+Auto-Submitted: auto-replied
+Date: Sat, 05 Dec 2026 11:05:00 +0100
+Content-Type: text/plain; charset=utf-8
+
+I am away until Monday.
+`)
+	// Someone else answering a mail that names Kari's conversation starts their own.
+	deliver(t, user, `
+From: ola@customer.example
+To: support@shop.example
+Subject: Re: Gift cards
+Message-ID: <ola-1@customer.example>
+In-Reply-To: <kari-1@customer.example>
+Date: Sat, 05 Dec 2026 11:10:00 +0100
+Content-Type: text/plain; charset=utf-8
+
+Do you sell gift cards too?
+`)
+	w.poll(t, intake, 3)
+	convs = w.conversations(t)
+	if len(convs) != 2 {
+		t.Fatalf("conversations after the replies: %d", len(convs))
+	}
+	msgs := convs[c]
+	var bodies []string
+	for _, m := range msgs {
+		bodies = append(bodies, string(m.Author)+": "+strings.SplitN(m.Body, "\n", 2)[0])
+	}
+	got := strings.Join(bodies, " | ")
+	if !strings.Contains(got, "visitor: Great, I will take one.") || strings.Contains(got, "> Yes") ||
+		!strings.HasSuffix(got, "visitor: I am away until Monday.") {
+		t.Errorf("Kari's conversation: %s", got)
+	}
+	for id, msgs := range convs {
+		if id != c && (len(msgs) < 1 || msgs[0].Body != "Do you sell gift cards too?") {
+			t.Errorf("Ola's conversation: %+v", msgs)
+		}
+	}
+
+	// The folder made anew (another UIDVALIDITY) holding the same mails: nothing twice.
+	if err := user.Delete("INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	if err := user.Create("INBOX", nil); err != nil {
+		t.Fatal(err)
+	}
+	deliver(t, user, firstMail)
+	w.poll(t, intake, 0)
+
+	// Nothing was marked read in the mailbox.
+	mbox, err := user.Status("INBOX", &imap.StatusOptions{NumUnseen: true})
+	if err != nil || mbox.NumUnseen == nil || *mbox.NumUnseen != 1 {
+		t.Errorf("unseen in the mailbox: %+v %v", mbox, err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -33,6 +34,8 @@ type Intake struct {
 	Log      *slog.Logger
 	// Dial options for the IMAP connection (tests give their TLS roots); nil is the default.
 	Options *imapclient.Options
+
+	polled map[int64]time.Time // when PollDue last read each channel (one job runs it at a time)
 }
 
 // Poll reads the channel's folder once and returns how many new mails it stored.
@@ -282,4 +285,61 @@ func (in *Intake) log() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return in.Log
+}
+
+// pollTimeout bounds the reading of one mailbox, so that a server that stops answering
+// holds up neither the other mailboxes nor the job runner's other work.
+const pollTimeout = 2 * time.Minute
+
+// PollDue polls each active email channel's mailbox whose interval has passed since it was
+// last read (by this process: a start reads them all), logging a mailbox that fails
+// rather than stopping the others.
+func (in *Intake) PollDue(ctx context.Context, channels *channel.Store, now time.Time) error {
+	rows, err := in.DB.Read.QueryContext(ctx, `SELECT s.channel_id, s.poll_seconds FROM email_settings s JOIN channels c ON c.id = s.channel_id
+		WHERE c.kind = 'email' AND c.active = 1`)
+	if err != nil {
+		return fmt.Errorf("mailbox: poll: %w", err)
+	}
+	type due struct {
+		id    int64
+		every time.Duration
+	}
+	var all []due
+	for rows.Next() {
+		var d due
+		var secs int64
+		if err := rows.Scan(&d.id, &secs); err != nil {
+			rows.Close()
+			return fmt.Errorf("mailbox: poll: %w", err)
+		}
+		d.every = time.Duration(secs) * time.Second
+		all = append(all, d)
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return fmt.Errorf("mailbox: poll: %w", err)
+	}
+	if in.polled == nil {
+		in.polled = map[int64]time.Time{}
+	}
+	for _, d := range all {
+		if now.Sub(in.polled[d.id]) < d.every {
+			continue
+		}
+		ch, err := channels.ByID(ctx, d.id)
+		if err != nil {
+			return err
+		}
+		pctx, cancel := context.WithTimeout(ctx, pollTimeout)
+		n, err := in.Poll(pctx, ch)
+		cancel()
+		in.polled[d.id] = now
+		if err != nil {
+			in.log().Warn("mailbox could not be read", "channel", ch.ID, "err", err)
+		} else if n > 0 {
+			in.log().Info("mail received", "channel", ch.ID, "count", n)
+		}
+	}
+	return nil
 }

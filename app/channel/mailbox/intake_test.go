@@ -5,6 +5,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
@@ -217,9 +218,24 @@ Do you sell gift cards too?
 	deliver(t, user, firstMail)
 	w.poll(t, intake, 0)
 
+	// The job reads a mailbox when its interval has passed.
+	deliver(t, user, strings.Replace(firstMail, "kari-1@", "kari-3@", 1))
+	now := time.Now()
+	for i, want := range []int{3, 3, 4} { // each mail without threading starts a conversation
+		if err := intake.PollDue(w.ctx, w.svc.Channels, now.Add(time.Duration(i)*30*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(w.conversations(t)); got != want {
+			t.Errorf("after PollDue %d: %d conversations, want %d", i, got, want)
+		}
+		if i == 1 {
+			deliver(t, user, strings.Replace(firstMail, "kari-1@", "kari-4@", 1))
+		}
+	}
+
 	// Nothing was marked read in the mailbox.
 	mbox, err := user.Status("INBOX", &imap.StatusOptions{NumUnseen: true})
-	if err != nil || mbox.NumUnseen == nil || *mbox.NumUnseen != 1 {
+	if err != nil || mbox.NumUnseen == nil || *mbox.NumUnseen != 3 {
 		t.Errorf("unseen in the mailbox: %+v %v", mbox, err)
 	}
 }

@@ -44,20 +44,11 @@ func (in *Intake) Poll(ctx context.Context, ch channel.Channel) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	c, err := in.dial(set.IMAP)
+	c, sel, err := in.open(ctx, set)
 	if err != nil {
 		return 0, err
 	}
 	defer c.Close()
-	stop := context.AfterFunc(ctx, func() { c.Close() })
-	defer stop()
-	if err := c.Login(set.IMAP.User, set.IMAP.Password).Wait(); err != nil {
-		return 0, fmt.Errorf("imap %s: log in: %w", set.IMAP.Host, err)
-	}
-	sel, err := c.Select(set.Folder, &imap.SelectOptions{ReadOnly: true}).Wait()
-	if err != nil {
-		return 0, fmt.Errorf("imap %s: open %s: %w", set.IMAP.Host, set.Folder, err)
-	}
 	var validity, last uint32
 	if err := in.DB.Read.QueryRowContext(ctx, "SELECT uidvalidity, last_uid FROM email_settings WHERE channel_id = ?", ch.ID).Scan(&validity, &last); err != nil {
 		return 0, fmt.Errorf("mailbox: place in folder: %w", err)
@@ -97,6 +88,25 @@ func (in *Intake) Poll(ctx context.Context, ch channel.Channel) (int, error) {
 		}
 	}
 	return stored, c.Logout().Wait()
+}
+
+// open connects, logs in and opens the folder read-only; the client is closed when ctx ends.
+func (in *Intake) open(ctx context.Context, set Settings) (*imapclient.Client, *imap.SelectData, error) {
+	c, err := in.dial(set.IMAP)
+	if err != nil {
+		return nil, nil, err
+	}
+	context.AfterFunc(ctx, func() { c.Close() })
+	if err := c.Login(set.IMAP.User, set.IMAP.Password).Wait(); err != nil {
+		c.Close()
+		return nil, nil, fmt.Errorf("imap %s: log in: %w", set.IMAP.Host, err)
+	}
+	sel, err := c.Select(set.Folder, &imap.SelectOptions{ReadOnly: true}).Wait()
+	if err != nil {
+		c.Close()
+		return nil, nil, fmt.Errorf("imap %s: open %s: %w", set.IMAP.Host, set.Folder, err)
+	}
+	return c, sel, nil
 }
 
 func (in *Intake) dial(sv Server) (*imapclient.Client, error) {

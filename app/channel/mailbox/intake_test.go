@@ -239,3 +239,29 @@ Do you sell gift cards too?
 		t.Errorf("unseen in the mailbox: %+v %v", mbox, err)
 	}
 }
+
+// Test connection says which server failed and how.
+func TestConnectionTest(t *testing.T) {
+	w := newWorld(t)
+	user := w.newIMAPServer(t)
+	deliver(t, user, firstMail)
+	set, err := w.settings.Get(w.ctx, w.ch.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := mailbox.Test(w.ctx, set, nil); got.IMAP != nil || got.SMTP != nil || got.Messages != 1 {
+		t.Errorf("working servers: %+v", got)
+	}
+	bad := set
+	bad.IMAP.Password, bad.SMTP.Password = "wrong", "wrong"
+	got := mailbox.Test(w.ctx, bad, nil)
+	if got.IMAP == nil || !strings.Contains(got.IMAP.Error(), "log in") || got.SMTP == nil || !strings.Contains(got.SMTP.Error(), "log in") {
+		t.Errorf("wrong passwords: %+v", got)
+	}
+	bad = set
+	bad.Folder, bad.SMTP.Port = "Nowhere", 1
+	got = mailbox.Test(w.ctx, bad, nil)
+	if got.IMAP == nil || !strings.Contains(got.IMAP.Error(), "open Nowhere") || got.SMTP == nil || !strings.Contains(got.SMTP.Error(), "connect") {
+		t.Errorf("a missing folder, a closed port: %+v", got)
+	}
+}

@@ -208,6 +208,26 @@ Do you sell gift cards too?
 		}
 	}
 
+	// Closed after its 72 hours, the thread reopens on a reply in it: the same conversation.
+	if err := w.inbox.SetStatus(w.ctx, w.ws.ID, c, true); err != nil {
+		t.Fatal(err)
+	}
+	deliver(t, user, `
+From: kari@customer.example
+To: support@shop.example
+Subject: Re: Gift cards
+Message-ID: <kari-late@customer.example>
+In-Reply-To: <kari-1@customer.example>
+Date: Wed, 09 Dec 2026 11:00:00 +0100
+Content-Type: text/plain; charset=utf-8
+
+One more question about gift cards.
+`)
+	w.poll(t, intake, 1)
+	if conv, _ := w.inbox.Get(w.ctx, w.ws.ID, c); conv.Status != "open" || len(w.conversations(t)) != 2 {
+		t.Errorf("a reply to a closed thread: status %s, %d conversations", conv.Status, len(w.conversations(t)))
+	}
+
 	// The folder made anew (another UIDVALIDITY) holding the same mails: nothing twice.
 	if err := user.Delete("INBOX"); err != nil {
 		t.Fatal(err)

@@ -200,6 +200,18 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, ra
 		}
 	}
 	may, reason := m.MayAutoReply(set.Address)
+	if may {
+		// Two robots answering each other past every header check: the thread's automatic
+		// replies are capped per hour, and what comes after waits for a person.
+		var recent int
+		if err := in.DB.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND author = 'bot' AND created_at > ?",
+			c.ID, time.Now().Add(-time.Hour).Unix()).Scan(&recent); err != nil {
+			return false, fmt.Errorf("mailbox: take: %w", err)
+		}
+		if recent >= MaxAutoRepliesPerHour {
+			may, reason = false, "too many automatic replies in this thread within the hour"
+		}
+	}
 	if !may {
 		in.log().Info("mail stored, not answered", "channel", ch.ID, "conversation", c.ID, "reason", reason)
 	}
@@ -296,6 +308,10 @@ func (in *Intake) log() *slog.Logger {
 	}
 	return in.Log
 }
+
+// MaxAutoRepliesPerHour caps the AI's replies in one thread per hour; a mail past it is
+// stored for people, not answered.
+const MaxAutoRepliesPerHour = 5
 
 // pollTimeout bounds the reading of one mailbox, so that a server that stops answering
 // holds up neither the other mailboxes nor the job runner's other work.

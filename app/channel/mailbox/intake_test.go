@@ -12,6 +12,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"agent/app/agent"
+	"agent/app/channel"
 	"agent/app/channel/mailbox"
 	"agent/app/inbox"
 )
@@ -283,5 +284,44 @@ func TestConnectionTest(t *testing.T) {
 	got = mailbox.Test(w.ctx, bad, nil)
 	if got.IMAP == nil || !strings.Contains(got.IMAP.Error(), "open Nowhere") || got.SMTP == nil || !strings.Contains(got.SMTP.Error(), "connect") {
 		t.Errorf("a missing folder, a closed port: %+v", got)
+	}
+}
+
+// A thread gets at most MaxAutoRepliesPerHour automatic replies an hour, whatever its
+// headers say: the mails past it wait for a person.
+func TestIntakeCapsAutomaticReplies(t *testing.T) {
+	w := newWorld(t)
+	// The AI stays on the thread whatever it is asked (a repeated question would hand it off).
+	ch, err := w.svc.Channels.Update(w.ctx, w.ws.ID, w.ch.ID, channel.Input{Kind: channel.Email, Name: w.ch.Name, AgentID: w.agent.ID,
+		Handoff: channel.Stay, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.ch = ch
+	user := w.newIMAPServer(t)
+	intake := &mailbox.Intake{DB: w.db, Settings: w.settings, Service: w.svc}
+	deliver(t, user, firstMail)
+	for i := range mailbox.MaxAutoRepliesPerHour + 2 {
+		deliver(t, user, strings.Replace(strings.Replace(firstMail, "kari-1@", "kari-1"+strings.Repeat("x", i+1)+"@", 1),
+			"Subject: Gift cards", "Subject: Gift cards\nIn-Reply-To: <kari-1@customer.example>", 1))
+	}
+	w.poll(t, intake, mailbox.MaxAutoRepliesPerHour+3)
+	convs := w.conversations(t)
+	if len(convs) != 1 {
+		t.Fatalf("%d conversations", len(convs))
+	}
+	for _, msgs := range convs {
+		bots, notices := 0, 0
+		for _, m := range msgs {
+			if m.Author == agent.AuthorBot {
+				bots++
+			}
+			if m.Author == inbox.AuthorSystem {
+				notices++
+			}
+		}
+		if len(msgs)-bots-notices != mailbox.MaxAutoRepliesPerHour+3 || bots != mailbox.MaxAutoRepliesPerHour {
+			t.Errorf("%d mails, %d automatic replies; want %d and %d", len(msgs)-bots-notices, bots, mailbox.MaxAutoRepliesPerHour+3, mailbox.MaxAutoRepliesPerHour)
+		}
 	}
 }

@@ -174,6 +174,12 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, ra
 	if m.Bounce != nil {
 		return in.bounce(ctx, ch, m, k)
 	}
+	if !k.EmailBounced.IsZero() {
+		// They wrote: their address works again.
+		if _, err := in.DB.Write.ExecContext(ctx, "UPDATE contacts SET email_bounced_at = NULL WHERE id = ?", k.ID); err != nil {
+			return false, fmt.Errorf("mailbox: take: %w", err)
+		}
+	}
 	c, found, err := in.conversation(ctx, ch, m, set, k)
 	if err != nil {
 		return false, err
@@ -273,7 +279,7 @@ func (in *Intake) bounce(ctx context.Context, ch channel.Channel, m *email.Messa
 	failed := m.Bounce.Failed()
 	for _, addr := range failed {
 		if _, err := in.DB.Write.ExecContext(ctx, "UPDATE contacts SET email_bounced_at = ? WHERE workspace_id = ? AND email = ?",
-			m.Date.Unix(), ch.WorkspaceID, strings.ToLower(addr)); err != nil {
+			time.Now().Unix(), ch.WorkspaceID, strings.ToLower(addr)); err != nil {
 			return false, fmt.Errorf("mailbox: bounce: %w", err)
 		}
 	}

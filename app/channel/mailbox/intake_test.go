@@ -3,6 +3,7 @@ package mailbox_test
 import (
 	"bytes"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -323,5 +324,55 @@ func TestIntakeCapsAutomaticReplies(t *testing.T) {
 		if len(msgs)-bots-notices != mailbox.MaxAutoRepliesPerHour+3 || bots != mailbox.MaxAutoRepliesPerHour {
 			t.Errorf("%d mails, %d automatic replies; want %d and %d", len(msgs)-bots-notices, bots, mailbox.MaxAutoRepliesPerHour+3, mailbox.MaxAutoRepliesPerHour)
 		}
+	}
+}
+
+// A bounce of our answer becomes a note on its conversation, is never answered, and
+// stops mail to the address until the customer writes again.
+func TestIntakeBounce(t *testing.T) {
+	w := newWorld(t)
+	user := w.newIMAPServer(t)
+	intake := &mailbox.Intake{DB: w.db, Settings: w.settings, Service: w.svc}
+	deliver(t, user, firstMail)
+	w.poll(t, intake, 1)
+	if _, err := w.runner.RunDue(w.ctx); err != nil || len(w.smtp.got) != 1 {
+		t.Fatalf("the answer was not sent: %v", err)
+	}
+	ours := strings.Trim(w.smtp.got[0].msg.Header.Get("Message-Id"), "<>")
+	raw, err := os.ReadFile("../email/testdata/bounces/postfix.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bounce := strings.NewReplacer("ada@example.com", "kari@customer.example", "lt9x2k1.q7ymnw3c5rbd2ehk4vtaoxs6pi@shop.example", ours).Replace(string(raw))
+	if _, err := user.Append("INBOX", bytes.NewReader([]byte(strings.ReplaceAll(strings.ReplaceAll(bounce, "\r\n", "\n"), "\n", "\r\n"))), &imap.AppendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	w.poll(t, intake, 1)
+	convs := w.conversations(t)
+	var c int64
+	for id, msgs := range convs {
+		c = id
+		last := msgs[len(msgs)-1]
+		if len(convs) != 1 || len(msgs) != 3 || last.Author != inbox.AuthorNote || !strings.Contains(last.Body, "kari@customer.example") {
+			t.Fatalf("after the bounce: %d conversations, %+v", len(convs), msgs)
+		}
+	}
+	k, err := w.inbox.ContactByEmail(w.ctx, w.ws.ID, "kari@customer.example", "")
+	if err != nil || k.EmailBounced.IsZero() {
+		t.Fatalf("the bounced address is not flagged: %+v %v", k, err)
+	}
+	m, err := w.svc.HumanReply(w.ctx, w.ws.ID, c, w.owner.ID, "Did you get this?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.runner.RunDue(w.ctx)
+	if del, _, _ := w.inbox.Delivery(w.ctx, m.ID); len(w.smtp.got) != 1 || !strings.Contains(del.Error, "bounced") {
+		t.Errorf("mail to a bounced address: %d sent, %+v", len(w.smtp.got), del)
+	}
+	// She writes again: her address works.
+	deliver(t, user, strings.Replace(firstMail, "kari-1@", "kari-9@", 1))
+	w.poll(t, intake, 1)
+	if k, _ := w.inbox.ContactByEmail(w.ctx, w.ws.ID, "kari@customer.example", ""); !k.EmailBounced.IsZero() {
+		t.Error("the flag stays after the customer wrote again")
 	}
 }

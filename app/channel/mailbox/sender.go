@@ -63,6 +63,9 @@ func (s *Sender) Send(ctx context.Context, out channel.Outgoing) (channel.Receip
 	if k.Email == "" {
 		return channel.Receipt{}, errors.New("the customer has no email address")
 	}
+	if !k.EmailBounced.IsZero() {
+		return channel.Receipt{}, fmt.Errorf("mail to %s bounced on %s; not sent until they write again", k.Email, k.EmailBounced.UTC().Format("2 Jan 2006 15:04 MST"))
+	}
 	h, err := s.header(ctx, out, set)
 	if err != nil {
 		return channel.Receipt{}, err

@@ -35,8 +35,9 @@ func TestMailboxSetup(t *testing.T) {
 		!strings.Contains(res.body, "Connect its mailbox.") || strings.Contains(res.body, "mailbox-test-button") {
 		t.Fatalf("a new email channel: %d at %s, %+v", res.status, res.url, mail)
 	}
-	if res := w.b.get(w.path("channels/" + ids.Encode(mail.ID))); !strings.Contains(res.body, `href="`+page+`" data-testid="mailbox-link"`) {
-		t.Error("the email channel's page does not lead to its mailbox")
+	if res := w.b.get(w.path("channels/" + ids.Encode(mail.ID))); !strings.Contains(res.body, `href="`+page+`" data-testid="mailbox-link"`) ||
+		strings.Contains(res.body, `name="origins"`) || !strings.Contains(res.body, "the mailbox is read and answered") {
+		t.Error("the email channel's page does not lead to its mailbox, or shows the widget's settings")
 	}
 	if res := w.b.get(w.path("channels/" + ids.Encode(w.chat.ID) + "/mailbox")); res.status != http.StatusNotFound {
 		t.Errorf("a chat widget's mailbox page: %d", res.status)

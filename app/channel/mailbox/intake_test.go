@@ -1,63 +1,32 @@
 package mailbox_test
 
 import (
-	"bytes"
-	"net"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-
 	"agent/app/agent"
 	"agent/app/channel"
 	"agent/app/channel/mailbox"
+	"agent/app/channel/mailbox/mailtest"
 	"agent/app/inbox"
 )
 
 // newIMAPServer serves the mailbox support@shop.example in process and points the
 // channel's settings at it.
-func (w *world) newIMAPServer(t *testing.T) *imapmemserver.User {
+func (w *world) newIMAPServer(t *testing.T) *mailtest.IMAP {
 	t.Helper()
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser("support@shop.example", "imap password")
-	if err := user.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
-	mem.AddUser(user)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-	})
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
+	m := mailtest.NewIMAP(t, "support@shop.example", "imap password")
 	set, err := w.settings.Get(w.ctx, w.ch.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	set.IMAP.Port = l.Addr().(*net.TCPAddr).Port
+	set.IMAP.Port = m.Port
 	if _, err := w.settings.Save(w.ctx, set); err != nil {
 		t.Fatal(err)
 	}
-	return user
-}
-
-func deliver(t *testing.T, user *imapmemserver.User, raw string) {
-	t.Helper()
-	raw = strings.ReplaceAll(strings.TrimLeft(raw, "\n"), "\n", "\r\n")
-	if _, err := user.Append("INBOX", bytes.NewReader([]byte(raw)), &imap.AppendOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	return m
 }
 
 func (w *world) poll(t *testing.T, intake *mailbox.Intake, want int) {
@@ -113,7 +82,7 @@ func TestIntake(t *testing.T) {
 	user := w.newIMAPServer(t)
 	intake := &mailbox.Intake{DB: w.db, Settings: w.settings, Service: w.svc}
 
-	deliver(t, user, firstMail)
+	user.Deliver(t, firstMail)
 	w.poll(t, intake, 1)
 	w.poll(t, intake, 0)
 	convs := w.conversations(t)
@@ -134,10 +103,10 @@ func TestIntake(t *testing.T) {
 	if _, err := w.runner.RunDue(w.ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(w.smtp.got) != 1 {
-		t.Fatalf("the SMTP server got %d mails", len(w.smtp.got))
+	if len(w.smtp.Received()) != 1 {
+		t.Fatalf("the SMTP server got %d mails", len(w.smtp.Received()))
 	}
-	answer := w.smtp.got[0].msg.Header
+	answer := w.smtp.Received()[0].Header
 	if answer.Get("In-Reply-To") != "<kari-1@customer.example>" || answer.Get("Auto-Submitted") != "auto-replied" || answer.Get("Subject") != "Re: Gift cards" {
 		t.Errorf("the answer's headers: %v", answer)
 	}
@@ -151,7 +120,7 @@ func TestIntake(t *testing.T) {
 	w.poll(t, intake, 0)
 
 	// The customer answers from a client that drops References and In-Reply-To, to the plus address.
-	deliver(t, user, `
+	user.Deliver(t, `
 From: kari@customer.example
 To: `+plus+`
 Subject: gift card for my mother
@@ -165,7 +134,7 @@ On Sat, Dec 5, 2026 at 10:01 AM Shop support <support@shop.example> wrote:
 > Yes, gift cards from 100 to 2000 NOK are sold in the shop.
 `)
 	// Her out-of-office, in the thread: stored, never answered.
-	deliver(t, user, `
+	user.Deliver(t, `
 From: kari@customer.example
 To: support@shop.example
 Subject: Out of office: Re: Gift cards
@@ -178,7 +147,7 @@ Content-Type: text/plain; charset=utf-8
 I am away until Monday.
 `)
 	// Someone else answering a mail that names Kari's conversation starts their own.
-	deliver(t, user, `
+	user.Deliver(t, `
 From: ola@customer.example
 To: support@shop.example
 Subject: Re: Gift cards
@@ -214,7 +183,7 @@ Do you sell gift cards too?
 	if err := w.inbox.SetStatus(w.ctx, w.ws.ID, c, true); err != nil {
 		t.Fatal(err)
 	}
-	deliver(t, user, `
+	user.Deliver(t, `
 From: kari@customer.example
 To: support@shop.example
 Subject: Re: Gift cards
@@ -231,17 +200,12 @@ One more question about gift cards.
 	}
 
 	// The folder made anew (another UIDVALIDITY) holding the same mails: nothing twice.
-	if err := user.Delete("INBOX"); err != nil {
-		t.Fatal(err)
-	}
-	if err := user.Create("INBOX", nil); err != nil {
-		t.Fatal(err)
-	}
-	deliver(t, user, firstMail)
+	user.Recreate(t)
+	user.Deliver(t, firstMail)
 	w.poll(t, intake, 0)
 
 	// The job reads a mailbox when its interval has passed.
-	deliver(t, user, strings.Replace(firstMail, "kari-1@", "kari-3@", 1))
+	user.Deliver(t, strings.Replace(firstMail, "kari-1@", "kari-3@", 1))
 	now := time.Now()
 	for i, want := range []int{3, 3, 4} { // each mail without threading starts a conversation
 		if err := intake.PollDue(w.ctx, w.svc.Channels, now.Add(time.Duration(i)*30*time.Second)); err != nil {
@@ -251,14 +215,13 @@ One more question about gift cards.
 			t.Errorf("after PollDue %d: %d conversations, want %d", i, got, want)
 		}
 		if i == 1 {
-			deliver(t, user, strings.Replace(firstMail, "kari-1@", "kari-4@", 1))
+			user.Deliver(t, strings.Replace(firstMail, "kari-1@", "kari-4@", 1))
 		}
 	}
 
 	// Nothing was marked read in the mailbox.
-	mbox, err := user.Status("INBOX", &imap.StatusOptions{NumUnseen: true})
-	if err != nil || mbox.NumUnseen == nil || *mbox.NumUnseen != 3 {
-		t.Errorf("unseen in the mailbox: %+v %v", mbox, err)
+	if n := user.Unseen(t); n != 3 {
+		t.Errorf("unseen in the mailbox: %d, want 3", n)
 	}
 }
 
@@ -266,7 +229,7 @@ One more question about gift cards.
 func TestConnectionTest(t *testing.T) {
 	w := newWorld(t)
 	user := w.newIMAPServer(t)
-	deliver(t, user, firstMail)
+	user.Deliver(t, firstMail)
 	set, err := w.settings.Get(w.ctx, w.ch.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -301,9 +264,9 @@ func TestIntakeCapsAutomaticReplies(t *testing.T) {
 	w.ch = ch
 	user := w.newIMAPServer(t)
 	intake := &mailbox.Intake{DB: w.db, Settings: w.settings, Service: w.svc}
-	deliver(t, user, firstMail)
+	user.Deliver(t, firstMail)
 	for i := range mailbox.MaxAutoRepliesPerHour + 2 {
-		deliver(t, user, strings.Replace(strings.Replace(firstMail, "kari-1@", "kari-1"+strings.Repeat("x", i+1)+"@", 1),
+		user.Deliver(t, strings.Replace(strings.Replace(firstMail, "kari-1@", "kari-1"+strings.Repeat("x", i+1)+"@", 1),
 			"Subject: Gift cards", "Subject: Gift cards\nIn-Reply-To: <kari-1@customer.example>", 1))
 	}
 	w.poll(t, intake, mailbox.MaxAutoRepliesPerHour+3)
@@ -333,20 +296,18 @@ func TestIntakeBounce(t *testing.T) {
 	w := newWorld(t)
 	user := w.newIMAPServer(t)
 	intake := &mailbox.Intake{DB: w.db, Settings: w.settings, Service: w.svc}
-	deliver(t, user, firstMail)
+	user.Deliver(t, firstMail)
 	w.poll(t, intake, 1)
-	if _, err := w.runner.RunDue(w.ctx); err != nil || len(w.smtp.got) != 1 {
+	if _, err := w.runner.RunDue(w.ctx); err != nil || len(w.smtp.Received()) != 1 {
 		t.Fatalf("the answer was not sent: %v", err)
 	}
-	ours := strings.Trim(w.smtp.got[0].msg.Header.Get("Message-Id"), "<>")
+	ours := strings.Trim(w.smtp.Received()[0].Header.Get("Message-Id"), "<>")
 	raw, err := os.ReadFile("../email/testdata/bounces/postfix.eml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	bounce := strings.NewReplacer("ada@example.com", "kari@customer.example", "lt9x2k1.q7ymnw3c5rbd2ehk4vtaoxs6pi@shop.example", ours).Replace(string(raw))
-	if _, err := user.Append("INBOX", bytes.NewReader([]byte(strings.ReplaceAll(strings.ReplaceAll(bounce, "\r\n", "\n"), "\n", "\r\n"))), &imap.AppendOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	user.Deliver(t, bounce)
 	w.poll(t, intake, 1)
 	convs := w.conversations(t)
 	var c int64
@@ -366,11 +327,11 @@ func TestIntakeBounce(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.runner.RunDue(w.ctx)
-	if del, _, _ := w.inbox.Delivery(w.ctx, m.ID); len(w.smtp.got) != 1 || !strings.Contains(del.Error, "bounced") {
-		t.Errorf("mail to a bounced address: %d sent, %+v", len(w.smtp.got), del)
+	if del, _, _ := w.inbox.Delivery(w.ctx, m.ID); len(w.smtp.Received()) != 1 || !strings.Contains(del.Error, "bounced") {
+		t.Errorf("mail to a bounced address: %d sent, %+v", len(w.smtp.Received()), del)
 	}
 	// She writes again: her address works.
-	deliver(t, user, strings.Replace(firstMail, "kari-1@", "kari-9@", 1))
+	user.Deliver(t, strings.Replace(firstMail, "kari-1@", "kari-9@", 1))
 	w.poll(t, intake, 1)
 	if k, _ := w.inbox.ContactByEmail(w.ctx, w.ws.ID, "kari@customer.example", ""); !k.EmailBounced.IsZero() {
 		t.Error("the flag stays after the customer wrote again")

@@ -2,105 +2,21 @@ package mailbox_test
 
 import (
 	"context"
-	"errors"
-	"io"
-	"net"
 	"net/mail"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 
 	"agent/app/account"
 	"agent/app/agent"
 	"agent/app/channel"
 	"agent/app/channel/mailbox"
+	"agent/app/channel/mailbox/mailtest"
 	"agent/app/inbox"
 	"agent/app/jobs"
 	"agent/app/knowledge"
 	"agent/app/store"
 )
-
-// smtpServer is an in-process SMTP server that keeps what it receives, and refuses
-// recipients while refuse is set.
-type smtpServer struct {
-	mu     sync.Mutex
-	got    []received
-	refuse bool
-	port   int
-}
-
-type received struct {
-	from, to string
-	msg      *mail.Message
-	body     string
-}
-
-type session struct {
-	s        *smtpServer
-	authed   bool
-	from, to string
-}
-
-func (s *smtpServer) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }
-
-func (se *session) AuthMechanisms() []string { return []string{sasl.Plain} }
-func (se *session) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user != "support@shop.example" || pass != "mailbox password" {
-			return errors.New("bad credentials")
-		}
-		se.authed = true
-		return nil
-	}), nil
-}
-func (se *session) Mail(from string, _ *smtp.MailOptions) error {
-	if !se.authed {
-		return smtp.ErrAuthRequired
-	}
-	se.from = from
-	return nil
-}
-func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	se.s.mu.Lock()
-	defer se.s.mu.Unlock()
-	if se.s.refuse {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user here"}
-	}
-	se.to = to
-	return nil
-}
-func (se *session) Data(r io.Reader) error {
-	m, err := mail.ReadMessage(r)
-	if err != nil {
-		return err
-	}
-	body, _ := io.ReadAll(m.Body)
-	se.s.mu.Lock()
-	defer se.s.mu.Unlock()
-	se.s.got = append(se.s.got, received{se.from, se.to, m, string(body)})
-	return nil
-}
-func (se *session) Reset()        {}
-func (se *session) Logout() error { return nil }
-
-func newSMTPServer(t *testing.T) *smtpServer {
-	t.Helper()
-	s := &smtpServer{}
-	srv := smtp.NewServer(s)
-	srv.Domain, srv.AllowInsecureAuth = "localhost", true
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.port = l.Addr().(*net.TCPAddr).Port
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	return s
-}
 
 // A customer's mail is answered by the AI: the reply goes out over SMTP in the customer's
 // thread, marked automatic, with its sources; a person's reply is not marked; a refusal
@@ -132,12 +48,12 @@ func TestSenderAnswersInThread(t *testing.T) {
 	if _, err := runner.RunDue(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(server.got) != 1 {
-		t.Fatalf("the SMTP server received %d messages", len(server.got))
+	if len(server.Received()) != 1 {
+		t.Fatalf("the SMTP server received %d messages", len(server.Received()))
 	}
-	got := server.got[0]
+	got := server.Received()[0]
 	del, _, _ := conversations.Delivery(ctx, out[0].ID)
-	h := got.msg.Header
+	h := got.Header
 	for name, want := range map[string]string{
 		"From": `"Shop support" <support@shop.example>`, "To": `"Kari Nordmann" <kari@customer.example>`,
 		"Subject": "Re: Gift cards", "In-Reply-To": "<kari-2@customer.example>",
@@ -155,13 +71,13 @@ func TestSenderAnswersInThread(t *testing.T) {
 	if err != nil || !strings.HasPrefix(replyTo.Address, "support+c-") || !strings.HasSuffix(replyTo.Address, "@shop.example") {
 		t.Errorf("Reply-To: %q (%v), want the conversation's plus address", h.Get("Reply-To"), err)
 	}
-	if got.from != "support@shop.example" || got.to != "kari@customer.example" || !strings.Contains(got.body, "gift cards from 100 to 2000 NOK") ||
-		!strings.Contains(got.body, "Sources") {
-		t.Errorf("envelope %s -> %s, body:\n%s", got.from, got.to, got.body)
+	if got.From != "support@shop.example" || got.To != "kari@customer.example" || !strings.Contains(got.Body, "gift cards from 100 to 2000 NOK") ||
+		!strings.Contains(got.Body, "Sources") {
+		t.Errorf("envelope %s -> %s, body:\n%s", got.From, got.To, got.Body)
 	}
 
 	// A person's reply: same thread, not marked automatic; refused, then kept with the server's words.
-	server.refuse = true
+	server.Refuse(true)
 	hm, err := svc.HumanReply(ctx, ws.ID, c.ID, owner.ID, "Thanks, "+strconv.Itoa(2000)+" NOK is the most.")
 	if err != nil {
 		t.Fatal(err)
@@ -171,15 +87,15 @@ func TestSenderAnswersInThread(t *testing.T) {
 		!strings.Contains(del.Error, "no such user here") {
 		t.Errorf("a refused reply: %+v", del)
 	}
-	server.refuse = false
+	server.Refuse(false)
 	if err := deliveries.Retry(ctx, ws.ID, c.ID, hm.ID); err != nil {
 		t.Fatal(err)
 	}
 	runner.RunDue(ctx)
-	if len(server.got) != 2 {
-		t.Fatalf("after the retry the server has %d messages", len(server.got))
+	if len(server.Received()) != 2 {
+		t.Fatalf("after the retry the server has %d messages", len(server.Received()))
 	}
-	h2 := server.got[1].msg.Header
+	h2 := server.Received()[1].Header
 	if h2.Get("Auto-Submitted") != "" || h2.Get("In-Reply-To") != "<kari-2@customer.example>" || h2.Get("Reply-To") != h.Get("Reply-To") {
 		t.Errorf("a person's reply: Auto-Submitted %q, In-Reply-To %q, Reply-To %q", h2.Get("Auto-Submitted"), h2.Get("In-Reply-To"), h2.Get("Reply-To"))
 	}
@@ -199,7 +115,7 @@ type world struct {
 	svc        *inbox.Service
 	runner     *jobs.Runner
 	deliveries *inbox.Deliveries
-	smtp       *smtpServer
+	smtp       *mailtest.SMTP
 }
 
 func newWorld(t *testing.T) *world {
@@ -229,10 +145,10 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	server := newSMTPServer(t)
+	server := mailtest.NewSMTP(t, "support@shop.example", "mailbox password")
 	if _, err := settings.Save(ctx, mailbox.Settings{ChannelID: ch.ID, Address: "Support@Shop.example", FromName: "Shop support",
 		IMAP: mailbox.Server{Host: "127.0.0.1", Port: 1, Security: mailbox.Plain, User: "support@shop.example", Password: "imap password"},
-		SMTP: mailbox.Server{Host: "127.0.0.1", Port: server.port, Security: mailbox.Plain, User: "support@shop.example", Password: "mailbox password"}}); err != nil {
+		SMTP: mailbox.Server{Host: "127.0.0.1", Port: server.Port, Security: mailbox.Plain, User: "support@shop.example", Password: "mailbox password"}}); err != nil {
 		t.Fatal(err)
 	}
 	sender := &mailbox.Sender{DB: db, Settings: settings, Inbox: conversations}

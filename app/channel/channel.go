@@ -98,7 +98,7 @@ type Input struct {
 	HandoffMessage     string
 	UnavailableMessage string
 	ShowHuman          bool
-	CloseAfter         time.Duration // 0: 24 hours
+	CloseAfter         time.Duration // 0: the kind's DefaultRules (a day for chat, 72 hours for email)
 	Active             bool
 }
 
@@ -170,7 +170,7 @@ func (in *Input) check() error {
 		}
 	}
 	if in.CloseAfter == 0 {
-		in.CloseAfter = 24 * time.Hour
+		in.CloseAfter = DefaultRules[in.Kind].CloseAfter
 	}
 	if in.CloseAfter < time.Hour || in.CloseAfter > 30*24*time.Hour {
 		return inputError("close_after", "choose between 1 hour and 30 days")

@@ -59,12 +59,13 @@ func serve(ctx context.Context, e Env, args []string) int {
 	engine := agent.NewEngine(agent.Options{Knowledge: km, LLM: client, Logger: log})
 	agents, conversations, channels := agent.NewStore(db), inbox.New(db), channel.NewStore(db)
 	service := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: engine, Agents: agents, Channels: channels, Log: log}
+	runner := jobs.New(db, log)
+	deliveries := newDeliveries(db, runner, service)
 	srv := web.New(web.Options{Config: cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,
-		Inbox: conversations, Service: service, Channels: channels, LLM: client, Logger: log, Version: e.Version})
+		Inbox: conversations, Service: service, Channels: channels, Deliveries: deliveries, LLM: client, Logger: log, Version: e.Version})
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	runner := jobs.New(db, log)
 	runner.Handle(jobCloseInactive, func(ctx context.Context, _ json.RawMessage) error { return service.CloseInactive(ctx) })
 	if err := runner.Every(ctx, jobCloseInactive, time.Minute); err != nil {
 		return fail(e, err)
@@ -73,6 +74,9 @@ func serve(ctx context.Context, e Env, args []string) int {
 		return service.AnswerOwed(ctx, cfg.Chat.RecoverWithin)
 	})
 	if err := runner.At(ctx, jobAnswerOwed, time.Now(), nil); err != nil {
+		return fail(e, err)
+	}
+	if err := pollMailboxes(ctx, db, runner, service, log); err != nil {
 		return fail(e, err)
 	}
 	go reportModel(ctx, client, log)

@@ -201,7 +201,7 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, status int,
 	}
 	title := "Inbox"
 	if conv != nil {
-		title = inboxview.Who(conv.Conv) + " · Inbox"
+		title = conv.Who() + " · Inbox"
 	}
 	s.render(w, r, status, inboxview.Page(s.page(w, r, title, "inbox"), d))
 }
@@ -305,6 +305,9 @@ func (s *Server) convData(r *http.Request, c inbox.Conversation) (*inboxview.Con
 		} else if !isNotFound(err) {
 			return nil, err
 		}
+	}
+	if err := s.contactData(ctx, d); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

@@ -83,6 +83,8 @@ func (s *Server) routes() http.Handler {
 
 	ws("GET /w/{ws}/{$}", account.PermUseInbox, s.workspaceHome)
 	s.inboxRoutes(ws)
+	s.deliveryRoutes(ws)
+	s.mailboxRoutes(ws)
 	ws("GET /w/{ws}/knowledge", account.PermEditKnowledge, s.knowledgePage)
 	ws("GET /w/{ws}/knowledge/search", account.PermEditKnowledge, s.knowledgeSearch)
 	ws("GET /w/{ws}/knowledge/new/article", account.PermEditKnowledge, s.newArticlePage)

@@ -33,9 +33,11 @@ type Options struct {
 	Inbox     *inbox.Store
 	Service   *inbox.Service // conversations: messages, replies, handoffs, live events
 	Channels  *channel.Store
-	LLM       *llm.Client
-	Logger    *slog.Logger
-	Version   string
+	// Deliveries sends messages out on the channels that send; nil when none is set up.
+	Deliveries *inbox.Deliveries
+	LLM        *llm.Client
+	Logger     *slog.Logger
+	Version    string
 	// FreeSpace reads how many bytes a directory's file system has free; store.FreeSpace
 	// when nil (tests give another disk).
 	FreeSpace func(dir string) (uint64, error)
@@ -47,18 +49,19 @@ const inboxStreamsPerUser = 32
 
 // Server holds the dependencies of the handlers.
 type Server struct {
-	cfg       *config.Config
-	db        *store.DB
-	accounts  *account.Manager
-	knowledge *knowledge.Manager
-	agents    *agent.Store
-	engine    *agent.Engine
-	inbox     *inbox.Store
-	service   *inbox.Service
-	channels  *channel.Store
-	llm       *llm.Client
-	log       *slog.Logger
-	version   string
+	cfg        *config.Config
+	db         *store.DB
+	accounts   *account.Manager
+	knowledge  *knowledge.Manager
+	agents     *agent.Store
+	engine     *agent.Engine
+	inbox      *inbox.Store
+	service    *inbox.Service
+	channels   *channel.Store
+	deliveries *inbox.Deliveries
+	llm        *llm.Client
+	log        *slog.Logger
+	version    string
 
 	model     modelCache // the language model's last known health, for the admin's pages
 	disk      diskCache  // the disk's last known free space, for the admin's pages
@@ -91,6 +94,7 @@ func New(o Options) *Server {
 		inbox:        o.Inbox,
 		service:      o.Service,
 		channels:     o.Channels,
+		deliveries:   o.Deliveries,
 		llm:          o.LLM,
 		log:          o.Logger,
 		version:      o.Version,

@@ -23,6 +23,7 @@ import (
 	"agent/app/fetch"
 	"agent/app/ids"
 	"agent/app/inbox"
+	"agent/app/jobs"
 	"agent/app/knowledge"
 	"agent/app/llm"
 	"agent/app/llm/llmtest"
@@ -42,11 +43,14 @@ type env struct {
 	agents    *agent.Store
 	channels  *channel.Store
 	service   *inbox.Service // its Store is the inbox, its Hub the live events
-	ollama    *llmtest.Server
-	llm       *llm.Client
-	wsID      int64
-	allowed   *allowList
-	freeSpace *atomic.Uint64 // what the server reads as free on the data's disk: 1 TB unless a test says
+	// deliveries sends on channels that send, by the drivers a test plugs in, when a test
+	// runs its jobs (deliveries.Jobs.RunDue).
+	deliveries *inbox.Deliveries
+	ollama     *llmtest.Server
+	llm        *llm.Client
+	wsID       int64
+	allowed    *allowList
+	freeSpace  *atomic.Uint64 // what the server reads as free on the data's disk: 1 TB unless a test says
 }
 
 // allowList is the set of host:port addresses the env's fetcher may reach.
@@ -100,14 +104,17 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 	engine := agent.NewEngine(agent.Options{Knowledge: km, LLM: client, Logger: logger})
 	conversations, channels := inbox.New(db), channel.NewStore(db)
 	service := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: engine, Agents: agents, Channels: channels, Log: logger}
+	deliveries := &inbox.Deliveries{Store: conversations, Channels: channels, Jobs: jobs.New(db, logger), Hub: service.Hub,
+		Drivers: map[channel.Kind]channel.Driver{}}
+	deliveries.Jobs.Handle(inbox.JobSend, deliveries.Send)
 	free := new(atomic.Uint64)
 	free.Store(1 << 40)
 	s := web.New(web.Options{Config: &cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,
-		Inbox: conversations, Service: service, Channels: channels, LLM: client, Logger: logger, Version: "test",
+		Inbox: conversations, Service: service, Channels: channels, Deliveries: deliveries, LLM: client, Logger: logger, Version: "test",
 		FreeSpace: func(string) (uint64, error) { return free.Load(), nil }})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, server: s, db: db, accounts: accounts, knowledge: km, agents: agents, channels: channels, service: service, llm: client,
+	return &env{t: t, srv: srv, server: s, db: db, accounts: accounts, knowledge: km, agents: agents, channels: channels, service: service, deliveries: deliveries, llm: client,
 		ollama: ollama, allowed: allowed, freeSpace: free}
 }
 

@@ -25,7 +25,7 @@ type Kind struct {
 // Kinds are the kinds of channel, the chat widget first; the others are coming.
 var Kinds = []Kind{
 	{channel.Chat, "Chat widget", "A chat button on your website: one script tag.", false},
-	{channel.Email, "Email", "A support mailbox, read over IMAP and answered over SMTP.", true},
+	{channel.Email, "Email", "A support mailbox, read over IMAP and answered over SMTP.", false},
 	{channel.WhatsApp, "WhatsApp", "A WhatsApp Business number, through the Cloud API.", true},
 	{channel.Messenger, "Messenger", "Your Facebook page's Messenger inbox.", true},
 }
@@ -139,3 +139,11 @@ var HandoffModes = []struct {
 
 // Lines joins values one per line, for a textarea.
 func Lines(values []string) string { return strings.Join(values, "\n") }
+
+// Count says how many messages there are.
+func Count(n uint32) string {
+	if n == 1 {
+		return "1 message"
+	}
+	return strconv.FormatUint(uint64(n), 10) + " messages"
+}

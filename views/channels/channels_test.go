@@ -44,7 +44,7 @@ func TestSnippetAndKinds(t *testing.T) {
 		t.Error("KindLabel")
 	}
 	for _, k := range Kinds {
-		if k.Coming != (k.Kind != channel.Chat) {
+		if k.Coming != (k.Kind != channel.Chat && k.Kind != channel.Email) {
 			t.Errorf("kind %s coming = %v", k.Kind, k.Coming)
 		}
 	}

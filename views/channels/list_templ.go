@@ -134,7 +134,7 @@ func List(p layout.Page, d ListData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = kindsPanel().Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = kindsPanel(p).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -318,7 +318,7 @@ func channelRow(c channel.Channel, n Names) templ.Component {
 
 // kindsPanel shows every kind of channel: the chat widget can be added (with the page's
 // one "Add a chat widget" button, above), the others are coming.
-func kindsPanel() templ.Component {
+func kindsPanel(p layout.Page) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -422,6 +422,11 @@ func kindsPanel() templ.Component {
 			}
 			if k.Coming {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "<button type=\"button\" class=\"small\" disabled>Not available yet</button>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			} else if k.Kind == channel.Email {
+				templ_7745c5c3_Err = addEmailChannel(p).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

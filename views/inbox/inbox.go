@@ -135,6 +135,9 @@ type ConvData struct {
 	Reply       components.Form // the reply box, with its error after a failed send
 	Note        components.Form
 	Now         time.Time
+	Contact     inbox.Contact            // the customer, when known (contact.go)
+	Earlier     []inbox.Conversation     // the contact's conversations, newest first
+	Deliveries  map[int64]inbox.Delivery // by message, on channels that send (delivery.templ)
 }
 
 // viewNames are the views' labels.

@@ -1,0 +1,377 @@
+package mailbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"agent/app/channel"
+	"agent/app/channel/email"
+	"agent/app/inbox"
+	"agent/app/store"
+)
+
+// Intake reads an email channel's folder over IMAP and gives each new mail to the inbox,
+// once: it fetches with BODY.PEEK[] from a folder opened read-only (the mailbox's \Seen
+// flags stay the people's), and stores each mail with its Message-ID in one transaction
+// (inbox.Service.ChannelMessage), then its UID as the place to go on from. A stop between
+// the two fetches that mail again, and its Message-ID, already held, skips it; a changed
+// UIDVALIDITY reads the folder from the start with the same safeguard.
+type Intake struct {
+	DB       *store.DB
+	Settings *Store
+	Service  *inbox.Service
+	Limits   email.Limits // email.DefaultLimits when zero
+	Log      *slog.Logger
+	// Dial options for the IMAP connection (tests give their TLS roots); nil is the default.
+	Options *imapclient.Options
+
+	polled map[int64]time.Time // when PollDue last read each channel (one job runs it at a time)
+}
+
+// Poll reads the channel's folder once and returns how many new mails it stored.
+func (in *Intake) Poll(ctx context.Context, ch channel.Channel) (int, error) {
+	set, err := in.Settings.Get(ctx, ch.ID)
+	if err != nil {
+		return 0, err
+	}
+	c, sel, err := in.open(ctx, set)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	var validity, last uint32
+	if err := in.DB.Read.QueryRowContext(ctx, "SELECT uidvalidity, last_uid FROM email_settings WHERE channel_id = ?", ch.ID).Scan(&validity, &last); err != nil {
+		return 0, fmt.Errorf("mailbox: place in folder: %w", err)
+	}
+	if sel.UIDValidity != validity {
+		// Another list of UIDs: start over; the Message-IDs keep what was stored from returning.
+		last = 0
+		if err := in.setPlace(ctx, ch.ID, sel.UIDValidity, 0); err != nil {
+			return 0, err
+		}
+	}
+	if sel.NumMessages == 0 || (sel.UIDNext != 0 && uint32(sel.UIDNext) <= last+1) {
+		return 0, c.Logout().Wait()
+	}
+	var uids imap.UIDSet
+	uids.AddRange(imap.UID(last+1), 0) // last+1:*
+	section := &imap.FetchItemBodySection{Peek: true}
+	fetch := c.Fetch(uids, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
+	msgs, err := fetch.Collect()
+	if err != nil {
+		return 0, fmt.Errorf("imap %s: fetch: %w", set.IMAP.Host, err)
+	}
+	stored := 0
+	for _, msg := range msgs {
+		if uint32(msg.UID) <= last {
+			continue // "n:*" names the last message even when its UID is below n
+		}
+		ok, err := in.take(ctx, ch, set, msg.FindBodySection(section))
+		if err != nil {
+			return stored, err
+		}
+		if ok {
+			stored++
+		}
+		if err := in.setPlace(ctx, ch.ID, sel.UIDValidity, uint32(msg.UID)); err != nil {
+			return stored, err
+		}
+	}
+	return stored, c.Logout().Wait()
+}
+
+// open connects, logs in and opens the folder read-only; the client is closed when ctx ends.
+func (in *Intake) open(ctx context.Context, set Settings) (*imapclient.Client, *imap.SelectData, error) {
+	c, err := in.dial(set.IMAP)
+	if err != nil {
+		return nil, nil, err
+	}
+	context.AfterFunc(ctx, func() { c.Close() })
+	if err := c.Login(set.IMAP.User, set.IMAP.Password).Wait(); err != nil {
+		c.Close()
+		return nil, nil, fmt.Errorf("imap %s: log in: %w", set.IMAP.Host, err)
+	}
+	sel, err := c.Select(set.Folder, &imap.SelectOptions{ReadOnly: true}).Wait()
+	if err != nil {
+		c.Close()
+		return nil, nil, fmt.Errorf("imap %s: open %s: %w", set.IMAP.Host, set.Folder, err)
+	}
+	return c, sel, nil
+}
+
+func (in *Intake) dial(sv Server) (*imapclient.Client, error) {
+	addr := net.JoinHostPort(sv.Host, strconv.Itoa(sv.Port))
+	opts := &imapclient.Options{}
+	if in.Options != nil {
+		o := *in.Options
+		opts = &o
+	}
+	opts.TLSConfig = tlsConfig(opts.TLSConfig, sv.Host)
+	var c *imapclient.Client
+	var err error
+	switch sv.Security {
+	case TLS:
+		c, err = imapclient.DialTLS(addr, opts)
+	case StartTLS:
+		c, err = imapclient.DialStartTLS(addr, opts)
+	default:
+		c, err = imapclient.DialInsecure(addr, opts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("imap %s: connect: %w", addr, err)
+	}
+	return c, nil
+}
+
+func (in *Intake) setPlace(ctx context.Context, channelID int64, validity, uid uint32) error {
+	_, err := in.DB.Write.ExecContext(ctx, "UPDATE email_settings SET uidvalidity = ?, last_uid = ? WHERE channel_id = ?", validity, uid, channelID)
+	if err != nil {
+		return fmt.Errorf("mailbox: place in folder: %w", err)
+	}
+	return nil
+}
+
+// take stores one fetched mail, unless it is held already; false when it was skipped.
+func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, raw []byte) (bool, error) {
+	limits := in.Limits
+	if limits == (email.Limits{}) {
+		limits = email.DefaultLimits
+	}
+	m, err := email.Parse(raw, limits)
+	if m == nil {
+		in.log().Warn("unreadable mail skipped", "channel", ch.ID, "err", err)
+		return false, nil
+	}
+	text := m.Reply
+	if text == "" {
+		text = m.Text
+	}
+	if err != nil {
+		text = "This mail could not be read whole (" + err.Error() + "); see the mailbox."
+	}
+	var held int
+	if err := in.DB.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM email_messages WHERE channel_id = ? AND rfc_id = ?", ch.ID, m.MessageID).Scan(&held); err != nil {
+		return false, fmt.Errorf("mailbox: take: %w", err)
+	}
+	if held > 0 || m.From.Address == "" {
+		return false, nil
+	}
+	st := in.Service.Store
+	k, err := st.ContactByEmail(ctx, ch.WorkspaceID, m.From.Address, m.From.Name)
+	if err != nil {
+		return false, err
+	}
+	if m.Bounce != nil {
+		return in.bounce(ctx, ch, m, k)
+	}
+	if !k.EmailBounced.IsZero() {
+		// They wrote: their address works again.
+		if _, err := in.DB.Write.ExecContext(ctx, "UPDATE contacts SET email_bounced_at = NULL WHERE id = ?", k.ID); err != nil {
+			return false, fmt.Errorf("mailbox: take: %w", err)
+		}
+	}
+	c, found, err := in.conversation(ctx, ch, m, set, k)
+	if err != nil {
+		return false, err
+	}
+	if !found {
+		n := inbox.NewConversation{ChannelID: ch.ID, Channel: string(channel.Email)}
+		if ch.Active {
+			n.AgentID = ch.AgentID
+		}
+		if c, err = st.Create(ctx, ch.WorkspaceID, n); err != nil {
+			return false, err
+		}
+		if err := st.SetContact(ctx, ch.WorkspaceID, c.ID, k.ID); err != nil {
+			return false, err
+		}
+		if _, err := in.DB.Write.ExecContext(ctx, "INSERT INTO email_threads (conversation_id, token, subject) VALUES (?, ?, ?)",
+			c.ID, email.NewToken(), m.Subject); err != nil {
+			return false, fmt.Errorf("mailbox: new thread: %w", err)
+		}
+	} else if c.Status == "closed" {
+		// A reply in the thread reopens it: the same conversation, not a new one.
+		if err := st.SetStatus(ctx, ch.WorkspaceID, c.ID, false); err != nil {
+			return false, err
+		}
+	}
+	may, reason := m.MayAutoReply(set.Address)
+	if may {
+		// Two robots answering each other past every header check: the thread's automatic
+		// replies are capped per hour, and what comes after waits for a person.
+		var recent int
+		if err := in.DB.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND author = 'bot' AND created_at > ?",
+			c.ID, time.Now().Add(-time.Hour).Unix()).Scan(&recent); err != nil {
+			return false, fmt.Errorf("mailbox: take: %w", err)
+		}
+		if recent >= MaxAutoRepliesPerHour {
+			may, reason = false, "too many automatic replies in this thread within the hour"
+		}
+	}
+	if !may {
+		in.log().Info("mail stored, not answered", "channel", ch.ID, "conversation", c.ID, "reason", reason)
+	}
+	_, _, err = in.Service.ChannelMessage(ctx, ch, c, text, "", may, func(tx *sql.Tx, messageID int64) error {
+		return recordMail(ctx, tx, ch.ID, c.ID, messageID, m, true)
+	})
+	if store.IsUniqueViolation(err) {
+		return false, nil // stored meanwhile by another run
+	}
+	return err == nil, err
+}
+
+// conversation finds the conversation m continues by the threading rule of package email:
+// any candidate naming a conversation of the same contact, in order.
+func (in *Intake) conversation(ctx context.Context, ch channel.Channel, m *email.Message, set Settings, k inbox.Contact) (inbox.Conversation, bool, error) {
+	for _, cand := range email.Candidates(m, set.Address) {
+		q := "SELECT conversation_id FROM email_messages WHERE channel_id = ? AND rfc_id = ?"
+		if cand.Kind == email.ByToken {
+			q = "SELECT t.conversation_id FROM email_threads t JOIN conversations c ON c.id = t.conversation_id WHERE c.channel_id = ? AND t.token = ?"
+		}
+		var id int64
+		err := in.DB.Read.QueryRowContext(ctx, q, ch.ID, cand.Value).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return inbox.Conversation{}, false, fmt.Errorf("mailbox: thread: %w", err)
+		}
+		c, err := in.Service.Store.Get(ctx, ch.WorkspaceID, id)
+		if errors.Is(err, inbox.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return inbox.Conversation{}, false, err
+		}
+		owner, ok, err := in.Service.Store.ContactOf(ctx, c)
+		if err != nil {
+			return inbox.Conversation{}, false, err
+		}
+		if ok && owner.ID == k.ID {
+			return c, true, nil
+		}
+	}
+	return inbox.Conversation{}, false, nil
+}
+
+// bounce attaches a delivery failure to the conversation of the mail that bounced, as a
+// note for the staff; it is never answered.
+func (in *Intake) bounce(ctx context.Context, ch channel.Channel, m *email.Message, from inbox.Contact) (bool, error) {
+	var convID int64
+	err := in.DB.Read.QueryRowContext(ctx, "SELECT conversation_id FROM email_messages WHERE channel_id = ? AND rfc_id = ?", ch.ID, m.Bounce.OriginalID).Scan(&convID)
+	if errors.Is(err, sql.ErrNoRows) {
+		in.log().Info("bounce of no known mail", "channel", ch.ID, "from", from.Email)
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("mailbox: bounce: %w", err)
+	}
+	failed := m.Bounce.Failed()
+	for _, addr := range failed {
+		if _, err := in.DB.Write.ExecContext(ctx, "UPDATE contacts SET email_bounced_at = ? WHERE workspace_id = ? AND email = ?",
+			time.Now().Unix(), ch.WorkspaceID, strings.ToLower(addr)); err != nil {
+			return false, fmt.Errorf("mailbox: bounce: %w", err)
+		}
+	}
+	note := "Mail could not be delivered"
+	if len(failed) > 0 {
+		note += " to " + strings.Join(failed, ", ")
+	}
+	n, err := in.Service.Store.AddMessage(ctx, convID, inbox.AuthorNote, 0, note+".", "")
+	if err != nil {
+		return false, err
+	}
+	// Its Message-ID kept so that it is not noted twice (a stop in between notes it again).
+	_, err = in.DB.Write.ExecContext(ctx, `INSERT INTO email_messages (message_id, channel_id, conversation_id, rfc_id, subject, incoming)
+		VALUES (?, ?, ?, ?, ?, 0)`, n.ID, ch.ID, convID, m.MessageID, m.Subject)
+	if err != nil {
+		return false, fmt.Errorf("mailbox: bounce: %w", err)
+	}
+	return true, nil
+}
+
+// recordMail keeps a mail's headers with its stored message, for threading and dedup.
+func recordMail(ctx context.Context, tx *sql.Tx, channelID, conversationID, messageID int64, m *email.Message, incoming bool) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO email_messages (message_id, channel_id, conversation_id, rfc_id, in_reply_to, refs, subject, incoming)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, messageID, channelID, conversationID, m.MessageID, strings.Join(m.InReplyTo, " "),
+		strings.Join(m.References, " "), m.Subject, incoming)
+	return err
+}
+
+func (in *Intake) log() *slog.Logger {
+	if in.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return in.Log
+}
+
+// MaxAutoRepliesPerHour caps the AI's replies in one thread per hour; a mail past it is
+// stored for people, not answered.
+const MaxAutoRepliesPerHour = 5
+
+// pollTimeout bounds the reading of one mailbox, so that a server that stops answering
+// holds up neither the other mailboxes nor the job runner's other work.
+const pollTimeout = 2 * time.Minute
+
+// PollDue polls each active email channel's mailbox whose interval has passed since it was
+// last read (by this process: a start reads them all), logging a mailbox that fails
+// rather than stopping the others.
+func (in *Intake) PollDue(ctx context.Context, channels *channel.Store, now time.Time) error {
+	rows, err := in.DB.Read.QueryContext(ctx, `SELECT s.channel_id, s.poll_seconds FROM email_settings s JOIN channels c ON c.id = s.channel_id
+		WHERE c.kind = 'email' AND c.active = 1`)
+	if err != nil {
+		return fmt.Errorf("mailbox: poll: %w", err)
+	}
+	type due struct {
+		id    int64
+		every time.Duration
+	}
+	var all []due
+	for rows.Next() {
+		var d due
+		var secs int64
+		if err := rows.Scan(&d.id, &secs); err != nil {
+			rows.Close()
+			return fmt.Errorf("mailbox: poll: %w", err)
+		}
+		d.every = time.Duration(secs) * time.Second
+		all = append(all, d)
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return fmt.Errorf("mailbox: poll: %w", err)
+	}
+	if in.polled == nil {
+		in.polled = map[int64]time.Time{}
+	}
+	for _, d := range all {
+		if now.Sub(in.polled[d.id]) < d.every {
+			continue
+		}
+		ch, err := channels.ByID(ctx, d.id)
+		if err != nil {
+			return err
+		}
+		pctx, cancel := context.WithTimeout(ctx, pollTimeout)
+		n, err := in.Poll(pctx, ch)
+		cancel()
+		in.polled[d.id] = now
+		if err != nil {
+			in.log().Warn("mailbox could not be read", "channel", ch.ID, "err", err)
+		} else if n > 0 {
+			in.log().Info("mail received", "channel", ch.ID, "count", n)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,189 @@
+// Package mailtest runs real mail servers in process, for tests: an SMTP server that keeps
+// what it receives (go-smtp) and an IMAP mailbox (go-imap's in-memory server), both on
+// 127.0.0.1 without TLS, each logging in one user with PLAIN.
+package mailtest
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// SMTP is an SMTP server that keeps the mail it accepts.
+type SMTP struct {
+	Port int
+
+	user, password string
+	mu             sync.Mutex
+	got            []Received
+	refuse         bool
+}
+
+// Received is one accepted mail, with its envelope.
+type Received struct {
+	From, To string
+	Header   mail.Header
+	Body     string
+}
+
+// NewSMTP starts an SMTP server that accepts mail from user logged in with password; it
+// stops with the test.
+func NewSMTP(t testing.TB, user, password string) *SMTP {
+	t.Helper()
+	s := &SMTP{user: user, password: password}
+	srv := smtp.NewServer(s)
+	srv.Domain, srv.AllowInsecureAuth = "localhost", true
+	s.Port = listen(t, func(l net.Listener) { srv.Serve(l) })
+	t.Cleanup(func() { srv.Close() })
+	return s
+}
+
+// Received returns the mail accepted so far.
+func (s *SMTP) Received() []Received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Received(nil), s.got...)
+}
+
+// Refuse makes the server refuse every recipient (550 5.1.1) while on.
+func (s *SMTP) Refuse(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuse = on
+}
+
+// NewSession is smtp.Backend's.
+func (s *SMTP) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }
+
+type session struct {
+	s        *SMTP
+	authed   bool
+	from, to string
+}
+
+func (se *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (se *session) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != se.s.user || pass != se.s.password {
+			return errors.New("bad credentials")
+		}
+		se.authed = true
+		return nil
+	}), nil
+}
+
+func (se *session) Mail(from string, _ *smtp.MailOptions) error {
+	if !se.authed {
+		return smtp.ErrAuthRequired
+	}
+	se.from = from
+	return nil
+}
+
+func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	se.s.mu.Lock()
+	defer se.s.mu.Unlock()
+	if se.s.refuse {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user here"}
+	}
+	se.to = to
+	return nil
+}
+
+func (se *session) Data(r io.Reader) error {
+	m, err := mail.ReadMessage(r)
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(m.Body)
+	if err != nil {
+		return err
+	}
+	se.s.mu.Lock()
+	defer se.s.mu.Unlock()
+	se.s.got = append(se.s.got, Received{se.from, se.to, m.Header, string(body)})
+	return nil
+}
+
+func (se *session) Reset()        {}
+func (se *session) Logout() error { return nil }
+
+// IMAP is a mailbox served over IMAP, with an INBOX.
+type IMAP struct {
+	Port int
+	user *imapmemserver.User
+}
+
+// NewIMAP serves the mailbox of user, who logs in with password; it stops with the test.
+func NewIMAP(t testing.TB, user, password string) *IMAP {
+	t.Helper()
+	mem := imapmemserver.New()
+	u := imapmemserver.NewUser(user, password)
+	if err := u.Create("INBOX", nil); err != nil {
+		t.Fatal(err)
+	}
+	mem.AddUser(u)
+	srv := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
+		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
+		InsecureAuth: true,
+	})
+	m := &IMAP{user: u}
+	m.Port = listen(t, func(l net.Listener) { srv.Serve(l) })
+	t.Cleanup(func() { srv.Close() })
+	return m
+}
+
+// Deliver puts a mail into the INBOX; its line ends become CRLF.
+func (m *IMAP) Deliver(t testing.TB, raw string) {
+	t.Helper()
+	raw = strings.ReplaceAll(strings.ReplaceAll(strings.TrimLeft(raw, "\n"), "\r\n", "\n"), "\n", "\r\n")
+	if _, err := m.user.Append("INBOX", bytes.NewReader([]byte(raw)), &imap.AppendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Recreate deletes the INBOX and makes it anew, empty, with another UIDVALIDITY.
+func (m *IMAP) Recreate(t testing.TB) {
+	t.Helper()
+	if err := m.user.Delete("INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.user.Create("INBOX", nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Unseen counts the INBOX's mail without the \Seen flag.
+func (m *IMAP) Unseen(t testing.TB) uint32 {
+	t.Helper()
+	st, err := m.user.Status("INBOX", &imap.StatusOptions{NumUnseen: true})
+	if err != nil || st.NumUnseen == nil {
+		t.Fatalf("mailtest: status: %v", err)
+	}
+	return *st.NumUnseen
+}
+
+func listen(t testing.TB, serve func(net.Listener)) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go serve(l)
+	return l.Addr().(*net.TCPAddr).Port
+}

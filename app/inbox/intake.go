@@ -1,0 +1,54 @@
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"agent/app/agent"
+	"agent/app/channel"
+)
+
+// ChannelMessage stores a customer's message from a channel's intake (email now), with
+// what the channel keeps about it: record runs in the same transaction, so the message is
+// stored with its record or not at all, and a message fetched again after a stop is
+// recognised by it. Then, when answer is true, it is answered as VisitorMessage answers;
+// a message that must not be answered automatically (RFC 3834) is only stored and shown.
+// A text over MaxMessage is cut rather than refused: the whole mail stays with the channel.
+func (s *Service) ChannelMessage(ctx context.Context, ch channel.Channel, c Conversation, text, lang string, answer bool,
+	record func(tx *sql.Tx, messageID int64) error) (Message, []Message, error) {
+	text = strings.TrimSpace(text)
+	if r := []rune(text); len(r) > MaxMessage {
+		text = string(r[:MaxMessage-1]) + "…"
+	}
+	if text == "" {
+		text = "(no text)"
+	}
+	m := Message{ConversationID: c.ID, Author: agent.AuthorVisitor, Body: text, Lang: lang, CreatedAt: s.Store.now()}
+	// As VisitorMessage: only a message the AI is to answer is claimed.
+	a, aiOK := s.activeAgent(ctx, c)
+	var t turn
+	err := s.Store.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if m.ID, err = insertMessage(ctx, tx, m); err != nil {
+			return err
+		}
+		if err := record(tx, m.ID); err != nil {
+			return err
+		}
+		if answer && aiOK {
+			t, err = claimTurn(ctx, tx, m.ID, process)
+		}
+		return err
+	})
+	if err != nil {
+		return Message{}, nil, fmt.Errorf("inbox: channel message: %w", err)
+	}
+	s.publish(c, Event{Kind: EventMessage, MessageID: m.ID})
+	if !answer {
+		return m, nil, nil
+	}
+	out, err := s.answer(ctx, ch, c, a, aiOK, m, t)
+	return m, out, err
+}

@@ -12,24 +12,30 @@ import (
 	"agent/app/store"
 )
 
+// newWorkspace is a migrated database with one workspace, and its Store.
+func newWorkspace(t *testing.T) (*store.DB, *Store, int64) {
+	t.Helper()
+	db, err := store.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	_, ws, _, err := account.New(db).Setup(context.Background(), account.NewUser{Email: "o@example.com", Name: "Owner"}, "Shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, New(db), ws.ID
+}
+
 // The search index only narrows: whichever way a search goes (led by the index for a rare
 // word, or reading the view in order for common or short words), and whether the messages
 // are indexed yet or not, it finds exactly the conversations LIKE alone finds, in any
 // script.
 func TestSearchFindsWhatLikeFinds(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	_, ws, _, err := account.New(db).Setup(ctx, account.NewUser{Email: "o@example.com", Name: "Owner"}, "Shop")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := New(db)
+	db, s, ws := newWorkspace(t)
 	conversation := func(bodies ...string) int64 {
-		c, err := s.Create(ctx, ws.ID, NewConversation{Channel: "chat"})
+		c, err := s.Create(ctx, ws, NewConversation{Channel: "chat"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +60,7 @@ func TestSearchFindsWhatLikeFinds(t *testing.T) {
 	for range searchCandidates/100 + 1 {
 		orders = append(orders, conversation("first order"))
 	}
-	err = db.Tx(ctx, func(tx *sql.Tx) error {
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
 		for i := range searchCandidates {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO messages (conversation_id, author, body, created_at) VALUES (?, 'visitor', ?, 1)",
 				orders[i/100], fmt.Sprintf("Order %d is on its way", i)); err != nil {
@@ -102,7 +108,7 @@ func TestSearchFindsWhatLikeFinds(t *testing.T) {
 			t.Errorf("search %q: led by the index %v, want %v", c.search, lead != nil, c.led)
 		}
 		f := Filter{View: ViewAll, Search: c.search, Limit: 1000}
-		list, err := s.List(ctx, ws.ID, f)
+		list, err := s.List(ctx, ws, f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,7 +116,7 @@ func TestSearchFindsWhatLikeFinds(t *testing.T) {
 		for _, sm := range list {
 			got = append(got, sm.ID)
 		}
-		q, args := listQuery(ws.ID, f, nil)
+		q, args := listQuery(ws, f, nil)
 		rows, err := db.Read.QueryContext(ctx, q, args...)
 		if err != nil {
 			t.Fatal(err)
@@ -133,17 +139,8 @@ func TestSearchFindsWhatLikeFinds(t *testing.T) {
 // Messages wait for the index until a batch of them is stored, then go in together.
 func TestMessagesAreIndexedInBatches(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	_, ws, _, err := account.New(db).Setup(ctx, account.NewUser{Email: "o@example.com", Name: "Owner"}, "Shop")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := New(db)
-	c, err := s.Create(ctx, ws.ID, NewConversation{Channel: "chat"})
+	db, s, ws := newWorkspace(t)
+	c, err := s.Create(ctx, ws, NewConversation{Channel: "chat"})
 	if err != nil {
 		t.Fatal(err)
 	}

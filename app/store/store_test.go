@@ -120,38 +120,48 @@ func TestBackup(t *testing.T) {
 	}
 }
 
-// 0005 keeps the vectors of articles, with their length, and has short answers embedded
-// again, a vector per phrasing.
-func TestMigrationPhrasingVectors(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), FileName)
-	db, err := OpenFile(path)
+// atVersion opens a new database at migration version n, with the rows the statements add,
+// for a test of what the later migrations do to them.
+func atVersion(t *testing.T, n int, statements ...string) *DB {
+	t.Helper()
+	db, err := OpenFile(filepath.Join(t.TempDir(), FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { db.Close() })
 	ms, err := Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range ms[:4] {
+	for _, m := range ms[:n] {
 		if _, err := db.Write.Exec(m.SQL); err != nil {
 			t.Fatal(m.Name, err)
 		}
 	}
-	for _, q := range []string{
-		"PRAGMA user_version = 4",
-		"INSERT INTO workspaces (id, name, created_at) VALUES (1, 'Shop', 1)",
-		"INSERT INTO sources (id, workspace_id, kind, title, created_at, updated_at) VALUES (1, 1, 'article', 'Shipping', 1, 1), (2, 1, 'short_answer', 'Hours?', 1, 1)",
-		"INSERT INTO chunks (id, source_id, workspace_id, ord, text, embedding, embed_model) VALUES (1, 1, 1, 0, 'a', zeroblob(12), 'm'), (2, 2, 1, 0, 'b', zeroblob(12), 'm'), (3, 1, 1, 1, 'c', NULL, '')",
-	} {
+	for _, q := range append([]string{fmt.Sprintf("PRAGMA user_version = %d", n)}, statements...) {
 		if _, err := db.Write.Exec(q); err != nil {
 			t.Fatal(q, err)
 		}
 	}
+	return db
+}
+
+// 0005 keeps the vectors of articles, with their length, and has short answers embedded
+// again, a vector per phrasing.
+func TestMigrationPhrasingVectors(t *testing.T) {
+	ctx := context.Background()
+	db := atVersion(t, 4,
+		"INSERT INTO workspaces (id, name, created_at) VALUES (1, 'Shop', 1)",
+		"INSERT INTO sources (id, workspace_id, kind, title, created_at, updated_at) VALUES (1, 1, 'article', 'Shipping', 1, 1), (2, 1, 'short_answer', 'Hours?', 1, 1)",
+		"INSERT INTO chunks (id, source_id, workspace_id, ord, text, embedding, embed_model) VALUES (1, 1, 1, 0, 'a', zeroblob(12), 'm'), (2, 2, 1, 0, 'b', zeroblob(12), 'm'), (3, 1, 1, 1, 'c', NULL, '')",
+	)
+	ms, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if n, err := db.Migrate(ctx); err != nil || n != len(ms)-4 {
 		t.Fatalf("migrate = %d, %v", n, err)
 	}
-	defer db.Close()
 	var got []string
 	rows, err := db.Read.Query("SELECT id, embedding IS NOT NULL, embed_model, embed_dims FROM chunks ORDER BY id")
 	if err != nil {
@@ -176,22 +186,7 @@ func TestMigrationPhrasingVectors(t *testing.T) {
 // owns a workspace, not an earlier disabled user nor an earlier agent.
 func TestMigrationFirstSuperAdmin(t *testing.T) {
 	ctx := context.Background()
-	db, err := OpenFile(filepath.Join(t.TempDir(), FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ms, err := Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms[:6] {
-		if _, err := db.Write.Exec(m.SQL); err != nil {
-			t.Fatal(m.Name, err)
-		}
-	}
-	for _, q := range []string{
-		"PRAGMA user_version = 6",
+	db := atVersion(t, 6,
 		"INSERT INTO workspaces (id, name, created_at) VALUES (1, 'Shop', 1)",
 		`INSERT INTO users (id, email, name, password_hash, disabled, created_at) VALUES
 			(1, 'gone@example.com', 'Gone', 'x', 1, 1),
@@ -199,11 +194,7 @@ func TestMigrationFirstSuperAdmin(t *testing.T) {
 			(3, 'owner@example.com', 'Owner', 'x', 0, 3),
 			(4, 'later@example.com', 'Later owner', 'x', 0, 4)`,
 		"INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (1, 1, 'owner', 1), (1, 2, 'agent', 2), (1, 3, 'owner', 3), (1, 4, 'owner', 4)",
-	} {
-		if _, err := db.Write.Exec(q); err != nil {
-			t.Fatal(q, err)
-		}
-	}
+	)
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -262,30 +253,11 @@ func TestFreeSpace(t *testing.T) {
 // messages_unindexed (the inbox indexes them in batches), and deleted ones leave both.
 func TestMigrationMessageSearch(t *testing.T) {
 	ctx := context.Background()
-	db, err := OpenFile(filepath.Join(t.TempDir(), FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ms, err := Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms[:10] {
-		if _, err := db.Write.Exec(m.SQL); err != nil {
-			t.Fatal(m.Name, err)
-		}
-	}
-	for _, q := range []string{
-		"PRAGMA user_version = 10",
+	db := atVersion(t, 10,
 		"INSERT INTO workspaces (id, name, created_at) VALUES (1, 'Shop', 1)",
 		"INSERT INTO conversations (id, workspace_id, channel, created_at, updated_at) VALUES (1, 1, 'chat', 1, 1), (2, 1, 'chat', 1, 1)",
 		"INSERT INTO messages (id, conversation_id, author, body, created_at) VALUES (1, 1, 'visitor', 'My parcel never arrived', 1), (2, 2, 'visitor', '我要退款', 1)",
-	} {
-		if _, err := db.Write.Exec(q); err != nil {
-			t.Fatal(q, err)
-		}
-	}
+	)
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

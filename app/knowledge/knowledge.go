@@ -121,7 +121,6 @@ type Options struct {
 	// keyword only.
 	LLM *llm.Client
 	// Fetch reaches URL sources; nil disables URL sources (eval, tests).
-	// Fetch reaches URL sources; nil disables URL sources (eval, tests).
 	Fetch *fetch.Client
 	// MaxFileBytes bounds an uploaded file.
 	MaxFileBytes int64

@@ -123,7 +123,7 @@ func TestSearchFindsWhatLikeFinds(t *testing.T) {
 		}
 		var like []int64
 		for rows.Next() {
-			sm, err := scanConversation(rows, new(string), new(string), new(string), new(string), new(string))
+			sm, err := scanConversation(rows, new(string), new(string), new(string), new(string), new(string), new(string))
 			if err != nil {
 				t.Fatal(err)
 			}

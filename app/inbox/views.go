@@ -45,6 +45,9 @@ type Summary struct {
 	AssigneeName string
 	TeamName     string
 	ChannelName  string
+	// Contact names the customer when their contact record says who they are (its name,
+	// email or phone); empty otherwise.
+	Contact string
 }
 
 // where is the filter's condition on conversations c, with its arguments. With a lead
@@ -119,7 +122,7 @@ func (s *Store) List(ctx context.Context, workspaceID int64, f Filter) ([]Summar
 	var out []Summary
 	for rows.Next() {
 		var sm Summary
-		c, err := scanConversation(rows, &sm.LastMessage, &sm.LastAuthor, &sm.AssigneeName, &sm.TeamName, &sm.ChannelName)
+		c, err := scanConversation(rows, &sm.LastMessage, &sm.LastAuthor, &sm.AssigneeName, &sm.TeamName, &sm.ChannelName, &sm.Contact)
 		if err != nil {
 			return nil, fmt.Errorf("inbox: list: %w", err)
 		}
@@ -140,7 +143,8 @@ func listQuery(workspaceID int64, f Filter, lead *lead) (string, []any) {
 		from += " NOT INDEXED"
 	}
 	return `SELECT ` + prefixed("c.", conversationColumns) + `,
-		COALESCE(lm.body, ''), COALESCE(lm.author, ''), COALESCE(u.name, ''), COALESCE(t.name, ''), COALESCE(ch.name, '')
+		COALESCE(lm.body, ''), COALESCE(lm.author, ''), COALESCE(u.name, ''), COALESCE(t.name, ''), COALESCE(ch.name, ''),
+		COALESCE(NULLIF(k.name, ''), NULLIF(k.email, ''), k.phone, '')
 		FROM (SELECT c.id, c.last_activity_at FROM ` + from + ` WHERE c.workspace_id = ? AND ` + where + `
 			ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ? OFFSET ?) page
 		JOIN conversations c ON c.id = page.id
@@ -148,6 +152,7 @@ func listQuery(workspaceID int64, f Filter, lead *lead) (string, []any) {
 		LEFT JOIN users u ON u.id = c.assignee_id
 		LEFT JOIN teams t ON t.id = c.team_id
 		LEFT JOIN channels ch ON ch.id = c.channel_id
+		LEFT JOIN contacts k ON k.id = c.contact_id
 		ORDER BY page.last_activity_at DESC, page.id DESC`,
 		append(append([]any{workspaceID}, args...), f.Limit, f.Offset)
 }

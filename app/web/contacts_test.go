@@ -8,8 +8,8 @@ import (
 	"agent/app/ids"
 )
 
-// The conversation page names a known customer by name and address instead of a visitor
-// number, and links their other conversations.
+// The conversation page and the list name a known customer by name and address instead of
+// a visitor number, and the page links their other conversations.
 func TestInboxConversationContact(t *testing.T) {
 	w := newInboxWorld(t)
 	st := w.service.Store
@@ -43,6 +43,13 @@ func TestInboxConversationContact(t *testing.T) {
 	} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("the conversation page lacks %s", want)
+		}
+	}
+	// The list names them too, and still numbers a visitor without a contact.
+	list := w.b.get(w.path("inbox/list?view=all")).body
+	for _, want := range []string{`<span class="conv-who">Kari Nordmann</span>`, `<span class="conv-who">Visitor ` + ids.Encode(unknown.VisitorID) + `</span>`} {
+		if !strings.Contains(list, want) {
+			t.Errorf("the list lacks %s", want)
 		}
 	}
 	if strings.Contains(res.body, `href="`+w.convPath(c, "")+`" data-testid="contact-conversation"`) ||

@@ -21,3 +21,12 @@ func (d ConvData) Others() []inbox.Conversation {
 	}
 	return out
 }
+
+// SummaryWho names the customer of a conversation in the list: their contact's name or
+// address when known, else as Who does.
+func SummaryWho(s inbox.Summary) string {
+	if s.Contact != "" {
+		return s.Contact
+	}
+	return Who(s.Conversation)
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -49,6 +50,7 @@ func serve(ctx context.Context, e Env, args []string) int {
 	default:
 		log.Info("open files", "limit", n)
 	}
+	log.Info("processors", "cpus", runtime.NumCPU(), "gomaxprocs", ensureProcs(e.Environ))
 
 	client, err := newLLM(cfg)
 	if err != nil {

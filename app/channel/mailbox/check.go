@@ -3,11 +3,9 @@ package mailbox
 import (
 	"context"
 	"crypto/tls"
-	"fmt"
 	"time"
 
 	"github.com/emersion/go-imap/v2/imapclient"
-	"github.com/emersion/go-sasl"
 )
 
 // Check is what Test found: nil for a server that works, else what failed, in the
@@ -45,10 +43,5 @@ func checkSMTP(ctx context.Context, set Settings, tlsConf *tls.Config) error {
 		return err
 	}
 	defer c.Close()
-	if set.SMTP.User != "" {
-		if err := c.Auth(sasl.NewPlainClient("", set.SMTP.User, set.SMTP.Password)); err != nil {
-			return fmt.Errorf("smtp %s: log in: %w", set.SMTP.Host, err)
-		}
-	}
 	return c.Quit()
 }

@@ -157,18 +157,14 @@ func (s *Sender) submit(ctx context.Context, set Settings, to string, raw []byte
 		return err
 	}
 	defer c.Close()
-	if set.SMTP.User != "" {
-		if err := c.Auth(sasl.NewPlainClient("", set.SMTP.User, set.SMTP.Password)); err != nil {
-			return fmt.Errorf("smtp %s: log in: %w", set.SMTP.Host, err)
-		}
-	}
 	if err := c.SendMail(set.Address, []string{to}, bytes.NewReader(raw)); err != nil {
 		return fmt.Errorf("smtp %s: %w", set.SMTP.Host, err)
 	}
 	return c.Quit()
 }
 
-// dialSMTP connects to an SMTP server as its settings say, within ctx's deadline.
+// dialSMTP connects to an SMTP server as its settings say, within ctx's deadline, and logs
+// in when they name a user.
 func dialSMTP(ctx context.Context, sv Server, base *tls.Config) (*smtp.Client, error) {
 	addr := net.JoinHostPort(sv.Host, strconv.Itoa(sv.Port))
 	var d net.Dialer
@@ -191,6 +187,12 @@ func dialSMTP(ctx context.Context, sv Server, base *tls.Config) (*smtp.Client, e
 		}
 	default:
 		c = smtp.NewClient(conn)
+	}
+	if sv.User != "" {
+		if err := c.Auth(sasl.NewPlainClient("", sv.User, sv.Password)); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("smtp %s: log in: %w", sv.Host, err)
+		}
 	}
 	return c, nil
 }

@@ -3,6 +3,8 @@
 package ids
 
 import (
+	"sync/atomic"
+
 	"github.com/sqids/sqids-go"
 )
 
@@ -33,16 +35,31 @@ func dedupe(s string) string {
 	return string(out)
 }
 
+// encoded holds recent encodings, one slot per id modulo its size: sqids shuffles the
+// alphabet and checks its blocklist on every Encode (microseconds), and a page of the
+// inbox encodes the same few hundred ids on each request.
+var encoded [4096]atomic.Pointer[encoding]
+
+type encoding struct {
+	id int64
+	s  string
+}
+
 // Encode returns the public ID for a positive integer key.
 func Encode(id int64) string {
 	if id <= 0 {
 		return ""
+	}
+	slot := &encoded[uint64(id)%uint64(len(encoded))]
+	if e := slot.Load(); e != nil && e.id == id {
+		return e.s
 	}
 	s, err := codec.Encode([]uint64{uint64(id)})
 	if err != nil {
 		// Only reachable for numbers sqids cannot encode; keys are small positive ints.
 		panic("ids: encode: " + err.Error())
 	}
+	slot.Store(&encoding{id: id, s: s})
 	return s
 }
 

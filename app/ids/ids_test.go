@@ -31,3 +31,24 @@ func TestDecodeRejects(t *testing.T) {
 		t.Error("non-positive keys must not encode")
 	}
 }
+
+// BenchmarkEncode: a page of the inbox's ids, encoded again on each request.
+func BenchmarkEncode(b *testing.B) {
+	for i := 0; b.Loop(); i++ {
+		Encode(int64(100_000 + i%300))
+	}
+}
+
+// Two ids in the same slot of the cache each get their own encoding.
+func TestEncodeSharedSlot(t *testing.T) {
+	a, b := int64(7), int64(7+len(encoded))
+	ea, eb := Encode(a), Encode(b)
+	if ea == eb || Encode(a) != ea || Encode(b) != eb {
+		t.Errorf("Encode(%d) = %q, Encode(%d) = %q", a, ea, b, eb)
+	}
+	for _, id := range []int64{a, b} {
+		if got, ok := Decode(Encode(id)); !ok || got != id {
+			t.Errorf("Decode(Encode(%d)) = %d, %v", id, got, ok)
+		}
+	}
+}

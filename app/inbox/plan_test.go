@@ -46,7 +46,7 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 		sqlMessage:        {conv, msg},
 		sqlSources:        {conv},
 		sqlMessageSources: {conv, msg},
-		sqlPresence:       {DefaultCapacity, ws, user},
+		sqlPresence:       {DefaultCapacity, ws, "[5, 6]"},
 		sqlFound:          {`"dam" AND "ama" AND "mag" AND "age" AND "ged"`, searchCandidates + 1},
 		sqlUnindexed:      nil,
 		sqlMessageCount:   nil,

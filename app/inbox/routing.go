@@ -1,15 +1,16 @@
 package inbox
 
 import (
-	"agent/app/store"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"agent/app/agent"
 	"agent/app/channel"
+	"agent/app/store"
 	"agent/app/usererr"
 )
 
@@ -103,41 +104,59 @@ func (s *Store) SetCapacity(ctx context.Context, workspaceID, userID int64, capa
 
 // PresenceOf returns a person's presence (away with the default capacity when never set).
 func (s *Store) PresenceOf(ctx context.Context, workspaceID, userID int64) (Presence, error) {
-	ps, err := s.presence(ctx, s.db.Read, workspaceID, []int64{userID})
+	ps, err := s.Presences(ctx, workspaceID, []int64{userID})
 	if err != nil {
 		return Presence{}, err
 	}
 	return ps[0], nil
 }
 
+// Presences returns the presence of each person, in the order given.
+func (s *Store) Presences(ctx context.Context, workspaceID int64, userIDs []int64) ([]Presence, error) {
+	return s.presence(ctx, s.db.Read, workspaceID, userIDs)
+}
+
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// sqlPresence reads a person's (?3) presence, or away with the default capacity (?1), and
-// how many open conversations of the workspace (?2) they have.
-const sqlPresence = `SELECT COALESCE(p.status, 'away'), COALESCE(p.capacity, ?1),
-	(SELECT COUNT(*) FROM conversations c WHERE c.workspace_id = ?2 AND c.assignee_id = ?3 AND c.status = 'open' AND c.preview = 0)
-	FROM (SELECT 1) LEFT JOIN presence p ON p.workspace_id = ?2 AND p.user_id = ?3`
+// sqlPresence reads the presence of each person of a JSON array of user ids (?3), or away
+// with the default capacity (?1), and how many open conversations of the workspace (?2)
+// they have: one query for the whole team rather than one per person.
+const sqlPresence = `SELECT u.value, COALESCE(p.status, 'away'), COALESCE(p.capacity, ?1),
+	(SELECT COUNT(*) FROM conversations c WHERE c.workspace_id = ?2 AND c.assignee_id = u.value AND c.status = 'open' AND c.preview = 0)
+	FROM json_each(?3) u LEFT JOIN presence p ON p.workspace_id = ?2 AND p.user_id = u.value`
 
 // presence returns the presence of each user, in the order given, with their open load.
 func (s *Store) presence(ctx context.Context, q querier, workspaceID int64, userIDs []int64) ([]Presence, error) {
 	out := make([]Presence, len(userIDs))
-	for i, id := range userIDs {
-		out[i] = Presence{UserID: id, Capacity: DefaultCapacity}
-		rows, err := q.QueryContext(ctx, sqlPresence, DefaultCapacity, workspaceID, id)
-		if err != nil {
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(userIDs)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: presence: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, sqlPresence, DefaultCapacity, workspaceID, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("inbox: presence: %w", err)
+	}
+	defer rows.Close()
+	of := make(map[int64]Presence, len(userIDs))
+	for rows.Next() {
+		var p Presence
+		var status string
+		if err := rows.Scan(&p.UserID, &status, &p.Capacity, &p.Open); err != nil {
 			return nil, fmt.Errorf("inbox: presence: %w", err)
 		}
-		for rows.Next() {
-			var status string
-			if err := rows.Scan(&status, &out[i].Capacity, &out[i].Open); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("inbox: presence: %w", err)
-			}
-			out[i].Online = status == "online"
-		}
-		rows.Close()
+		p.Online = status == "online"
+		of[p.UserID] = p
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("inbox: presence: %w", err)
+	}
+	for i, id := range userIDs {
+		out[i] = of[id]
 	}
 	return out, nil
 }

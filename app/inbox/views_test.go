@@ -2,6 +2,7 @@ package inbox_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"agent/app/agent"
@@ -47,5 +48,54 @@ func TestListSearchAndPages(t *testing.T) {
 	}
 	if first, second := ids("", 2, 0), ids("", 2, 2); !slices.Equal(first, []int64{hello.ID, cotton.ID}) || !slices.Equal(second, []int64{order.ID}) {
 		t.Errorf("pages of 2: %v then %v", first, second)
+	}
+}
+
+// A view's count stops at CountCap+1 ("999+"): counting reads the view's index entries,
+// and a view holding 100,000 conversations would cost every list request milliseconds.
+func TestCountsStopAtCap(t *testing.T) {
+	f := newFixture(t)
+	c := f.conversation(t, inbox.NewConversation{})
+	count := func() int {
+		t.Helper()
+		n, err := f.inbox.Count(f.ctx, f.ws, f.owner, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n.Views[inbox.ViewAll]
+	}
+	if n := count(); n != 1 {
+		t.Fatalf("All = %d with one conversation", n)
+	}
+	// Copies of c, by SQL: a thousand conversations through the store would take seconds.
+	rows, err := f.db.Read.QueryContext(f.ctx, "SELECT name FROM pragma_table_info('conversations') WHERE name <> 'id'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cols []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		cols = append(cols, name)
+	}
+	rows.Close()
+	list := strings.Join(cols, ", ")
+	copies := func(n int) {
+		t.Helper()
+		_, err := f.db.Write.ExecContext(f.ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+			INSERT INTO conversations (`+list+`) SELECT `+list+` FROM conversations, n WHERE id = ?`, n, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	copies(inbox.CountCap - 1)
+	if n := count(); n != inbox.CountCap {
+		t.Errorf("All = %d with %d conversations", n, inbox.CountCap)
+	}
+	copies(5)
+	if n := count(); n != inbox.CountCap+1 {
+		t.Errorf("All = %d with %d conversations, want the cap %d", n, inbox.CountCap+5, inbox.CountCap+1)
 	}
 }

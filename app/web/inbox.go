@@ -128,16 +128,20 @@ func (s *Server) people(r *http.Request) ([]inboxview.Person, error) {
 	if err != nil {
 		return nil, err
 	}
-	var online, away []inboxview.Person
+	var users []int64
+	var names []string
 	for _, m := range members {
-		if m.Disabled {
-			continue
+		if !m.Disabled {
+			users, names = append(users, m.ID), append(names, m.Name)
 		}
-		p, err := s.inbox.PresenceOf(ctx, ws, m.ID)
-		if err != nil {
-			return nil, err
-		}
-		person := inboxview.Person{ID: m.ID, Name: m.Name, Online: p.Online, Capacity: p.Capacity, Open: p.Open}
+	}
+	ps, err := s.inbox.Presences(ctx, ws, users)
+	if err != nil {
+		return nil, err
+	}
+	var online, away []inboxview.Person
+	for i, p := range ps {
+		person := inboxview.Person{ID: p.UserID, Name: names[i], Online: p.Online, Capacity: p.Capacity, Open: p.Open}
 		if p.Online {
 			online = append(online, person)
 		} else {

@@ -150,6 +150,14 @@ var viewNames = map[inbox.View]string{
 	inbox.ViewClosed:     "Closed",
 }
 
+// countLabel is a view's count as shown: the counts stop at inbox.CountCap.
+func countLabel(n int) string {
+	if n > inbox.CountCap {
+		return strconv.Itoa(inbox.CountCap) + "+"
+	}
+	return strconv.Itoa(n)
+}
+
 // ViewName names a view for people.
 func ViewName(v inbox.View) string {
 	if n, ok := viewNames[v]; ok {

@@ -67,3 +67,11 @@ func TestAgo(t *testing.T) {
 		t.Error("zero time")
 	}
 }
+
+func TestCountLabel(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 12: "12", inbox.CountCap: "999", inbox.CountCap + 1: "999+"} {
+		if got := countLabel(n); got != want {
+			t.Errorf("countLabel(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

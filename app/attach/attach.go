@@ -12,10 +12,12 @@
 //     so nothing is left over for a sweeper to find;
 //   - `agent backup` (VACUUM INTO) copies one consistent file that holds everything.
 //
-// The cost is a larger database: files are bounded (MaxSize each, and the channels bound a
-// message's count and total), and SQLite reads a blob of a few megabytes about as fast as
-// a file system does. Contents are addressed by SHA-256 and kept once, because the same
-// logo comes with every mail of a thread.
+// The cost is a larger database, bounded by the limits (MaxSize a file; the channels bound a
+// message's count and total), and slower reads of large files: SQLite walks a blob's
+// overflow pages, so 1 MiB reads in about 3 ms against 1–2 ms from a file, and 10 MiB in
+// about 100 ms against 20–40 ms (BenchmarkOpen, docs/BENCHMARKS.md): unnoticed by a person
+// opening a file. Contents are addressed by SHA-256 and kept once, because the same logo
+// comes with every mail of a thread.
 //
 // What a file is comes from its bytes (TypeOf), never from the sender's word alone: the
 // inbox shows a file as an image only when its bytes are one.

@@ -19,7 +19,7 @@ var (
 
 // newDB is a migrated database with two workspaces, each with a conversation: messages 1
 // and 2 in workspace 1's conversation 1, message 3 in workspace 2's conversation 2.
-func newDB(t *testing.T) *store.DB {
+func newDB(t testing.TB) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), t.TempDir())
 	if err != nil {

@@ -28,16 +28,23 @@ func (s *Server) fileData(ctx context.Context, d *inboxview.ConvData) error {
 	return err
 }
 
+// conversationItem loads the conversation named in the path and decodes the ID of the
+// path value name under it (a message, a file); a bad ID is a 404 (false, response sent).
+func (s *Server) conversationItem(w http.ResponseWriter, r *http.Request, name string) (inbox.Conversation, int64, bool) {
+	c, ok := s.conversation(w, r)
+	if !ok {
+		return c, 0, false
+	}
+	id, ok := s.pathID(w, r, name)
+	return c, id, ok
+}
+
 // conversationFile serves a file of a message of the conversation, to those who may read
 // the conversation: another workspace's file, or one of another conversation, is a 404.
 // Only the images browsers decode safely are shown in the page; everything else is a
 // download, typed by its bytes, never sniffed, and sandboxed should a browser open it.
 func (s *Server) conversationFile(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.conversation(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.pathID(w, r, "file")
+	c, id, ok := s.conversationItem(w, r, "file")
 	if !ok {
 		return
 	}
@@ -70,11 +77,7 @@ func (s *Server) conversationFile(w http.ResponseWriter, r *http.Request) {
 // originalMail shows an email message's HTML as it came, sanitized, with its inline
 // images served from the conversation's files.
 func (s *Server) originalMail(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.conversation(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.pathID(w, r, "msg")
+	c, id, ok := s.conversationItem(w, r, "msg")
 	if !ok {
 		return
 	}

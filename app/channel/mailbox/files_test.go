@@ -3,6 +3,7 @@ package mailbox_test
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,20 +18,16 @@ var (
 	pdfBytes = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 )
 
-// files lists the attachments of the channel's messages as "name type size inline omitted".
+// files lists the attachments of the channel's messages, in the order stored.
 func (w *world) files(t *testing.T) []attach.Attachment {
 	t.Helper()
-	rows, err := w.db.Read.Query("SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.channel_id = ? ORDER BY m.id", w.ch.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var ids []int64
-	for rows.Next() {
-		var id int64
-		rows.Scan(&id)
-		ids = append(ids, id)
+	for _, msgs := range w.conversations(t) {
+		for _, m := range msgs {
+			ids = append(ids, m.ID)
+		}
 	}
-	rows.Close()
+	slices.Sort(ids)
 	var all []attach.Attachment
 	for _, id := range ids {
 		list, err := attach.NewStore(w.db).List(w.ctx, w.ws.ID, id)

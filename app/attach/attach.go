@@ -7,7 +7,7 @@
 //   - a file is written in the transaction that stores its message, so a crash keeps both
 //     or neither, and a message fetched again (an email's Message-ID, a webhook's message id)
 //     is recognised without leaving a file behind;
-//   - a deleted message, conversation, channel or workspace takes its files with it by the
+//   - a deleted message, conversation or workspace takes its files with it by the
 //     foreign keys' cascade, and a trigger deletes a content when its last attachment goes,
 //     so nothing is left over for a sweeper to find;
 //   - `agent backup` (VACUUM INTO) copies one consistent file that holds everything.

@@ -25,8 +25,8 @@ CREATE TABLE attachments (
 CREATE INDEX attachments_message ON attachments (message_id);
 CREATE INDEX attachments_sha256 ON attachments (sha256) WHERE sha256 IS NOT NULL;
 
--- No content outlives its last attachment, however that goes: a message, a conversation, a
--- channel or a workspace deleted (foreign-key cascades fire this trigger too).
+-- No content outlives its last attachment, however that goes: a message, a conversation or a
+-- workspace deleted (foreign-key cascades fire this trigger too).
 CREATE TRIGGER attachments_release AFTER DELETE ON attachments WHEN old.sha256 IS NOT NULL BEGIN
     DELETE FROM attachment_blobs WHERE sha256 = old.sha256
         AND NOT EXISTS (SELECT 1 FROM attachments WHERE sha256 = old.sha256);

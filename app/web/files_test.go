@@ -22,7 +22,8 @@ var (
 )
 
 // mailWithFiles is an HTML mail showing an inline image, with a PDF, a page claimed as a
-// PNG, and a scan too large to keep (over the intake's limit of 1000 bytes a file).
+// PNG, a scan too large to keep (over the intake's limit of 1000 bytes a file) and a text
+// file with a name made to be taken for markup.
 var mailWithFiles = mailtest.Mail(`
 From: Ada Lovelace <ada@customer.example>
 To: support@shop.example
@@ -34,7 +35,11 @@ Message-ID: <ada-1@customer.example>`,
 	mailtest.File{Name: "Facture n° 10452.pdf", Type: "application/pdf", Data: pdfBytes},
 	mailtest.File{Name: "receipt.png", Type: "image/png", Data: disguised},
 	mailtest.File{Name: "scan.pdf", Type: "application/pdf", Data: append([]byte("%PDF-1.4\n"), make([]byte, 2000)...)},
+	mailtest.File{Name: hostileName, Type: "text/plain", Data: []byte("notes")},
 )
+
+// hostileName is a file name that would run a script if a page took it for markup.
+const hostileName = `<img src=x onerror=alert(1)>.txt`
 
 // receiveMail sets up an email channel whose mailbox holds raw, and takes it in: the
 // conversation it made.
@@ -84,6 +89,7 @@ func TestConversationFiles(t *testing.T) {
 		`download="receipt.png"`,
 		`data-kind="omitted"`, "scan.pdf</span> <span class=\"small muted\">2 KB · not kept: larger than 1000 bytes",
 		`data-testid="original"`,
+		`download="&lt;img src=x onerror=alert(1)&gt;.txt"`, `&lt;img src=x onerror=alert(1)&gt;.txt</span>`,
 	} {
 		if !strings.Contains(files, want) {
 			t.Errorf("the message's files lack %s:\n%s", want, files)
@@ -93,7 +99,10 @@ func TestConversationFiles(t *testing.T) {
 	for _, m := range regexp.MustCompile(`<(?:a|img)[^>]*(?:href|src)="([^"]+/files/[^"]+)"[^>]*(?:alt|download)="([^"]+)"`).FindAllStringSubmatch(files, -1) {
 		urlOf[m[2]] = m[1]
 	}
-	if len(urlOf) != 3 {
+	if strings.Contains(page.body, hostileName) {
+		t.Error("a file's name is in the page as markup")
+	}
+	if len(urlOf) != 4 {
 		t.Fatalf("file addresses: %v", urlOf)
 	}
 

@@ -1,6 +1,7 @@
 package attach
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -15,20 +16,10 @@ func TestQueryPlans(t *testing.T) {
 		selectFrom + "WHERE m.conversation_id = 1 AND a.workspace_id = 1 ORDER BY a.id": "attachments_message",
 		selectFrom + "WHERE a.message_id = 1 AND a.workspace_id = 1 ORDER BY a.id":      "attachments_message",
 	} {
-		rows, err := db.Read.Query("EXPLAIN QUERY PLAN " + q)
+		plan, err := db.QueryPlan(context.Background(), q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
 		if p := strings.Join(plan, "; "); !strings.Contains(p, "INDEX "+index) || strings.Contains(p, "SCAN a") || strings.Contains(p, "SCAN attachments") {
 			t.Errorf("%s\nplan: %s", q, p)
 		}

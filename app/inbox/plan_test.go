@@ -77,20 +77,10 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 	queries[q] = query{args: args, uses: "INDEX conversations_inbox "}
 
 	for q, want := range queries {
-		rows, err := db.Write.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, want.args...)
+		plan, err := db.QueryPlan(ctx, q, want.args...)
 		if err != nil {
 			t.Fatalf("%v\n%s", err, q)
 		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
 		for _, step := range plan {
 			if fullScan(step) || !want.sorts && strings.Contains(step, "TEMP B-TREE FOR ORDER BY") {
 				t.Errorf("%s in the plan of\n%s\nplan:\n  %s", step, q, strings.Join(plan, "\n  "))

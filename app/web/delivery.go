@@ -13,11 +13,7 @@ func (s *Server) deliveryRoutes(ws wsRoute) {
 
 // retryDelivery sends a message that failed to go out once more.
 func (s *Server) retryDelivery(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.conversation(w, r)
-	if !ok {
-		return
-	}
-	id, ok := s.pathID(w, r, "msg")
+	c, id, ok := s.conversationItem(w, r, "msg")
 	if !ok {
 		return
 	}

@@ -27,6 +27,8 @@ func (s *Server) inboxRoutes(ws wsRoute) {
 	ws("POST /w/{ws}/inbox/presence", account.PermUseInbox, s.setPresence)
 	ws("GET /w/{ws}/inbox/{conv}", account.PermUseInbox, s.conversationPage)
 	ws("GET /w/{ws}/inbox/{conv}/parts", account.PermUseInbox, s.conversationParts)
+	ws("GET /w/{ws}/inbox/{conv}/files/{file}", account.PermUseInbox, s.conversationFile)
+	ws("GET /w/{ws}/inbox/{conv}/messages/{msg}/original", account.PermUseInbox, s.originalMail)
 	ws("POST /w/{ws}/inbox/{conv}/reply", account.PermUseInbox, s.replyToConversation)
 	ws("POST /w/{ws}/inbox/{conv}/note", account.PermUseInbox, s.noteOnConversation)
 	ws("POST /w/{ws}/inbox/{conv}/assign", account.PermUseInbox, s.assignConversation)
@@ -311,6 +313,9 @@ func (s *Server) convData(r *http.Request, c inbox.Conversation) (*inboxview.Con
 		}
 	}
 	if err := s.contactData(ctx, d); err != nil {
+		return nil, err
+	}
+	if err := s.fileData(ctx, d); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -13,6 +13,7 @@ import (
 
 	"agent/app/account"
 	"agent/app/agent"
+	"agent/app/attach"
 	"agent/app/channel"
 	"agent/app/config"
 	"agent/app/inbox"
@@ -59,6 +60,7 @@ type Server struct {
 	service    *inbox.Service
 	channels   *channel.Store
 	deliveries *inbox.Deliveries
+	files      *attach.Store
 	llm        *llm.Client
 	log        *slog.Logger
 	version    string
@@ -95,6 +97,7 @@ func New(o Options) *Server {
 		service:      o.Service,
 		channels:     o.Channels,
 		deliveries:   o.Deliveries,
+		files:        attach.NewStore(o.DB),
 		llm:          o.LLM,
 		log:          o.Logger,
 		version:      o.Version,

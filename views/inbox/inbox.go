@@ -5,6 +5,7 @@
 package inbox
 
 import (
+	"agent/app/attach"
 	"net/url"
 	"strconv"
 	"strings"
@@ -135,9 +136,11 @@ type ConvData struct {
 	Reply       components.Form // the reply box, with its error after a failed send
 	Note        components.Form
 	Now         time.Time
-	Contact     inbox.Contact            // the customer, when known (contact.go)
-	Earlier     []inbox.Conversation     // the contact's conversations, newest first
-	Deliveries  map[int64]inbox.Delivery // by message, on channels that send (delivery.templ)
+	Contact     inbox.Contact                 // the customer, when known (contact.go)
+	Earlier     []inbox.Conversation          // the contact's conversations, newest first
+	Deliveries  map[int64]inbox.Delivery      // by message, on channels that send (delivery.templ)
+	Files       map[int64][]attach.Attachment // by message (files.templ)
+	Originals   map[int64]bool                // messages that came as HTML mail
 }
 
 // viewNames are the views' labels.

@@ -169,17 +169,6 @@ func In(t, now time.Time) string {
 // Timestamp is the exact time, for title attributes beside a relative one.
 func Timestamp(t time.Time) string { return t.Format("2 Jan 2006 15:04 MST") }
 
-// Size says how big a file is: "512 B", "14 KB", "1.2 MB".
-func Size(n int64) string {
-	switch {
-	case n < 1<<10:
-		return fmt.Sprintf("%d B", n)
-	case n < 1<<20:
-		return fmt.Sprintf("%d KB", (n+1<<9)>>10)
-	}
-	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-}
-
 // Excerpt is the first n characters of s, with "…" when it is cut.
 func Excerpt(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {

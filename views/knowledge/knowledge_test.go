@@ -29,14 +29,6 @@ func TestAgo(t *testing.T) {
 	}
 }
 
-func TestSize(t *testing.T) {
-	for n, want := range map[int64]string{512: "512 B", 14 << 10: "14 KB", 1536: "2 KB", 1258291: "1.2 MB"} {
-		if got := Size(n); got != want {
-			t.Errorf("Size(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 func TestFilterURL(t *testing.T) {
 	f := Filter{Query: "a&b", Kind: knowledge.KindURL, Status: knowledge.StatusError, Page: 3}
 	got := f.URL(1)

@@ -51,3 +51,13 @@ func Inbox(wsID int64, rest ...string) string {
 func Conversation(wsID, convID int64, rest ...string) string {
 	return Workspace(wsID, append([]string{"inbox", ID(convID)}, rest...)...)
 }
+
+// ConversationFile returns the path a file of a conversation's message is served at.
+func ConversationFile(wsID, convID, fileID int64) string {
+	return Conversation(wsID, convID, "files", ID(fileID))
+}
+
+// OriginalMail returns the path of an email message's original HTML.
+func OriginalMail(wsID, convID, messageID int64) string {
+	return Conversation(wsID, convID, "messages", ID(messageID), "original")
+}

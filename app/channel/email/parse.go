@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/jhillyerd/enmime/v2"
+
+	"agent/app/attach"
 )
 
 // Limits bound the work Parse does on one message, so that a hostile message costs no more
@@ -40,7 +42,8 @@ var DefaultLimits = Limits{
 	Timeout:        10 * time.Second,
 }
 
-func (l Limits) withDefaults() Limits {
+// WithDefaults is l with each zero field taken from DefaultLimits.
+func (l Limits) WithDefaults() Limits {
 	d := DefaultLimits
 	return Limits{
 		MaxSize:        or(l.MaxSize, d.MaxSize),
@@ -102,7 +105,7 @@ type Message struct {
 // Attachment is a file that came with a message.
 type Attachment struct {
 	Name         string // file name without any directory
-	ContentType  string // what the bytes are (see sniffType), without parameters
+	ContentType  string // what the bytes are (attach.TypeOf), without parameters
 	DeclaredType string // what the message said they are
 	ContentID    string // without angle brackets; set for inline parts
 	Size         int
@@ -113,7 +116,7 @@ type Attachment struct {
 // Parse reads a raw RFC 5322 message within lim. On ErrTooLarge, ErrTooComplex and
 // ErrTimeout it still returns the message's header fields (no body).
 func Parse(raw []byte, lim Limits) (*Message, error) {
-	lim = lim.withDefaults()
+	lim = lim.WithDefaults()
 	deadline := time.Now().Add(lim.Timeout)
 	if len(raw) > lim.MaxSize {
 		return headerOnly(raw), fmt.Errorf("%w: %d bytes (limit %d)", ErrTooLarge, len(raw), lim.MaxSize)
@@ -486,14 +489,14 @@ func (b *body) files(rawHTML string, lim Limits) (attachments, inlines []Attachm
 			ContentID:    p.ContentID,
 			Size:         len(p.Content),
 		}
-		a.ContentType = sniffType(p.Content, a.DeclaredType)
+		a.ContentType = attach.TypeOf(p.Content, a.DeclaredType)
 		if a.Size > lim.MaxAttachment || total+a.Size > lim.MaxAttachments {
 			a.Omitted = true
 		} else {
 			a.Data = p.Content
 			total += a.Size
 		}
-		if a.ContentID != "" && used[a.ContentID] && p.Disposition != "attachment" && isImage(sniffed(p.Content)) && !a.Omitted {
+		if a.ContentID != "" && used[a.ContentID] && p.Disposition != "attachment" && attach.Viewable(attach.TypeOf(p.Content, "")) && !a.Omitted {
 			inlines = append(inlines, a)
 			continue
 		}
@@ -502,25 +505,11 @@ func (b *body) files(rawHTML string, lim Limits) (attachments, inlines []Attachm
 	return attachments, inlines
 }
 
-// fileName is a part's file name with any directory removed, or a name from its type.
+// fileName is a part's file name fit to show (attach.CleanName), or a name from its type.
 func fileName(p *enmime.Part) string {
-	name := p.FileName
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f {
-			return -1
-		}
-		return r
-	}, strings.ToValidUTF8(name, ""))
-	name = strings.TrimSpace(name)
-	if utf8.RuneCountInString(name) > 200 {
-		name = string([]rune(name)[:200])
-	}
 	switch {
-	case name != "" && name != "." && name != "..":
-		return name
+	case strings.Trim(p.FileName, " ./\\") != "":
+		return attach.CleanName(p.FileName)
 	case p.ContentType == "message/rfc822":
 		return "message.eml"
 	case p.ContentType == "text/rfc822-headers":

@@ -73,8 +73,8 @@ func TestParseAttachments(t *testing.T) {
 	}
 	want := []file{
 		{"Facture n° 10452.pdf", "application/pdf", "application/pdf"},
-		// a directory in the name is dropped; HTML declared as a PNG is HTML
-		{"receipt.png", "text/html", "image/png"},
+		// a directory in the name is dropped; HTML declared as a PNG is not an image
+		{"receipt.png", "application/octet-stream", "image/png"},
 		{"order.csv", "text/csv", "text/csv"},
 	}
 	if !slices.Equal(got, want) {

@@ -1,7 +1,6 @@
 package email
 
 import (
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -123,43 +122,4 @@ func mapImages(safeHTML string, src func(*url.URL) string) string {
 			b.WriteString(t.String())
 		}
 	}
-}
-
-// sniffType says what an attachment's bytes are. The declared type is kept only where the
-// bytes cannot tell (plain text, zip containers such as .docx, unknown binary) and it is not
-// one a browser would run (HTML, SVG, XML, script): a file declared image/png that holds
-// HTML is HTML.
-func sniffType(data []byte, declared string) string {
-	t := sniffed(data)
-	switch t {
-	case "application/octet-stream", "text/plain", "application/zip":
-		if declared != "" && !strings.HasPrefix(declared, "multipart/") && !activeType(declared) {
-			return declared
-		}
-	}
-	return t
-}
-
-// sniffed is the type http.DetectContentType finds, without parameters.
-func sniffed(data []byte) string {
-	t, _, _ := strings.Cut(http.DetectContentType(data), ";")
-	return t
-}
-
-func activeType(t string) bool {
-	switch t {
-	case "text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
-		"text/javascript", "application/javascript", "application/x-javascript", "application/ecmascript":
-		return true
-	}
-	return false
-}
-
-// isImage is an image type browsers show (and http.DetectContentType recognises).
-func isImage(t string) bool {
-	switch t {
-	case "image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp":
-		return true
-	}
-	return false
 }

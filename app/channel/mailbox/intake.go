@@ -222,7 +222,10 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, ra
 		in.log().Info("mail stored, not answered", "channel", ch.ID, "conversation", c.ID, "reason", reason)
 	}
 	_, _, err = in.Service.ChannelMessage(ctx, ch, c, text, "", may, func(tx *sql.Tx, messageID int64) error {
-		return recordMail(ctx, tx, ch.ID, c.ID, messageID, m, true)
+		if err := recordMail(ctx, tx, ch.ID, c.ID, messageID, m, true); err != nil {
+			return err
+		}
+		return in.keepFiles(ctx, tx, ch.WorkspaceID, messageID, m, limits)
 	})
 	if store.IsUniqueViolation(err) {
 		return false, nil // stored meanwhile by another run
@@ -300,11 +303,12 @@ func (in *Intake) bounce(ctx context.Context, ch channel.Channel, m *email.Messa
 	return true, nil
 }
 
-// recordMail keeps a mail's headers with its stored message, for threading and dedup.
+// recordMail keeps a mail's headers with its stored message, for threading and dedup, and
+// its sanitized HTML, for the inbox's view of the original.
 func recordMail(ctx context.Context, tx *sql.Tx, channelID, conversationID, messageID int64, m *email.Message, incoming bool) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO email_messages (message_id, channel_id, conversation_id, rfc_id, in_reply_to, refs, subject, incoming)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, messageID, channelID, conversationID, m.MessageID, strings.Join(m.InReplyTo, " "),
-		strings.Join(m.References, " "), m.Subject, incoming)
+	_, err := tx.ExecContext(ctx, `INSERT INTO email_messages (message_id, channel_id, conversation_id, rfc_id, in_reply_to, refs, subject, incoming, html)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, messageID, channelID, conversationID, m.MessageID, strings.Join(m.InReplyTo, " "),
+		strings.Join(m.References, " "), m.Subject, incoming, m.HTML)
 	return err
 }
 

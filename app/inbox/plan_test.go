@@ -76,6 +76,17 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 	q, args := listQuery(ws, Filter{View: ViewAll, ChannelID: 11, AgentID: 7, Limit: 101}, nil)
 	queries[q] = query{args: args, uses: "INDEX conversations_inbox "}
 
+	// The Contacts section: a page of the list, searched or not, and a contact's conversations.
+	for _, f := range []ContactFilter{{Limit: 51}, {Before: 12, Limit: 51}, {Search: "ka", Before: 12, Limit: 51}} {
+		q, args := contactsQuery(ws, f)
+		queries[q] = query{args: args, uses: "INDEX contacts_workspace "}
+	}
+	for _, f := range []ContactFilter{{Search: "kari", Limit: 51}, {Search: "kari +47 912", Before: 12, Limit: 51}} {
+		q, args := contactsQuery(ws, f)
+		queries[q] = query{args: args, uses: "contacts_fts VIRTUAL TABLE"}
+	}
+	queries[sqlContactConversations] = query{args: []any{12, ws, 1 << 62, 51}, uses: "INDEX conversations_contact "}
+
 	for q, want := range queries {
 		rows, err := db.Write.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, want.args...)
 		if err != nil {
@@ -111,7 +122,7 @@ func fullScan(step string) bool {
 	}
 	table, _, _ = strings.Cut(table, " ")
 	switch table {
-	case "conversations", "c", "messages", "m", "lm":
+	case "conversations", "c", "messages", "m", "lm", "contacts", "k":
 		return true
 	}
 	return false

@@ -136,7 +136,7 @@ type ConvData struct {
 	Note        components.Form
 	Now         time.Time
 	Contact     inbox.Contact            // the customer, when known (contact.go)
-	Earlier     []inbox.Conversation     // the contact's conversations, newest first
+	Earlier     []inbox.Summary          // the contact's latest conversations, newest first
 	Deliveries  map[int64]inbox.Delivery // by message, on channels that send (delivery.templ)
 }
 

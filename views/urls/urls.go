@@ -51,3 +51,14 @@ func Inbox(wsID int64, rest ...string) string {
 func Conversation(wsID, convID int64, rest ...string) string {
 	return Workspace(wsID, append([]string{"inbox", ID(convID)}, rest...)...)
 }
+
+// Contacts returns a path in the Contacts section: Contacts(7) is /w/<id>/contacts.
+func Contacts(wsID int64, rest ...string) string {
+	return Workspace(wsID, append([]string{"contacts"}, rest...)...)
+}
+
+// Contact returns the path of one contact, or with rest a path under it: Contact(7, 3,
+// "merge").
+func Contact(wsID, contactID int64, rest ...string) string {
+	return Workspace(wsID, append([]string{"contacts", ID(contactID)}, rest...)...)
+}

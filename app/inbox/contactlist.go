@@ -1,0 +1,129 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"agent/app/store"
+)
+
+// ContactFilter chooses a page of a workspace's contacts, newest first.
+type ContactFilter struct {
+	// Search keeps the contacts whose name, email or phone holds every word (a word of
+	// digits is matched as a phone number: "912 34-567" as 91234567).
+	Search string
+	Before int64 // keyset paging: only contacts older than this one (0: the first page)
+	Limit  int   // default 50
+}
+
+// ContactSummary is a contact as the list shows it.
+type ContactSummary struct {
+	Contact
+	Conversations int
+	LastActive    time.Time // of their latest conversation; zero when they have none
+}
+
+// Contacts returns a page of a workspace's contacts, newest first. Ask for one more than
+// shown to know whether an older page exists; the last one shown is the next page's
+// Before. Searching by words of three characters or more reads the trigram index
+// contacts_fts (migration 0015), LIKE deciding; shorter words read the workspace's
+// contacts in order until the page is full.
+func (s *Store) Contacts(ctx context.Context, workspaceID int64, f ContactFilter) ([]ContactSummary, error) {
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	q, args := contactsQuery(workspaceID, f)
+	rows, err := s.db.Read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: contacts: %w", err)
+	}
+	defer rows.Close()
+	var out []ContactSummary
+	for rows.Next() {
+		var cs ContactSummary
+		var last int64
+		k, err := scanContact(rows, &cs.Conversations, &last)
+		if err != nil {
+			return nil, fmt.Errorf("inbox: contacts: %w", err)
+		}
+		cs.Contact, cs.LastActive = k, store.TimeOrZero(last)
+		out = append(out, cs)
+	}
+	return out, rows.Err()
+}
+
+// contactsQuery is the query of Contacts and its arguments.
+func contactsQuery(workspaceID int64, f ContactFilter) (string, []any) {
+	conds := []string{"workspace_id = ?"}
+	args := []any{workspaceID}
+	if f.Before > 0 {
+		conds = append(conds, "id < ?")
+		args = append(args, f.Before)
+	}
+	var indexed []string
+	for _, word := range contactWords(f.Search) {
+		conds = append(conds, `(name LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\')`)
+		p := likePattern(word)
+		args = append(args, p, p, p)
+		if utf8.RuneCountInString(word) >= 3 {
+			indexed = append(indexed, allTrigrams(word))
+		}
+	}
+	if len(indexed) > 0 {
+		conds = append(conds, "id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)")
+		args = append(args, strings.Join(indexed, " AND "))
+	}
+	return `SELECT ` + contactColumns + `,
+		(SELECT COUNT(*) FROM conversations c WHERE c.contact_id = contacts.id AND c.workspace_id = contacts.workspace_id AND c.preview = 0),
+		(SELECT COALESCE(MAX(c.last_activity_at), 0) FROM conversations c WHERE c.contact_id = contacts.id AND c.workspace_id = contacts.workspace_id AND c.preview = 0)
+		FROM contacts WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)
+}
+
+// contactWords are the words of a search of contacts; a word of digits (with the
+// separators a phone number is written with) is its digits, as phones are stored.
+func contactWords(search string) []string {
+	words := strings.Fields(search)
+	for i, w := range words {
+		if p, ok := phoneDigits(w); ok {
+			words[i] = p
+		}
+	}
+	return words
+}
+
+// ContactConversations returns a page of a contact's conversations on every channel,
+// newest first, with their last message: those older than conversation before (0: the
+// first page), at most limit.
+func (s *Store) ContactConversations(ctx context.Context, workspaceID, contactID, before int64, limit int) ([]Summary, error) {
+	if before <= 0 {
+		before = 1 << 62
+	}
+	rows, err := s.db.Read.QueryContext(ctx, sqlContactConversations, contactID, workspaceID, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: contact conversations: %w", err)
+	}
+	out, err := summaries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: contact conversations: %w", err)
+	}
+	return out, nil
+}
+
+// sqlContactConversations reads a contact's (?1) conversations of a workspace (?2) older
+// than ?3, newest first, at most ?4.
+var sqlContactConversations = `SELECT ` + summaryColumns + ` FROM conversations c ` + summaryJoins + `
+	WHERE c.contact_id = ?1 AND c.workspace_id = ?2 AND c.preview = 0 AND c.id < ?3 ORDER BY c.id DESC LIMIT ?4`
+
+// CountContactConversations counts a contact's conversations on every channel.
+func (s *Store) CountContactConversations(ctx context.Context, workspaceID, contactID int64) (int, error) {
+	var n int
+	err := s.db.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM conversations WHERE contact_id = ? AND workspace_id = ? AND preview = 0",
+		contactID, workspaceID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("inbox: count contact conversations: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,2 @@
+-- Placeholder on the contacts branch only: 0014 belongs to another branch (attachments),
+-- and versions may have no gap. Delete this file when that branch's 0014 is merged.

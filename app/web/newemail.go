@@ -99,7 +99,7 @@ func (s *Server) sendNewEmail(w http.ResponseWriter, r *http.Request) {
 	case len(d.Channels) == 0:
 		// The page says why: no mailbox to write from.
 	case ch.ID == 0:
-		d.Form.Errors["channel"] = "Choose the mailbox to write from."
+		d.Form.Error = "Choose the mailbox to write from."
 	default:
 		c, err := mailbox.Start(r.Context(), s.service, mailbox.NewStore(s.db), mailbox.NewEmail{Channel: ch, To: d.Form.Value("to"),
 			Subject: d.Form.Value("subject"), Text: d.Form.Value("message"), UserID: visitOf(r).user.ID})

@@ -12,8 +12,8 @@ import (
 
 // ContactFilter chooses a page of a workspace's contacts, newest first.
 type ContactFilter struct {
-	// Search keeps the contacts whose name, email or phone holds every word (a word of
-	// digits is matched as a phone number: "912 34-567" as 91234567).
+	// Search keeps the contacts whose name, email or phone holds every word (a phone
+	// number is one word: "912 34-567" is 91234567).
 	Search string
 	Before int64 // keyset paging: only contacts older than this one (0: the first page)
 	Limit  int   // default 50
@@ -82,16 +82,14 @@ func contactsQuery(workspaceID int64, f ContactFilter) (string, []any) {
 		FROM contacts WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)
 }
 
-// contactWords are the words of a search of contacts; a word of digits (with the
-// separators a phone number is written with) is its digits, as phones are stored.
+// contactWords are the words of a search of contacts; a search that is a phone number
+// (digits, with the spaces, dashes and brackets it is written with) is one word, its
+// digits, as phones are stored.
 func contactWords(search string) []string {
-	words := strings.Fields(search)
-	for i, w := range words {
-		if p, ok := phoneDigits(w); ok {
-			words[i] = p
-		}
+	if p, ok := phoneDigits(strings.TrimSpace(search)); ok {
+		return []string{p}
 	}
-	return words
+	return strings.Fields(search)
 }
 
 // ContactConversations returns a page of a contact's conversations on every channel,

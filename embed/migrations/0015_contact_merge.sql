@@ -7,29 +7,31 @@ CREATE INDEX contacts_workspace ON contacts (workspace_id, id);
 -- with one: a widget visitor's new contact has none, and costs the index nothing).
 -- Contentless, as messages_fts: the index only narrows, LIKE on the columns decides
 -- (inbox.Store.Contacts). A contentless index forgets a text by being given it again, so
--- the triggers give exactly the text they indexed.
+-- the triggers give exactly the text they indexed. A space ends each text, so that a
+-- word of two characters at its end begins a trigram too, found through the vocabulary.
 CREATE VIRTUAL TABLE contacts_fts USING fts5 (body, tokenize = 'trigram', content = '', detail = none, columnsize = 0);
+CREATE VIRTUAL TABLE contacts_fts_vocab USING fts5vocab (contacts_fts, row);
 INSERT INTO contacts_fts (rowid, body)
-    SELECT id, name || ' ' || COALESCE(email, '') || ' ' || COALESCE(phone, '') FROM contacts
+    SELECT id, name || ' ' || COALESCE(email, '') || ' ' || COALESCE(phone, '') || ' ' FROM contacts
     WHERE name <> '' OR email IS NOT NULL OR phone IS NOT NULL;
 CREATE TRIGGER contacts_fts_insert AFTER INSERT ON contacts
     WHEN new.name <> '' OR new.email IS NOT NULL OR new.phone IS NOT NULL
 BEGIN
-    INSERT INTO contacts_fts (rowid, body) VALUES (new.id, new.name || ' ' || COALESCE(new.email, '') || ' ' || COALESCE(new.phone, ''));
+    INSERT INTO contacts_fts (rowid, body) VALUES (new.id, new.name || ' ' || COALESCE(new.email, '') || ' ' || COALESCE(new.phone, '') || ' ');
 END;
 CREATE TRIGGER contacts_fts_update AFTER UPDATE OF name, email, phone ON contacts BEGIN
     INSERT INTO contacts_fts (contacts_fts, rowid, body)
-        SELECT 'delete', old.id, old.name || ' ' || COALESCE(old.email, '') || ' ' || COALESCE(old.phone, '')
+        SELECT 'delete', old.id, old.name || ' ' || COALESCE(old.email, '') || ' ' || COALESCE(old.phone, '') || ' '
         WHERE old.name <> '' OR old.email IS NOT NULL OR old.phone IS NOT NULL;
     INSERT INTO contacts_fts (rowid, body)
-        SELECT new.id, new.name || ' ' || COALESCE(new.email, '') || ' ' || COALESCE(new.phone, '')
+        SELECT new.id, new.name || ' ' || COALESCE(new.email, '') || ' ' || COALESCE(new.phone, '') || ' '
         WHERE new.name <> '' OR new.email IS NOT NULL OR new.phone IS NOT NULL;
 END;
 CREATE TRIGGER contacts_fts_delete AFTER DELETE ON contacts
     WHEN old.name <> '' OR old.email IS NOT NULL OR old.phone IS NOT NULL
 BEGIN
     INSERT INTO contacts_fts (contacts_fts, rowid, body)
-        VALUES ('delete', old.id, old.name || ' ' || COALESCE(old.email, '') || ' ' || COALESCE(old.phone, ''));
+        VALUES ('delete', old.id, old.name || ' ' || COALESCE(old.email, '') || ' ' || COALESCE(old.phone, '') || ' ');
 END;
 
 -- A contact has one visitor of its own (contacts.visitor_id); a merged contact's visitors

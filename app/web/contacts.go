@@ -163,6 +163,7 @@ func (s *Server) updateContact(w http.ResponseWriter, r *http.Request) {
 	f := formOf(r, "name", "email", "phone")
 	_, err := s.inbox.UpdateContact(r.Context(), k.WorkspaceID, k.ID, inbox.ContactInput{Name: f.Value("name"), Email: f.Value("email"), Phone: f.Value("phone")})
 	if err == nil {
+		s.contactChanged(r.Context(), k)
 		s.redirectWithFlash(w, r, urls.Contact(k.WorkspaceID, k.ID), "ok", "Contact saved.")
 		return
 	}
@@ -227,5 +228,24 @@ func (s *Server) mergeContacts(w http.ResponseWriter, r *http.Request) {
 		s.domainError(w, r, err)
 		return
 	}
+	s.contactChanged(r.Context(), keep)
 	s.redirectWithFlash(w, r, urls.Contact(keep.WorkspaceID, keep.ID), "ok", contactsview.Label(gone)+" merged into this contact.")
+}
+
+// liveContactConversations is how many of a changed contact's latest conversations the
+// open inbox pages are told of, so that their lists and panes show the new name.
+const liveContactConversations = 100
+
+// contactChanged tells the open inbox pages that a contact's conversations now show
+// another name or contact. It is told after the change is stored; a failure only leaves
+// the pages as they are until their next reload.
+func (s *Server) contactChanged(ctx context.Context, k inbox.Contact) {
+	cs, err := s.inbox.ContactConversations(ctx, k.WorkspaceID, k.ID, 0, liveContactConversations)
+	if err != nil {
+		s.log.Warn("contact changed: conversations", "contact", k.ID, "err", err)
+		return
+	}
+	for _, c := range cs {
+		s.service.Hub.Publish(k.WorkspaceID, inbox.Event{Kind: inbox.EventConversation, ConversationID: c.ID})
+	}
 }

@@ -86,7 +86,11 @@ func TestContactsSection(t *testing.T) {
 		!strings.Contains(res.body, "Kari Nordmann&#39;s email kari@example.com will be dropped") {
 		t.Fatalf("merge confirmation: %d\n%s", res.status, res.body)
 	}
+	// An inbox page open on the merged contact's conversation hears of the merge, to show the new name.
+	live := w.b.follow(t, w.path("inbox/events?conv="+ids.Encode(second.ID)))
+	await(t, live, ": connected")
 	res = w.b.post(w.path("contacts/"+ids.Encode(keep.ID)+"/merge"), url.Values{"other": {ids.Encode(gone.ID)}})
+	await(t, live, "conversation")
 	if res.status != http.StatusOK || res.url != keepPage || !strings.Contains(res.body, "Kari Nordmann merged into this contact.") ||
 		!strings.Contains(res.body, `data-testid="contact-conversation" data-id="`+ids.Encode(second.ID)+`"`) {
 		t.Fatalf("merge: %d at %s", res.status, res.url)

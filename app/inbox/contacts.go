@@ -33,11 +33,12 @@ type Contact struct {
 const contactColumns = `id, workspace_id, name, COALESCE(email, ''), COALESCE(phone, ''), COALESCE(visitor_id, 0),
 	COALESCE(whatsapp_id, ''), COALESCE(messenger_psid, ''), COALESCE(email_bounced_at, 0), created_at, updated_at`
 
-func scanContact(row interface{ Scan(...any) error }) (Contact, error) {
+// scanContact reads contactColumns, then any extra columns into extra.
+func scanContact(row interface{ Scan(...any) error }, extra ...any) (Contact, error) {
 	var k Contact
 	var bounced, created, updated int64
-	err := row.Scan(&k.ID, &k.WorkspaceID, &k.Name, &k.Email, &k.Phone, &k.VisitorID, &k.WhatsAppID, &k.MessengerPSID,
-		&bounced, &created, &updated)
+	err := row.Scan(append([]any{&k.ID, &k.WorkspaceID, &k.Name, &k.Email, &k.Phone, &k.VisitorID, &k.WhatsAppID, &k.MessengerPSID,
+		&bounced, &created, &updated}, extra...)...)
 	k.EmailBounced, k.CreatedAt, k.UpdatedAt = store.TimeOrZero(bounced), time.Unix(created, 0), time.Unix(updated, 0)
 	return k, err
 }
@@ -84,15 +85,18 @@ func (s *Store) ContactByEmail(ctx context.Context, workspaceID int64, email, na
 	return s.contactWhere(ctx, "workspace_id = ? AND email = ?", workspaceID, email)
 }
 
-// ContactOfVisitor returns the contact of a widget visitor, making one when there is none.
+// ContactOfVisitor returns the contact of a widget visitor (their own, or the one theirs
+// was merged into), making one when there is none.
 func (s *Store) ContactOfVisitor(ctx context.Context, v Visitor) (Contact, error) {
 	now := s.now().Unix()
-	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO contacts (workspace_id, visitor_id, created_at, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (visitor_id) WHERE visitor_id IS NOT NULL DO NOTHING`, v.WorkspaceID, v.ID, now, now)
+	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO contacts (workspace_id, visitor_id, created_at, updated_at)
+		SELECT ?1, ?2, ?3, ?3 WHERE NOT EXISTS (SELECT 1 FROM contact_visitors WHERE visitor_id = ?2)
+		ON CONFLICT (visitor_id) WHERE visitor_id IS NOT NULL DO NOTHING`, v.WorkspaceID, v.ID, now)
 	if err != nil {
 		return Contact{}, fmt.Errorf("inbox: contact of visitor: %w", err)
 	}
-	return s.contactWhere(ctx, "visitor_id = ? AND workspace_id = ?", v.ID, v.WorkspaceID)
+	return s.contactWhere(ctx, `id = COALESCE((SELECT contact_id FROM contact_visitors WHERE visitor_id = ?1),
+		(SELECT id FROM contacts WHERE visitor_id = ?1)) AND workspace_id = ?2`, v.ID, v.WorkspaceID)
 }
 
 // ContactOf returns the contact a conversation belongs to, and false when it has none (a
@@ -116,29 +120,6 @@ func (s *Store) SetContact(ctx context.Context, workspaceID, conversationID, con
 		return ErrNotFound
 	}
 	return nil
-}
-
-// ContactConversations returns a contact's conversations on every channel, newest first,
-// at most limit of them.
-func (s *Store) ContactConversations(ctx context.Context, workspaceID, contactID int64, limit int) ([]Conversation, error) {
-	rows, err := s.db.Read.QueryContext(ctx, "SELECT "+conversationColumns+
-		" FROM conversations WHERE contact_id = ? AND workspace_id = ? AND preview = 0 ORDER BY id DESC LIMIT ?", contactID, workspaceID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("inbox: contact conversations: %w", err)
-	}
-	defer rows.Close()
-	var cs []Conversation
-	for rows.Next() {
-		c, err := scanConversation(rows)
-		if err != nil {
-			return nil, fmt.Errorf("inbox: contact conversations: %w", err)
-		}
-		cs = append(cs, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("inbox: contact conversations: %w", err)
-	}
-	return cs, nil
 }
 
 // Label names the contact for people: their name, else their address, else their phone;

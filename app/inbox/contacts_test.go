@@ -82,7 +82,7 @@ func TestContacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = append(want, first.ID)
-	cs, err := r.inbox.ContactConversations(r.ctx, r.ws, byMail.ID, 10)
+	cs, err := r.inbox.ContactConversations(r.ctx, r.ws, byMail.ID, 0, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

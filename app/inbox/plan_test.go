@@ -76,6 +76,19 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 	q, args := listQuery(ws, Filter{View: ViewAll, ChannelID: 11, AgentID: 7, Limit: 101}, nil)
 	queries[q] = query{args: args, uses: "INDEX conversations_inbox "}
 
+	// The Contacts section: a page of the list, searched in order or led by the index, and
+	// a contact's conversations.
+	for _, f := range []ContactFilter{{Limit: 51}, {Before: 12, Limit: 51}, {Search: "ka", Before: 12, Limit: 51}} {
+		q, args := contactsQuery(ws, f, "")
+		queries[q] = query{args: args, uses: "INDEX contacts_workspace "}
+		q, args = contactsQuery(ws, f, "[8, 9]")
+		queries[q] = query{args: args, uses: "INDEX contacts_workspace (workspace_id=? AND id=?"}
+	}
+	queries[sqlContactsFound] = query{args: []any{`"kar" AND "ari"`, 1000}}
+	queries[sqlContactCount] = query{}
+	queries[sqlContactTrigramsFrom] = query{args: []any{"ka"}}
+	queries[sqlContactConversations] = query{args: []any{12, ws, 1 << 62, 51}, uses: "INDEX conversations_contact "}
+
 	for q, want := range queries {
 		plan, err := db.QueryPlan(ctx, q, want.args...)
 		if err != nil {
@@ -101,7 +114,7 @@ func fullScan(step string) bool {
 	}
 	table, _, _ = strings.Cut(table, " ")
 	switch table {
-	case "conversations", "c", "messages", "m", "lm":
+	case "conversations", "c", "messages", "m", "lm", "contacts", "k":
 		return true
 	}
 	return false

@@ -139,11 +139,7 @@ func (s *Store) ids(ctx context.Context, q string, args ...any) ([]int64, error)
 func (s *Store) trigramQuery(ctx context.Context, word string) (string, error) {
 	switch r := []rune(word); {
 	case len(r) >= 3:
-		trigrams := make([]string, len(r)-2)
-		for i := range trigrams {
-			trigrams[i] = ftsString(string(r[i : i+3]))
-		}
-		return strings.Join(trigrams, " AND "), nil
+		return allTrigrams(word), nil
 	case len(r) < 2 || strings.IndexFunc(word, func(r rune) bool { return unicode.IsUpper(r) || unicode.IsLower(r) || unicode.IsTitle(r) }) >= 0:
 		return "", nil
 	}
@@ -164,6 +160,17 @@ func (s *Store) trigramQuery(ctx context.Context, word string) (string, error) {
 		return ftsString(word), rows.Err() // in no indexed message; with no trigram of its own, it finds none
 	}
 	return strings.Join(terms, " OR "), rows.Err()
+}
+
+// allTrigrams is the FTS5 query of the texts that hold every trigram of word (of three
+// characters or more).
+func allTrigrams(word string) string {
+	r := []rune(word)
+	trigrams := make([]string, len(r)-2)
+	for i := range trigrams {
+		trigrams[i] = ftsString(string(r[i : i+3]))
+	}
+	return strings.Join(trigrams, " AND ")
 }
 
 // ftsString quotes s as an FTS5 string, which matches its text literally.

@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -119,18 +120,11 @@ func (s *Store) List(ctx context.Context, workspaceID int64, f Filter) ([]Summar
 	if err != nil {
 		return nil, fmt.Errorf("inbox: list: %w", err)
 	}
-	defer rows.Close()
-	var out []Summary
-	for rows.Next() {
-		var sm Summary
-		c, err := scanConversation(rows, &sm.LastMessage, &sm.LastAuthor, &sm.AssigneeName, &sm.TeamName, &sm.ChannelName, &sm.Contact)
-		if err != nil {
-			return nil, fmt.Errorf("inbox: list: %w", err)
-		}
-		sm.Conversation = c
-		out = append(out, sm)
+	out, err := summaries(rows)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: list: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // listQuery is List's query and its arguments. The page is chosen first, from
@@ -143,19 +137,39 @@ func listQuery(workspaceID int64, f Filter, lead *lead) (string, []any) {
 	if lead != nil {
 		from += " NOT INDEXED"
 	}
-	return `SELECT ` + prefixed("c.", conversationColumns) + `,
-		COALESCE(lm.body, ''), COALESCE(lm.author, ''), COALESCE(u.name, ''), COALESCE(t.name, ''), COALESCE(ch.name, ''),
-		COALESCE(NULLIF(k.name, ''), NULLIF(k.email, ''), k.phone, '')
+	return `SELECT ` + summaryColumns + `
 		FROM (SELECT c.id, c.last_activity_at FROM ` + from + ` WHERE c.workspace_id = ? AND ` + where + `
 			ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ? OFFSET ?) page
-		JOIN conversations c ON c.id = page.id
-		LEFT JOIN messages lm ON lm.id = (SELECT MAX(id) FROM messages WHERE conversation_id = c.id AND author <> 'note')
-		LEFT JOIN users u ON u.id = c.assignee_id
-		LEFT JOIN teams t ON t.id = c.team_id
-		LEFT JOIN channels ch ON ch.id = c.channel_id
-		LEFT JOIN contacts k ON k.id = c.contact_id
+		JOIN conversations c ON c.id = page.id ` + summaryJoins + `
 		ORDER BY page.last_activity_at DESC, page.id DESC`,
 		append(append([]any{workspaceID}, args...), f.Limit, f.Offset)
+}
+
+// A Summary of conversation c: its columns, then what its joins (summaryJoins) add.
+var summaryColumns = prefixed("c.", conversationColumns) + `,
+	COALESCE(lm.body, ''), COALESCE(lm.author, ''), COALESCE(u.name, ''), COALESCE(t.name, ''), COALESCE(ch.name, ''),
+	COALESCE(NULLIF(k.name, ''), NULLIF(k.email, ''), k.phone, '')`
+
+const summaryJoins = `LEFT JOIN messages lm ON lm.id = (SELECT MAX(id) FROM messages WHERE conversation_id = c.id AND author <> 'note')
+	LEFT JOIN users u ON u.id = c.assignee_id
+	LEFT JOIN teams t ON t.id = c.team_id
+	LEFT JOIN channels ch ON ch.id = c.channel_id
+	LEFT JOIN contacts k ON k.id = c.contact_id`
+
+// summaries reads the rows of a query of summaryColumns.
+func summaries(rows *sql.Rows) ([]Summary, error) {
+	defer rows.Close()
+	var out []Summary
+	for rows.Next() {
+		var sm Summary
+		c, err := scanConversation(rows, &sm.LastMessage, &sm.LastAuthor, &sm.AssigneeName, &sm.TeamName, &sm.ChannelName, &sm.Contact)
+		if err != nil {
+			return nil, err
+		}
+		sm.Conversation = c
+		out = append(out, sm)
+	}
+	return out, rows.Err()
 }
 
 // prefixed qualifies each column of a list with p ("c."), the first argument of a

@@ -19,7 +19,7 @@ func TestInboxConversationContact(t *testing.T) {
 
 	// Before anything is known, the visitor's number names them.
 	body := w.b.get(w.convPath(c, "")).body
-	if !strings.Contains(body, `data-testid="conv-who">Visitor `+ids.Encode(c.VisitorID)+`<`) || strings.Contains(body, `data-testid="contact-conversations"`) {
+	if !strings.Contains(body, `data-testid="contact-link">Visitor `+ids.Encode(c.VisitorID)+`<`) || strings.Contains(body, `data-testid="contact-conversations"`) {
 		t.Errorf("a visitor without a name or other conversations:\n%s", body)
 	}
 
@@ -37,7 +37,8 @@ func TestInboxConversationContact(t *testing.T) {
 		t.Fatalf("conversation page: %d", res.status)
 	}
 	for _, want := range []string{
-		`data-testid="conv-who">Kari Nordmann<`, `data-testid="contact-email">kari@example.com<`, "<title>Kari Nordmann · Inbox",
+		`<h2 data-testid="conv-who"><a href="` + w.path("contacts/"+ids.Encode(k.ID)) + `" data-testid="contact-link">Kari Nordmann</a>`,
+		`data-testid="contact-email">kari@example.com<`, "<title>Kari Nordmann · Inbox",
 		`<label for="f-message">Reply to Kari Nordmann</label>`,
 		`Other conversations (1)`, `href="` + w.convPath(earlier, "") + `" data-testid="contact-conversation"`,
 	} {

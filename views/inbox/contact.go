@@ -12,8 +12,8 @@ func (d ConvData) Who() string {
 }
 
 // Others are the contact's conversations other than the open one, newest first.
-func (d ConvData) Others() []inbox.Conversation {
-	var out []inbox.Conversation
+func (d ConvData) Others() []inbox.Summary {
+	var out []inbox.Summary
 	for _, c := range d.Earlier {
 		if c.ID != d.Conv.ID {
 			out = append(out, c)

@@ -137,7 +137,7 @@ type ConvData struct {
 	Note        components.Form
 	Now         time.Time
 	Contact     inbox.Contact                 // the customer, when known (contact.go)
-	Earlier     []inbox.Conversation          // the contact's conversations, newest first
+	Earlier     []inbox.Summary               // the contact's latest conversations, newest first
 	Deliveries  map[int64]inbox.Delivery      // by message, on channels that send (delivery.templ)
 	Files       map[int64][]attach.Attachment // by message (files.templ)
 	Originals   map[int64]bool                // messages that came as HTML mail

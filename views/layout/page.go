@@ -42,6 +42,7 @@ func (p Page) Nav() []NavItem {
 		}
 	}
 	add(m.Can(account.PermUseInbox), "inbox", "Inbox")
+	add(m.Can(account.PermUseInbox), "contacts", "Contacts")
 	add(m.Can(account.PermEditKnowledge), "knowledge", "Knowledge")
 	add(m.Can(account.PermManageAgents), "agents", "Agents")
 	add(m.Can(account.PermManageChannels), "channels", "Channels")

@@ -61,3 +61,14 @@ func ConversationFile(wsID, convID, fileID int64) string {
 func OriginalMail(wsID, convID, messageID int64) string {
 	return Conversation(wsID, convID, "messages", ID(messageID), "original")
 }
+
+// Contacts returns a path in the Contacts section: Contacts(7) is /w/<id>/contacts.
+func Contacts(wsID int64, rest ...string) string {
+	return Workspace(wsID, append([]string{"contacts"}, rest...)...)
+}
+
+// Contact returns the path of one contact, or with rest a path under it: Contact(7, 3,
+// "merge").
+func Contact(wsID, contactID int64, rest ...string) string {
+	return Workspace(wsID, append([]string{"contacts", ID(contactID)}, rest...)...)
+}

@@ -365,9 +365,12 @@ func TestCrawlDelayFromRobots(t *testing.T) {
 	if len(times) != 5 { // robots, /, sitemap.xml, /a, /b
 		t.Fatalf("%d requests, want 5", len(times))
 	}
-	for i := 1; i < len(times); i++ {
-		if gap := times[i].Sub(times[i-1]); gap < 45*time.Millisecond {
-			t.Errorf("request %d came %s after the previous one; Crawl-delay is 60ms", i, gap)
+	// The crawler spaces the starts of its requests; when they arrive varies with the
+	// machine's load, so each is measured from the first after robots.txt, and only that
+	// one's late arrival is allowed for (a gap between two neighbours would count twice).
+	for i := 2; i < len(times); i++ {
+		if d, want := times[i].Sub(times[1]), time.Duration(i-1)*60*time.Millisecond-30*time.Millisecond; d < want {
+			t.Errorf("request %d came %s after the first page; at Crawl-delay 60ms that is at least %s", i, d, want)
 		}
 	}
 

@@ -48,6 +48,8 @@ func commands() []command {
 		{"import", "SOURCE", "add knowledge from a JSONL file, a folder of files or a URL", importCmd},
 		{"ask", "QUESTION", "ask an agent a question, as the admin's preview does", ask},
 		{"eval", "", "measure retrieval and decisions on a labelled question set", evalCmd},
+		{"report", "rebuild", "recompute the performance report from the conversations", reportCmd},
+		{"usage", "", "print the billable conversations per month", usageCmd},
 		{"backup", "FILE", "write a consistent copy of the database while the server runs", backup},
 		{"version", "", "print the version", version},
 		{"help", "[COMMAND]", "show help", nil},

@@ -19,6 +19,7 @@ import (
 	"agent/app/jobs"
 	"agent/app/knowledge"
 	"agent/app/llm"
+	"agent/app/report"
 	"agent/app/store"
 	"agent/app/web"
 )
@@ -79,6 +80,14 @@ func serve(ctx context.Context, e Env, args []string) int {
 		return fail(e, err)
 	}
 	if err := pollMailboxes(ctx, db, runner, service, log); err != nil {
+		return fail(e, err)
+	}
+	ledger := report.New(db, nil)
+	runner.Handle(report.JobSettle, func(ctx context.Context, _ json.RawMessage) error {
+		_, err := ledger.Settle(ctx)
+		return err
+	})
+	if err := runner.Every(ctx, report.JobSettle, report.SettleEvery); err != nil {
 		return fail(e, err)
 	}
 	go reportModel(ctx, client, log)

@@ -1,0 +1,48 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"agent/app/report"
+	"agent/app/store"
+)
+
+// agent usage and agent report rebuild on a workspace with one answered conversation.
+func TestUsageAndReportRebuild(t *testing.T) {
+	data := t.TempDir()
+	if r := run(t, "", "user", "add", "--data", data, "--email", "olga@example.com", "--name", "Olga", "--workspace", "Shop"); r.code != 0 {
+		t.Fatalf("user add = %d %q", r.code, r.stderr)
+	}
+	db, err := store.Open(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC).Unix()
+	for _, q := range []string{
+		"INSERT INTO conversations (id, workspace_id, channel, created_at, updated_at) VALUES (1, 1, 'chat', ?1, ?1)",
+		"INSERT INTO messages (conversation_id, author, body, created_at) VALUES (1, 'visitor', 'Where is my parcel?', ?1)",
+		"INSERT INTO messages (conversation_id, author, body, created_at) VALUES (1, 'bot', 'On its way.', ?1)",
+	} {
+		if _, err := db.Write.Exec(q, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	r := run(t, "", "usage", "--data", data, "--json")
+	var months []report.Month
+	if err := json.Unmarshal([]byte(r.stdout), &months); r.code != 0 || err != nil || len(months) != 1 || months[0] != (report.Month{Month: "2026-03", Billable: 1}) {
+		t.Fatalf("usage --json = %d %q %q (%v)", r.code, r.stdout, r.stderr, err)
+	}
+	r = run(t, "", "report", "rebuild", "--data", data, "--workspace", "Shop")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "1 conversations evaluated") {
+		t.Fatalf("report rebuild = %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, "", "report", "frobnicate"); r.code != 2 {
+		t.Fatalf("report frobnicate = %d", r.code)
+	}
+}

@@ -1,0 +1,63 @@
+// Package report keeps the performance report: a frozen resolution record per
+// conversation (the ledger), daily aggregates of it, the figures the report page shows,
+// and billable usage. Everything here can be recomputed from the conversations.
+package report
+
+import "agent/app/agent"
+
+// Kind is what a message counts as in the report. KindOf is the one place that maps a
+// stored message to its kind, and rules the one place that says what each kind counts
+// for: a new kind of reply (the automatic bot's, an auto-sent suggestion, an off-hours
+// auto-reply) is a case in KindOf and a row in rules.
+type Kind string
+
+// The kinds of messages.
+const (
+	Customer   Kind = "customer"    // the customer wrote it
+	AI         Kind = "ai"          // the AI agent's reply
+	AIGreeting Kind = "ai_greeting" // the AI agent's answer to a greeting or a thank-you
+	Bot        Kind = "bot"         // the automatic bot's reply (seed 003)
+	AutoSend   Kind = "auto_send"   // a suggested reply sent without a person
+	OffHours   Kind = "off_hours"   // the off-hours automatic reply
+	Human      Kind = "human"       // a person's reply
+	Internal   Kind = "internal"    // notes and automatic notices: count for nothing
+)
+
+// rule is what a kind of message counts for.
+type rule struct {
+	aiReply    bool // an AI reply: the conversation is handled, billable, and freezes 72 h after the last
+	response   bool // answers the customer, for the 24 h response rate and the first response time
+	person     bool // a person's reply: a conversation with one counts in the first response time
+	assistant  bool // the assistant resolves a conversation whose last message it is
+	needsHuman bool // a customer's question after it needs a person within 24 h
+}
+
+var rules = map[Kind]rule{
+	AI:         {aiReply: true, response: true, assistant: true},
+	AIGreeting: {aiReply: true, response: true},
+	Bot:        {aiReply: true, response: true, assistant: true, needsHuman: true},
+	AutoSend:   {aiReply: true, response: true, assistant: true},
+	OffHours:   {},
+	Human:      {response: true, person: true},
+}
+
+// aiAuthorsJSON lists, as a JSON array for SQL, the authors whose messages are AI replies
+// (KindOf maps them to kinds whose rule is aiReply): what makes a conversation billable.
+const aiAuthorsJSON = `["bot"]`
+
+// KindOf is the kind of a stored message: its author and, for an AI reply, the engine's
+// reason for it.
+func KindOf(author, aiReason string) Kind {
+	switch author {
+	case "visitor":
+		return Customer
+	case "bot":
+		if aiReason == string(agent.ReasonGreeting) || aiReason == string(agent.ReasonThanks) {
+			return AIGreeting
+		}
+		return AI
+	case "human":
+		return Human
+	}
+	return Internal
+}

@@ -122,7 +122,7 @@ func (s *Server) routes() http.Handler {
 	ws("POST /w/{ws}/agents/{agent}/preview/new", account.PermManageAgents, s.newPreview)
 	s.channelRoutes(ws)
 	s.widgetRoutes(public)
-	ws("GET /w/{ws}/reports", account.PermViewReports, s.section("reports"))
+	s.reportRoutes(ws)
 
 	ws("GET /w/{ws}/settings", account.PermManageWorkspace, s.workspaceSettings)
 	ws("POST /w/{ws}/settings", account.PermManageWorkspace, s.renameWorkspace)

@@ -338,3 +338,31 @@ func TestConversationsCountInTheWeekAndTimeZoneOfTheFirstCustomerMessage(t *test
 		t.Fatal("a past week is shown incomplete, or this week complete")
 	}
 }
+
+func TestATimeZoneChangeMovesTheDaysNotTheRecords(t *testing.T) {
+	w := newWorld(t)
+	// Monday 02:00 UTC: Sunday in New York, the week before.
+	at := time.Date(2026, 3, 9, 2, 0, 0, 0, time.UTC)
+	c := w.conv("chat", true, at)
+	w.customer(c, at)
+	w.answer(c, at)
+	w.now = at.Add(30 * 24 * time.Hour)
+	w.settle()
+	if got := w.report(t0, at).Weeks; got[1].Resolved != 1 {
+		t.Fatalf("in UTC: weeks %+v", got)
+	}
+	if err := SetTimeZone(context.Background(), w.db, w.ws, "Mars/Olympus"); err == nil {
+		t.Fatal("an unknown time zone was taken")
+	}
+	if err := SetTimeZone(context.Background(), w.db, w.ws, "America/New_York"); err != nil {
+		t.Fatal(err)
+	}
+	got := w.report(t0, at)
+	// The range ends on Sunday evening in New York: one week, which now holds it.
+	if len(got.Weeks) != 1 || got.Weeks[0].Resolved != 1 {
+		t.Fatalf("in New York: weeks %+v", got.Weeks)
+	}
+	if o, _, _ := w.record(c); o != Resolved {
+		t.Fatalf("record = %s", o)
+	}
+}

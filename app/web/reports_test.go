@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -111,5 +112,22 @@ func TestUsagePageAndJSON(t *testing.T) {
 	}
 	if res := w.b.get(w.path("reports/usage.csv")); !strings.Contains(res.body, month+",3") {
 		t.Errorf("usage.csv = %q", res.body)
+	}
+}
+
+func TestTimeZoneSetting(t *testing.T) {
+	w, _ := reportWorld(t)
+	if res := w.b.post(w.path("settings/time-zone"), url.Values{"time_zone": {"Mars/Olympus"}}); res.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.body, "is not a time zone") {
+		t.Fatalf("unknown zone = %d", res.status)
+	}
+	if res := w.b.post(w.path("settings/time-zone"), url.Values{"time_zone": {"Pacific/Kiritimati"}}); res.status != http.StatusOK ||
+		!strings.Contains(res.body, `value="Pacific/Kiritimati"`) {
+		t.Fatalf("save = %d", res.status)
+	}
+	res := w.b.get(w.path("reports/figures.json"))
+	var fig report.Figures
+	if err := json.Unmarshal([]byte(res.body), &fig); err != nil || fig.TimeZone != "Pacific/Kiritimati" || fig.Total.Handled != 3 {
+		t.Fatalf("figures after the change: %s (%v)", res.body, err)
 	}
 }

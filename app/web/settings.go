@@ -5,6 +5,7 @@ import (
 
 	"agent/app/account"
 	"agent/app/ids"
+	"agent/app/report"
 	"agent/views/components"
 	"agent/views/settings"
 	"agent/views/urls"
@@ -14,7 +15,39 @@ func (s *Server) workspaceSettings(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "Settings", "settings")
 	f := components.NewForm()
 	f.Values["name"] = p.Workspace.Name
-	s.render(w, r, http.StatusOK, settings.Workspace(p, f))
+	zone, ok := s.zoneForm(w, r)
+	if ok {
+		s.render(w, r, http.StatusOK, settings.Workspace(p, f, zone))
+	}
+}
+
+// zoneForm is the time zone form with the workspace's zone.
+func (s *Server) zoneForm(w http.ResponseWriter, r *http.Request) (components.Form, bool) {
+	f := components.NewForm()
+	loc, err := report.TimeZone(r.Context(), s.db, visitOf(r).workspace.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return f, false
+	}
+	f.Values["time_zone"] = loc.String()
+	return f, true
+}
+
+func (s *Server) setTimeZone(w http.ResponseWriter, r *http.Request) {
+	v := visitOf(r)
+	zone := formOf(r, "time_zone")
+	if err := report.SetTimeZone(r.Context(), s.db, v.workspace.ID, zone.Value("time_zone")); err != nil {
+		if !addError(&zone, err) {
+			s.serverError(w, r, err)
+			return
+		}
+		p := s.page(w, r, "Settings", "settings")
+		f := components.NewForm()
+		f.Values["name"] = p.Workspace.Name
+		s.render(w, r, http.StatusUnprocessableEntity, settings.Workspace(p, f, zone))
+		return
+	}
+	s.redirectWithFlash(w, r, urls.Workspace(v.workspace.ID, "settings"), "ok", "Time zone saved; the reports follow it.")
 }
 
 func (s *Server) renameWorkspace(w http.ResponseWriter, r *http.Request) {
@@ -25,7 +58,10 @@ func (s *Server) renameWorkspace(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, settings.Workspace(s.page(w, r, "Settings", "settings"), f))
+		zone, ok := s.zoneForm(w, r)
+		if ok {
+			s.render(w, r, http.StatusUnprocessableEntity, settings.Workspace(s.page(w, r, "Settings", "settings"), f, zone))
+		}
 		return
 	}
 	s.redirectWithFlash(w, r, urls.Workspace(v.workspace.ID, "settings"), "ok", "Workspace renamed.")

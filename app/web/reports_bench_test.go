@@ -12,7 +12,7 @@ import (
 	"agent/app/report"
 )
 
-// BenchmarkReport measures the report page (and its JSON) of a big workspace, over HTTP:
+// BenchmarkReport measures the report page (and its JSON, and usage) of a big workspace, over HTTP:
 // 10,000 conversations and 100,000 messages over 90 days, or with REPORT_SCALE=1 100,000
 // and 1,000,000 (docs/BENCHMARKS.md, "Reports"). The workspace is filled as BenchmarkLoad's
 // scale run fills it, then `agent report rebuild`'s work settles every conversation once
@@ -53,7 +53,7 @@ func BenchmarkReport(b *testing.B) {
 	b.Logf("rebuild: %d conversations settled in %s", n, time.Since(start).Round(time.Millisecond))
 
 	br := e.ownerBrowser()
-	for _, path := range []string{"reports", "reports/figures.json"} {
+	for _, path := range []string{"reports", "reports/figures.json", "reports/usage.json"} {
 		b.Run(path, func(b *testing.B) {
 			for b.Loop() {
 				if res := br.get(e.path(path)); res.status != http.StatusOK {

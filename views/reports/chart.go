@@ -105,7 +105,8 @@ func (c Chart) Draw() Drawn {
 	return d
 }
 
-// niceTop is the top of the y axis: 100 % for ratios, else a round number above top.
+// niceTop is the top of the y axis: 100 % for ratios, else four whole steps of 1, 2, 3 or
+// 5 times a power of ten that reach top.
 func niceTop(top float64, percent bool) float64 {
 	if percent {
 		return 1
@@ -113,13 +114,14 @@ func niceTop(top float64, percent bool) float64 {
 	if top <= 4 {
 		return 4
 	}
-	mag := math.Pow(10, math.Floor(math.Log10(top)))
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if m*mag >= top && math.Mod(m*mag, 4) == 0 {
-			return m * mag
+	raw := top / 4
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 3, 5} {
+		if m*mag >= raw {
+			return 4 * m * mag
 		}
 	}
-	return math.Ceil(top/4) * 4
+	return 40 * mag
 }
 
 // Format writes a value of c as the page shows it.

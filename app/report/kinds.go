@@ -16,6 +16,7 @@ const (
 	Customer   Kind = "customer"    // the customer wrote it
 	AI         Kind = "ai"          // the AI agent's reply
 	AIGreeting Kind = "ai_greeting" // the AI agent's answer to a greeting or a thank-you
+	AIHandoff  Kind = "ai_handoff"  // the AI agent's reply that hands the customer to a person
 	Bot        Kind = "bot"         // the automatic bot's reply (seed 003)
 	AutoSend   Kind = "auto_send"   // a suggested reply sent without a person
 	OffHours   Kind = "off_hours"   // the off-hours automatic reply
@@ -35,6 +36,7 @@ type rule struct {
 var rules = map[Kind]rule{
 	AI:         {aiReply: true, response: true, assistant: true},
 	AIGreeting: {aiReply: true, response: true},
+	AIHandoff:  {aiReply: true, response: true},
 	Bot:        {aiReply: true, response: true, assistant: true, needsHuman: true},
 	AutoSend:   {aiReply: true, response: true, assistant: true},
 	OffHours:   {},
@@ -46,13 +48,16 @@ var rules = map[Kind]rule{
 const aiAuthorsJSON = `["bot"]`
 
 // KindOf is the kind of a stored message: its author and, for an AI reply, the engine's
-// reason for it.
-func KindOf(author, aiReason string) Kind {
+// decision and reason.
+func KindOf(author, decision, reason string) Kind {
 	switch author {
 	case "visitor":
 		return Customer
 	case "bot":
-		if aiReason == string(agent.ReasonGreeting) || aiReason == string(agent.ReasonThanks) {
+		switch {
+		case decision == string(agent.Handoff):
+			return AIHandoff
+		case reason == string(agent.ReasonGreeting) || reason == string(agent.ReasonThanks):
 			return AIGreeting
 		}
 		return AI

@@ -33,6 +33,7 @@ func TestSellerCounting(t *testing.T) {
 			Msg{At: h, Kind: Customer}, Msg{At: 31 * h, Kind: Human}), false, 10, false},
 		{"an auto-sent suggestion answers; the customer does not write again", msgs(Msg{At: 0, Kind: Customer}, Msg{At: 5, Kind: AutoSend}, Msg{At: 6, Kind: Internal}), true, -1, true},
 		{"a greeting last is not the assistant's resolution", msgs(Msg{At: 0, Kind: Customer}, Msg{At: 5, Kind: AIGreeting}), true, -1, false},
+		{"the AI's handoff reply last is not the assistant's resolution", msgs(Msg{At: 0, Kind: Customer}, Msg{At: 5, Kind: AIHandoff}), true, -1, false},
 		{"an off-hours auto-reply is no response", msgs(Msg{At: 0, Kind: Customer}, Msg{At: 5, Kind: OffHours}), false, -1, false},
 		{"the customer wrote last", msgs(Msg{At: 0, Kind: Customer}, Msg{At: 5, Kind: AI}, Msg{At: 10, Kind: Customer}), false, -1, false},
 	}

@@ -59,7 +59,7 @@ func TestReportPageJSONAndCSVAgree(t *testing.T) {
 	for id, want := range map[string]string{
 		"total-conversations": "3", "total-handled": "3", "total-resolved": "1", "total-handoffs": "2",
 		"total-resolution-rate": "33 %", "impact-handled": "3", "impact-resolved": "1", "impact-deflection": "33 %",
-		"seller-response": "100 %",
+		"seller-response": "100 %", "seller-assistant": "1", "seller-satisfaction": "—", "impact-helpful": "—",
 	} {
 		if got := testid(page.body, id); got != want {
 			t.Errorf("%s = %q, want %q", id, got, want)

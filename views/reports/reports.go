@@ -125,9 +125,9 @@ func CauseLabel(c string) string {
 	return c
 }
 
-// Duration writes seconds as the report shows a time: "—" when there is none.
-func Duration(secs float64) string {
-	if secs <= 0 {
+// Average writes an average time in seconds over n: "—" when n is 0.
+func Average(secs float64, n int64) string {
+	if n == 0 {
 		return "—"
 	}
 	d := time.Duration(secs) * time.Second
@@ -140,6 +140,14 @@ func Duration(secs float64) string {
 		return fmt.Sprintf("%.1f h", d.Hours())
 	}
 	return fmt.Sprintf("%.1f days", d.Hours()/24)
+}
+
+// Rate writes a ratio over n: "—" when n is 0.
+func Rate(v float64, n int64) string {
+	if n == 0 {
+		return "—"
+	}
+	return Percent(v)
 }
 
 // Count writes an integer.

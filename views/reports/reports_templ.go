@@ -280,15 +280,15 @@ func Page(p layout.Page, d Data) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = stat("impact-time", "Average time to resolution", Duration(d.Fig.ThisWeek.AvgResolutionSecs)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = stat("impact-time", "Average time to resolution", Average(d.Fig.ThisWeek.AvgResolutionSecs, d.Fig.ThisWeek.Resolved)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = stat("impact-deflection", "Deflection rate", Percent(d.Fig.ThisWeek.DeflectionRate)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = stat("impact-deflection", "Deflection rate", Rate(d.Fig.ThisWeek.DeflectionRate, d.Fig.ThisWeek.Conversations)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = stat("impact-helpful", "Helpful visitor feedback", Percent(d.Fig.ThisWeek.HelpfulRate)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = stat("impact-helpful", "Helpful visitor feedback", Rate(d.Fig.ThisWeek.HelpfulRate, d.Fig.ThisWeek.Ratings)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -334,7 +334,7 @@ func Page(p layout.Page, d Data) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = stat("total-resolution-rate", "Resolution rate", Percent(d.Fig.Total.ResolutionRate)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = stat("total-resolution-rate", "Resolution rate", Rate(d.Fig.Total.ResolutionRate, d.Fig.Total.Handled)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1217,15 +1217,15 @@ func seller(s report.Seller) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = stat("seller-response", "24 h response rate", Percent(s.ResponseRate24h)).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = stat("seller-response", "24 h response rate", Rate(s.ResponseRate24h, s.Conversations)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = stat("seller-first-response", "Average first response time", Duration(s.AvgFirstResponseSecs)).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = stat("seller-first-response", "Average first response time", Average(s.AvgFirstResponseSecs, s.FirstResponses)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = stat("seller-satisfaction", "Satisfaction", Percent(s.Satisfaction)).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = stat("seller-satisfaction", "Satisfaction", Rate(s.Satisfaction, s.Ratings)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

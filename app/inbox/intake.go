@@ -52,3 +52,35 @@ func (s *Service) ChannelMessage(ctx context.Context, ch channel.Channel, c Conv
 	out, err := s.answer(ctx, ch, c, a, aiOK, m, t)
 	return m, out, err
 }
+
+// ChannelEcho stores a reply a person wrote outside the inbox (in Meta's own inbox for a
+// Messenger page) as a person's message, with the channel's record of it in the same
+// transaction, and takes the conversation off the AI: someone answers it by hand. It is
+// not sent: the customer has it already.
+func (s *Service) ChannelEcho(ctx context.Context, c Conversation, text string, record func(tx *sql.Tx, messageID int64) error) (Message, error) {
+	text = strings.TrimSpace(text)
+	if r := []rune(text); len(r) > MaxMessage {
+		text = string(r[:MaxMessage-1]) + "…"
+	}
+	if text == "" {
+		text = "(no text)"
+	}
+	m := Message{ConversationID: c.ID, Author: agent.AuthorHuman, Body: text, CreatedAt: s.Store.now()}
+	err := s.Store.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if m.ID, err = insertMessage(ctx, tx, m); err != nil {
+			return err
+		}
+		if err := record(tx, m.ID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE conversations SET ai_active = 0, status = 'open', closed_at = NULL WHERE id = ?", c.ID)
+		return err
+	})
+	if err != nil {
+		return Message{}, fmt.Errorf("inbox: channel echo: %w", err)
+	}
+	s.publish(c, Event{Kind: EventMessage, MessageID: m.ID})
+	s.publish(c, Event{Kind: EventConversation})
+	return m, nil
+}

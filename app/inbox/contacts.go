@@ -9,7 +9,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"agent/app/agent"
 	"agent/app/store"
 )
 
@@ -199,19 +198,4 @@ func (s *Store) ContactOpenConversation(ctx context.Context, workspaceID, channe
 		return Conversation{}, false, fmt.Errorf("inbox: open conversation: %w", err)
 	}
 	return c, true, nil
-}
-
-// LastCustomerMessage returns when a contact last wrote on a channel (zero: never), which
-// opens the reply windows of WhatsApp and Messenger.
-func (s *Store) LastCustomerMessage(ctx context.Context, channelID, contactID int64) (time.Time, error) {
-	var at sql.NullInt64
-	err := s.db.Read.QueryRowContext(ctx, `SELECT MAX(m.created_at) FROM conversations c JOIN messages m ON m.conversation_id = c.id
-		WHERE c.contact_id = ? AND c.channel_id = ? AND m.author = ?`, contactID, channelID, agent.AuthorVisitor).Scan(&at)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("inbox: last customer message: %w", err)
-	}
-	if !at.Valid {
-		return time.Time{}, nil
-	}
-	return time.Unix(at.Int64, 0), nil
 }

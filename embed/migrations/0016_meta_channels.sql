@@ -13,7 +13,6 @@ CREATE TABLE meta_settings (
     app_secret   TEXT    NOT NULL DEFAULT '', -- signs every webhook POST (X-Hub-Signature-256)
     verify_token TEXT    NOT NULL, -- generated; Meta's console sends it back when the webhook is set
     templates    TEXT    NOT NULL DEFAULT '[]', -- WhatsApp: the approved templates a person may send, JSON
-    media_only   TEXT    NOT NULL DEFAULT 'reply' CHECK (media_only IN ('reply', 'handoff')),
     verified_at  INTEGER, -- when Meta last checked the webhook (GET with the verify token)
     updated_at   INTEGER NOT NULL
 ) STRICT;
@@ -40,6 +39,7 @@ CREATE TABLE meta_messages (
     message_id  INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
     part        INTEGER NOT NULL DEFAULT 0, -- our reply's part (0: the first or only)
     incoming    INTEGER NOT NULL, -- 1: the customer's; 0: ours, or a person's from Meta's inbox (an echo)
+    sent_at     INTEGER NOT NULL, -- Meta's time of the message: a customer's opens the reply window
     PRIMARY KEY (channel_id, external_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX meta_messages_message ON meta_messages (message_id, part);

@@ -85,6 +85,7 @@ func (s *Server) routes() http.Handler {
 	s.inboxRoutes(ws)
 	s.deliveryRoutes(ws)
 	s.mailboxRoutes(ws)
+	s.metaRoutes(public, ws)
 	ws("GET /w/{ws}/knowledge", account.PermEditKnowledge, s.knowledgePage)
 	ws("GET /w/{ws}/knowledge/search", account.PermEditKnowledge, s.knowledgeSearch)
 	ws("GET /w/{ws}/knowledge/new/article", account.PermEditKnowledge, s.newArticlePage)

@@ -14,6 +14,7 @@ import (
 	"agent/app/account"
 	"agent/app/agent"
 	"agent/app/channel"
+	"agent/app/channel/meta"
 	"agent/app/config"
 	"agent/app/inbox"
 	"agent/app/knowledge"
@@ -59,6 +60,7 @@ type Server struct {
 	service    *inbox.Service
 	channels   *channel.Store
 	deliveries *inbox.Deliveries
+	metaHooks  *meta.Receiver // WhatsApp's and Messenger's webhook; nil without deliveries
 	llm        *llm.Client
 	log        *slog.Logger
 	version    string
@@ -107,6 +109,7 @@ func New(o Options) *Server {
 	if s.freeSpace == nil {
 		s.freeSpace = store.FreeSpace
 	}
+	s.metaHooks = s.newMetaReceiver()
 	s.handler = s.routes()
 	return s
 }

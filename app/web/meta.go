@@ -1,18 +1,23 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"agent/app/account"
 	"agent/app/channel"
 	"agent/app/channel/mailbox"
 	"agent/app/channel/meta"
+	"agent/app/inbox"
 	"agent/app/ratelimit"
+	"agent/app/usererr"
 	"agent/views/channels"
 	"agent/views/components"
+	inboxview "agent/views/inbox"
 	"agent/views/urls"
 )
 
@@ -29,6 +34,7 @@ func (s *Server) metaRoutes(public route, ws wsRoute) {
 	ws("GET /w/{ws}/channels/{channel}/meta", account.PermManageChannels, s.metaPage)
 	ws("POST /w/{ws}/channels/{channel}/meta", account.PermManageChannels, s.saveMeta)
 	ws("POST /w/{ws}/channels/{channel}/meta/test", account.PermManageChannels, s.testMeta)
+	ws("POST /w/{ws}/inbox/{conv}/template", account.PermUseInbox, s.sendTemplate)
 	public("GET "+metaHookPrefix+"{key}", s.verifyMetaHook)
 	public("POST "+metaHookPrefix+"{key}", s.metaHook)
 }
@@ -201,4 +207,71 @@ func (s *Server) metaHookError(w http.ResponseWriter, r *http.Request, err error
 		s.log.Error("webhook", "path", r.URL.Path, "err", err)
 	}
 	http.Error(w, http.StatusText(status), status)
+}
+
+// replyWindow adds to a WhatsApp or Messenger conversation's page where it stands with the
+// reply window, and the channel's templates.
+func (s *Server) replyWindow(ctx context.Context, d *inboxview.ConvData) error {
+	kind := channel.Kind(d.Conv.Channel)
+	if (kind != channel.WhatsApp && kind != channel.Messenger) || d.Contact.ID == 0 {
+		return nil
+	}
+	win, err := meta.ReplyWindow(ctx, s.db, kind, d.Conv.ChannelID, d.Contact.ID, d.Now)
+	if err != nil {
+		return err
+	}
+	d.Window = &inboxview.ReplyWindow{Kind: kind, Window: win}
+	set, err := meta.NewStore(s.db).Get(ctx, d.Conv.ChannelID)
+	if err == nil {
+		d.Window.Templates = set.Templates
+	} else if !errors.Is(err, meta.ErrNotSet) {
+		return err
+	}
+	return nil
+}
+
+// sendTemplate sends one of the channel's WhatsApp templates as a person's reply.
+func (s *Server) sendTemplate(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.conversation(w, r)
+	if !ok {
+		return
+	}
+	if channel.Kind(c.Channel) != channel.WhatsApp {
+		s.notFound(w, r)
+		return
+	}
+	params := r.PostFormValue("params")
+	tpl, err := s.chosenTemplate(r, c)
+	if err == nil {
+		_, err = s.service.HumanReplyWith(r.Context(), c.WorkspaceID, c.ID, visitOf(r).user.ID, meta.TemplateText(tpl), meta.RecordTemplate(r.Context(), tpl))
+	}
+	if err != nil {
+		s.conversationFormError(w, r, c, err, "params", params)
+		return
+	}
+	s.backToConversation(w, r, c, "")
+}
+
+// chosenTemplate is the template and parameters a person chose, checked against the
+// channel's templates.
+func (s *Server) chosenTemplate(r *http.Request, c inbox.Conversation) (meta.TemplateMessage, error) {
+	set, err := meta.NewStore(s.db).Get(r.Context(), c.ChannelID)
+	if err != nil {
+		return meta.TemplateMessage{}, err
+	}
+	name, lang, _ := strings.Cut(r.PostFormValue("template"), " ")
+	t, ok := set.Template(name, lang)
+	if !ok {
+		return meta.TemplateMessage{}, &usererr.InputError{Field: "template", Message: "choose one of the channel's templates"}
+	}
+	var params []string
+	for _, p := range strings.Split(r.PostFormValue("params"), "\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			params = append(params, p)
+		}
+	}
+	if len(params) != t.Params {
+		return meta.TemplateMessage{}, &usererr.InputError{Field: "params", Message: "this template takes " + meta.Parameters(t.Params) + ", one a line"}
+	}
+	return meta.TemplateMessage{Name: t.Name, Lang: t.Lang, Params: params}, nil
 }

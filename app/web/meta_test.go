@@ -211,3 +211,47 @@ func TestMetaWebhook(t *testing.T) {
 		t.Errorf("the channel page's events and errors:\n%s\n%s", events, errs)
 	}
 }
+
+// After 24 hours the WhatsApp composer says only templates may go and offers the
+// channel's; a template with the wrong number of parameters is refused, the right one
+// reaches the fake API as a template message.
+func TestMetaReplyWindow(t *testing.T) {
+	w := newMetaWorld(t)
+	w.createAgent("Ava")
+	ch, _ := w.whatsApp(t)
+	body := metatest.WhatsApp("102290129340398", metaPhone, []metatest.WAMessage{{ID: "wamid.late", From: "4790000001", Name: "Kari",
+		Text: giftQuestion, At: time.Now().Add(-25 * time.Hour)}}, nil)
+	if res, err := metatest.Post(w.srv.URL+"/hooks/meta/"+ch.PublicKey, metatest.Signature(metaSecret, body), body); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("post: %v %v", res, err)
+	}
+	ctx := context.Background()
+	w.deliveries.Jobs.RunDue(ctx)
+	if n := len(w.graph.Sent()); n != 0 {
+		t.Fatalf("the AI wrote outside the window: %d sends", n)
+	}
+	var conv int64
+	w.db.Read.QueryRow("SELECT id FROM conversations WHERE channel_id = ?", ch.ID).Scan(&conv)
+	page := w.path("inbox/" + ids.Encode(conv))
+	res := w.b.get(page)
+	if !strings.Contains(res.body, `data-testid="reply-window" data-open="false"`) || !strings.Contains(res.body, "only approved template messages") ||
+		!strings.Contains(res.body, `data-testid="template-form"`) || strings.Contains(res.body, `data-testid="reply-form"`) ||
+		!strings.Contains(res.body, `<option value="order_update en_US">order_update (en_US, 1 parameter)</option>`) {
+		t.Fatalf("the composer outside the window:\n%s", res.body)
+	}
+	res = w.b.post(page+"/template", url.Values{"template": {"order_update en_US"}, "params": {""}})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "his template takes 1 parameter, one a line") {
+		t.Errorf("a missing parameter: %d", res.status)
+	}
+	if res := w.b.post(page+"/template", url.Values{"template": {"not_ours en"}}); res.status != http.StatusUnprocessableEntity {
+		t.Errorf("a template the channel does not have: %d", res.status)
+	}
+	res = w.b.post(page+"/template", url.Values{"template": {"order_update en_US"}, "params": {"#1042\n"}})
+	if res.status != http.StatusOK || !strings.Contains(res.body, "Template order_update (en_US): #1042") {
+		t.Fatalf("the template: %d", res.status)
+	}
+	w.deliveries.Jobs.RunDue(ctx)
+	sent := w.graph.Sent()
+	if len(sent) != 1 || sent[0].Body["type"] != "template" || sent[0].Body["to"] != "4790000001" {
+		t.Fatalf("the fake API received: %+v", sent)
+	}
+}

@@ -138,6 +138,8 @@ type ConvData struct {
 	Contact     inbox.Contact            // the customer, when known (contact.go)
 	Earlier     []inbox.Conversation     // the contact's conversations, newest first
 	Deliveries  map[int64]inbox.Delivery // by message, on channels that send (delivery.templ)
+	Window      *ReplyWindow             // WhatsApp and Messenger: what may be sent now (window.templ)
+	Template    components.Form          // the template box, with its error after a failed send
 }
 
 // viewNames are the views' labels.

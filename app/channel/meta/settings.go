@@ -129,6 +129,14 @@ func ParseTemplates(text string) ([]Template, error) {
 	return out, nil
 }
 
+// Parameters says how many parameters a template takes: "1 parameter", "2 parameters".
+func Parameters(n int) string {
+	if n == 1 {
+		return "1 parameter"
+	}
+	return strconv.Itoa(n) + " parameters"
+}
+
 // FormatTemplates writes templates as ParseTemplates reads them.
 func FormatTemplates(ts []Template) string {
 	var b strings.Builder

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"agent/app/attach"
 	"agent/app/channel"
 	"agent/app/channel/meta"
 	"agent/app/config"
@@ -19,7 +20,7 @@ const jobMetaPending = "meta-pending-events"
 // metaSenders are the drivers of WhatsApp and Messenger channels, through the Graph API
 // that config names.
 func metaSenders(cfg *config.Config, db *store.DB, service *inbox.Service) map[channel.Kind]channel.Driver {
-	graph := &meta.Graph{BaseURL: cfg.Meta.GraphURL, Version: cfg.Meta.GraphVersion}
+	graph := newGraph(cfg)
 	out := map[channel.Kind]channel.Driver{}
 	for _, k := range []channel.Kind{channel.WhatsApp, channel.Messenger} {
 		out[k] = &meta.Sender{Kind: k, DB: db, Settings: meta.NewStore(db), Inbox: service.Store, Graph: graph}
@@ -27,9 +28,13 @@ func metaSenders(cfg *config.Config, db *store.DB, service *inbox.Service) map[c
 	return out
 }
 
+func newGraph(cfg *config.Config) *meta.Graph {
+	return &meta.Graph{BaseURL: cfg.Meta.GraphURL, Version: cfg.Meta.GraphVersion}
+}
+
 // takeMetaEvents has the runner process the webhook events the web server stores.
-func takeMetaEvents(ctx context.Context, db *store.DB, runner *jobs.Runner, service *inbox.Service, log *slog.Logger) error {
-	intake := &meta.Intake{DB: db, Settings: meta.NewStore(db), Service: service, Log: log}
+func takeMetaEvents(ctx context.Context, cfg *config.Config, db *store.DB, runner *jobs.Runner, service *inbox.Service, log *slog.Logger) error {
+	intake := &meta.Intake{DB: db, Settings: meta.NewStore(db), Service: service, Graph: newGraph(cfg), Files: attach.NewStore(db), Log: log}
 	runner.Handle(meta.JobEvent, intake.Process)
 	runner.Handle(jobMetaPending, intake.Pending)
 	return runner.Every(ctx, jobMetaPending, time.Minute)

@@ -81,7 +81,7 @@ func serve(ctx context.Context, e Env, args []string) int {
 	if err := pollMailboxes(ctx, db, runner, service, log); err != nil {
 		return fail(e, err)
 	}
-	if err := takeMetaEvents(ctx, db, runner, service, log); err != nil {
+	if err := takeMetaEvents(ctx, cfg, db, runner, service, log); err != nil {
 		return fail(e, err)
 	}
 	go reportModel(ctx, client, log)

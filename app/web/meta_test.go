@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"agent/app/attach"
 	"agent/app/channel"
 	"agent/app/channel/meta"
 	"agent/app/channel/meta/metatest"
@@ -44,7 +45,7 @@ func newMetaWorld(t *testing.T) *metaWorld {
 		e.deliveries.Drivers[k] = &meta.Sender{Kind: k, DB: e.db, Settings: meta.NewStore(e.db), Inbox: e.service.Store, Graph: g}
 	}
 	e.service.Outboxes = map[channel.Kind]inbox.Outbox{channel.WhatsApp: e.deliveries, channel.Messenger: e.deliveries}
-	intake := &meta.Intake{DB: e.db, Settings: meta.NewStore(e.db), Service: e.service}
+	intake := &meta.Intake{DB: e.db, Settings: meta.NewStore(e.db), Service: e.service, Graph: g, Files: attach.NewStore(e.db)}
 	e.deliveries.Jobs.Handle(meta.JobEvent, intake.Process)
 	return &metaWorld{env: e, graph: graph, b: e.ownerBrowser()}
 }

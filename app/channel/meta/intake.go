@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"agent/app/attach"
 	"agent/app/channel"
 	"agent/app/inbox"
 	"agent/app/store"
@@ -27,6 +28,8 @@ type Intake struct {
 	DB       *store.DB
 	Settings *Store
 	Service  *inbox.Service
+	Graph    *Graph        // fetches the customers' files
+	Files    *attach.Store // keeps them with their messages
 	Log      *slog.Logger
 	Now      func() time.Time // time.Now when nil
 }
@@ -44,6 +47,7 @@ type incoming struct {
 	name       string
 	text       string
 	media      string // the kind of a message that has no text: "image", "audio"…
+	files      []media
 	at         time.Time
 	echo       bool
 }
@@ -130,7 +134,7 @@ func (in *Intake) process(ctx context.Context, eventID int64) error {
 	// Meta does not keep order: a batch is taken oldest first.
 	slices.SortStableFunc(msgs, func(a, b incoming) int { return a.at.Compare(b.at) })
 	for _, m := range msgs {
-		took, err := in.take(ctx, ch, m)
+		took, err := in.take(ctx, ch, set, m)
 		if err != nil {
 			return err
 		}
@@ -207,7 +211,7 @@ func (in *Intake) Pending(ctx context.Context, _ json.RawMessage) error {
 }
 
 // take stores one message, unless its id is held already; false when it was.
-func (in *Intake) take(ctx context.Context, ch channel.Channel, m incoming) (bool, error) {
+func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, m incoming) (bool, error) {
 	var held int
 	if err := in.DB.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM meta_messages WHERE channel_id = ? AND external_id = ?",
 		ch.ID, m.externalID).Scan(&held); err != nil {
@@ -243,9 +247,19 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, m incoming) (boo
 			return false, err
 		}
 	}
+	var files []attach.File
+	for _, f := range m.files {
+		files = append(files, in.Graph.fetch(ctx, set.AccessToken, f))
+	}
 	record := func(tx *sql.Tx, messageID int64) error {
 		_, err := tx.ExecContext(ctx, "INSERT INTO meta_messages (channel_id, external_id, message_id, incoming, sent_at) VALUES (?, ?, ?, ?, ?)",
 			ch.ID, m.externalID, messageID, !m.echo, m.at.Unix())
+		for _, f := range files {
+			if err != nil {
+				break
+			}
+			_, err = in.Files.Add(ctx, tx, ch.WorkspaceID, messageID, f)
+		}
 		return err
 	}
 	text := m.text
@@ -418,6 +432,7 @@ func waIncoming(m waMessage) (incoming, bool) {
 		for _, md := range []*waMedia{m.Image, m.Audio, m.Video, m.Document, m.Sticker} {
 			if md != nil {
 				in.text = md.Caption
+				in.files = []media{{kind: m.Type, id: md.ID, mimeType: md.MimeType, sha256: md.SHA256, name: md.Filename}}
 			}
 		}
 	case "location":
@@ -477,7 +492,16 @@ func decodeMessenger(body []byte, pageID string) ([]incoming, []report, int, err
 					}
 					in.from, in.echo = ev.Recipient.ID, true
 				}
-				if in.text == "" && len(m.Attachments) > 0 {
+				for _, a := range m.Attachments {
+					if a.Payload.URL == "" || len(in.files) == maxFilesPerMessage {
+						continue // a location, a shared post: nothing to fetch
+					}
+					in.files = append(in.files, media{kind: a.Type, url: a.Payload.URL})
+					if in.media == "" {
+						in.media = a.Type
+					}
+				}
+				if len(in.files) == 0 && len(m.Attachments) > 0 {
 					in.media = m.Attachments[0].Type
 				}
 				if in.externalID == "" || in.from == "" || (in.text == "" && in.media == "") {

@@ -121,7 +121,10 @@ type msEvent struct {
 			Payload string `json:"payload"`
 		} `json:"quick_reply"`
 		Attachments []struct {
-			Type string `json:"type"`
+			Type    string `json:"type"` // image, audio, video, file
+			Payload struct {
+				URL string `json:"url"`
+			} `json:"payload"`
 		} `json:"attachments"`
 	} `json:"message"`
 	Postback *struct {

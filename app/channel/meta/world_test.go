@@ -7,6 +7,7 @@ import (
 
 	"agent/app/account"
 	"agent/app/agent"
+	"agent/app/attach"
 	"agent/app/channel"
 	"agent/app/channel/meta"
 	"agent/app/channel/meta/metatest"
@@ -39,6 +40,7 @@ type world struct {
 	receiver   *meta.Receiver
 	intake     *meta.Intake
 	graph      *metatest.Graph
+	files      *attach.Store
 	senders    map[channel.Kind]*meta.Sender
 	wa, ms     channel.Channel
 }
@@ -81,7 +83,8 @@ func newWorld(t *testing.T) *world {
 	w.svc = &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: agent.NewEngine(agent.Options{Knowledge: km}), Agents: agents,
 		Channels: channels, Outboxes: map[channel.Kind]inbox.Outbox{channel.WhatsApp: w.deliveries, channel.Messenger: w.deliveries}}
 	w.receiver = &meta.Receiver{DB: db, Channels: channels, Settings: settings, Jobs: w.runner}
-	w.intake = &meta.Intake{DB: db, Settings: settings, Service: w.svc}
+	w.files = attach.NewStore(db)
+	w.intake = &meta.Intake{DB: db, Settings: settings, Service: w.svc, Graph: graph, Files: w.files}
 	w.runner.Handle(meta.JobEvent, w.intake.Process)
 
 	for _, c := range []struct {

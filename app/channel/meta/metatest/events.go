@@ -16,6 +16,7 @@ import (
 type WAMessage struct {
 	ID, From, Name, Text, Type string
 	At                         time.Time
+	MediaID, SHA256            string // a file's (SHA256 base64, as the webhook gives it)
 }
 
 // WAStatus is a status of one of our WhatsApp messages; a failed one has an error.
@@ -44,8 +45,7 @@ func WhatsApp(waba, phoneID string, msgs []WAMessage, statuses []WAStatus) []byt
 			msg["interactive"] = map[string]any{"type": "button_reply", "button_reply": map[string]string{"id": "option-1", "title": m.Text}}
 		default:
 			msg["type"] = m.Type
-			msg[m.Type] = map[string]string{"id": "1013859600285441", "mime_type": "image/jpeg",
-				"sha256": "4KVVcdm3ICxR+zb0c/PkE9k0jBVuAzN6mPr7Aqv5JzA=", "caption": m.Text}
+			msg[m.Type] = map[string]string{"id": m.MediaID, "mime_type": "image/jpeg", "sha256": m.SHA256, "caption": m.Text}
 		}
 		messages = append(messages, msg)
 	}
@@ -79,6 +79,7 @@ type MSEvent struct {
 	Delivered                 []string  // delivery: the mids
 	Read                      time.Time // read: the watermark
 	QuickReply                string    // a tapped quick reply's payload
+	Files                     []string  // attachments' URLs (images)
 }
 
 // Messenger returns a webhook event of the page pageID, in the shape Meta posts.
@@ -97,7 +98,10 @@ func Messenger(pageID string, events ...MSEvent) []byte {
 		case !e.Read.IsZero():
 			item["read"] = map[string]any{"watermark": e.Read.UnixMilli()}
 		default:
-			msg := map[string]any{"mid": e.Mid, "text": e.Text}
+			msg := map[string]any{"mid": e.Mid}
+			if e.Text != "" {
+				msg["text"] = e.Text
+			}
 			if e.Echo {
 				msg["is_echo"], msg["app_id"] = true, 263902037430900
 				if e.Metadata != "" {
@@ -106,6 +110,13 @@ func Messenger(pageID string, events ...MSEvent) []byte {
 			}
 			if e.QuickReply != "" {
 				msg["quick_reply"] = map[string]string{"payload": e.QuickReply}
+			}
+			var atts []any
+			for _, u := range e.Files {
+				atts = append(atts, map[string]any{"type": "image", "payload": map[string]string{"url": u}})
+			}
+			if atts != nil {
+				msg["attachments"] = atts
 			}
 			item["message"] = msg
 		}

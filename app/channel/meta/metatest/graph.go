@@ -5,6 +5,8 @@
 package metatest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -52,6 +54,28 @@ type Graph struct {
 	received []Request
 	failures []failure
 	next     int
+	media    map[string]file // WhatsApp's by media id, Messenger's by CDN name
+}
+
+type file struct {
+	data []byte
+	mime string
+}
+
+// AddMedia makes a customer's WhatsApp file available under its media id, as the Cloud
+// API serves them: GET /{version}/{id} gives its URL, size and SHA-256, the URL (with the
+// token) its bytes.
+func (g *Graph) AddMedia(id string, data []byte, mime string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.media[id] = file{data, mime}
+}
+
+// CDN makes a file available at a URL without a token, as Messenger's attachments are,
+// and returns the URL.
+func (g *Graph) CDN(name string, data []byte, mime string) string {
+	g.AddMedia("cdn/"+name, data, mime)
+	return g.URL + "/cdn/" + name
 }
 
 type failure struct {
@@ -61,7 +85,7 @@ type failure struct {
 
 // NewGraph starts a fake Graph API that takes token, closed when the test ends.
 func NewGraph(t testing.TB, token string) *Graph {
-	g := &Graph{Version: "v25.0", Token: token}
+	g := &Graph{Version: "v25.0", Token: token, media: map[string]file{}}
 	g.Server = httptest.NewServer(http.HandlerFunc(g.serve))
 	t.Cleanup(g.Close)
 	return g
@@ -119,8 +143,16 @@ func (g *Graph) serve(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, fail.body)
 		return
 	}
+	if name, ok := strings.CutPrefix(r.URL.Path, "/cdn/"); ok {
+		g.serveFile(w, "cdn/"+name)
+		return
+	}
 	if req.Token != g.Token {
 		writeError(w, http.StatusUnauthorized, 190, "Invalid OAuth access token - Cannot parse access token")
+		return
+	}
+	if id, ok := strings.CutPrefix(r.URL.Path, "/whatsapp_media/"); ok {
+		g.serveFile(w, id)
 		return
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/"+g.Version+"/")
@@ -136,9 +168,16 @@ func (g *Graph) serve(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodPost && what == "messages":
 		rcpt, _ := req.Body["recipient"].(map[string]any)
 		fmt.Fprintf(w, `{"recipient_id":%q,"message_id":"m_AG5Hz2U%06d"}`, rcpt["id"], n)
-	case r.Method == http.MethodGet && what == "":
+	case r.Method == http.MethodGet && what == "" && g.file(id) != nil:
+		f := g.file(id)
+		sum := sha256.Sum256(f.data)
+		fmt.Fprintf(w, `{"messaging_product":"whatsapp","url":%q,"mime_type":%q,"sha256":%q,"file_size":"%d","id":%q}`,
+			g.URL+"/whatsapp_media/"+id, f.mime, hex.EncodeToString(sum[:]), len(f.data), id)
+	case r.Method == http.MethodGet && what == "" && r.URL.Query().Get("fields") != "":
 		// A phone number's or a page's fields, as the Test button reads them.
 		fmt.Fprintf(w, `{"id":%q,"display_phone_number":"+47 400 00 000","verified_name":"Shop","name":"Shop"}`, id)
+	case r.Method == http.MethodGet:
+		writeError(w, http.StatusBadRequest, 100, "Unsupported get request. Object with ID '"+id+"' does not exist, cannot be loaded due to missing permissions, or does not support this operation.")
 	default:
 		writeError(w, http.StatusBadRequest, 100, "Unsupported request - method type: "+strings.ToLower(r.Method))
 	}
@@ -148,4 +187,23 @@ func writeError(w http.ResponseWriter, status, code int, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	fmt.Fprintf(w, `{"error":{"message":%q,"type":"OAuthException","code":%d,"fbtrace_id":"AbCdEf123"}}`, message, code)
+}
+
+func (g *Graph) file(id string) *file {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if f, ok := g.media[id]; ok {
+		return &f
+	}
+	return nil
+}
+
+func (g *Graph) serveFile(w http.ResponseWriter, id string) {
+	f := g.file(id)
+	if f == nil {
+		http.NotFound(w, nil)
+		return
+	}
+	w.Header().Set("Content-Type", f.mime)
+	w.Write(f.data)
 }

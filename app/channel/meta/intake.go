@@ -201,13 +201,17 @@ func (in *Intake) Pending(ctx context.Context, _ json.RawMessage) error {
 		}
 		ids = append(ids, id)
 	}
+	err = rows.Err()
 	rows.Close()
+	if err != nil {
+		return fmt.Errorf("meta: pending events: %w", err)
+	}
 	for _, id := range ids {
 		if err := in.process(ctx, id); err != nil {
 			return err
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 // take stores one message, unless its id is held already; false when it was.

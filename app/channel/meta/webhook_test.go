@@ -110,3 +110,26 @@ func TestReceiveRateLimit(t *testing.T) {
 		t.Error("one channel's limit stops another's")
 	}
 }
+
+// An event whose job was lost (stored, then the queueing failed) is processed by Pending
+// once it is a minute old.
+func TestPendingEvents(t *testing.T) {
+	w := newWorld(t)
+	body := metatest.WhatsApp(wabaID, phoneID, []metatest.WAMessage{{ID: "wamid.lost", From: "4790000001", Text: "Hello", At: time.Now()}}, nil)
+	if err := w.receiver.Receive(w.ctx, w.wa.PublicKey, metatest.Signature(appSecret, body), body); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.Write.Exec("DELETE FROM jobs WHERE kind = ?", meta.JobEvent); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.intake.Pending(w.ctx, nil); err != nil || len(w.messages(t, w.wa)) != 0 {
+		t.Fatalf("an event under a minute old was taken: %v", err)
+	}
+	w.db.Write.Exec("UPDATE meta_events SET received_at = received_at - 120")
+	if err := w.intake.Pending(w.ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.messages(t, w.wa); len(got) != 1 || got[0][0].Body != "Hello" {
+		t.Fatalf("the lost event: %v", got)
+	}
+}

@@ -45,7 +45,7 @@ type world struct {
 	wa, ms     channel.Channel
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, t.TempDir())

@@ -10,10 +10,10 @@ import (
 	"agent/app/channel"
 )
 
-// ChannelMessage stores a customer's message from a channel's intake (email, WhatsApp, Messenger), with
-// what the channel keeps about it: record runs in the same transaction, so the message is
-// stored with its record or not at all, and a message fetched again after a stop is
-// recognised by it. Then, when answer is true, it is answered as VisitorMessage answers;
+// ChannelMessage stores a customer's message from a channel's intake (email, WhatsApp,
+// Messenger), with what the channel keeps about it: record runs in the same transaction, so
+// the message is stored with its record or not at all, and a message fetched again after a
+// stop is recognised by it. Then, when answer is true, it is answered as VisitorMessage answers;
 // a message that must not be answered automatically (RFC 3834, a closed reply window) is
 // only stored and shown. Its text is channelText.
 func (s *Service) ChannelMessage(ctx context.Context, ch channel.Channel, c Conversation, text, lang string, answer bool,

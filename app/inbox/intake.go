@@ -83,3 +83,10 @@ func channelText(text string) string {
 	}
 	return text
 }
+
+// HandOff gives a conversation the AI cannot answer to people by the channel's rules, as
+// the AI's own handoff does (a customer's photo without words, which the AI cannot read),
+// and tells the customer when no one takes over.
+func (s *Service) HandOff(ctx context.Context, ch channel.Channel, c Conversation, cause Cause, lang string) ([]Message, error) {
+	return s.handoff(ctx, ch, c, cause, lang, turn{})
+}

@@ -275,8 +275,12 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, m 
 	} else {
 		// The AI answers text, and only a message whose reply window is still open: one
 		// Meta delivers late (after an outage) is left for people.
-		answer := m.text != "" && in.now().Sub(m.at) < in.window(ch)
-		_, _, err = in.Service.ChannelMessage(ctx, ch, c, text, "", answer, record)
+		inWindow := in.now().Sub(m.at) < in.window(ch)
+		_, _, err = in.Service.ChannelMessage(ctx, ch, c, text, "", m.text != "" && inWindow, record)
+		if err == nil && m.text == "" && inWindow && c.AIActive && c.AgentID != 0 {
+			// A photo or voice note without words, which the AI cannot read: people take over.
+			_, err = in.Service.HandOff(ctx, ch, c, inbox.CauseNoAnswer, "")
+		}
 	}
 	if store.IsUniqueViolation(err) {
 		return false, nil // taken meanwhile by another run

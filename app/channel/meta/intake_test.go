@@ -100,7 +100,7 @@ func TestWhatsAppIntake(t *testing.T) {
 }
 
 // An event for another phone number of the same app is skipped; a media message without
-// a caption is stored for people, not answered by the AI.
+// a caption is not answered by the AI: people take over by the channel's rules.
 func TestWhatsAppSkips(t *testing.T) {
 	w := newWorld(t)
 	w.post(t, w.wa, metatest.WhatsApp(wabaID, "999999999999", []metatest.WAMessage{{ID: "wamid.X", From: "4790000001", Text: "Do you sell gift cards?", At: time.Now()}}, nil))
@@ -114,5 +114,9 @@ func TestWhatsAppSkips(t *testing.T) {
 	}
 	if len(w.graph.Sent()) != 0 {
 		t.Errorf("the AI answered a photo: %+v", w.graph.Sent())
+	}
+	c, _ := w.inbox.Get(w.ctx, w.ws, got[0][0].ConversationID)
+	if hs, err := w.inbox.Handoffs(w.ctx, c.ID); err != nil || len(hs) != 1 || hs[0].Cause != inbox.CauseNoAnswer || c.AIActive {
+		t.Errorf("a photo without words is not handed to people: %+v %v, AI on %v", hs, err, c.AIActive)
 	}
 }

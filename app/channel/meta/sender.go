@@ -57,6 +57,7 @@ func (s *Sender) now() time.Time {
 
 // Window is where a conversation stands with the channel's reply window.
 type Window struct {
+	At           time.Time // when it was read
 	LastCustomer time.Time // the customer's last message on the channel (zero: never)
 	Open         bool      // free text may be sent (within 24 hours)
 	HumanOpen    bool      // a person may still write (Messenger's 7 days with HUMAN_AGENT)
@@ -72,7 +73,7 @@ func ReplyWindow(ctx context.Context, db *store.DB, kind channel.Kind, channelID
 	if err != nil {
 		return Window{}, fmt.Errorf("meta: reply window: %w", err)
 	}
-	var w Window
+	w := Window{At: now}
 	if !at.Valid {
 		return w, nil
 	}
@@ -340,7 +341,7 @@ func outsideWindow(w Window, rule string) error {
 	if w.LastCustomer.IsZero() {
 		return errors.New("the customer has not written on this channel: " + rule)
 	}
-	return fmt.Errorf("the customer last wrote %s ago: %s", time.Since(w.LastCustomer).Round(time.Minute), rule)
+	return fmt.Errorf("the customer last wrote %s ago: %s", w.At.Sub(w.LastCustomer).Round(time.Minute), rule)
 }
 
 // fits reports whether every option fits a button's title.

@@ -124,7 +124,7 @@ func TestWhatsAppWindow(t *testing.T) {
 	w.senders[channel.WhatsApp].Now = func() time.Time { return time.Now().Add(24*time.Hour + time.Minute) }
 	m, _ = w.svc.HumanReply(w.ctx, w.ws, conv, w.owner, "Anything else?")
 	w.run(t)
-	if d := w.delivery(t, m.ID); d.Status != inbox.DeliveryFailed {
+	if d := w.delivery(t, m.ID); d.Status != inbox.DeliveryFailed || !strings.HasPrefix(d.Error, "the customer last wrote 24h1m0s ago") {
 		t.Errorf("24 hours after: %+v", d)
 	}
 }

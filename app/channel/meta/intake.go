@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -231,6 +232,11 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, m 
 		k, err = st.ContactByWhatsApp(ctx, ch.WorkspaceID, m.from, m.name)
 	} else {
 		k, err = st.ContactByMessenger(ctx, ch.WorkspaceID, m.from, m.name)
+		if err == nil && k.Name == "" {
+			if name := in.profileName(ctx, set, m.from); name != "" {
+				k, err = st.ContactByMessenger(ctx, ch.WorkspaceID, m.from, name)
+			}
+		}
 	}
 	if err != nil {
 		return false, err
@@ -286,6 +292,20 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, m 
 		return false, nil // taken meanwhile by another run
 	}
 	return err == nil, err
+}
+
+// profileName reads a Messenger customer's name (the webhook gives only their PSID); ""
+// when Meta does not tell it, which is logged and not an error: the message still counts.
+func (in *Intake) profileName(ctx context.Context, set Settings, psid string) string {
+	var p struct {
+		FirstName string `json:"first_name"`
+		LastName  string `json:"last_name"`
+	}
+	if err := in.Graph.Get(ctx, psid, set.AccessToken, url.Values{"fields": {"first_name,last_name"}}, &p); err != nil {
+		in.log().Info("Messenger profile not read", "channel", set.ChannelID, "err", err)
+		return ""
+	}
+	return strings.TrimSpace(p.FirstName + " " + p.LastName)
 }
 
 func (in *Intake) window(ch channel.Channel) time.Duration {

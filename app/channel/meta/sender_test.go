@@ -196,6 +196,9 @@ func TestMessengerEchoes(t *testing.T) {
 	if c.AIActive {
 		t.Error("the AI still answers after a person wrote from Meta's inbox")
 	}
+	if k, _, _ := w.inbox.ContactOf(w.ctx, c); k.MessengerPSID != psid || k.Name != "Kari Nordmann" {
+		t.Errorf("the Messenger contact, named from their profile: %+v", k)
+	}
 	w.customer(t, w.ms, "m_2", psid, "Do you sell gift cards?", time.Now())
 	if n := len(w.graph.Sent()); n != 1 {
 		t.Errorf("the AI answered after the echo: %d sends", n)

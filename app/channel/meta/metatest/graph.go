@@ -173,6 +173,9 @@ func (g *Graph) serve(w http.ResponseWriter, r *http.Request) {
 		sum := sha256.Sum256(f.data)
 		fmt.Fprintf(w, `{"messaging_product":"whatsapp","url":%q,"mime_type":%q,"sha256":%q,"file_size":"%d","id":%q}`,
 			g.URL+"/whatsapp_media/"+id, f.mime, hex.EncodeToString(sum[:]), len(f.data), id)
+	case r.Method == http.MethodGet && what == "" && r.URL.Query().Get("fields") == "first_name,last_name":
+		// A Messenger customer's profile, by their PSID.
+		fmt.Fprintf(w, `{"first_name":"Kari","last_name":"Nordmann","id":%q}`, id)
 	case r.Method == http.MethodGet && what == "" && r.URL.Query().Get("fields") != "":
 		// A phone number's or a page's fields, as the Test button reads them.
 		fmt.Fprintf(w, `{"id":%q,"display_phone_number":"+47 400 00 000","verified_name":"Shop","name":"Shop"}`, id)

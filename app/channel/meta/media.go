@@ -2,6 +2,7 @@ package meta
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -53,7 +54,7 @@ func (g *Graph) fetch(ctx context.Context, token string, m media) attach.File {
 			f.Size = n
 			return omit("larger than " + strconv.Itoa(attach.MaxSize>>20) + " MB")
 		}
-		url, f.DeclaredType = info.URL, cmpOr(info.MimeType, f.DeclaredType)
+		url, f.DeclaredType = info.URL, cmp.Or(info.MimeType, f.DeclaredType)
 		if m.sha256 == "" {
 			m.sha256 = info.SHA256
 		}

@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -84,11 +85,6 @@ func ReplyWindow(ctx context.Context, db *store.DB, kind channel.Kind, channelID
 	return w, nil
 }
 
-// part is one request of a message's sending.
-type part struct {
-	body any
-}
-
 // Send delivers one stored message to the conversation's customer.
 func (s *Sender) Send(ctx context.Context, out channel.Outgoing) (channel.Receipt, error) {
 	set, err := s.Settings.Get(ctx, out.Channel.ID)
@@ -113,7 +109,7 @@ func (s *Sender) Send(ctx context.Context, out channel.Outgoing) (channel.Receip
 	if err != nil {
 		return channel.Receipt{}, err
 	}
-	var parts []part
+	var parts []any
 	if s.Kind == channel.WhatsApp {
 		parts, err = s.whatsApp(ctx, out, to, w)
 	} else {
@@ -129,7 +125,7 @@ func (s *Sender) Send(ctx context.Context, out channel.Outgoing) (channel.Receip
 	var first string
 	for i, p := range parts {
 		if id, ok := sent[i]; ok {
-			first = cmpOr(first, id)
+			first = cmp.Or(first, id)
 			continue // sent by an earlier attempt
 		}
 		id, err := s.post(ctx, set, p)
@@ -143,16 +139,9 @@ func (s *Sender) Send(ctx context.Context, out channel.Outgoing) (channel.Receip
 			VALUES (?, ?, ?, ?, 0, ?)`, out.Channel.ID, id, out.MessageID, i, s.now().Unix()); err != nil {
 			return channel.Receipt{}, fmt.Errorf("meta: keep the id of a sent message: %w", err)
 		}
-		first = cmpOr(first, id)
+		first = cmp.Or(first, id)
 	}
 	return channel.Receipt{ExternalID: first}, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // sentParts returns the ids of the parts of a message already sent, by part.
@@ -176,14 +165,14 @@ func (s *Sender) sentParts(ctx context.Context, channelID, messageID int64) (map
 }
 
 // post sends one part and returns Meta's id of it.
-func (s *Sender) post(ctx context.Context, set Settings, p part) (string, error) {
+func (s *Sender) post(ctx context.Context, set Settings, body any) (string, error) {
 	if s.Kind == channel.WhatsApp {
 		var res struct {
 			Messages []struct {
 				ID string `json:"id"`
 			} `json:"messages"`
 		}
-		if err := s.Graph.Post(ctx, set.AccountID+"/messages", set.AccessToken, p.body, &res); err != nil {
+		if err := s.Graph.Post(ctx, set.AccountID+"/messages", set.AccessToken, body, &res); err != nil {
 			return "", err
 		}
 		if len(res.Messages) == 0 || res.Messages[0].ID == "" {
@@ -195,7 +184,7 @@ func (s *Sender) post(ctx context.Context, set Settings, p part) (string, error)
 		RecipientID string `json:"recipient_id"`
 		MessageID   string `json:"message_id"`
 	}
-	if err := s.Graph.Post(ctx, set.AccountID+"/messages", set.AccessToken, p.body, &res); err != nil {
+	if err := s.Graph.Post(ctx, set.AccountID+"/messages", set.AccessToken, body, &res); err != nil {
 		return "", err
 	}
 	if res.MessageID == "" {
@@ -252,7 +241,7 @@ func (s *Sender) template(ctx context.Context, messageID int64) (TemplateMessage
 
 // whatsApp builds the requests of a WhatsApp message: a template when a person chose one,
 // else free text, only inside the 24-hour window.
-func (s *Sender) whatsApp(ctx context.Context, out channel.Outgoing, to string, w Window) ([]part, error) {
+func (s *Sender) whatsApp(ctx context.Context, out channel.Outgoing, to string, w Window) ([]any, error) {
 	t, ok, err := s.template(ctx, out.MessageID)
 	if err != nil {
 		return nil, err
@@ -277,13 +266,13 @@ func (s *Sender) whatsApp(ctx context.Context, out channel.Outgoing, to string, 
 			}
 			tpl["components"] = []map[string]any{{"type": "body", "parameters": ps}}
 		}
-		return []part{{with("type", "template", "template", tpl)}}, nil
+		return []any{with("type", "template", "template", tpl)}, nil
 	}
 	if !w.Open {
 		return nil, channel.Permanent(outsideWindow(w, "WhatsApp allows only template messages after 24 hours; send one of the channel's templates"))
 	}
 	texts := split(withSources(out, false), waTextLimit)
-	var parts []part
+	var parts []any
 	buttons := len(out.Options) > 0 && len(out.Options) <= waMaxButtons && fits(out.Options) && utf8.RuneCountInString(texts[len(texts)-1]) <= waButtonBody
 	if len(out.Options) > 0 && !buttons {
 		texts = split(withSources(out, true), waTextLimit)
@@ -294,18 +283,18 @@ func (s *Sender) whatsApp(ctx context.Context, out channel.Outgoing, to string, 
 			for j, o := range out.Options {
 				bs = append(bs, map[string]any{"type": "reply", "reply": map[string]string{"id": "option-" + strconv.Itoa(j+1), "title": o}})
 			}
-			parts = append(parts, part{with("type", "interactive", "interactive", map[string]any{
-				"type": "button", "body": map[string]string{"text": t}, "action": map[string]any{"buttons": bs}})})
+			parts = append(parts, with("type", "interactive", "interactive", map[string]any{
+				"type": "button", "body": map[string]string{"text": t}, "action": map[string]any{"buttons": bs}}))
 			continue
 		}
-		parts = append(parts, part{with("type", "text", "text", map[string]any{"body": t, "preview_url": false})})
+		parts = append(parts, with("type", "text", "text", map[string]any{"body": t, "preview_url": false}))
 	}
 	return parts, nil
 }
 
 // messenger builds the requests of a Messenger message: a response inside 24 hours, a
 // person's reply with the HUMAN_AGENT tag up to 7 days, nothing after; the AI never tags.
-func messenger(out channel.Outgoing, to string, w Window) ([]part, error) {
+func messenger(out channel.Outgoing, to string, w Window) ([]any, error) {
 	typ, tag := "RESPONSE", ""
 	switch {
 	case w.Open:
@@ -318,7 +307,7 @@ func messenger(out channel.Outgoing, to string, w Window) ([]part, error) {
 	}
 	quick := len(out.Options) > 0 && len(out.Options) <= msMaxQuickReply && fits(out.Options)
 	texts := split(withSources(out, len(out.Options) > 0 && !quick), msTextLimit)
-	var parts []part
+	var parts []any
 	for i, t := range texts {
 		msg := map[string]any{"text": t, "metadata": sentByUs}
 		if quick && i == len(texts)-1 {
@@ -332,7 +321,7 @@ func messenger(out channel.Outgoing, to string, w Window) ([]part, error) {
 		if tag != "" {
 			body["tag"] = tag
 		}
-		parts = append(parts, part{body})
+		parts = append(parts, body)
 	}
 	return parts, nil
 }

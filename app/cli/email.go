@@ -8,6 +8,7 @@ import (
 
 	"agent/app/channel"
 	"agent/app/channel/mailbox"
+	"agent/app/config"
 	"agent/app/inbox"
 	"agent/app/jobs"
 	"agent/app/store"
@@ -16,14 +17,17 @@ import (
 // jobPollMailboxes reads the email channels' mailboxes, each at its own interval.
 const jobPollMailboxes = "poll-mailboxes"
 
-// newDeliveries makes the outbox of the channels that send (email) and has the runner
-// send through it.
-func newDeliveries(db *store.DB, runner *jobs.Runner, service *inbox.Service) *inbox.Deliveries {
+// newDeliveries makes the outbox of the channels that send (email, WhatsApp, Messenger)
+// and has the runner send through it.
+func newDeliveries(cfg *config.Config, db *store.DB, runner *jobs.Runner, service *inbox.Service) *inbox.Deliveries {
 	sender := &mailbox.Sender{DB: db, Settings: mailbox.NewStore(db), Inbox: service.Store}
 	d := &inbox.Deliveries{Store: service.Store, Channels: service.Channels, Jobs: runner, Hub: service.Hub,
 		Drivers: map[channel.Kind]channel.Driver{channel.Email: sender}}
-	runner.Handle(inbox.JobSend, d.Send)
 	service.Outboxes = map[channel.Kind]inbox.Outbox{channel.Email: d}
+	for kind, drv := range metaSenders(cfg, db, service) {
+		d.Drivers[kind], service.Outboxes[kind] = drv, d
+	}
+	runner.Handle(inbox.JobSend, d.Send)
 	return d
 }
 

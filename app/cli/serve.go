@@ -78,6 +78,7 @@ func serve(ctx context.Context, e Env, args []string) int {
 	if err := runner.At(ctx, jobAnswerOwed, time.Now(), nil); err != nil {
 		return fail(e, err)
 	}
+	runner.Handle(inbox.JobAnswer, service.AnswerQueued)
 	if err := pollMailboxes(ctx, db, runner, service, log); err != nil {
 		return fail(e, err)
 	}

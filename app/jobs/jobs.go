@@ -57,11 +57,23 @@ func (r *Runner) Every(ctx context.Context, kind string, interval time.Duration)
 
 // At schedules one run of kind with payload (JSON-encoded) at t.
 func (r *Runner) At(ctx context.Context, kind string, t time.Time, payload any) error {
+	return schedule(ctx, r.db.Write, kind, t, payload)
+}
+
+// Schedule is At inside the caller's transaction: the job exists if and only if what it
+// works on was committed with it, so a stop right after the commit still runs it once.
+func Schedule(ctx context.Context, tx *sql.Tx, kind string, t time.Time, payload any) error {
+	return schedule(ctx, tx, kind, t, payload)
+}
+
+func schedule(ctx context.Context, db interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, kind string, t time.Time, payload any) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("jobs: schedule %s: %w", kind, err)
 	}
-	if _, err := r.db.Write.ExecContext(ctx, "INSERT INTO jobs (kind, payload, run_at) VALUES (?, ?, ?)", kind, string(b), t.Unix()); err != nil {
+	if _, err := db.ExecContext(ctx, "INSERT INTO jobs (kind, payload, run_at) VALUES (?, ?, ?)", kind, string(b), t.Unix()); err != nil {
 		return fmt.Errorf("jobs: schedule %s: %w", kind, err)
 	}
 	return nil

@@ -68,6 +68,9 @@ Can I talk to a human, please?
 	if n, err := intake.Poll(ctx, ch); err != nil || n != 1 {
 		t.Fatalf("Poll = %d, %v", n, err)
 	}
+	if _, err := e.deliveries.Jobs.RunDue(ctx); err != nil { // the AI's answer: it hands off
+		t.Fatal(err)
+	}
 	var convID int64
 	if err := e.db.Read.QueryRow("SELECT id FROM conversations WHERE channel_id = ?", ch.ID).Scan(&convID); err != nil {
 		t.Fatal(err)

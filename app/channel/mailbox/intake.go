@@ -215,13 +215,15 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, ra
 			return false, fmt.Errorf("mailbox: take: %w", err)
 		}
 		if recent >= MaxAutoRepliesPerHour {
-			may, reason = false, "too many automatic replies in this thread within the hour"
+			may, reason = false, email.Reason(fmt.Sprintf("already %d automatic replies in this thread within the hour", MaxAutoRepliesPerHour))
 		}
 	}
+	hold := ""
 	if !may {
-		in.log().Info("mail stored, not answered", "channel", ch.ID, "conversation", c.ID, "reason", reason)
+		hold = string(reason)
+		in.log().Info("mail stored, not answered automatically", "channel", ch.ID, "conversation", c.ID, "reason", reason)
 	}
-	_, _, err = in.Service.ChannelMessage(ctx, ch, c, text, "", may, func(tx *sql.Tx, messageID int64) error {
+	_, err = in.Service.ChannelMessage(ctx, ch, c, text, "", hold, func(tx *sql.Tx, messageID int64) error {
 		return recordMail(ctx, tx, ch.ID, c.ID, messageID, m, true)
 	})
 	if store.IsUniqueViolation(err) {

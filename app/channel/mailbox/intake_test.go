@@ -29,11 +29,15 @@ func (w *world) newIMAPServer(t *testing.T) *mailtest.IMAP {
 	return m
 }
 
+// poll reads the mailbox once, then runs the jobs it queued: the AI's answers, their sending.
 func (w *world) poll(t *testing.T, intake *mailbox.Intake, want int) {
 	t.Helper()
 	n, err := intake.Poll(w.ctx, w.ch)
 	if err != nil || n != want {
 		t.Fatalf("Poll = %d, %v; want %d new", n, err, want)
+	}
+	if _, err := w.runner.RunDue(w.ctx); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -252,7 +256,8 @@ func TestConnectionTest(t *testing.T) {
 }
 
 // A thread gets at most MaxAutoRepliesPerHour automatic replies an hour, whatever its
-// headers say: the mails past it wait for a person.
+// headers say: the mail past it goes to people, even on a channel whose rule keeps the AI
+// on, with a note saying why, and the customer is told nothing.
 func TestIntakeCapsAutomaticReplies(t *testing.T) {
 	w := newWorld(t)
 	// The AI stays on the thread whatever it is asked (a repeated question would hand it off).
@@ -265,27 +270,46 @@ func TestIntakeCapsAutomaticReplies(t *testing.T) {
 	user := w.newIMAPServer(t)
 	intake := &mailbox.Intake{DB: w.db, Settings: w.settings, Service: w.svc}
 	user.Deliver(t, firstMail)
-	for i := range mailbox.MaxAutoRepliesPerHour + 2 {
+	w.poll(t, intake, 1)
+	for i := range mailbox.MaxAutoRepliesPerHour + 1 {
 		user.Deliver(t, strings.Replace(strings.Replace(firstMail, "kari-1@", "kari-1"+strings.Repeat("x", i+1)+"@", 1),
 			"Subject: Gift cards", "Subject: Gift cards\nIn-Reply-To: <kari-1@customer.example>", 1))
+		w.poll(t, intake, 1)
 	}
-	w.poll(t, intake, mailbox.MaxAutoRepliesPerHour+3)
 	convs := w.conversations(t)
 	if len(convs) != 1 {
 		t.Fatalf("%d conversations", len(convs))
 	}
-	for _, msgs := range convs {
-		bots, notices := 0, 0
+	for id, msgs := range convs {
+		count := map[agent.Author]int{}
 		for _, m := range msgs {
-			if m.Author == agent.AuthorBot {
-				bots++
-			}
-			if m.Author == inbox.AuthorSystem {
-				notices++
-			}
+			count[m.Author]++
 		}
-		if len(msgs)-bots-notices != mailbox.MaxAutoRepliesPerHour+3 || bots != mailbox.MaxAutoRepliesPerHour {
-			t.Errorf("%d mails, %d automatic replies; want %d and %d", len(msgs)-bots-notices, bots, mailbox.MaxAutoRepliesPerHour+3, mailbox.MaxAutoRepliesPerHour)
+		note := msgs[len(msgs)-2] // after the mail past the cap; the last mail is only stored
+		if count[agent.AuthorVisitor] != mailbox.MaxAutoRepliesPerHour+2 || count[agent.AuthorBot] != mailbox.MaxAutoRepliesPerHour ||
+			note.Author != inbox.AuthorNote || !strings.Contains(note.Body, "automatic replies in this thread") {
+			t.Errorf("authors %v, note %+v", count, note)
+		}
+		w.assertWithPeople(t, id, inbox.CauseAutomation)
+		// Each repeated answer came with the notice that no one is free (the AI stays on): sent too.
+		if got, want := len(w.smtp.Received()), count[agent.AuthorBot]+count[inbox.AuthorSystem]; got != want {
+			t.Errorf("%d mails sent, want %d", got, want)
+		}
+	}
+}
+
+// assertWithPeople checks that conversation id was handed to people for cause and waits
+// in Unassigned and Unreplied.
+func (w *world) assertWithPeople(t *testing.T, id int64, cause inbox.Cause) {
+	t.Helper()
+	hs, err := w.inbox.Handoffs(w.ctx, id)
+	if err != nil || len(hs) == 0 || hs[len(hs)-1].Cause != cause || hs[len(hs)-1].Outcome != inbox.LeftUnassigned {
+		t.Errorf("handoffs: %+v %v; want the last for %s, unassigned", hs, err, cause)
+	}
+	for _, v := range []inbox.View{inbox.ViewUnassigned, inbox.ViewUnreplied} {
+		list, err := w.inbox.List(w.ctx, w.ws.ID, inbox.Filter{View: v})
+		if err != nil || len(list) != 1 || list[0].ID != id {
+			t.Errorf("%s: %+v %v", v, list, err)
 		}
 	}
 }
@@ -335,5 +359,101 @@ func TestIntakeBounce(t *testing.T) {
 	w.poll(t, intake, 1)
 	if k, _ := w.inbox.ContactByEmail(w.ctx, w.ws.ID, "kari@customer.example", ""); !k.EmailBounced.IsZero() {
 		t.Error("the flag stays after the customer wrote again")
+	}
+}
+
+// The AI answers a mail in a job of its own, queued with the stored mail: run again after
+// a stop (the job not marked done), or beside the recovery at a start, it answers once.
+func TestIntakeAnswersOnce(t *testing.T) {
+	w := newWorld(t)
+	user := w.newIMAPServer(t)
+	intake := &mailbox.Intake{DB: w.db, Settings: w.settings, Service: w.svc}
+	user.Deliver(t, strings.Replace(firstMail, "\nKari\n", "", 1))
+	if n, err := intake.Poll(w.ctx, w.ch); err != nil || n != 1 {
+		t.Fatalf("Poll = %d, %v", n, err)
+	}
+	convs := w.conversations(t)
+	for _, msgs := range convs {
+		if len(msgs) != 1 {
+			t.Fatalf("answered before its job ran: %+v", msgs)
+		}
+	}
+	// A start's recovery answers it first; the job then finds nothing owed.
+	if err := w.svc.AnswerOwed(w.ctx, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := w.runner.RunDue(w.ctx); err != nil {
+			t.Fatal(err)
+		}
+		// A stop after the answer, before the job was marked done: it runs again.
+		if _, err := w.db.Write.Exec("UPDATE jobs SET done_at = NULL WHERE kind = ?", inbox.JobAnswer); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, msgs := range w.conversations(t) {
+		if len(msgs) != 2 || msgs[1].Author != agent.AuthorBot || msgs[1].AI.Decision != agent.Answer {
+			t.Errorf("the mail and its answer: %+v", msgs)
+		}
+	}
+	if got := len(w.smtp.Received()); got != 1 {
+		t.Errorf("%d mails sent, want 1", got)
+	}
+}
+
+// A mail the AI may not answer (an out-of-office) in a conversation the AI is on goes to
+// people with a note saying why, unanswered; a mail the AI hands off is routed as in chat.
+func TestIntakeHandsOff(t *testing.T) {
+	w := newWorld(t)
+	user := w.newIMAPServer(t)
+	intake := &mailbox.Intake{DB: w.db, Settings: w.settings, Service: w.svc}
+	user.Deliver(t, strings.Replace(firstMail, "\nKari\n", "", 1))
+	w.poll(t, intake, 1)
+	if len(w.smtp.Received()) != 1 {
+		t.Fatalf("the answer was not sent: %d", len(w.smtp.Received()))
+	}
+	ours := w.smtp.Received()[0].Header.Get("Message-Id")
+	user.Deliver(t, `
+From: kari@customer.example
+To: support@shop.example
+Subject: Out of office: Re: Gift cards
+Message-ID: <kari-ooo@customer.example>
+In-Reply-To: `+ours+`
+Auto-Submitted: auto-replied
+Date: Sat, 05 Dec 2026 11:05:00 +0100
+Content-Type: text/plain; charset=utf-8
+
+I am away until Monday.
+`)
+	w.poll(t, intake, 1)
+	convs := w.conversations(t)
+	if len(convs) != 1 {
+		t.Fatalf("%d conversations", len(convs))
+	}
+	for id, msgs := range convs {
+		if len(msgs) != 4 || msgs[2].Body != "I am away until Monday." || msgs[3].Author != inbox.AuthorNote ||
+			msgs[3].Body != "Not answered automatically: sent automatically (Auto-Submitted)." {
+			t.Errorf("the out-of-office: %+v", msgs[2:])
+		}
+		w.assertWithPeople(t, id, inbox.CauseAutomation)
+	}
+	if len(w.smtp.Received()) != 1 {
+		t.Errorf("%d mails sent, want the first answer only", len(w.smtp.Received()))
+	}
+
+	// The AI hands off: the channel's rules (Unassigned) as in chat; its message says so.
+	if _, err := w.db.Write.Exec("DELETE FROM conversations"); err != nil {
+		t.Fatal(err)
+	}
+	user.Deliver(t, strings.NewReplacer("kari-1@", "kari-5@", "Hello, do you sell gift cards?", "Can I talk to a human, please?").Replace(firstMail))
+	w.poll(t, intake, 1)
+	for id, msgs := range w.conversations(t) {
+		if len(msgs) != 2 || msgs[1].Author != agent.AuthorBot || msgs[1].AI.Decision != agent.Handoff {
+			t.Errorf("the handoff: %+v", msgs)
+		}
+		w.assertWithPeople(t, id, inbox.CauseVisitor)
+	}
+	if len(w.smtp.Received()) != 2 {
+		t.Errorf("%d mails sent, want the AI's handoff message too", len(w.smtp.Received()))
 	}
 }

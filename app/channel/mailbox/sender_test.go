@@ -157,6 +157,7 @@ func newWorld(t *testing.T) *world {
 	runner.Handle(inbox.JobSend, deliveries.Send)
 	svc := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: agent.NewEngine(agent.Options{Knowledge: km}), Agents: agents,
 		Channels: channels, Outboxes: map[channel.Kind]inbox.Outbox{channel.Email: deliveries}}
+	runner.Handle(inbox.JobAnswer, svc.AnswerQueued)
 
 	return &world{ctx: ctx, db: db, ws: ws, owner: owner, agent: a, ch: ch, inbox: conversations, settings: settings, svc: svc,
 		runner: runner, deliveries: deliveries, smtp: server}

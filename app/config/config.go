@@ -27,6 +27,7 @@ type Config struct {
 	Auth      AuthConfig      `koanf:"auth"`
 	Knowledge KnowledgeConfig `koanf:"knowledge"`
 	Chat      ChatConfig      `koanf:"chat"`
+	Email     EmailConfig     `koanf:"email"`
 }
 
 // ServerConfig holds the [server] table: how the HTTP server is reached.
@@ -122,6 +123,14 @@ type ChatConfig struct {
 	// StreamsPerIP is how many widget event streams one IP address may hold open, for
 	// all the visitors behind it (an office, a mobile carrier's NAT).
 	StreamsPerIP int `koanf:"streams_per_ip"`
+}
+
+// EmailConfig holds the [email] table: the email channels' mailboxes.
+type EmailConfig struct {
+	// AllowPrivateHosts lets mailboxes be read and sent from on loopback and private
+	// addresses (a mail server on the same machine or network); off by default, so that a
+	// workspace's admin cannot probe the install's network with a mailbox's host and port.
+	AllowPrivateHosts bool `koanf:"allow_private_hosts"`
 }
 
 // Default returns the built-in settings: a server on 127.0.0.1:8080 with its

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"agent/app/store"
@@ -79,8 +81,12 @@ func schedule(ctx context.Context, db interface {
 	return nil
 }
 
-// Run runs due jobs until ctx ends.
+// Run runs due jobs until ctx ends. It first drops the recurring jobs no handler runs:
+// every start schedules its own (Every), so those were left by an earlier version.
 func (r *Runner) Run(ctx context.Context) {
+	if err := r.dropUnhandled(ctx); err != nil {
+		r.log.Error("jobs", "err", err)
+	}
 	t := time.NewTicker(r.Poll)
 	defer t.Stop()
 	for {
@@ -93,6 +99,21 @@ func (r *Runner) Run(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+func (r *Runner) dropUnhandled(ctx context.Context) error {
+	kinds, err := json.Marshal(slices.Collect(maps.Keys(r.handlers)))
+	if err != nil {
+		return err
+	}
+	res, err := r.db.Write.ExecContext(ctx, "DELETE FROM jobs WHERE every > 0 AND kind NOT IN (SELECT value FROM json_each(?))", string(kinds))
+	if err != nil {
+		return fmt.Errorf("jobs: drop unhandled: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		r.log.Info("dropped recurring jobs no longer run", "count", n)
+	}
+	return nil
 }
 
 type job struct {

@@ -41,9 +41,9 @@ func TestBrowserEmailThread(t *testing.T) {
 		SMTP: mailbox.Server{Host: "127.0.0.1", Port: smtpServer.Port, Security: mailbox.Plain, User: "support@shop.example", Password: "smtp password"}}); err != nil {
 		t.Fatal(err)
 	}
-	e.deliveries.Drivers[channel.Email] = &mailbox.Sender{DB: e.db, Settings: settings, Inbox: e.service.Store}
+	e.deliveries.Drivers[channel.Email] = &mailbox.Sender{DB: e.db, Settings: settings, Inbox: e.service.Store, Net: mailbox.NewNetwork(true)}
 	e.service.Outboxes = map[channel.Kind]inbox.Outbox{channel.Email: e.deliveries}
-	intake := &mailbox.Intake{DB: e.db, Settings: settings, Service: e.service}
+	intake := &mailbox.Intake{DB: e.db, Settings: settings, Service: e.service, Net: mailbox.NewNetwork(true)}
 
 	bctx := browsertest.New(t, 60*time.Second)
 	step := browsertest.Steps(t, bctx)

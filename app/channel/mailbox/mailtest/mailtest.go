@@ -7,10 +7,12 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"log"
 	"net"
 	"net/mail"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/emersion/go-imap/v2"
@@ -124,10 +126,27 @@ func (se *session) Logout() error { return nil }
 type IMAP struct {
 	Port int
 	user *imapmemserver.User
+
+	noIdle   bool
+	sessions atomic.Int64
+	idles    atomic.Int64
+	mu       sync.Mutex
+	open     map[*conn]bool
 }
 
 // NewIMAP serves the mailbox of user, who logs in with password; it stops with the test.
+// The server has IDLE (go-imap's server has it with IMAP4rev1 and IMAP4rev2).
 func NewIMAP(t testing.TB, user, password string) *IMAP {
+	return newIMAP(t, user, password, false)
+}
+
+// NewIMAPWithoutIdle serves the mailbox as NewIMAP does, but the server does not tell
+// that it has IDLE, as some servers do not: clients poll it.
+func NewIMAPWithoutIdle(t testing.TB, user, password string) *IMAP {
+	return newIMAP(t, user, password, true)
+}
+
+func newIMAP(t testing.TB, user, password string, noIdle bool) *IMAP {
 	t.Helper()
 	mem := imapmemserver.New()
 	u := imapmemserver.NewUser(user, password)
@@ -135,17 +154,97 @@ func NewIMAP(t testing.TB, user, password string) *IMAP {
 		t.Fatal(err)
 	}
 	mem.AddUser(u)
+	caps := imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}}
+	if noIdle {
+		caps = imap.CapSet{imap.CapIMAP4rev1: {}} // IMAP4rev2 includes IDLE
+	}
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
 			return mem.NewSession(), nil, nil
 		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
+		Caps:         caps,
 		InsecureAuth: true,
+		Logger:       log.New(io.Discard, "", 0), // a dropped connection is the test's doing
 	})
-	m := &IMAP{user: u}
-	m.Port = listen(t, func(l net.Listener) { srv.Serve(l) })
+	m := &IMAP{user: u, noIdle: noIdle, open: map[*conn]bool{}}
+	m.Port = listen(t, func(l net.Listener) { srv.Serve(&listener{l, m}) })
 	t.Cleanup(func() { srv.Close() })
 	return m
+}
+
+// Sessions counts the connections the server has accepted.
+func (m *IMAP) Sessions() int { return int(m.sessions.Load()) }
+
+// Idles counts the IDLE commands clients have sent.
+func (m *IMAP) Idles() int { return int(m.idles.Load()) }
+
+// Open counts the connections open now.
+func (m *IMAP) Open() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.open)
+}
+
+// Drop closes every open connection, as a server restart or a network failure does.
+func (m *IMAP) Drop() {
+	m.mu.Lock()
+	all := make([]*conn, 0, len(m.open))
+	for c := range m.open {
+		all = append(all, c)
+	}
+	m.mu.Unlock()
+	for _, c := range all {
+		c.Close()
+	}
+}
+
+// listener tracks the server's connections.
+type listener struct {
+	net.Listener
+	m *IMAP
+}
+
+func (l *listener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	tc := &conn{Conn: c, m: l.m}
+	l.m.sessions.Add(1)
+	l.m.mu.Lock()
+	l.m.open[tc] = true
+	l.m.mu.Unlock()
+	return tc, nil
+}
+
+// conn counts the client's IDLE commands and, on a server without IDLE, takes IDLE out of
+// the capabilities the server writes (go-imap's server lists it in any case).
+type conn struct {
+	net.Conn
+	m *IMAP
+}
+
+func (c *conn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.m.idles.Add(int64(bytes.Count(p[:n], []byte(" IDLE\r\n"))))
+	return n, err
+}
+
+func (c *conn) Write(p []byte) (int, error) {
+	if !c.m.noIdle {
+		return c.Conn.Write(p)
+	}
+	if _, err := c.Conn.Write(bytes.ReplaceAll(p, []byte(" IDLE"), nil)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+func (c *conn) Close() error {
+	c.m.mu.Lock()
+	delete(c.m.open, c)
+	c.m.mu.Unlock()
+	return c.Conn.Close()
 }
 
 // Deliver puts a mail into the INBOX; its line ends become CRLF.

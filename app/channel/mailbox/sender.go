@@ -142,7 +142,9 @@ func (s *Sender) header(ctx context.Context, out channel.Outgoing, set Settings)
 	return h, nil
 }
 
-// submit hands raw to the SMTP server for to.
+// submit hands raw to the SMTP server for to. The mail is the server's once it has
+// answered the data (SendMail): what fails after that (QUIT, the connection) is not a
+// failure to send, which would send it again.
 func (s *Sender) submit(ctx context.Context, set Settings, to string, raw []byte) error {
 	timeout := s.Timeout
 	if timeout == 0 {
@@ -158,7 +160,8 @@ func (s *Sender) submit(ctx context.Context, set Settings, to string, raw []byte
 	if err := c.SendMail(set.Address, []string{to}, bytes.NewReader(raw)); err != nil {
 		return fmt.Errorf("smtp %s: %w", set.SMTP.Host, err)
 	}
-	return c.Quit()
+	c.Quit()
+	return nil
 }
 
 // dialSMTP connects to an SMTP server as its settings say, within ctx's deadline, and logs

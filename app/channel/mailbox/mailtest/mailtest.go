@@ -30,7 +30,18 @@ type SMTP struct {
 	mu             sync.Mutex
 	got            []Received
 	refuse         bool
+	hangUp         Moment
 }
+
+// Moment is when the server closes the connection of a mail it takes.
+type Moment int
+
+// The moments a server may hang up.
+const (
+	Never       Moment = iota
+	BeforeReply        // the mail kept, the connection lost before the server said so
+	AfterReply         // the mail kept and said so, the connection lost before QUIT
+)
 
 // Received is one accepted mail, with its envelope.
 type Received struct {
@@ -65,13 +76,22 @@ func (s *SMTP) Refuse(on bool) {
 	s.refuse = on
 }
 
+// HangUp makes the server close the connection of each mail it takes, at moment when.
+func (s *SMTP) HangUp(when Moment) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hangUp = when
+}
+
 // NewSession is smtp.Backend's.
-func (s *SMTP) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }
+func (s *SMTP) NewSession(c *smtp.Conn) (smtp.Session, error) { return &session{s: s, conn: c}, nil }
 
 type session struct {
 	s        *SMTP
+	conn     *smtp.Conn
 	authed   bool
 	from, to string
+	took     bool
 }
 
 func (se *session) AuthMechanisms() []string { return []string{sasl.Plain} }
@@ -116,10 +136,23 @@ func (se *session) Data(r io.Reader) error {
 	se.s.mu.Lock()
 	defer se.s.mu.Unlock()
 	se.s.got = append(se.s.got, Received{se.from, se.to, m.Header, string(body)})
+	se.took = true
+	if se.s.hangUp == BeforeReply {
+		se.conn.Conn().Close() // not Conn.Close, which waits for this command
+	}
 	return nil
 }
 
-func (se *session) Reset()        {}
+// Reset follows the server's reply to the data.
+func (se *session) Reset() {
+	se.s.mu.Lock()
+	defer se.s.mu.Unlock()
+	if se.took && se.s.hangUp == AfterReply {
+		se.conn.Conn().Close() // not Conn.Close, which waits for this command
+	}
+	se.took = false
+}
+
 func (se *session) Logout() error { return nil }
 
 // IMAP is a mailbox served over IMAP, with an INBOX.

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
@@ -193,7 +194,7 @@ func newIMAP(t testing.TB, user, password string, noIdle bool) *IMAP {
 	}
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
+			return checkingSession{mem.NewSession().(imapserver.SessionIMAP4rev2)}, nil, nil
 		},
 		Caps:         caps,
 		InsecureAuth: true,
@@ -203,6 +204,27 @@ func newIMAP(t testing.TB, user, password string, noIdle bool) *IMAP {
 	m.Port = listen(t, func(l net.Listener) { srv.Serve(&listener{l, m}) })
 	t.Cleanup(func() { srv.Close() })
 	return m
+}
+
+// checkingSession is go-imap's in-memory session with an IDLE that looks for changes every
+// 20 ms, as servers that check their storage while a client idles do: the in-memory
+// server's own IDLE sends only the changes made after it began, so a mail that arrived
+// between the client's last command and its IDLE would wait for the next command.
+type checkingSession struct{ imapserver.SessionIMAP4rev2 }
+
+func (s checkingSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for {
+		if err := s.Poll(w, true); err != nil {
+			return err
+		}
+		select {
+		case <-stop:
+			return nil
+		case <-t.C:
+		}
+	}
 }
 
 // Sessions counts the connections the server has accepted.

@@ -19,7 +19,12 @@ import (
 // channel's settings at it.
 func (w *world) newIMAPServer(t *testing.T) *mailtest.IMAP {
 	t.Helper()
-	m := mailtest.NewIMAP(t, "support@shop.example", "imap password")
+	return w.useIMAP(t, mailtest.NewIMAP(t, "support@shop.example", "imap password"))
+}
+
+// useIMAP points the channel's settings at the IMAP server m.
+func (w *world) useIMAP(t *testing.T, m *mailtest.IMAP) *mailtest.IMAP {
+	t.Helper()
 	set, err := w.settings.Get(w.ctx, w.ch.ID)
 	if err != nil {
 		t.Fatal(err)

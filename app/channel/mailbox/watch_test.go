@@ -113,15 +113,7 @@ func TestWatchRestartsIdle(t *testing.T) {
 // A server without IDLE is polled at the mailbox's interval, a connection each time.
 func TestWatchPolls(t *testing.T) {
 	w := newWorld(t)
-	user := mailtest.NewIMAPWithoutIdle(t, "support@shop.example", "imap password")
-	set, err := w.settings.Get(w.ctx, w.ch.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set.IMAP.Port = user.Port
-	if _, err := w.settings.Save(w.ctx, set); err != nil {
-		t.Fatal(err)
-	}
+	user := w.useIMAP(t, mailtest.NewIMAPWithoutIdle(t, "support@shop.example", "imap password"))
 	// Shorter than the page allows, so that the test waits less.
 	if _, err := w.db.Write.Exec("UPDATE email_settings SET poll_seconds = 1"); err != nil {
 		t.Fatal(err)

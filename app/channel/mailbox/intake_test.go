@@ -3,6 +3,7 @@ package mailbox_test
 import (
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -454,19 +455,28 @@ I am away until Monday.
 		t.Errorf("%d mails sent, want the first answer only", len(w.smtp.Received()))
 	}
 
-	// The AI hands off: the channel's rules (Unassigned) as in chat; its message says so.
-	if _, err := w.db.Write.Exec("DELETE FROM conversations"); err != nil {
-		t.Fatal(err)
-	}
-	user.Deliver(t, strings.NewReplacer("kari-1@", "kari-5@", "Hello, do you sell gift cards?", "Can I talk to a human, please?").Replace(firstMail))
-	w.poll(t, intake, 1)
-	for id, msgs := range w.conversations(t) {
-		if len(msgs) != 2 || msgs[1].Author != agent.AuthorBot || msgs[1].AI.Decision != agent.Handoff {
-			t.Errorf("the handoff: %+v", msgs)
+	// The AI hands off, asked to or unsure: the channel's rules (Unassigned) as in chat; its
+	// message says so.
+	for i, tc := range []struct {
+		ask   string
+		cause inbox.Cause
+	}{
+		{"Can I talk to a human, please?", inbox.CauseVisitor},
+		{"Why does my parrot refuse to eat sunflower seeds?", inbox.CauseNoAnswer},
+	} {
+		if _, err := w.db.Write.Exec("DELETE FROM conversations"); err != nil {
+			t.Fatal(err)
 		}
-		w.assertWithPeople(t, id, inbox.CauseVisitor)
-	}
-	if len(w.smtp.Received()) != 2 {
-		t.Errorf("%d mails sent, want the AI's handoff message too", len(w.smtp.Received()))
+		user.Deliver(t, strings.NewReplacer("kari-1@", "kari-h"+strconv.Itoa(i)+"@", "Hello, do you sell gift cards?", tc.ask).Replace(firstMail))
+		w.poll(t, intake, 1)
+		for id, msgs := range w.conversations(t) {
+			if len(msgs) != 2 || msgs[1].Author != agent.AuthorBot || msgs[1].AI.Decision != agent.Handoff {
+				t.Errorf("%s: %+v", tc.ask, msgs)
+			}
+			w.assertWithPeople(t, id, tc.cause)
+		}
+		if got := len(w.smtp.Received()); got != 2+i {
+			t.Errorf("%s: %d mails sent, want the AI's handoff message too", tc.ask, got)
+		}
 	}
 }

@@ -18,13 +18,13 @@ import (
 
 // newIMAPServer serves the mailbox support@shop.example in process and points the
 // channel's settings at it.
-func (w *world) newIMAPServer(t *testing.T) *mailtest.IMAP {
+func (w *world) newIMAPServer(t testing.TB) *mailtest.IMAP {
 	t.Helper()
 	return w.useIMAP(t, mailtest.NewIMAP(t, "support@shop.example", "imap password"))
 }
 
 // useIMAP points the channel's settings at the IMAP server m.
-func (w *world) useIMAP(t *testing.T, m *mailtest.IMAP) *mailtest.IMAP {
+func (w *world) useIMAP(t testing.TB, m *mailtest.IMAP) *mailtest.IMAP {
 	t.Helper()
 	set, err := w.settings.Get(w.ctx, w.ch.ID)
 	if err != nil {

@@ -118,7 +118,7 @@ type world struct {
 	smtp       *mailtest.SMTP
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, t.TempDir())

@@ -15,7 +15,9 @@ import (
 // connection waits for new mail and takes it within seconds, made anew every IdleFor;
 // elsewhere the folder is polled at the mailbox's interval. A mailbox that fails is tried
 // again after a growing wait (Backoff). Changed settings start its reading over; a channel
-// turned off or deleted stops it (seen within Rescan). Watch returns once every connection has logged out.
+// turned off or deleted stops it (seen within Rescan). Watch returns once every connection
+// is closed: a waiting one logs out, a read is cut short (each mail is stored whole or not
+// at all, and the next read goes on from the last one stored).
 func (in *Intake) Watch(ctx context.Context) {
 	type watcher struct {
 		set  Settings
@@ -187,7 +189,7 @@ func (in *Intake) session(ctx context.Context, channelID int64) (time.Duration, 
 			if err := logout(); err != nil {
 				return 0, fmt.Errorf("imap %s: log out: %w", set.IMAP.Host, err)
 			}
-			return set.Poll, errNoIdle
+			return orDefault(set.Poll, time.Minute), errNoIdle
 		}
 		cmd, err := c.Idle()
 		if err != nil {

@@ -78,12 +78,12 @@ func serve(ctx context.Context, e Env, args []string) int {
 	if err := runner.At(ctx, jobAnswerOwed, time.Now(), nil); err != nil {
 		return fail(e, err)
 	}
-	if err := pollMailboxes(ctx, db, runner, service, log); err != nil {
-		return fail(e, err)
-	}
 	if err := takeMetaEvents(ctx, cfg, db, runner, service, log); err != nil {
 		return fail(e, err)
 	}
+	runner.Handle(inbox.JobAnswer, service.AnswerQueued)
+	mailboxes := watchMailboxes(ctx, cfg, db, service, log)
+	defer func() { stop(); <-mailboxes }() // logged out before the database closes
 	go reportModel(ctx, client, log)
 	go km.Run(ctx)
 	go runner.Run(ctx)

@@ -28,6 +28,7 @@ type Config struct {
 	Knowledge KnowledgeConfig `koanf:"knowledge"`
 	Chat      ChatConfig      `koanf:"chat"`
 	Meta      MetaConfig      `koanf:"meta"`
+	Email     EmailConfig     `koanf:"email"`
 }
 
 // ServerConfig holds the [server] table: how the HTTP server is reached.
@@ -136,6 +137,14 @@ type MetaConfig struct {
 	// WebhookRequestsPerMinute is how many webhook requests one channel takes per minute;
 	// Meta retries those refused with 429.
 	WebhookRequestsPerMinute int `koanf:"webhook_requests_per_minute"`
+}
+
+// EmailConfig holds the [email] table: the email channels' mailboxes.
+type EmailConfig struct {
+	// AllowPrivateHosts lets mailboxes be read and sent from on loopback and private
+	// addresses (a mail server on the same machine or network); off by default, so that a
+	// workspace's admin cannot probe the install's network with a mailbox's host and port.
+	AllowPrivateHosts bool `koanf:"allow_private_hosts"`
 }
 
 // Default returns the built-in settings: a server on 127.0.0.1:8080 with its

@@ -163,6 +163,7 @@ func sample(t *testing.T) map[string]string {
 		"auth.login_window":                "1h",
 		"knowledge.max_file_mb":            "5",
 		"knowledge.allow_private_urls":     "true",
+		"email.allow_private_hosts":        "true",
 		"knowledge.sync_interval":          "6h",
 		"knowledge.crawl_max_pages":        "50",
 		"knowledge.max_chunks_per_source":  "100",

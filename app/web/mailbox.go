@@ -150,7 +150,7 @@ func (s *Server) testMailbox(w http.ResponseWriter, r *http.Request) {
 		s.redirectWithFlash(w, r, urls.Channel(c.WorkspaceID, c.ID, "mailbox"), "error", "Save the mailbox first.")
 		return
 	}
-	check := mailbox.Test(r.Context(), set, nil)
+	check := mailbox.Test(r.Context(), set, mailbox.NewNetwork(s.cfg.Email.AllowPrivateHosts))
 	d.Tested, d.Messages = true, check.Messages
 	if check.IMAP != nil {
 		d.IMAPError = check.IMAP.Error()

@@ -242,7 +242,7 @@ func Mailbox(p layout.Page, d MailboxData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Field(d.Form, "poll", "Read every (seconds)", "number", "off", true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Field(d.Form, "poll", "Read every (seconds) when the server has no IDLE", "number", "off", true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -410,7 +410,7 @@ func CauseLabel(c inbox.Cause) string {
 	case inbox.CauseRepeated:
 		return "the AI would have repeated an answer"
 	case inbox.CauseAutomation:
-		return "routed by the channel's rules (no AI on it)"
+		return "routed by the channel's rules"
 	case inbox.CauseManual:
 		return "reassigned by hand"
 	}

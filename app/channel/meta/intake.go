@@ -280,13 +280,16 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, m 
 		_, err = in.Service.ChannelEcho(ctx, c, text, record)
 	} else {
 		// The AI answers text, and only a message whose reply window is still open: one
-		// Meta delivers late (after an outage) is left for people.
-		inWindow := in.now().Sub(m.at) < in.window(ch)
-		_, _, err = in.Service.ChannelMessage(ctx, ch, c, text, "", m.text != "" && inWindow, record)
-		if err == nil && m.text == "" && inWindow && c.AIActive && c.AgentID != 0 {
-			// A photo or voice note without words, which the AI cannot read: people take over.
-			_, err = in.Service.HandOff(ctx, ch, c, inbox.CauseNoAnswer, "")
+		// Meta delivers late (after an outage), or a photo or voice note without words,
+		// which the AI cannot read, goes to people.
+		hold := ""
+		switch {
+		case in.now().Sub(m.at) >= in.window(ch):
+			hold = "delivered after its reply window closed"
+		case m.text == "":
+			hold = "only a file (" + m.media + "), which the AI cannot read"
 		}
+		_, err = in.Service.ChannelMessage(ctx, ch, c, text, "", hold, record)
 	}
 	if store.IsUniqueViolation(err) {
 		return false, nil // taken meanwhile by another run

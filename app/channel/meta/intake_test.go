@@ -109,14 +109,15 @@ func TestWhatsAppSkips(t *testing.T) {
 	}
 	w.post(t, w.wa, metatest.WhatsApp(wabaID, phoneID, []metatest.WAMessage{{ID: "wamid.I", From: "4790000001", Type: "image", At: time.Now()}}, nil))
 	got := w.messages(t, w.wa)
-	if len(got) != 1 || len(got[0]) != 1 || got[0][0].Body != "(image)" {
-		t.Fatalf("a photo without words: %+v", got)
+	if len(got) != 1 || len(got[0]) != 2 || got[0][0].Body != "(image)" || got[0][1].Author != inbox.AuthorNote ||
+		!strings.Contains(got[0][1].Body, "which the AI cannot read") {
+		t.Fatalf("a photo without words, then the staff's note why: %+v", got)
 	}
 	if len(w.graph.Sent()) != 0 {
 		t.Errorf("the AI answered a photo: %+v", w.graph.Sent())
 	}
 	c, _ := w.inbox.Get(w.ctx, w.ws, got[0][0].ConversationID)
-	if hs, err := w.inbox.Handoffs(w.ctx, c.ID); err != nil || len(hs) != 1 || hs[0].Cause != inbox.CauseNoAnswer || c.AIActive {
+	if hs, err := w.inbox.Handoffs(w.ctx, c.ID); err != nil || len(hs) != 1 || hs[0].Cause != inbox.CauseAutomation || c.AIActive {
 		t.Errorf("a photo without words is not handed to people: %+v %v, AI on %v", hs, err, c.AIActive)
 	}
 }

@@ -86,8 +86,8 @@ func TestSendRetries(t *testing.T) {
 func TestWhatsAppWindow(t *testing.T) {
 	w := newWorld(t)
 	conv := w.customer(t, w.wa, "wamid.old", "4790000001", "Do you sell gift cards?", ago(25*time.Hour))
-	if msgs := w.messages(t, w.wa)[0]; len(msgs) != 1 {
-		t.Fatalf("the AI answered outside the window: %+v", msgs)
+	if msgs := w.messages(t, w.wa)[0]; len(msgs) != 2 || msgs[1].Author != inbox.AuthorNote || !strings.Contains(msgs[1].Body, "reply window closed") {
+		t.Fatalf("the AI answered outside the window, or the staff were not told why: %+v", msgs)
 	}
 	sent := len(w.graph.Sent())
 	m, _ := w.svc.HumanReply(w.ctx, w.ws, conv, w.owner, "Sorry for the wait!")

@@ -86,6 +86,7 @@ func newWorld(t testing.TB) *world {
 	w.files = attach.NewStore(db)
 	w.intake = &meta.Intake{DB: db, Settings: settings, Service: w.svc, Graph: graph, Files: w.files}
 	w.runner.Handle(meta.JobEvent, w.intake.Process)
+	w.runner.Handle(inbox.JobAnswer, w.svc.AnswerQueued)
 
 	for _, c := range []struct {
 		ch   *channel.Channel

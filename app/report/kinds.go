@@ -43,11 +43,8 @@ var rules = map[Kind]rule{
 	Human:      {response: true, person: true},
 }
 
-// aiAuthorsJSON lists, as a JSON array for SQL, the authors whose messages are AI replies
-// (KindOf maps them to kinds whose rule is aiReply): what makes a conversation billable.
-const aiAuthorsJSON = `["bot"]`
-
-// KindOf is the kind of a stored message: its author and, for an AI reply, the engine's
+// KindOf is the kind of a stored message (a 'bot' message is an AI reply: migration 0019's
+// trigger, which marks when a conversation became billable, says the same): its author and, for an AI reply, the engine's
 // decision and reason.
 func KindOf(author, decision, reason string) Kind {
 	switch author {

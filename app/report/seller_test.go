@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 )
@@ -78,5 +79,16 @@ func TestUsageCountsEachConversationOnceInTheMonthOfItsFirstAIReply(t *testing.T
 	want := []Month{{"2026-03", 1}, {"2026-04", 1}}
 	if len(months) != 2 || months[0] != want[0] || months[1] != want[1] {
 		t.Fatalf("usage = %+v, want %+v", months, want)
+	}
+}
+
+func TestUsageReadsItsIndex(t *testing.T) {
+	w := newWorld(t)
+	plan, err := w.db.QueryPlan(context.Background(), sqlUsage, w.ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan) != 1 || !strings.Contains(plan[0], "COVERING INDEX conversations_billable") {
+		t.Fatalf("plan = %q", plan)
 	}
 }

@@ -16,6 +16,11 @@ type Month struct {
 	Billable int64  `json:"billable_conversations"`
 }
 
+// sqlUsage reads when each conversation of a workspace became billable, from the index
+// conversations_billable.
+const sqlUsage = `SELECT first_ai_reply_at FROM conversations
+	WHERE workspace_id = ? AND first_ai_reply_at IS NOT NULL AND preview = 0`
+
 // Usage counts billable conversations per month: a conversation is billable once it holds
 // an AI reply, and counts once, in the month of its first one (an email thread that comes
 // back into its conversation later is not counted again). Previews are never billable.
@@ -24,9 +29,7 @@ func Usage(ctx context.Context, db *store.DB, workspaceID int64) ([]Month, error
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.Read.QueryContext(ctx, `SELECT MIN(m.created_at) FROM conversations c
-		JOIN messages m ON m.conversation_id = c.id AND m.author IN (SELECT value FROM json_each(?))
-		WHERE c.workspace_id = ? AND c.preview = 0 GROUP BY c.id`, aiAuthorsJSON, workspaceID)
+	rows, err := db.Read.QueryContext(ctx, sqlUsage, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("report: usage: %w", err)
 	}

@@ -48,3 +48,16 @@ CREATE TABLE report_days (
     counts              TEXT    NOT NULL DEFAULT '{}', -- JSON: handoff causes, feedback types, seller counts
     PRIMARY KEY (workspace_id, day, agent_id, channel)
 ) STRICT, WITHOUT ROWID;
+
+-- When a conversation became billable: its first AI reply (usage counts it once, in that
+-- month). Kept by a trigger so that usage reads conversations, not every message; the
+-- authors here are those app/report's KindOf makes AI replies.
+ALTER TABLE conversations ADD COLUMN first_ai_reply_at INTEGER;
+UPDATE conversations SET first_ai_reply_at = (SELECT MIN(m.created_at) FROM messages m
+    WHERE m.conversation_id = conversations.id AND m.author = 'bot');
+CREATE TRIGGER messages_first_ai_reply AFTER INSERT ON messages WHEN new.author = 'bot' BEGIN
+    UPDATE conversations SET first_ai_reply_at = new.created_at
+    WHERE id = new.conversation_id AND (first_ai_reply_at IS NULL OR first_ai_reply_at > new.created_at);
+END;
+CREATE INDEX conversations_billable ON conversations (workspace_id, first_ai_reply_at)
+    WHERE first_ai_reply_at IS NOT NULL AND preview = 0;

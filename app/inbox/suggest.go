@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
 )
 
 // Suggestion is a reply offered to a person above the reply box, as stored: what became of
@@ -148,4 +147,3 @@ func (s *Store) AssistCounts(ctx context.Context, workspaceID, from, to int64) (
 	}
 	return a, nil
 }
-

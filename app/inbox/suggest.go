@@ -90,8 +90,8 @@ func (s *Service) Suggest(ctx context.Context, workspaceID, conversationID, user
 }
 
 // Reply sends a person's reply, written from suggestion used (0: none), and records
-// what became of the suggestions they had: the one used was sent as is or edited, the
-// others were ignored.
+// what became of the suggestions they had: the one used was sent as is or edited (a
+// browser's form sends line ends as \r\n: not an edit), the others were ignored.
 func (s *Service) Reply(ctx context.Context, workspaceID, conversationID, userID int64, text string, used int64) (Message, error) {
 	m, err := s.HumanReply(ctx, workspaceID, conversationID, userID, text)
 	if err != nil {
@@ -101,7 +101,7 @@ func (s *Service) Reply(ctx context.Context, workspaceID, conversationID, userID
 		outcome = CASE WHEN id = ?1 THEN (CASE WHEN body = ?2 THEN 'sent' ELSE 'edited' END) ELSE 'ignored' END,
 		message_id = CASE WHEN id = ?1 THEN ?3 END, decided_at = ?4
 		WHERE conversation_id = ?5 AND user_id = ?6 AND outcome = 'offered'`,
-		used, m.Body, m.ID, s.Store.now().Unix(), conversationID, userID)
+		used, strings.ReplaceAll(m.Body, "\r\n", "\n"), m.ID, s.Store.now().Unix(), conversationID, userID)
 	if err != nil {
 		return m, fmt.Errorf("inbox: record suggestions: %w", err)
 	}

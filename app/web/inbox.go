@@ -205,6 +205,10 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, status int,
 		s.serverError(w, r, err)
 		return
 	}
+	if err := s.assistData(r, &d); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	title := "Inbox"
 	if conv != nil {
 		title = conv.Who() + " · Inbox"
@@ -344,6 +348,11 @@ func (s *Server) conversationPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	// Opened: the assistant stays out of it from now on (assist.go).
+	if err := s.inbox.Viewing(r.Context(), c.WorkspaceID, visitOf(r).user.ID, c.ID, true); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	d, err := s.convData(r, c)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -393,7 +402,8 @@ func (s *Server) replyToConversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	text := r.PostFormValue("message")
-	_, err := s.service.HumanReply(r.Context(), c.WorkspaceID, c.ID, visitOf(r).user.ID, text)
+	used, _ := ids.Decode(r.PostFormValue("suggestion")) // the suggestion it was written from, if any
+	_, err := s.service.Reply(r.Context(), c.WorkspaceID, c.ID, visitOf(r).user.ID, text, used)
 	if err != nil {
 		s.conversationFormError(w, r, c, err, "message", text)
 		return
@@ -582,7 +592,12 @@ func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusTooManyRequests, "The inbox is open in too many tabs. Close some and reload this one.")
 		return
 	}
-	release := func() { s.inboxStreams.Release(user) }
+	release := func() {
+		s.inboxStreams.Release(user)
+		if open != 0 {
+			s.leftConversation(visitOf(r).workspace.ID, visitOf(r).user.ID, open)
+		}
+	}
 	s.stream(w, r, inbox.Topic{Workspace: visitOf(r).workspace.ID}, release, nil, func(_ context.Context, out sse, e inbox.Event) error {
 		if e.Kind == inbox.EventPresence {
 			return out.event("presence", "")

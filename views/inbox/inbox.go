@@ -116,6 +116,8 @@ type PageData struct {
 	Agents   []agent.Agent
 	Conv     *ConvData
 	Back     string // this page's address, where the presence form returns
+	Assist   inbox.AssistSettings
+	AutoSend bool // the signed-in person's auto-send is on
 }
 
 // ConvData is one open conversation with everything its pane shows.
@@ -141,6 +143,7 @@ type ConvData struct {
 	Deliveries  map[int64]inbox.Delivery      // by message, on channels that send (delivery.templ)
 	Files       map[int64][]attach.Attachment // by message (files.templ)
 	Originals   map[int64]bool                // messages that came as HTML mail
+	Suggest     bool                          // suggested replies are on (assist.templ)
 }
 
 // viewNames are the views' labels.
@@ -367,6 +370,9 @@ func (d ConvData) Author(m inbox.Message) string {
 	case agent.AuthorHuman:
 		return d.person(m.UserID)
 	case inbox.AuthorNote:
+		if m.UserID == 0 {
+			return "Assistant" // its notes about auto-send (app/inbox/assist.go)
+		}
 		return d.person(m.UserID)
 	case inbox.AuthorSystem:
 		return "Automatic notice"

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 
 	"agent/app/account"
@@ -50,10 +49,7 @@ func (s *Server) saveAssistSettings(w http.ResponseWriter, r *http.Request) {
 func (s *Server) setAutoSend(w http.ResponseWriter, r *http.Request) {
 	ctx, v := r.Context(), visitOf(r)
 	ws := v.workspace.ID
-	back := safeNext(r.PostFormValue("back"))
-	if !strings.HasPrefix(back, urls.Inbox(ws)) {
-		back = urls.Inbox(ws)
-	}
+	back := inboxBack(r)
 	a, err := s.inbox.AssistSettings(ctx, ws)
 	if err != nil {
 		s.serverError(w, r, err)

@@ -58,19 +58,8 @@ func TestBrowserAutoSend(t *testing.T) {
 	visitor, cancelVisitor := chromedp.NewContext(ownerTab)
 	defer cancelVisitor()
 	inVisitor, inAnn, inOwner := browsertest.Steps(t, visitor), browsertest.Steps(t, annTab), browsertest.Steps(t, ownerTab)
-	logIn := func(email, password string) chromedp.Action {
-		return chromedp.Tasks{
-			chromedp.Navigate(e.srv.URL + "/login"),
-			chromedp.WaitVisible(`[data-testid="login-form"]`),
-			chromedp.SendKeys(`#f-email`, email),
-			chromedp.SendKeys(`#f-password`, password),
-			chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
-			chromedp.WaitVisible(`[data-testid="section-inbox"]`),
-		}
-	}
-
 	inOwner("allow auto-send",
-		logIn("owner@example.com", "owner password"),
+		e.browserLogIn(),
 		chromedp.Navigate(e.srv.URL+e.path("settings/assist")),
 		chromedp.Click(`[data-testid="assist-suggestions"]`),
 		chromedp.Click(`[data-testid="assist-autosend"]`),
@@ -84,7 +73,7 @@ func TestBrowserAutoSend(t *testing.T) {
 	// Ann's page keeps its focus whatever else runs on the machine, as on a person's screen.
 	inAnn("log in, go online, turn auto-send on",
 		emulation.SetFocusEmulationEnabled(true),
-		logIn("ann@example.com", "ann password"),
+		e.browserLogInAs("ann@example.com", "ann password"),
 		chromedp.Click(`[data-testid="go-online"]`),
 		chromedp.WaitVisible(`[data-testid="go-away"]`),
 		chromedp.Click(`[data-testid="autosend-on"]`),

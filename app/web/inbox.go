@@ -527,10 +527,7 @@ func (s *Server) setConversationStatus(w http.ResponseWriter, r *http.Request, c
 func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 	ctx, v := r.Context(), visitOf(r)
 	ws := v.workspace.ID
-	back := safeNext(r.PostFormValue("back"))
-	if !strings.HasPrefix(back, urls.Inbox(ws)) {
-		back = urls.Inbox(ws)
-	}
+	back := inboxBack(r)
 	var said []string
 	if on := r.PostFormValue("online"); on == "1" || on == "0" {
 		if err := s.service.SetOnline(ctx, ws, v.user.ID, on == "1"); err != nil {
@@ -563,6 +560,17 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirectWithFlash(w, r, back, "ok", strings.Join(said, " "))
+}
+
+// inboxBack is the inbox page a form of the inbox's header returns to (field back), an
+// address of this workspace's inbox only.
+func inboxBack(r *http.Request) string {
+	ws := visitOf(r).workspace.ID
+	back := safeNext(r.PostFormValue("back"))
+	if !strings.HasPrefix(back, urls.Inbox(ws)) {
+		back = urls.Inbox(ws)
+	}
+	return back
 }
 
 // inboxEvents streams the workspace's changes to an inbox page: "change" when a

@@ -143,6 +143,8 @@ type ConvData struct {
 	Deliveries  map[int64]inbox.Delivery      // by message, on channels that send (delivery.templ)
 	Files       map[int64][]attach.Attachment // by message (files.templ)
 	Originals   map[int64]bool                // messages that came as HTML mail
+	Window      *ReplyWindow                  // WhatsApp and Messenger: what may be sent now (window.templ)
+	Template    components.Form               // the template box, with its error after a failed send
 	Suggest     bool                          // suggested replies are on (assist.templ)
 }
 
@@ -414,7 +416,7 @@ func CauseLabel(c inbox.Cause) string {
 	case inbox.CauseRepeated:
 		return "the AI would have repeated an answer"
 	case inbox.CauseAutomation:
-		return "routed by the channel's rules (no AI on it)"
+		return "routed by the channel's rules"
 	case inbox.CauseManual:
 		return "reassigned by hand"
 	}

@@ -100,6 +100,23 @@ func TestBrowserAutoSend(t *testing.T) {
 	if busy, _ := e.service.Store.BusyIn(ctx, e.wsID, ann); busy != first.ID {
 		t.Fatalf("Ann busy in %d, want %d", busy, first.ID)
 	}
+	// Her page tells the server when it loses the focus, and when it has it back.
+	busyIn := func(want int64) chromedp.Action {
+		return chromedp.ActionFunc(func(context.Context) error {
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+				if busy, _ := e.service.Store.BusyIn(ctx, e.wsID, ann); busy == want {
+					return nil
+				}
+			}
+			return fmt.Errorf("Ann is not busy in %d", want)
+		})
+	}
+	inAnn("blur and focus",
+		chromedp.Evaluate(`window.dispatchEvent(new Event("blur"))`, nil),
+		busyIn(0),
+		chromedp.Evaluate(`window.dispatchEvent(new Event("focus"))`, nil),
+		busyIn(first.ID),
+	)
 
 	// A second customer on the shop's site asks for a person (Ann), then a question.
 	const root = `document.querySelector("agent-chat").shadowRoot`

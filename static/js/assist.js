@@ -18,7 +18,7 @@
   var RENEW = 15000;        // ms between presence signals (PageExpiry / 3)
 
   function csrf() {
-    var el = document.querySelector('#reply-form input[name="csrf"]');
+    var el = document.querySelector('[data-inbox] input[name="csrf"]');
     return el ? el.value : "";
   }
 

@@ -194,7 +194,7 @@ func (s *Service) tryAutoSend(ctx context.Context, workspaceID, id int64, m Mess
 	}
 	a, ok := s.assistAgent(ctx, c)
 	if !ok {
-		return s.assistNote(ctx, c, NoteCannotAnswer)
+		return nil, nil // no AI agent on the conversation or its channel: no knowledge to answer from
 	}
 	history, err := s.Store.history(ctx, c.ID, m.ID)
 	if err != nil {

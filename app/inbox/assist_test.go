@@ -213,3 +213,18 @@ func TestSuggestionsRecorded(t *testing.T) {
 		t.Errorf("suggestions off: %+v, %v", got, err)
 	}
 }
+
+// A channel without an AI agent has no knowledge to answer from: auto-send stays silent
+// there, without a note on every message.
+func TestAutoSendNeedsAnAgent(t *testing.T) {
+	a := newAssisting(t)
+	a.viewing(t, a.ann, a.busy, true)
+	people := a.channel(t, channel.Input{Name: "People only", HandoffUsers: []int64{a.ann}})
+	c, out := a.visit(t, people, giftCards)
+	if c.AssigneeID != a.ann || len(out) != 0 {
+		t.Fatalf("on a channel without an agent: %+v, said %+v", c, out)
+	}
+	if msgs := a.messages(t, c); len(msgs) != 1 {
+		t.Errorf("messages %+v", msgs)
+	}
+}

@@ -40,7 +40,6 @@ func (s *Server) saveAssistSettings(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.service.Hub.Publish(ws, inbox.Event{Kind: inbox.EventPresence}) // open inboxes show or hide the switch
 	s.redirectWithFlash(w, r, urls.Workspace(ws, "settings", "assist"), "ok", "Assistant settings saved.")
 }
 

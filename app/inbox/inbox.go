@@ -69,6 +69,7 @@ type Message struct {
 	Lang           string
 	CreatedAt      time.Time
 	AI             *AIReply
+	AutoSent       bool // an AI reply the assistant sent for a busy person; staff see it labelled
 }
 
 // AIReply is the record of how an AI reply came about.
@@ -180,7 +181,8 @@ func (s *Store) LatestPreview(ctx context.Context, workspaceID, agentID, userID 
 const (
 	messageColumns = `SELECT m.id, m.conversation_id, m.author, COALESCE(m.user_id, 0), m.body, m.lang, m.created_at,
 		a.decision, a.reason, a.confidence, a.mode, a.model, a.model_error, a.query, a.fingerprint, a.quick_replies,
-		a.prompt_tokens, a.completion_tokens, a.retrieval_us, a.model_us, a.total_us
+		a.prompt_tokens, a.completion_tokens, a.retrieval_us, a.model_us, a.total_us,
+		EXISTS (SELECT 1 FROM auto_sent x WHERE x.message_id = m.id)
 		FROM messages m LEFT JOIN ai_replies a ON a.message_id = m.id`
 	sqlMessages   = messageColumns + " WHERE m.conversation_id = ?1 ORDER BY m.id"
 	sqlMessage    = messageColumns + " WHERE m.id = ?2 AND m.conversation_id = ?1"
@@ -224,7 +226,7 @@ func (s *Store) messages(ctx context.Context, q, sq string, args ...any) ([]Mess
 		var conf sql.NullFloat64
 		var pt, ct, rus, mus, tus sql.NullInt64
 		if err := rows.Scan(&m.ID, &m.ConversationID, &m.Author, &m.UserID, &m.Body, &m.Lang, &created,
-			&decision, &reason, &conf, &mode, &model, &modelErr, &query, &fp, &quick, &pt, &ct, &rus, &mus, &tus); err != nil {
+			&decision, &reason, &conf, &mode, &model, &modelErr, &query, &fp, &quick, &pt, &ct, &rus, &mus, &tus, &m.AutoSent); err != nil {
 			return nil, fmt.Errorf("inbox: messages: %w", err)
 		}
 		m.CreatedAt = time.Unix(created, 0)

@@ -57,6 +57,9 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 		queries[q] = query{args: args}
 	}
 	queries[sqlVisitorConversation] = query{args: []any{6, ws}, uses: "INDEX conversations_visitor "}
+	// Auto-send's checks, on each customer message in a person's conversation (assist.go).
+	queries[sqlHeld] = query{args: []any{conv, 1}, uses: "INDEX assist_people_conversation "}
+	queries[sqlStopped] = query{args: []any{conv}}
 	viewIndex := map[View]string{ViewUnassigned: "conversations_unassigned", ViewMine: "conversations_assignee", ViewTeam: "conversations_team",
 		ViewUnreplied: "conversations_unreplied", ViewUnread: "conversations_unread", ViewAll: "conversations_inbox", ViewClosed: "conversations_inbox"}
 	for v, index := range viewIndex {

@@ -72,10 +72,18 @@ func (s *Service) answer(ctx context.Context, ch channel.Channel, c Conversation
 	if !aiOK {
 		// No AI on it: the first message of a conversation that no one has yet is routed by
 		// the channel's rules, an automation.
+		var out []Message
+		var err error
 		if c.AssigneeID == 0 && c.TeamID == 0 && !hasHandoff(ctx, s.Store, c.ID) {
-			return s.handoff(ctx, ch, c, CauseAutomation, "", t)
+			out, err = s.handoff(ctx, ch, c, CauseAutomation, "", t)
+		} else {
+			err = s.Store.endTurn(ctx, t)
 		}
-		return nil, s.Store.endTurn(ctx, t)
+		if err != nil {
+			return out, err
+		}
+		// The person it is assigned to may be busy elsewhere and let the assistant answer (assist.go).
+		return append(out, s.autoSend(ctx, c.WorkspaceID, c.ID, m)...), nil
 	}
 	var r agent.Reply
 	history, err := s.Store.history(ctx, c.ID, m.ID)

@@ -356,11 +356,16 @@ func TestBrowserPreviewStreams(t *testing.T) {
 
 // browserLogIn logs the owner in through the login form and waits for the inbox.
 func (e *env) browserLogIn() chromedp.Action {
+	return e.browserLogInAs("owner@example.com", "owner password")
+}
+
+// browserLogInAs logs a member in and waits for their inbox.
+func (e *env) browserLogInAs(email, password string) chromedp.Action {
 	return chromedp.Tasks{
 		chromedp.Navigate(e.srv.URL + "/login"),
 		chromedp.WaitVisible(`[data-testid="login-form"]`),
-		chromedp.SendKeys(`#f-email`, "owner@example.com"),
-		chromedp.SendKeys(`#f-password`, "owner password"),
+		chromedp.SendKeys(`#f-email`, email),
+		chromedp.SendKeys(`#f-password`, password),
 		chromedp.Click(`[data-testid="login-form"] button[type="submit"]`),
 		chromedp.WaitVisible(`[data-testid="section-inbox"]`),
 	}

@@ -205,6 +205,10 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, status int,
 		s.serverError(w, r, err)
 		return
 	}
+	if err := s.assistData(r, &d); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	title := "Inbox"
 	if conv != nil {
 		title = conv.Who() + " · Inbox"
@@ -348,6 +352,11 @@ func (s *Server) conversationPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	// Opened: the assistant stays out of it from now on (assist.go).
+	if err := s.inbox.Viewing(r.Context(), c.WorkspaceID, visitOf(r).user.ID, c.ID, true); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	d, err := s.convData(r, c)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -397,7 +406,8 @@ func (s *Server) replyToConversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	text := r.PostFormValue("message")
-	_, err := s.service.HumanReply(r.Context(), c.WorkspaceID, c.ID, visitOf(r).user.ID, text)
+	used, _ := ids.Decode(r.PostFormValue("suggestion")) // the suggestion it was written from, if any
+	_, err := s.service.Reply(r.Context(), c.WorkspaceID, c.ID, visitOf(r).user.ID, text, used)
 	if err != nil {
 		s.conversationFormError(w, r, c, err, "message", text)
 		return
@@ -524,10 +534,7 @@ func (s *Server) setConversationStatus(w http.ResponseWriter, r *http.Request, c
 func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 	ctx, v := r.Context(), visitOf(r)
 	ws := v.workspace.ID
-	back := safeNext(r.PostFormValue("back"))
-	if !strings.HasPrefix(back, urls.Inbox(ws)) {
-		back = urls.Inbox(ws)
-	}
+	back := inboxBack(r)
 	var said []string
 	if on := r.PostFormValue("online"); on == "1" || on == "0" {
 		if err := s.service.SetOnline(ctx, ws, v.user.ID, on == "1"); err != nil {
@@ -562,6 +569,17 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 	s.redirectWithFlash(w, r, back, "ok", strings.Join(said, " "))
 }
 
+// inboxBack is the inbox page a form of the inbox's header returns to (field back), an
+// address of this workspace's inbox only.
+func inboxBack(r *http.Request) string {
+	ws := visitOf(r).workspace.ID
+	back := safeNext(r.PostFormValue("back"))
+	if !strings.HasPrefix(back, urls.Inbox(ws)) {
+		back = urls.Inbox(ws)
+	}
+	return back
+}
+
 // inboxEvents streams the workspace's changes to an inbox page: "change" when a
 // conversation got a message or changed (the list reloads), "presence" when someone went
 // online or away. With conv=ID, the conversation open on the page, it also sends that
@@ -589,7 +607,12 @@ func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusTooManyRequests, "The inbox is open in too many tabs. Close some and reload this one.")
 		return
 	}
-	release := func() { s.inboxStreams.Release(user) }
+	release := func() {
+		s.inboxStreams.Release(user)
+		if open != 0 {
+			s.leftConversation(visitOf(r).workspace.ID, visitOf(r).user.ID, open)
+		}
+	}
 	s.stream(w, r, inbox.Topic{Workspace: visitOf(r).workspace.ID}, release, nil, func(_ context.Context, out sse, e inbox.Event) error {
 		if e.Kind == inbox.EventPresence {
 			return out.event("presence", "")

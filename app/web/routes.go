@@ -83,6 +83,7 @@ func (s *Server) routes() http.Handler {
 
 	ws("GET /w/{ws}/{$}", account.PermUseInbox, s.workspaceHome)
 	s.inboxRoutes(ws)
+	s.assistRoutes(ws)
 	s.deliveryRoutes(ws)
 	s.mailboxRoutes(ws)
 	s.newEmailRoutes(ws)

@@ -1,2 +1,2 @@
--- Reserved for a migration on another branch: drop on merge.
+-- Reserved for a migration of another branch: drop on merge.
 SELECT 1;

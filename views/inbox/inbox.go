@@ -116,6 +116,8 @@ type PageData struct {
 	Agents   []agent.Agent
 	Conv     *ConvData
 	Back     string // this page's address, where the presence form returns
+	Assist   inbox.AssistSettings
+	AutoSend bool // the signed-in person's auto-send is on
 }
 
 // ConvData is one open conversation with everything its pane shows.
@@ -143,6 +145,7 @@ type ConvData struct {
 	Originals   map[int64]bool                // messages that came as HTML mail
 	Window      *ReplyWindow                  // WhatsApp and Messenger: what may be sent now (window.templ)
 	Template    components.Form               // the template box, with its error after a failed send
+	Suggest     bool                          // suggested replies are on (assist.templ)
 }
 
 // viewNames are the views' labels.
@@ -369,6 +372,9 @@ func (d ConvData) Author(m inbox.Message) string {
 	case agent.AuthorHuman:
 		return d.person(m.UserID)
 	case inbox.AuthorNote:
+		if m.UserID == 0 {
+			return "Assistant" // its notes about auto-send (app/inbox/assist.go)
+		}
 		return d.person(m.UserID)
 	case inbox.AuthorSystem:
 		return "Automatic notice"

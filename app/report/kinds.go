@@ -45,13 +45,15 @@ var rules = map[Kind]rule{
 
 // KindOf is the kind of a stored message (a 'bot' message is an AI reply: migration 0019's
 // trigger, which marks when a conversation became billable, says the same): its author and, for an AI reply, the engine's
-// decision and reason.
-func KindOf(author, decision, reason string) Kind {
+// decision and reason, and whether the assistant sent it on a person's behalf (auto_sent).
+func KindOf(author, decision, reason string, autoSent bool) Kind {
 	switch author {
 	case "visitor":
 		return Customer
 	case "bot":
 		switch {
+		case autoSent:
+			return AutoSend
 		case decision == string(agent.Handoff):
 			return AIHandoff
 		case reason == string(agent.ReasonGreeting) || reason == string(agent.ReasonThanks):

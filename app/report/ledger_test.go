@@ -366,3 +366,30 @@ func TestATimeZoneChangeMovesTheDaysNotTheRecords(t *testing.T) {
 		t.Fatalf("record = %s", o)
 	}
 }
+
+// An auto-sent reply (assist) reads as the assistant's; the AI's own replies, a greeting
+// and a handoff as theirs.
+func TestMessageKindsAsRead(t *testing.T) {
+	w := newWorld(t)
+	c := w.conv("chat", true, t0)
+	w.customer(c, t0)
+	w.msg(c, "bot", t0, "greeting", false)
+	w.answer(c, t0)
+	m := w.answer(c, t0)
+	w.insert("INSERT INTO auto_sent (message_id, conversation_id, created_at) VALUES (?, ?, ?)", m, c, t0.Unix())
+	w.msg(c, "bot", t0, "no_match", false)
+	w.msg(c, "human", t0, "", false)
+	w.msg(c, "note", t0, "", false)
+	hs, err := w.l.histories(context.Background(), []int64{c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []Kind
+	for _, m := range hs[0].Messages {
+		kinds = append(kinds, m.Kind)
+	}
+	want := []Kind{Customer, AIGreeting, AI, AutoSend, AIHandoff, Human, Internal}
+	if !slices.Equal(kinds, want) {
+		t.Fatalf("kinds = %v, want %v", kinds, want)
+	}
+}

@@ -141,6 +141,7 @@ type ConvData struct {
 	Deliveries  map[int64]inbox.Delivery      // by message, on channels that send (delivery.templ)
 	Files       map[int64][]attach.Attachment // by message (files.templ)
 	Originals   map[int64]bool                // messages that came as HTML mail
+	Automatic   map[int64]inbox.Automatic     // messages the automatic bot sent (bot.templ)
 }
 
 // viewNames are the views' labels.
@@ -367,6 +368,9 @@ func (d ConvData) Author(m inbox.Message) string {
 	case agent.AuthorHuman:
 		return d.person(m.UserID)
 	case inbox.AuthorNote:
+		if m.UserID == 0 && d.Automatic[m.ID] != "" {
+			return "Bot"
+		}
 		return d.person(m.UserID)
 	case inbox.AuthorSystem:
 		return "Automatic notice"

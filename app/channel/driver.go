@@ -2,6 +2,7 @@ package channel
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -28,7 +29,8 @@ type Outgoing struct {
 	ContactID      int64
 	Text           string
 	Lang           string
-	Sources        []Link // what an AI reply rests on, numbered from 1
+	Sources        []Link   // what an AI reply rests on, numbered from 1
+	Options        []string // a clarifying question's choices, offered as buttons where the channel has them
 	// Automatic: written by the AI or the system, not by a person (email marks it
 	// Auto-Submitted so that other robots do not answer it).
 	Automatic bool
@@ -46,11 +48,28 @@ type Receipt struct {
 	ExternalID string
 }
 
+// PermanentError is a send that trying again cannot fix (outside a reply window, a
+// customer who blocked the business): the delivery fails at once for a person to see.
+type PermanentError struct{ Err error }
+
+func (e *PermanentError) Error() string { return e.Err.Error() }
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// Permanent marks err as one that retries cannot fix.
+func Permanent(err error) error { return &PermanentError{Err: err} }
+
+// IsPermanent reports whether err was marked by Permanent.
+func IsPermanent(err error) bool {
+	var p *PermanentError
+	return errors.As(err, &p)
+}
+
 // Driver is a kind of channel: its rules and how a message goes out on it.
 type Driver interface {
 	Rules() Rules
-	// Send delivers a stored message; an error is retried by the job runner and its text
-	// shown on the message, so it should say what the other side answered.
+	// Send delivers a stored message; an error is retried by the job runner (unless it is
+	// Permanent) and its text shown on the message, so it should say what the other side
+	// answered.
 	Send(ctx context.Context, out Outgoing) (Receipt, error)
 }
 

@@ -18,22 +18,7 @@ import (
 func TestServeAnswersWhatAStopLeftUnanswered(t *testing.T) {
 	data := t.TempDir()
 	ctx := context.Background()
-	db, err := store.Open(ctx, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, ws, _, err := account.New(db).Setup(ctx, account.NewUser{Email: "o@example.com", Name: "O", Password: "owner password"}, "Shop")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := knowledge.New(knowledge.Options{DB: db}).CreateShortAnswer(ctx, ws.ID, knowledge.ShortAnswerInput{
-		Question: "Do you sell gift cards?", Answer: "Yes, from 100 to 2000 NOK.", Lang: "en"}); err != nil {
-		t.Fatal(err)
-	}
-	a, err := agent.NewStore(db).Create(ctx, ws.ID, agent.Input{Name: "Ada", Role: agent.RoleSupport, Personality: agent.Friendly, AllSources: true, Active: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, ws, a := giftShop(t, data)
 	ch, err := channel.NewStore(db).Create(ctx, ws.ID, channel.Input{Kind: channel.Chat, Name: "Website", AgentID: a.ID, Active: true})
 	if err != nil {
 		t.Fatal(err)
@@ -52,14 +37,7 @@ func TestServeAnswersWhatAStopLeftUnanswered(t *testing.T) {
 	}
 	db.Close()
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var out, errb syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- Run(ctx, []string{"serve", "--data", data, "--listen", "127.0.0.1:0", "--ollama", "http://127.0.0.1:1"},
-			Env{Stdout: &out, Stderr: &errb, Version: "v-test"})
-	}()
+	stop, errb := serveInProcess(t, data)
 	db, err = store.Open(ctx, data)
 	if err != nil {
 		t.Fatal(err)
@@ -74,13 +52,61 @@ func TestServeAnswersWhatAStopLeftUnanswered(t *testing.T) {
 	if len(msgs) != 2 || msgs[1].Author != agent.AuthorBot || msgs[1].AI.Decision != agent.Answer {
 		t.Fatalf("messages = %+v, want the customer's and the AI's answer\n%s", msgs, errb.String())
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exited %d: %s", code, errb.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not shut down")
+	stop()
+}
+
+// giftShop makes, in a new database in data (the caller closes it), a workspace whose
+// knowledge answers "Do you sell gift cards?" and its active AI agent.
+func giftShop(t *testing.T, data string) (*store.DB, account.Workspace, agent.Agent) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, data)
+	if err != nil {
+		t.Fatal(err)
 	}
+	_, ws, _, err := account.New(db).Setup(ctx, account.NewUser{Email: "o@example.com", Name: "O", Password: "owner password"}, "Shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := knowledge.New(knowledge.Options{DB: db}).CreateShortAnswer(ctx, ws.ID, knowledge.ShortAnswerInput{
+		Question: "Do you sell gift cards?", Answer: "Yes, from 100 to 2000 NOK.", Lang: "en"}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := agent.NewStore(db).Create(ctx, ws.ID, agent.Input{Name: "Ada", Role: agent.RoleSupport, Personality: agent.Friendly, AllSources: true, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, ws, a
+}
+
+// serveInProcess runs `agent serve` on data in this process, with environ, until stop,
+// which checks that it shuts down cleanly; errb is what it writes to stderr.
+func serveInProcess(t *testing.T, data string, environ ...string) (stop func(), errb *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	errb = &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"serve", "--data", data, "--listen", "127.0.0.1:0", "--ollama", "http://127.0.0.1:1"},
+			Env{Stdout: &out, Stderr: errb, Version: "v-test", Environ: environ})
+	}()
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("serve exited %d: %s", code, errb.String())
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("serve did not shut down")
+		}
+	}
+	t.Cleanup(stop)
+	return stop, errb
 }

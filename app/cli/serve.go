@@ -62,7 +62,7 @@ func serve(ctx context.Context, e Env, args []string) int {
 	agents, conversations, channels := agent.NewStore(db), inbox.New(db), channel.NewStore(db)
 	service := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: engine, Agents: agents, Channels: channels, Log: log}
 	runner := jobs.New(db, log)
-	deliveries := newDeliveries(db, runner, service)
+	deliveries := newDeliveries(cfg, db, runner, service)
 	srv := web.New(web.Options{Config: cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,
 		Inbox: conversations, Service: service, Channels: channels, Deliveries: deliveries, LLM: client, Logger: log, Version: e.Version})
 
@@ -78,9 +78,12 @@ func serve(ctx context.Context, e Env, args []string) int {
 	if err := runner.At(ctx, jobAnswerOwed, time.Now(), nil); err != nil {
 		return fail(e, err)
 	}
-	if err := pollMailboxes(ctx, db, runner, service, log); err != nil {
+	if err := takeMetaEvents(ctx, cfg, db, runner, service, log); err != nil {
 		return fail(e, err)
 	}
+	runner.Handle(inbox.JobAnswer, service.AnswerQueued)
+	mailboxes := watchMailboxes(ctx, cfg, db, service, log)
+	defer func() { stop(); <-mailboxes }() // logged out before the database closes
 	go reportModel(ctx, client, log)
 	go km.Run(ctx)
 	go runner.Run(ctx)

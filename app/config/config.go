@@ -27,6 +27,8 @@ type Config struct {
 	Auth      AuthConfig      `koanf:"auth"`
 	Knowledge KnowledgeConfig `koanf:"knowledge"`
 	Chat      ChatConfig      `koanf:"chat"`
+	Meta      MetaConfig      `koanf:"meta"`
+	Email     EmailConfig     `koanf:"email"`
 }
 
 // ServerConfig holds the [server] table: how the HTTP server is reached.
@@ -124,6 +126,27 @@ type ChatConfig struct {
 	StreamsPerIP int `koanf:"streams_per_ip"`
 }
 
+// MetaConfig holds the [meta] table: Meta's Graph API, which WhatsApp and Messenger
+// channels send through, and their webhooks.
+type MetaConfig struct {
+	// GraphURL is the Graph API's base URL, without a trailing slash after validation
+	// (tests and a proxy point it elsewhere).
+	GraphURL string `koanf:"graph_url"`
+	// GraphVersion is the API version in every request's path ("v25.0").
+	GraphVersion string `koanf:"graph_version"`
+	// WebhookRequestsPerMinute is how many webhook requests one channel takes per minute;
+	// Meta retries those refused with 429.
+	WebhookRequestsPerMinute int `koanf:"webhook_requests_per_minute"`
+}
+
+// EmailConfig holds the [email] table: the email channels' mailboxes.
+type EmailConfig struct {
+	// AllowPrivateHosts lets mailboxes be read and sent from on loopback and private
+	// addresses (a mail server on the same machine or network); off by default, so that a
+	// workspace's admin cannot probe the install's network with a mailbox's host and port.
+	AllowPrivateHosts bool `koanf:"allow_private_hosts"`
+}
+
 // Default returns the built-in settings: a server on 127.0.0.1:8080 with its
 // data in ./data, talking to a local Ollama but using no models, so that it
 // runs with no configuration at all.
@@ -152,6 +175,7 @@ func Default() Config {
 			MaxChunksPerSource: 5000,
 		},
 		Chat: ChatConfig{MessagesPerMinute: 20, IPRequestsPerMinute: 120, RecoverWithin: 10 * time.Minute, StreamsPerVisitor: 10, StreamsPerIP: 100},
+		Meta: MetaConfig{GraphURL: "https://graph.facebook.com", GraphVersion: "v25.0", WebhookRequestsPerMinute: 600},
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,8 +14,9 @@ import (
 )
 
 var (
-	logLevels  = []string{"debug", "info", "warn", "error"}
-	logFormats = []string{"text", "json"}
+	graphVersion = regexp.MustCompile(`^v[0-9]{1,3}\.[0-9]{1,2}$`)
+	logLevels    = []string{"debug", "info", "warn", "error"}
+	logFormats   = []string{"text", "json"}
 )
 
 // keyError is a problem with one key's value. Load fills in source (the
@@ -106,6 +108,17 @@ func (c *Config) Validate() error {
 	}
 	if n := c.Chat.StreamsPerIP; n < 1 {
 		return &keyError{key: "chat.streams_per_ip", msg: fmt.Sprintf("must be at least 1 (got %d)", n)}
+	}
+	graphURL, msg := checkHTTPURL(c.Meta.GraphURL)
+	if msg != "" {
+		return &keyError{key: "meta.graph_url", msg: msg}
+	}
+	c.Meta.GraphURL = graphURL
+	if !graphVersion.MatchString(c.Meta.GraphVersion) {
+		return &keyError{key: "meta.graph_version", msg: fmt.Sprintf("%q is not a Graph API version such as v25.0", c.Meta.GraphVersion)}
+	}
+	if n := c.Meta.WebhookRequestsPerMinute; n < 1 {
+		return &keyError{key: "meta.webhook_requests_per_minute", msg: fmt.Sprintf("must be at least 1 (got %d)", n)}
 	}
 	// Last: it is the only check with side effects on disk.
 	dir, msg := prepareDir(c.Data.Dir)

@@ -55,6 +55,9 @@ type Options struct {
 	MaxRedirects int           // default 5; negative means follow none
 	UserAgent    string        // default "agent-knowledge-fetcher/1.0 (+self-hosted support bot)"
 	AllowPrivate bool          // knowledge.allow_private_urls: allow loopback/private targets and local names
+	// Setting is the name of the setting that sets AllowPrivate, told in refusals;
+	// knowledge.allow_private_urls when empty.
+	Setting string
 	// Allow, when set, decides instead of the built-in policy whether a
 	// resolved address may be dialled (tests use it to allow exactly one
 	// httptest server's host:port while everything else stays refused). The
@@ -90,11 +93,14 @@ func New(opts Options) *Client {
 	if strings.TrimSpace(opts.UserAgent) == "" {
 		opts.UserAgent = defaultUserAgent
 	}
+	if opts.Setting == "" {
+		opts.Setting = "knowledge.allow_private_urls"
+	}
 	c := &Client{opts: opts, resolver: net.DefaultResolver}
 	c.dialer = &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second, Control: c.control}
 	tr := &http.Transport{
 		Proxy:                  nil,
-		DialContext:            c.dial,
+		DialContext:            c.DialContext,
 		ForceAttemptHTTP2:      true,
 		MaxIdleConns:           16,
 		MaxIdleConnsPerHost:    2,

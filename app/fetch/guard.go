@@ -12,24 +12,24 @@ import (
 	"syscall"
 )
 
-// ErrBlocked reports that a URL resolved to a loopback, private, link-local or
-// otherwise non-public address (or a local-only host name). Fetching it on an
+// ErrBlocked reports that a URL or host resolved to a loopback, private, link-local or
+// otherwise non-public address (or a local-only host name). Connecting to it on an
 // admin's behalf would let anyone with admin access probe the server's own
-// network (SSRF), so it is refused unless knowledge.allow_private_urls is set.
+// network (SSRF), so it is refused unless the install's setting (Options.Setting) allows it.
 var ErrBlocked = errors.New("not a public address")
 
 // blockedError says which address or name was refused and why; it unwraps to
 // ErrBlocked.
 type blockedError struct {
-	what string // "address 127.0.0.1" or "host localhost"
-	why  string // "loopback (127.0.0.0/8)"
-	hint bool   // suggest the setting that lifts the block
+	what    string // "address 127.0.0.1" or "host localhost"
+	why     string // "loopback (127.0.0.0/8)"
+	setting string // the setting that lifts the block, when one does
 }
 
 func (e *blockedError) Error() string {
 	s := e.what + " is " + e.why
-	if e.hint {
-		s += " (set knowledge.allow_private_urls to allow)"
+	if e.setting != "" {
+		s += " (set " + e.setting + " to allow)"
 	}
 	return s
 }
@@ -162,7 +162,7 @@ func (c *Client) permitHost(host string) error {
 	if c.opts.AllowPrivate || !localName(host) {
 		return nil
 	}
-	return &blockedError{what: "host " + host, why: "a local-only name", hint: true}
+	return &blockedError{what: "host " + host, why: "a local-only name", setting: c.opts.Setting}
 }
 
 // CheckHost applies the policy to what a URL shows before any DNS lookup: a local-only
@@ -209,15 +209,17 @@ func (c *Client) permit(ap netip.AddrPort) error {
 		return nil
 	}
 	if why := blockReason(ap.Addr()); why != "" {
-		return &blockedError{what: "address " + ap.Addr().String(), why: why, hint: true}
+		return &blockedError{what: "address " + ap.Addr().String(), why: why, setting: c.opts.Setting}
 	}
 	return nil
 }
 
-// dial resolves the host itself, checks every address it resolves to, and then
-// connects to a checked IP literal, so a DNS answer that changes between the
-// check and the connection (rebinding) cannot slip through.
-func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+// DialContext connects to addr ("host:port") under the client's policy, for HTTP and for
+// other protocols an admin points the server at (a mailbox's IMAP and SMTP servers). It
+// resolves the host itself, checks every address it resolves to, and then connects to a
+// checked IP literal, so a DNS answer that changes between the check and the connection
+// (rebinding) cannot slip through.
+func (c *Client) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	host, portStr, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err

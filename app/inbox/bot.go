@@ -234,19 +234,20 @@ const botStoppedNote = "The bot stopped here: it would have sent the same reply 
 // it sends the fallback once, then the off-hours reply, and leaves the conversation
 // Unreplied for people, routed by the channel's rules. A reply it already gave in the
 // conversation stops it there, with a note to staff. It returns false when it is not on
-// duty (or cannot tell, which it logs), so that the usual path runs.
-func (s *Service) botAnswer(ctx context.Context, ch channel.Channel, c Conversation, m Message) ([]Message, bool, error) {
+// duty (or cannot tell, which it logs), so that the usual path runs. When it takes the
+// message, it ends the claim t on answering it (a channel's queued answer holds one).
+func (s *Service) botAnswer(ctx context.Context, ch channel.Channel, c Conversation, m Message, t turn) ([]Message, bool, error) {
 	if c.Preview || m.Author != agent.AuthorVisitor {
 		return nil, false, nil
 	}
-	out, ok, err := s.bot(ctx, ch, c, m)
+	out, ok, err := s.bot(ctx, ch, c, m, t)
 	if !ok && err != nil && s.Log != nil {
 		s.Log.Error("bot: people answer instead", "conversation", c.ID, "err", err)
 	}
 	return out, ok, err
 }
 
-func (s *Service) bot(ctx context.Context, ch channel.Channel, c Conversation, m Message) ([]Message, bool, error) {
+func (s *Service) bot(ctx context.Context, ch channel.Channel, c Conversation, m Message, t turn) ([]Message, bool, error) {
 	b, err := s.Store.Bot(ctx, c.WorkspaceID)
 	now := s.Store.now()
 	if err != nil || !b.OnDuty(now) {
@@ -262,7 +263,7 @@ func (s *Service) bot(ctx context.Context, ch channel.Channel, c Conversation, m
 	}
 	var out []Message
 	if answered && !same {
-		reply, err := s.Store.addAIReply(ctx, c.ID, b.AgentID, r, turn{}, func(tx *sql.Tx) error {
+		reply, err := s.Store.addAIReply(ctx, c.ID, b.AgentID, r, t, func(tx *sql.Tx) error {
 			// The reply is the conversation's newest message in this transaction.
 			_, err := tx.ExecContext(ctx, `INSERT INTO automatic_messages (message_id, conversation_id, kind)
 				SELECT MAX(id), conversation_id, ? FROM messages WHERE conversation_id = ?`, AutoAnswer, c.ID)
@@ -274,6 +275,9 @@ func (s *Service) bot(ctx context.Context, ch channel.Channel, c Conversation, m
 		s.publish(c, Event{Kind: EventMessage, MessageID: reply.ID})
 		s.deliver(ctx, c, reply)
 		return []Message{reply}, true, nil
+	}
+	if err := s.Store.endTurn(ctx, t); err != nil {
+		return nil, true, err
 	}
 	if same || r.Reason == agent.ReasonRepeated {
 		note, err := s.Store.addAutomatic(ctx, c, AuthorNote, AutoStopped, botStoppedNote, "")

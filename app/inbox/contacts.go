@@ -132,3 +132,51 @@ func (k Contact) Label() string {
 	}
 	return ""
 }
+
+// ContactByWhatsApp returns the workspace's contact with this WhatsApp id (their number,
+// digits only), making one when there is none; a profile name fills an empty name.
+func (s *Store) ContactByWhatsApp(ctx context.Context, workspaceID int64, waID, name string) (Contact, error) {
+	return s.contactByIdentity(ctx, workspaceID, "whatsapp_id", waID, name)
+}
+
+// ContactByMessenger returns the workspace's contact with this page-scoped id (PSID),
+// making one when there is none.
+func (s *Store) ContactByMessenger(ctx context.Context, workspaceID int64, psid, name string) (Contact, error) {
+	return s.contactByIdentity(ctx, workspaceID, "messenger_psid", psid, name)
+}
+
+// contactByIdentity is ContactByWhatsApp and ContactByMessenger; column is one of theirs.
+func (s *Store) contactByIdentity(ctx context.Context, workspaceID int64, column, id, name string) (Contact, error) {
+	id = strings.TrimSpace(id)
+	if id == "" || len(id) > 100 {
+		return Contact{}, fmt.Errorf("inbox: contact by %s: %q is not an id", column, id)
+	}
+	name = strings.TrimSpace(name)
+	if utf8.RuneCountInString(name) > maxContactName {
+		name = string([]rune(name)[:maxContactName])
+	}
+	now := s.now().Unix()
+	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO contacts (workspace_id, name, `+column+`, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (workspace_id, `+column+`) WHERE `+column+` IS NOT NULL DO UPDATE
+		SET name = excluded.name, updated_at = excluded.updated_at WHERE contacts.name = '' AND excluded.name <> ''`,
+		workspaceID, name, id, now, now)
+	if err != nil {
+		return Contact{}, fmt.Errorf("inbox: contact by %s: %w", column, err)
+	}
+	return s.contactWhere(ctx, "workspace_id = ? AND "+column+" = ?", workspaceID, id)
+}
+
+// ContactOpenConversation returns a contact's latest conversation on a channel that is not
+// closed, and false when there is none (a message then starts a new one).
+func (s *Store) ContactOpenConversation(ctx context.Context, workspaceID, channelID, contactID int64) (Conversation, bool, error) {
+	c, err := scanConversation(s.db.Read.QueryRowContext(ctx, "SELECT "+conversationColumns+` FROM conversations
+		WHERE contact_id = ? AND workspace_id = ? AND channel_id = ? AND status <> 'closed' AND preview = 0 ORDER BY id DESC LIMIT 1`,
+		contactID, workspaceID, channelID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Conversation{}, false, nil
+	}
+	if err != nil {
+		return Conversation{}, false, fmt.Errorf("inbox: open conversation: %w", err)
+	}
+	return c, true, nil
+}

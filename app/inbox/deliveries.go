@@ -23,8 +23,16 @@ type DeliveryStatus string
 const (
 	DeliveryQueued DeliveryStatus = "queued" // waiting to be sent, or to be tried again (Error says why)
 	DeliverySent   DeliveryStatus = "sent"
-	DeliveryFailed DeliveryStatus = "failed" // given up: a person may retry it
+	DeliveryFailed DeliveryStatus = "failed" // given up, or refused by the channel: a person may retry it
+	// What WhatsApp and Messenger report after sending.
+	DeliveryDelivered DeliveryStatus = "delivered"
+	DeliveryRead      DeliveryStatus = "read"
 )
+
+// Sent reports whether the channel accepted the message (sent, delivered or read).
+func (s DeliveryStatus) Sent() bool {
+	return s == DeliverySent || s == DeliveryDelivered || s == DeliveryRead
+}
 
 // Delivery is the sending of one message to the customer.
 type Delivery struct {
@@ -88,7 +96,7 @@ func (d *Deliveries) Send(ctx context.Context, payload json.RawMessage) error {
 	if err != nil {
 		return err
 	}
-	if ok && del.Status == DeliverySent {
+	if ok && del.Status.Sent() {
 		return nil // sent by an earlier run of this job
 	}
 	del.MessageID = j.MessageID
@@ -116,7 +124,7 @@ func (d *Deliveries) Send(ctx context.Context, payload json.RawMessage) error {
 		del.Status, del.Error, del.ExternalID = DeliverySent, "", rec.ExternalID
 	} else {
 		del.Status, del.Error = DeliveryQueued, err.Error()
-		if del.Attempts >= d.maxAttempts() {
+		if del.Attempts >= d.maxAttempts() || channel.IsPermanent(err) {
 			del.Status = DeliveryFailed
 		}
 	}
@@ -151,6 +159,9 @@ func (d *Deliveries) outgoing(ctx context.Context, c Conversation, m Message) (c
 	if m.AI != nil {
 		for _, s := range m.AI.Sources {
 			out.Sources = append(out.Sources, channel.Link{Title: s.Title, URL: s.URL})
+		}
+		if m.AI.Decision == agent.Clarify {
+			out.Options = m.AI.QuickReplies
 		}
 	}
 	return out, drv, nil
@@ -226,4 +237,31 @@ func (s *Store) setDelivery(ctx context.Context, del Delivery) error {
 		return fmt.Errorf("inbox: delivery: %w", err)
 	}
 	return nil
+}
+
+// deliveryRank orders the states a delivery goes through: a report that would move it
+// back (Meta's "sent" after its "read", in any order they arrive) changes nothing. A
+// failure the channel reports after sending is below delivered: a message delivered to
+// one of the customer's devices was received.
+const deliveryRank = `CASE status WHEN 'queued' THEN 0 WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 END`
+
+var deliveryRanks = map[DeliveryStatus]int{DeliveryQueued: 0, DeliverySent: 1, DeliveryFailed: 2, DeliveryDelivered: 3, DeliveryRead: 4}
+
+// AdvanceDelivery records what the channel reports of a sent message (delivered, read,
+// failed with its reason), only when it moves the delivery forward; false when it did not.
+func (s *Store) AdvanceDelivery(ctx context.Context, messageID int64, status DeliveryStatus, reason string) (bool, error) {
+	rank, ok := deliveryRanks[status]
+	if !ok || status == DeliveryQueued {
+		return false, fmt.Errorf("inbox: advance delivery: %q is not a state to report", status)
+	}
+	if status != DeliveryFailed {
+		reason = ""
+	}
+	res, err := s.db.Write.ExecContext(ctx, `UPDATE deliveries SET status = ?, error = ?, updated_at = ?
+		WHERE message_id = ? AND `+deliveryRank+` < ?`, status, reason, s.now().Unix(), messageID, rank)
+	if err != nil {
+		return false, fmt.Errorf("inbox: advance delivery: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
 }

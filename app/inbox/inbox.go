@@ -324,6 +324,16 @@ func (s *Store) AddMessage(ctx context.Context, conversationID int64, author age
 // With a visitor (not 0), the customer who wrote it, the same transaction records that
 // they are around (TouchVisitor): one write per message.
 func (s *Store) addMessage(ctx context.Context, m Message, visitorID int64, claim bool) (Message, turn, error) {
+	return s.addMessageRecord(ctx, m, visitorID, claim, nil)
+}
+
+// addMessageWith stores m with the channel's record of it, in one transaction.
+func (s *Store) addMessageWith(ctx context.Context, m Message, record func(tx *sql.Tx, messageID int64) error) (Message, error) {
+	m, _, err := s.addMessageRecord(ctx, m, 0, false, record)
+	return m, err
+}
+
+func (s *Store) addMessageRecord(ctx context.Context, m Message, visitorID int64, claim bool, record func(tx *sql.Tx, messageID int64) error) (Message, turn, error) {
 	m.Body = strings.TrimSpace(m.Body)
 	if m.Body == "" {
 		return Message{}, turn{}, &usererr.InputError{Field: "message", Message: "write a message first"}
@@ -337,6 +347,11 @@ func (s *Store) addMessage(ctx context.Context, m Message, visitorID int64, clai
 		var err error
 		if m.ID, err = insertMessage(ctx, tx, m); err != nil {
 			return err
+		}
+		if record != nil {
+			if err := record(tx, m.ID); err != nil {
+				return err
+			}
 		}
 		if visitorID != 0 {
 			if _, err := tx.ExecContext(ctx, sqlSeeVisitor, m.CreatedAt.Unix(), knowledge.NormalizeLang(m.Lang), visitorID); err != nil {

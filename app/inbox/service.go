@@ -70,7 +70,7 @@ func (s *Service) VisitorMessage(ctx context.Context, ch channel.Channel, c Conv
 // before m; people's conversations read none of it.
 func (s *Service) answer(ctx context.Context, ch channel.Channel, c Conversation, a agent.Agent, aiOK bool, m Message, t turn) ([]Message, error) {
 	if !aiOK {
-		if out, ok, err := s.botAnswer(ctx, ch, c, m); ok {
+		if out, ok, err := s.botAnswer(ctx, ch, c, m, t); ok {
 			return out, err
 		}
 		// No AI on it: the first message of a conversation that no one has yet is routed by
@@ -193,6 +193,14 @@ const sqlHumanReplied = `UPDATE conversations SET ai_active = 0, unread = 0, sta
 // HumanReply stores a person's reply to the customer. It takes the conversation off the
 // AI, and a conversation no one had becomes the replier's.
 func (s *Service) HumanReply(ctx context.Context, workspaceID, conversationID, userID int64, text string) (Message, error) {
+	return s.HumanReplyWith(ctx, workspaceID, conversationID, userID, text, nil)
+}
+
+// HumanReplyWith is HumanReply with what the channel keeps about the reply (a WhatsApp
+// template's name and parameters), stored by record in the message's transaction so that
+// the sending, which may start at once, finds it.
+func (s *Service) HumanReplyWith(ctx context.Context, workspaceID, conversationID, userID int64, text string,
+	record func(tx *sql.Tx, messageID int64) error) (Message, error) {
 	c, err := s.Store.Get(ctx, workspaceID, conversationID)
 	if err != nil {
 		return Message{}, err
@@ -200,7 +208,12 @@ func (s *Service) HumanReply(ctx context.Context, workspaceID, conversationID, u
 	if c.Preview {
 		return Message{}, ErrNotFound
 	}
-	m, err := s.Store.AddMessage(ctx, c.ID, agent.AuthorHuman, userID, text, "")
+	var m Message
+	if record == nil {
+		m, err = s.Store.AddMessage(ctx, c.ID, agent.AuthorHuman, userID, text, "")
+	} else {
+		m, err = s.Store.addMessageWith(ctx, Message{ConversationID: c.ID, Author: agent.AuthorHuman, UserID: userID, Body: text}, record)
+	}
 	if err != nil {
 		return Message{}, err
 	}

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"agent/app/store"
@@ -57,18 +59,34 @@ func (r *Runner) Every(ctx context.Context, kind string, interval time.Duration)
 
 // At schedules one run of kind with payload (JSON-encoded) at t.
 func (r *Runner) At(ctx context.Context, kind string, t time.Time, payload any) error {
+	return schedule(ctx, r.db.Write, kind, t, payload)
+}
+
+// Schedule is At inside the caller's transaction: the job exists if and only if what it
+// works on was committed with it, so a stop right after the commit still runs it once.
+func Schedule(ctx context.Context, tx *sql.Tx, kind string, t time.Time, payload any) error {
+	return schedule(ctx, tx, kind, t, payload)
+}
+
+func schedule(ctx context.Context, db interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, kind string, t time.Time, payload any) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("jobs: schedule %s: %w", kind, err)
 	}
-	if _, err := r.db.Write.ExecContext(ctx, "INSERT INTO jobs (kind, payload, run_at) VALUES (?, ?, ?)", kind, string(b), t.Unix()); err != nil {
+	if _, err := db.ExecContext(ctx, "INSERT INTO jobs (kind, payload, run_at) VALUES (?, ?, ?)", kind, string(b), t.Unix()); err != nil {
 		return fmt.Errorf("jobs: schedule %s: %w", kind, err)
 	}
 	return nil
 }
 
-// Run runs due jobs until ctx ends.
+// Run runs due jobs until ctx ends. It first drops the recurring jobs no handler runs:
+// every start schedules its own (Every), so those were left by an earlier version.
 func (r *Runner) Run(ctx context.Context) {
+	if err := r.dropUnhandled(ctx); err != nil {
+		r.log.Error("jobs", "err", err)
+	}
 	t := time.NewTicker(r.Poll)
 	defer t.Stop()
 	for {
@@ -81,6 +99,21 @@ func (r *Runner) Run(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+func (r *Runner) dropUnhandled(ctx context.Context) error {
+	kinds, err := json.Marshal(slices.Collect(maps.Keys(r.handlers)))
+	if err != nil {
+		return err
+	}
+	res, err := r.db.Write.ExecContext(ctx, "DELETE FROM jobs WHERE every > 0 AND kind NOT IN (SELECT value FROM json_each(?))", string(kinds))
+	if err != nil {
+		return fmt.Errorf("jobs: drop unhandled: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		r.log.Info("dropped recurring jobs no longer run", "count", n)
+	}
+	return nil
 }
 
 type job struct {

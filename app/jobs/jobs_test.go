@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -264,5 +265,39 @@ func TestRunStopsWithItsContext(t *testing.T) {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return")
+	}
+}
+
+// A recurring job of a kind no handler runs (left by an earlier version) is dropped when
+// the runner starts; one-off jobs and handled ones stay.
+func TestRunDropsUnhandledRecurringJobs(t *testing.T) {
+	db := newDB(t)
+	ctx := context.Background()
+	r := New(db, nil)
+	r.Handle("ping", func(context.Context, json.RawMessage) error { return nil })
+	for _, kind := range []string{"ping", "retired"} {
+		if err := r.Every(ctx, kind, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.At(ctx, "one-off", time.Now().Add(time.Hour), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.dropUnhandled(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	rows, err := db.Read.Query("SELECT kind FROM jobs ORDER BY kind")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k string
+		rows.Scan(&k)
+		kinds = append(kinds, k)
+	}
+	rows.Close()
+	if strings.Join(kinds, " ") != "one-off ping" {
+		t.Errorf("jobs left: %v", kinds)
 	}
 }

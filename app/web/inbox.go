@@ -266,7 +266,8 @@ func (s *Server) convData(r *http.Request, c inbox.Conversation) (*inboxview.Con
 	ctx, v := r.Context(), visitOf(r)
 	ws := v.workspace.ID
 	d := &inboxview.ConvData{WS: ws, Conv: c, CSRF: v.session.CSRFToken, Now: time.Now(), Feedback: map[int64]inbox.Feedback{},
-		People: map[int64]string{}, TeamNames: map[int64]string{}, Reply: components.NewForm(), Note: components.NewForm()}
+		People: map[int64]string{}, TeamNames: map[int64]string{}, Reply: components.NewForm(), Note: components.NewForm(),
+		Template: components.NewForm()}
 	var err error
 	if d.Messages, err = s.inbox.Messages(ctx, c.ID); err != nil {
 		return nil, err
@@ -319,6 +320,9 @@ func (s *Server) convData(r *http.Request, c inbox.Conversation) (*inboxview.Con
 		return nil, err
 	}
 	if err := s.fileData(ctx, d); err != nil {
+		return nil, err
+	}
+	if err := s.replyWindow(ctx, d); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -418,8 +422,8 @@ func (s *Server) noteOnConversation(w http.ResponseWriter, r *http.Request) {
 	s.backToConversation(w, r, c, "")
 }
 
-// conversationFormError shows the conversation again with the reply (field "message") or
-// note (field "note") box as typed and its error.
+// conversationFormError shows the conversation again with the reply (field "message"),
+// note (field "note") or template (field "params") box as typed and its error.
 func (s *Server) conversationFormError(w http.ResponseWriter, r *http.Request, c inbox.Conversation, err error, field, text string) {
 	_, msg, ok := userMessage(err)
 	if !ok {
@@ -433,9 +437,12 @@ func (s *Server) conversationFormError(w http.ResponseWriter, r *http.Request, c
 	}
 	f := components.NewForm()
 	f.Values[field], f.Errors[field] = text, msg
-	if field == "note" {
+	switch field {
+	case "note":
 		d.Note = f
-	} else {
+	case "params": // a WhatsApp template's (meta.go)
+		d.Template = f
+	default:
 		d.Reply = f
 	}
 	w.Header().Set("HX-Push-Url", urls.Conversation(c.WorkspaceID, c.ID)+queryOf(r))

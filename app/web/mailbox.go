@@ -22,16 +22,21 @@ func (s *Server) mailboxRoutes(ws wsRoute) {
 	ws("POST /w/{ws}/channels/email", account.PermManageChannels, s.createEmailChannel)
 }
 
-// createEmailChannel adds an email channel, answered by the workspace's AI agent when
-// exactly one is active, and leads on to its mailbox.
+// createEmailChannel adds an email channel and leads on to its mailbox.
 func (s *Server) createEmailChannel(w http.ResponseWriter, r *http.Request) {
+	s.createKindChannel(w, r, channel.Email, "mailbox", "Connect its mailbox.")
+}
+
+// createKindChannel adds a channel of a kind that is set up on a page of its own (next),
+// answered by the workspace's AI agent when exactly one is active, and leads on to it.
+func (s *Server) createKindChannel(w http.ResponseWriter, r *http.Request, kind channel.Kind, next, what string) {
 	ctx, ws := r.Context(), visitOf(r).workspace.ID
 	agents, err := s.agents.List(ctx, ws)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	in := channel.Input{Kind: channel.Email, Name: r.PostFormValue("name"), Active: true}
+	in := channel.Input{Kind: kind, Name: r.PostFormValue("name"), Active: true}
 	var active []int64
 	for _, a := range agents {
 		if a.Active {
@@ -50,7 +55,7 @@ func (s *Server) createEmailChannel(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.redirectWithFlash(w, r, urls.Channel(ws, c.ID, "mailbox"), "ok", "Email channel "+c.Name+" added. Connect its mailbox.")
+	s.redirectWithFlash(w, r, urls.Channel(ws, c.ID, next), "ok", channels.KindLabel(kind)+" channel "+c.Name+" added. "+what)
 }
 
 // emailChannel loads the email channel named in the path; any other kind is a 404.
@@ -145,7 +150,7 @@ func (s *Server) testMailbox(w http.ResponseWriter, r *http.Request) {
 		s.redirectWithFlash(w, r, urls.Channel(c.WorkspaceID, c.ID, "mailbox"), "error", "Save the mailbox first.")
 		return
 	}
-	check := mailbox.Test(r.Context(), set, nil)
+	check := mailbox.Test(r.Context(), set, mailbox.NewNetwork(s.cfg.Email.AllowPrivateHosts))
 	d.Tested, d.Messages = true, check.Messages
 	if check.IMAP != nil {
 		d.IMAPError = check.IMAP.Error()

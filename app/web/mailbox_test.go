@@ -77,4 +77,8 @@ func TestMailboxSetup(t *testing.T) {
 		!strings.Contains(res.body, "imap 127.0.0.1:"+closed+": connect") || !strings.Contains(res.body, "smtp 127.0.0.1:"+closed+": connect") {
 		t.Errorf("the connection test: %d\n%s", res.status, res.body)
 	}
+	// By default the install's own network is not reached: the page names the setting.
+	if strings.Count(res.body, "127.0.0.1 is loopback (127.0.0.0/8) (set email.allow_private_hosts to allow)") != 2 {
+		t.Errorf("the connection test reached a loopback address:\n%s", res.body)
+	}
 }

@@ -156,7 +156,8 @@ func (s *Server) limitBodyTime(next http.Handler) http.Handler {
 
 // csrf requires the session's token on every state-changing request of a logged-in
 // user, from the X-CSRF-Token header (htmx) or the csrf form field. The chat widget's API
-// has its own protection (allowed origins, visitor tokens; a preview must be same-origin).
+// has its own protection (allowed origins, visitor tokens; a preview must be same-origin),
+// and Meta's webhooks theirs (a signature over the raw body, which must stay unread here).
 // Form bodies are read here, capped in size, so that one too large, too slow or malformed
 // is answered the same way on every route.
 func (s *Server) csrf(next http.Handler) http.Handler {
@@ -166,7 +167,7 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if strings.HasPrefix(r.URL.Path, widgetAPIPrefix) {
+		if strings.HasPrefix(r.URL.Path, widgetAPIPrefix) || strings.HasPrefix(r.URL.Path, metaHookPrefix) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -87,6 +87,7 @@ func (s *Server) routes() http.Handler {
 	s.mailboxRoutes(ws)
 	s.newEmailRoutes(ws)
 	s.contactRoutes(ws)
+	s.metaRoutes(public, ws)
 	ws("GET /w/{ws}/knowledge", account.PermEditKnowledge, s.knowledgePage)
 	ws("GET /w/{ws}/knowledge/search", account.PermEditKnowledge, s.knowledgeSearch)
 	ws("GET /w/{ws}/knowledge/new/article", account.PermEditKnowledge, s.newArticlePage)

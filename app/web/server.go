@@ -15,6 +15,7 @@ import (
 	"agent/app/agent"
 	"agent/app/attach"
 	"agent/app/channel"
+	"agent/app/channel/meta"
 	"agent/app/config"
 	"agent/app/inbox"
 	"agent/app/knowledge"
@@ -61,6 +62,7 @@ type Server struct {
 	channels   *channel.Store
 	deliveries *inbox.Deliveries
 	files      *attach.Store
+	metaHooks  *meta.Receiver // WhatsApp's and Messenger's webhook; nil without deliveries
 	llm        *llm.Client
 	log        *slog.Logger
 	version    string
@@ -110,6 +112,7 @@ func New(o Options) *Server {
 	if s.freeSpace == nil {
 		s.freeSpace = store.FreeSpace
 	}
+	s.metaHooks = s.newMetaReceiver()
 	s.handler = s.routes()
 	return s
 }

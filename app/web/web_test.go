@@ -107,6 +107,7 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 	deliveries := &inbox.Deliveries{Store: conversations, Channels: channels, Jobs: jobs.New(db, logger), Hub: service.Hub,
 		Drivers: map[channel.Kind]channel.Driver{}}
 	deliveries.Jobs.Handle(inbox.JobSend, deliveries.Send)
+	deliveries.Jobs.Handle(inbox.JobAnswer, service.AnswerQueued)
 	free := new(atomic.Uint64)
 	free.Store(1 << 40)
 	s := web.New(web.Options{Config: &cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,

@@ -16,18 +16,17 @@ import (
 
 // Kind is a kind of channel as the list offers it.
 type Kind struct {
-	Kind   channel.Kind
-	Label  string
-	About  string
-	Coming bool // shown so the shape is visible, not creatable yet
+	Kind  channel.Kind
+	Label string
+	About string
 }
 
-// Kinds are the kinds of channel, the chat widget first; the others are coming.
+// Kinds are the kinds of channel, the chat widget first.
 var Kinds = []Kind{
-	{channel.Chat, "Chat widget", "A chat button on your website: one script tag.", false},
-	{channel.Email, "Email", "A support mailbox, read over IMAP and answered over SMTP.", false},
-	{channel.WhatsApp, "WhatsApp", "A WhatsApp Business number, through the Cloud API.", true},
-	{channel.Messenger, "Messenger", "Your Facebook page's Messenger inbox.", true},
+	{channel.Chat, "Chat widget", "A chat button on your website: one script tag."},
+	{channel.Email, "Email", "A support mailbox, read over IMAP and answered over SMTP."},
+	{channel.WhatsApp, "WhatsApp", "A WhatsApp Business number, through the Cloud API."},
+	{channel.Messenger, "Messenger", "Your Facebook page's Messenger inbox."},
 }
 
 // KindLabel names a kind of channel: "Chat widget".

@@ -43,9 +43,4 @@ func TestSnippetAndKinds(t *testing.T) {
 	if KindLabel(channel.Chat) != "Chat widget" || KindLabel(channel.WhatsApp) != "WhatsApp" {
 		t.Error("KindLabel")
 	}
-	for _, k := range Kinds {
-		if k.Coming != (k.Kind != channel.Chat && k.Kind != channel.Email) {
-			t.Errorf("kind %s coming = %v", k.Kind, k.Coming)
-		}
-	}
 }

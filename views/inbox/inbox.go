@@ -142,6 +142,8 @@ type ConvData struct {
 	Files       map[int64][]attach.Attachment // by message (files.templ)
 	Originals   map[int64]bool                // messages that came as HTML mail
 	Automatic   map[int64]inbox.Automatic     // messages the automatic bot sent (bot.templ)
+	Window      *ReplyWindow                  // WhatsApp and Messenger: what may be sent now (window.templ)
+	Template    components.Form               // the template box, with its error after a failed send
 }
 
 // viewNames are the views' labels.
@@ -412,7 +414,7 @@ func CauseLabel(c inbox.Cause) string {
 	case inbox.CauseRepeated:
 		return "the AI would have repeated an answer"
 	case inbox.CauseAutomation:
-		return "routed by the channel's rules (no AI on it)"
+		return "routed by the channel's rules"
 	case inbox.CauseManual:
 		return "reassigned by hand"
 	}

@@ -2,10 +2,7 @@ package mailbox
 
 import (
 	"context"
-	"crypto/tls"
 	"time"
-
-	"github.com/emersion/go-imap/v2/imapclient"
 )
 
 // Check is what Test found: nil for a server that works, else what failed, in the
@@ -15,21 +12,20 @@ type Check struct {
 	Messages   uint32 // in the folder, when IMAP works
 }
 
-// Test connects to both servers as the settings say: IMAP logs in and opens the folder
-// read-only, SMTP logs in; nothing is fetched or sent.
-// tlsConf is nil but in tests (their servers' roots).
-func Test(ctx context.Context, set Settings, tlsConf *tls.Config) Check {
+// Test connects to both servers as the settings say, through n: IMAP logs in and opens
+// the folder read-only, SMTP logs in; nothing is fetched or sent.
+func Test(ctx context.Context, set Settings, n Network) Check {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	var ch Check
-	in := &Intake{Options: &imapclient.Options{TLSConfig: tlsConf}}
+	in := &Intake{Net: n}
 	ch.Messages, ch.IMAP = in.check(ctx, set)
-	ch.SMTP = checkSMTP(ctx, set, tlsConf)
+	ch.SMTP = checkSMTP(ctx, set, n)
 	return ch
 }
 
 func (in *Intake) check(ctx context.Context, set Settings) (uint32, error) {
-	c, sel, err := in.open(ctx, set)
+	c, sel, err := in.open(ctx, set, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -37,8 +33,8 @@ func (in *Intake) check(ctx context.Context, set Settings) (uint32, error) {
 	return sel.NumMessages, c.Logout().Wait()
 }
 
-func checkSMTP(ctx context.Context, set Settings, tlsConf *tls.Config) error {
-	c, err := dialSMTP(ctx, set.SMTP, tlsConf)
+func checkSMTP(ctx context.Context, set Settings, n Network) error {
+	c, err := n.dialSMTP(ctx, set.SMTP)
 	if err != nil {
 		return err
 	}

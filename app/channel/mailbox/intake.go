@@ -1,12 +1,15 @@
 package mailbox
 
 import (
+	"cmp"
 	"context"
+	"crypto/tls"
 	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,17 +28,24 @@ import (
 // flags stay the people's), and stores each mail with its Message-ID in one transaction
 // (inbox.Service.ChannelMessage), then its UID as the place to go on from. A stop between
 // the two fetches that mail again, and its Message-ID, already held, skips it; a changed
-// UIDVALIDITY reads the folder from the start with the same safeguard.
+// UIDVALIDITY reads the folder from the start with the same safeguard. Watch keeps every
+// mailbox read; Poll reads one once.
 type Intake struct {
 	DB       *store.DB
 	Settings *Store
 	Service  *inbox.Service
 	Limits   email.Limits // email.DefaultLimits when zero
 	Log      *slog.Logger
-	// Dial options for the IMAP connection (tests give their TLS roots); nil is the default.
-	Options *imapclient.Options
-
-	polled map[int64]time.Time // when PollDue last read each channel (one job runs it at a time)
+	Net      Network
+	// IdleFor is how long one connection waits for mail with IDLE before it is made anew:
+	// servers may drop a client idle for 30 minutes (RFC 2177 asks for less than 29). 0 is
+	// 25 minutes.
+	IdleFor time.Duration
+	// Backoff is the wait after a mailbox's first failure, doubled on each next one up to
+	// 5 minutes; 0 is 5 seconds.
+	Backoff time.Duration
+	// Rescan is how often Watch looks for mailboxes added, changed or turned off; 0 is 10 seconds.
+	Rescan time.Duration
 }
 
 // Poll reads the channel's folder once and returns how many new mails it stored.
@@ -44,38 +54,59 @@ func (in *Intake) Poll(ctx context.Context, ch channel.Channel) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	c, sel, err := in.open(ctx, set)
+	c, sel, err := in.open(ctx, set, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer c.Close()
-	var validity, last uint32
-	if err := in.DB.Read.QueryRowContext(ctx, "SELECT uidvalidity, last_uid FROM email_settings WHERE channel_id = ?", ch.ID).Scan(&validity, &last); err != nil {
+	n, err := in.fetchNew(ctx, c, ch, set, sel.UIDValidity)
+	if err != nil {
+		return n, err
+	}
+	return n, c.Logout().Wait()
+}
+
+// fetchNew stores the mail of the open folder after the last UID taken, and returns how
+// many it stored. It asks for the UIDs first, so that a folder with nothing new costs no
+// message ("n:*" names the last message even when its UID is below n).
+func (in *Intake) fetchNew(ctx context.Context, c *imapclient.Client, ch channel.Channel, set Settings, validity uint32) (int, error) {
+	var held, last uint32
+	if err := in.DB.Read.QueryRowContext(ctx, "SELECT uidvalidity, last_uid FROM email_settings WHERE channel_id = ?", ch.ID).Scan(&held, &last); err != nil {
 		return 0, fmt.Errorf("mailbox: place in folder: %w", err)
 	}
-	if sel.UIDValidity != validity {
+	if validity != held {
 		// Another list of UIDs: start over; the Message-IDs keep what was stored from returning.
 		last = 0
-		if err := in.setPlace(ctx, ch.ID, sel.UIDValidity, 0); err != nil {
+		if err := in.setPlace(ctx, ch.ID, validity, 0); err != nil {
 			return 0, err
 		}
 	}
-	if sel.NumMessages == 0 || (sel.UIDNext != 0 && uint32(sel.UIDNext) <= last+1) {
-		return 0, c.Logout().Wait()
+	if mb := c.Mailbox(); mb != nil && mb.NumMessages == 0 {
+		return 0, nil
 	}
-	var uids imap.UIDSet
-	uids.AddRange(imap.UID(last+1), 0) // last+1:*
-	section := &imap.FetchItemBodySection{Peek: true}
-	fetch := c.Fetch(uids, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
-	msgs, err := fetch.Collect()
+	var after imap.UIDSet
+	after.AddRange(imap.UID(last+1), 0) // last+1:*
+	listed, err := c.Fetch(after, &imap.FetchOptions{UID: true}).Collect()
 	if err != nil {
 		return 0, fmt.Errorf("imap %s: fetch: %w", set.IMAP.Host, err)
 	}
+	var uids imap.UIDSet
+	for _, msg := range listed {
+		if uint32(msg.UID) > last {
+			uids.AddNum(msg.UID)
+		}
+	}
+	if len(uids) == 0 {
+		return 0, nil
+	}
+	section := &imap.FetchItemBodySection{Peek: true}
+	msgs, err := c.Fetch(uids, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
+	if err != nil {
+		return 0, fmt.Errorf("imap %s: fetch: %w", set.IMAP.Host, err)
+	}
+	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return cmp.Compare(a.UID, b.UID) })
 	stored := 0
 	for _, msg := range msgs {
-		if uint32(msg.UID) <= last {
-			continue // "n:*" names the last message even when its UID is below n
-		}
 		ok, err := in.take(ctx, ch, set, msg.FindBodySection(section))
 		if err != nil {
 			return stored, err
@@ -83,16 +114,17 @@ func (in *Intake) Poll(ctx context.Context, ch channel.Channel) (int, error) {
 		if ok {
 			stored++
 		}
-		if err := in.setPlace(ctx, ch.ID, sel.UIDValidity, uint32(msg.UID)); err != nil {
+		if err := in.setPlace(ctx, ch.ID, validity, uint32(msg.UID)); err != nil {
 			return stored, err
 		}
 	}
-	return stored, c.Logout().Wait()
+	return stored, nil
 }
 
-// open connects, logs in and opens the folder read-only; the client is closed when ctx ends.
-func (in *Intake) open(ctx context.Context, set Settings) (*imapclient.Client, *imap.SelectData, error) {
-	c, err := in.dial(set.IMAP)
+// open connects, logs in and opens the folder read-only; the client is closed when ctx
+// ends. Unilateral data (new mail while idling) goes to onData.
+func (in *Intake) open(ctx context.Context, set Settings, onData *imapclient.UnilateralDataHandler) (*imapclient.Client, *imap.SelectData, error) {
+	c, err := in.dial(ctx, set.IMAP, onData)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -109,28 +141,26 @@ func (in *Intake) open(ctx context.Context, set Settings) (*imapclient.Client, *
 	return c, sel, nil
 }
 
-func (in *Intake) dial(sv Server) (*imapclient.Client, error) {
-	addr := net.JoinHostPort(sv.Host, strconv.Itoa(sv.Port))
-	opts := &imapclient.Options{}
-	if in.Options != nil {
-		o := *in.Options
-		opts = &o
+func (in *Intake) dial(ctx context.Context, sv Server, onData *imapclient.UnilateralDataHandler) (*imapclient.Client, error) {
+	conn, err := in.Net.dial(ctx, "imap", sv)
+	if err != nil {
+		return nil, err
 	}
-	opts.TLSConfig = tlsConfig(opts.TLSConfig, sv.Host)
-	var c *imapclient.Client
-	var err error
+	opts := &imapclient.Options{UnilateralDataHandler: onData}
 	switch sv.Security {
 	case TLS:
-		c, err = imapclient.DialTLS(addr, opts)
+		conf := in.Net.tlsConfig(sv.Host)
+		conf.NextProtos = []string{"imap"}
+		return imapclient.New(tls.Client(conn, conf), opts), nil
 	case StartTLS:
-		c, err = imapclient.DialStartTLS(addr, opts)
-	default:
-		c, err = imapclient.DialInsecure(addr, opts)
+		opts.TLSConfig = in.Net.tlsConfig(sv.Host)
+		c, err := imapclient.NewStartTLS(conn, opts)
+		if err != nil {
+			return nil, fmt.Errorf("imap %s: STARTTLS: %w", net.JoinHostPort(sv.Host, strconv.Itoa(sv.Port)), err)
+		}
+		return c, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("imap %s: connect: %w", addr, err)
-	}
-	return c, nil
+	return imapclient.New(conn, opts), nil
 }
 
 func (in *Intake) setPlace(ctx context.Context, channelID int64, validity, uid uint32) error {
@@ -215,13 +245,15 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, ra
 			return false, fmt.Errorf("mailbox: take: %w", err)
 		}
 		if recent >= MaxAutoRepliesPerHour {
-			may, reason = false, "too many automatic replies in this thread within the hour"
+			may, reason = false, email.Reason(fmt.Sprintf("already %d automatic replies in this thread within the hour", MaxAutoRepliesPerHour))
 		}
 	}
+	hold := ""
 	if !may {
-		in.log().Info("mail stored, not answered", "channel", ch.ID, "conversation", c.ID, "reason", reason)
+		hold = string(reason)
+		in.log().Info("mail stored, not answered automatically", "channel", ch.ID, "conversation", c.ID, "reason", reason)
 	}
-	_, _, err = in.Service.ChannelMessage(ctx, ch, c, text, "", may, func(tx *sql.Tx, messageID int64) error {
+	_, err = in.Service.ChannelMessage(ctx, ch, c, text, "", hold, func(tx *sql.Tx, messageID int64) error {
 		if err := recordMail(ctx, tx, ch.ID, c.ID, messageID, m, true); err != nil {
 			return err
 		}
@@ -319,63 +351,6 @@ func (in *Intake) log() *slog.Logger {
 	return in.Log
 }
 
-// MaxAutoRepliesPerHour caps the AI's replies in one thread per hour; a mail past it is
-// stored for people, not answered.
+// MaxAutoRepliesPerHour caps the AI's replies in one thread per hour; a mail past it goes
+// to people, unanswered.
 const MaxAutoRepliesPerHour = 5
-
-// pollTimeout bounds the reading of one mailbox, so that a server that stops answering
-// holds up neither the other mailboxes nor the job runner's other work.
-const pollTimeout = 2 * time.Minute
-
-// PollDue polls each active email channel's mailbox whose interval has passed since it was
-// last read (by this process: a start reads them all), logging a mailbox that fails
-// rather than stopping the others.
-func (in *Intake) PollDue(ctx context.Context, channels *channel.Store, now time.Time) error {
-	rows, err := in.DB.Read.QueryContext(ctx, `SELECT s.channel_id, s.poll_seconds FROM email_settings s JOIN channels c ON c.id = s.channel_id
-		WHERE c.kind = 'email' AND c.active = 1`)
-	if err != nil {
-		return fmt.Errorf("mailbox: poll: %w", err)
-	}
-	type due struct {
-		id    int64
-		every time.Duration
-	}
-	var all []due
-	for rows.Next() {
-		var d due
-		var secs int64
-		if err := rows.Scan(&d.id, &secs); err != nil {
-			rows.Close()
-			return fmt.Errorf("mailbox: poll: %w", err)
-		}
-		d.every = time.Duration(secs) * time.Second
-		all = append(all, d)
-	}
-	err = rows.Err()
-	rows.Close()
-	if err != nil {
-		return fmt.Errorf("mailbox: poll: %w", err)
-	}
-	if in.polled == nil {
-		in.polled = map[int64]time.Time{}
-	}
-	for _, d := range all {
-		if now.Sub(in.polled[d.id]) < d.every {
-			continue
-		}
-		ch, err := channels.ByID(ctx, d.id)
-		if err != nil {
-			return err
-		}
-		pctx, cancel := context.WithTimeout(ctx, pollTimeout)
-		n, err := in.Poll(pctx, ch)
-		cancel()
-		in.polled[d.id] = now
-		if err != nil {
-			in.log().Warn("mailbox could not be read", "channel", ch.ID, "err", err)
-		} else if n > 0 {
-			in.log().Info("mail received", "channel", ch.ID, "count", n)
-		}
-	}
-	return nil
-}

@@ -30,9 +30,7 @@ type Sender struct {
 	DB       *store.DB
 	Settings *Store
 	Inbox    *inbox.Store
-	// TLS configures TLS connections (its ServerName is set per server); nil verifies
-	// servers against the system's roots.
-	TLS *tls.Config
+	Net      Network
 	// Timeout bounds one delivery: connecting, the dialogue and the message; 0 is a minute.
 	Timeout time.Duration
 }
@@ -144,7 +142,9 @@ func (s *Sender) header(ctx context.Context, out channel.Outgoing, set Settings)
 	return h, nil
 }
 
-// submit hands raw to the SMTP server for to.
+// submit hands raw to the SMTP server for to. The mail is the server's once it has
+// answered the data (SendMail): what fails after that (QUIT, the connection) is not a
+// failure to send, which would send it again.
 func (s *Sender) submit(ctx context.Context, set Settings, to string, raw []byte) error {
 	timeout := s.Timeout
 	if timeout == 0 {
@@ -152,7 +152,7 @@ func (s *Sender) submit(ctx context.Context, set Settings, to string, raw []byte
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	c, err := dialSMTP(ctx, set.SMTP, s.TLS)
+	c, err := s.Net.dialSMTP(ctx, set.SMTP)
 	if err != nil {
 		return err
 	}
@@ -160,22 +160,22 @@ func (s *Sender) submit(ctx context.Context, set Settings, to string, raw []byte
 	if err := c.SendMail(set.Address, []string{to}, bytes.NewReader(raw)); err != nil {
 		return fmt.Errorf("smtp %s: %w", set.SMTP.Host, err)
 	}
-	return c.Quit()
+	c.Quit()
+	return nil
 }
 
 // dialSMTP connects to an SMTP server as its settings say, within ctx's deadline, and logs
 // in when they name a user.
-func dialSMTP(ctx context.Context, sv Server, base *tls.Config) (*smtp.Client, error) {
-	addr := net.JoinHostPort(sv.Host, strconv.Itoa(sv.Port))
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", addr)
+func (n Network) dialSMTP(ctx context.Context, sv Server) (*smtp.Client, error) {
+	conn, err := n.dial(ctx, "smtp", sv)
 	if err != nil {
-		return nil, fmt.Errorf("smtp %s: connect: %w", addr, err)
+		return nil, err
 	}
 	if dl, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(dl)
 	}
-	conf := tlsConfig(base, sv.Host)
+	addr := net.JoinHostPort(sv.Host, strconv.Itoa(sv.Port))
+	conf := n.tlsConfig(sv.Host)
 	var c *smtp.Client
 	switch sv.Security {
 	case TLS:
@@ -195,13 +195,4 @@ func dialSMTP(ctx context.Context, sv Server, base *tls.Config) (*smtp.Client, e
 		}
 	}
 	return c, nil
-}
-
-func tlsConfig(base *tls.Config, host string) *tls.Config {
-	conf := &tls.Config{}
-	if base != nil {
-		conf = base.Clone()
-	}
-	conf.ServerName = host
-	return conf
 }

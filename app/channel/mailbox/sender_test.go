@@ -118,7 +118,7 @@ type world struct {
 	smtp       *mailtest.SMTP
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, t.TempDir())
@@ -151,13 +151,72 @@ func newWorld(t *testing.T) *world {
 		SMTP: mailbox.Server{Host: "127.0.0.1", Port: server.Port, Security: mailbox.Plain, User: "support@shop.example", Password: "mailbox password"}}); err != nil {
 		t.Fatal(err)
 	}
-	sender := &mailbox.Sender{DB: db, Settings: settings, Inbox: conversations}
+	sender := &mailbox.Sender{DB: db, Settings: settings, Inbox: conversations, Net: loopback}
 	runner := jobs.New(db, nil)
 	deliveries := &inbox.Deliveries{Store: conversations, Channels: channels, Jobs: runner, Drivers: map[channel.Kind]channel.Driver{channel.Email: sender}, MaxAttempts: 1}
 	runner.Handle(inbox.JobSend, deliveries.Send)
 	svc := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: agent.NewEngine(agent.Options{Knowledge: km}), Agents: agents,
 		Channels: channels, Outboxes: map[channel.Kind]inbox.Outbox{channel.Email: deliveries}}
+	runner.Handle(inbox.JobAnswer, svc.AnswerQueued)
 
 	return &world{ctx: ctx, db: db, ws: ws, owner: owner, agent: a, ch: ch, inbox: conversations, settings: settings, svc: svc,
 		runner: runner, deliveries: deliveries, smtp: server}
+}
+
+// loopback reaches the test's servers on 127.0.0.1, as an install with
+// email.allow_private_hosts does.
+var loopback = mailbox.NewNetwork(true)
+
+// A mail the SMTP server took is sent, even when the server hangs up before QUIT. One
+// whose taking never reached us (the connection lost before the server's reply) is sent
+// again, with the same Message-ID and headers, so that mail clients show it once.
+func TestSenderSendsOnce(t *testing.T) {
+	w := newWorld(t)
+	k, err := w.inbox.ContactByEmail(w.ctx, w.ws.ID, "kari@customer.example", "Kari Nordmann")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := w.inbox.Create(w.ctx, w.ws.ID, inbox.NewConversation{ChannelID: w.ch.ID, Channel: string(channel.Email)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.inbox.SetContact(w.ctx, w.ws.ID, c.ID, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	w.smtp.HangUp(mailtest.AfterReply)
+	m, err := w.svc.HumanReply(w.ctx, w.ws.ID, c.ID, w.owner.ID, "Hello Kari.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.runner.RunDue(w.ctx)
+	if del, _, _ := w.inbox.Delivery(w.ctx, m.ID); del.Status != inbox.DeliverySent || len(w.smtp.Received()) != 1 {
+		t.Fatalf("a mail taken, then the connection lost: %+v, %d received", del, len(w.smtp.Received()))
+	}
+
+	w.smtp.HangUp(mailtest.BeforeReply)
+	m, err = w.svc.HumanReply(w.ctx, w.ws.ID, c.ID, w.owner.ID, "One more thing.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.runner.RunDue(w.ctx)
+	if del, _, _ := w.inbox.Delivery(w.ctx, m.ID); del.Status != inbox.DeliveryFailed {
+		t.Fatalf("no reply to the data: %+v", del)
+	}
+	w.smtp.HangUp(mailtest.Never)
+	if err := w.deliveries.Retry(w.ctx, w.ws.ID, c.ID, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	w.runner.RunDue(w.ctx)
+	got := w.smtp.Received()
+	if del, _, _ := w.inbox.Delivery(w.ctx, m.ID); del.Status != inbox.DeliverySent || len(got) != 3 {
+		t.Fatalf("the retry: %+v, %d received", del, len(got))
+	}
+	for _, h := range []string{"Message-Id", "In-Reply-To", "References", "Subject"} {
+		if got[1].Header.Get(h) != got[2].Header.Get(h) {
+			t.Errorf("%s: %q, then %q", h, got[1].Header.Get(h), got[2].Header.Get(h))
+		}
+	}
+	if got[0].Header.Get("Message-Id") == got[1].Header.Get("Message-Id") {
+		t.Error("two messages sent with one Message-ID")
+	}
 }

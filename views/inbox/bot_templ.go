@@ -18,6 +18,22 @@ var automaticLabels = map[inbox.Automatic]string{
 	inbox.AutoStopped:  "bot stopped",
 }
 
+// botReasons are the reasons a customer gives for a bot answer that did not resolve
+// their question, as the widget words them.
+var botReasons = map[string]string{"too_long": "too long to read", "not_useful": "useless answer", "off_topic": "answered another question", "other": "other"}
+
+// ratingText is the customer's rating of an AI reply: resolved or not for the bot's
+// answers, helpful or not for the AI agent's.
+func ratingText(d ConvData, messageID int64, f inbox.Feedback) string {
+	if d.Automatic[messageID] == "" {
+		return FeedbackText(f)
+	}
+	if f.Helpful {
+		return "Resolved"
+	}
+	return "Not resolved: " + botReasons[f.Reason]
+}
+
 // automaticBadge marks a message the automatic bot sent; staff see it, customers do not.
 func automaticBadge(k inbox.Automatic) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
@@ -48,7 +64,7 @@ func automaticBadge(k inbox.Automatic) templ.Component {
 			var templ_7745c5c3_Var2 string
 			templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinStringErrs(string(k))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/inbox/bot.templ`, Line: 16, Col: 77}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/inbox/bot.templ`, Line: 32, Col: 77}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
 			if templ_7745c5c3_Err != nil {
@@ -61,7 +77,7 @@ func automaticBadge(k inbox.Automatic) templ.Component {
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(automaticLabels[k])
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/inbox/bot.templ`, Line: 16, Col: 100}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/inbox/bot.templ`, Line: 32, Col: 100}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 			if templ_7745c5c3_Err != nil {

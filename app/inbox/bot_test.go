@@ -1,6 +1,8 @@
 package inbox_test
 
 import (
+	"database/sql"
+	"encoding/json"
 	"slices"
 	"testing"
 	"time"
@@ -278,6 +280,41 @@ func TestSaveBotChecks(t *testing.T) {
 	for _, bad := range []string{"9-17", "17:00-09:00", "09:00-25:00", "09:60-10:00"} {
 		if _, err := inbox.ParseHours(bad); err == nil {
 			t.Errorf("ParseHours(%q) accepted", bad)
+		}
+	}
+}
+
+// A channel's message (email, WhatsApp, Messenger) is answered in a job that claims it
+// first: the bot answers there too, and ends the claim whether it answers or not.
+func TestBotAnswersQueuedChannelMessages(t *testing.T) {
+	r := newRouting(t)
+	ch := r.channel(t, channel.Input{HandoffUsers: []int64{r.ann}})
+	r.bot(t, inbox.Bot{})
+	for _, c := range []struct {
+		text string
+		want agent.Author
+	}{{giftCards, agent.AuthorBot}, {unknown, inbox.AuthorSystem}} {
+		v, _, err := r.inbox.NewVisitor(r.ctx, ch, "en")
+		if err != nil {
+			t.Fatal(err)
+		}
+		conv, err := r.inbox.OpenConversation(r.ctx, ch, v, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := r.svc.ChannelMessage(r.ctx, ch, conv, c.text, "en", "", func(*sql.Tx, int64) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		job, _ := json.Marshal(map[string]int64{"workspace_id": r.ws, "conversation_id": conv.ID, "message_id": m.ID})
+		if err := r.svc.AnswerQueued(r.ctx, job); err != nil {
+			t.Fatal(err)
+		}
+		if got := authors(r.messages(t, conv)); !slices.Equal(got, []agent.Author{agent.AuthorVisitor, c.want}) {
+			t.Errorf("%q: messages by %v", c.text, got)
+		}
+		if n := r.claims(t); n != 0 {
+			t.Errorf("%q: %d claims left", c.text, n)
 		}
 	}
 }

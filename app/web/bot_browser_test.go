@@ -39,32 +39,9 @@ func TestBrowserBotAtNight(t *testing.T) {
 	t.Cleanup(site.Close)
 
 	bctx := browsertest.New(t, 60*time.Second)
-	const root = `document.querySelector("agent-chat").shadowRoot`
-	step := func(name string, actions ...chromedp.Action) {
-		t.Helper()
-		if err := chromedp.Run(bctx, actions...); err != nil {
-			var text string
-			chromedp.Run(bctx, chromedp.Evaluate(`(function(){const h=document.querySelector("agent-chat");return h&&h.shadowRoot?h.shadowRoot.querySelector(".w").innerText:"no widget"})()`, &text))
-			t.Fatalf("%s: %v\nwidget text:\n%s", name, err, text)
-		}
-	}
-	waitJS := func(what, cond string) {
-		t.Helper()
-		step(what, chromedp.ActionFunc(func(ctx context.Context) error {
-			for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-				var ok bool
-				if err := chromedp.Evaluate(`(function(){const r=`+root+`;return !!(`+cond+`)})()`, &ok).Do(ctx); err == nil && ok {
-					return nil
-				}
-			}
-			return fmt.Errorf("timed out waiting for %s", cond)
-		}))
-	}
-	click := func(selector string) {
-		t.Helper()
-		waitJS("find "+selector, `r.querySelector(`+jsString(selector)+`)`)
-		step("click "+selector, chromedp.Evaluate(root+`.querySelector(`+jsString(selector)+`).click()`, nil))
-	}
+	const root = widgetRoot
+	wp := widgetPage{t, bctx}
+	step, waitJS, click := wp.step, wp.waitJS, wp.click
 
 	step("open the shop", chromedp.Navigate(siteURL+"/"))
 	click(".launch")

@@ -127,6 +127,8 @@ type Signals struct {
 	Unknown    int     `json:"unknown"`    // content words of the question the knowledge never uses
 	Vague      bool    `json:"vague"`      // the message is too short to answer straight away
 	Confidence float64 `json:"confidence"` // the evidence weighed (see confidence)
+	// Exact: the message is one of the best source's phrasings, and no other's (exactFirst).
+	Exact bool `json:"exact,omitempty"`
 	// Tied lists the sources tied with the best one, itself first, when there are
 	// several: a confident decision asks which one is meant.
 	Tied []int64 `json:"tied,omitempty"`
@@ -146,6 +148,8 @@ func (s *Signals) Band(t Trust) Decision {
 		b = bands[TrustBalanced]
 	}
 	switch {
+	case s.Exact:
+		return Answer
 	case s.Unknown > 0 && !(s.Calibrated && s.Closeness >= 0):
 		// The embeddings know words that mean the same: close enough, the word is known.
 		return Handoff
@@ -187,11 +191,16 @@ func decide(a Agent, query string, vague bool, results []knowledge.Result, unkno
 	tops := bestPerSource(results)
 	var d decision
 	band := Handoff
+	exact := false
 	if len(tops) > 0 {
 		var agree []int64
 		tops, agree = backedUp(query, tops)
 		d.confidence = confidence(tops)
+		if tops, exact = exactFirst(tops); exact {
+			d.confidence, vague = 1, false
+		}
 		d.signals = signals(tops, d.confidence, unknown, vague)
+		d.signals.Exact = exact
 		d.signals.Agreeing = agree
 		band = d.signals.Band(a.Trust)
 	}
@@ -217,11 +226,32 @@ func decide(a Agent, query string, vague bool, results []knowledge.Result, unkno
 		}
 		return d
 	}
-	if tied := tiedSources(tops); len(tied) > 1 && last.Reason != ReasonAmbiguous {
+	if tied := tiedSources(tops); len(tied) > 1 && !exact && last.Reason != ReasonAmbiguous {
 		d.decision, d.reason, d.options = Clarify, ReasonAmbiguous, tied
 		return d
 	}
 	return answerFrom(d, tops[0], results, history)
+}
+
+// exactFirst puts first the one source the message is a phrasing of (knowledge.Result's
+// Exact), and reports whether there is one: the business wrote that this is how customers
+// ask for that answer, which is as sure as the knowledge can be, however short the message.
+// Two sources with the same phrasing are no such evidence.
+func exactFirst(tops []knowledge.Result) ([]knowledge.Result, bool) {
+	at := -1
+	for i, r := range tops {
+		if r.Exact {
+			if at >= 0 {
+				return tops, false
+			}
+			at = i
+		}
+	}
+	if at < 0 {
+		return tops, false
+	}
+	out := append([]knowledge.Result{tops[at]}, tops[:at]...)
+	return append(out, tops[at+1:]...), true
 }
 
 // answerFrom answers from best, with the results that back it up as evidence, unless the
@@ -322,7 +352,7 @@ func signals(tops []knowledge.Result, c float64, unknown int, vague bool) *Signa
 	s := &Signals{Coverage: best.Coverage, Margin: keywordMargin(tops), Keyword: best.Keyword, Match: best.Match,
 		Matched: best.Matched, Closeness: best.Closeness, Calibrated: best.Calibrated, Source: best.Source.ID, Unknown: unknown, Vague: vague,
 		Confidence: c}
-	if tied := tiedSources(tops); len(tied) > 1 {
+	if tied := tiedSources(tops); len(tied) > 1 && !best.Exact {
 		for _, r := range tied {
 			s.Tied = append(s.Tied, r.Source.ID)
 		}

@@ -79,7 +79,9 @@ type Source struct {
 	LastModified string
 	CrawlID      int64
 	ExternalID   string
-	ChunkCount   int
+	// Preset names the preset short answer this is, until someone edits it (presets.go).
+	Preset     string
+	ChunkCount int
 	// EmbedFailed is how many of its chunks the embedding model refused (List only): they
 	// are found by their words, not by meaning, until the model or the text changes.
 	EmbedFailed int

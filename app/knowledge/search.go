@@ -2,12 +2,14 @@ package knowledge
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Field weights for BM25: a match in a title (or a short answer's question) says more
@@ -69,8 +71,13 @@ type Result struct {
 	// answer, in a workspace with at least two.
 	Match   float64
 	Matched bool
+	// Exact reports that the query is, but for case, spaces and punctuation, one of this
+	// short answer's phrasings: its question or another way to ask it, as the business
+	// wrote them.
+	Exact bool
 
-	matchText string // what Coverage is measured against
+	matchText string   // what Coverage is measured against
+	phrasings []string // a short answer's question and other phrasings
 }
 
 // Search finds the chunks of a workspace that best match query.
@@ -128,14 +135,27 @@ func (m *Manager) Search(ctx context.Context, workspaceID int64, query string, o
 		final = final[:o.Limit]
 	}
 	rs, err := m.loadResults(ctx, workspaceID, final)
-	q := analyze(query)
+	q, folded := analyze(query), foldPhrase(query)
 	for i := range rs {
 		rs[i].Score, rs[i].Keyword, rs[i].Similarity = fused[rs[i].ID], placed[rs[i].ID], sims.of(rs[i].ID)
 		rs[i].Closeness, rs[i].Calibrated = sims.closeness(rs[i].ID)
 		rs[i].Coverage = coverage(stats, workspaceID, q, rs[i].matchText)
 		rs[i].Match, rs[i].Matched = matches[rs[i].ID]
+		rs[i].Exact = slices.ContainsFunc(rs[i].phrasings, func(p string) bool { return foldPhrase(p) == folded })
 	}
 	return rs, err
+}
+
+// foldPhrase is a phrasing without case, punctuation and extra spaces ("Where is my
+// order?" and "where is my order" fold the same; so do "怎么退货？" and "怎么退货").
+func foldPhrase(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) {
+			return unicode.ToLower(r)
+		}
+		return ' '
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // idfPrior is the number of filler rows the index holds as a prior for BM25 (see
@@ -443,6 +463,13 @@ func (m *Manager) loadResults(ctx context.Context, workspaceID int64, ids []int6
 			return nil, fmt.Errorf("knowledge: load results: %w", err)
 		}
 		r.matchText = strings.Join([]string{r.Source.Title, r.Heading, r.Text, question, variants}, "\n")
+		if r.Source.Kind == KindShortAnswer && r.Ord == 0 {
+			var vs []string
+			if err := json.Unmarshal([]byte(variants), &vs); err != nil {
+				return nil, fmt.Errorf("knowledge: variants of source %d: %w", r.SourceID, err)
+			}
+			r.phrasings = append([]string{question}, vs...)
+		}
 		r.Source.ID = r.SourceID
 		byID[r.ID] = r
 	}

@@ -17,7 +17,7 @@ import (
 
 const sourceColumns = `id, workspace_id, kind, title, lang, status, error, body, question, variants, url, filename,
 	content_type, size, content_hash, etag, last_modified, COALESCE(crawl_id, 0), external_id, chunk_count,
-	COALESCE(synced_at, 0), COALESCE(next_sync_at, 0), created_at, updated_at`
+	COALESCE(synced_at, 0), COALESCE(next_sync_at, 0), created_at, updated_at, preset`
 
 func scanSource(row interface{ Scan(...any) error }) (Source, error) {
 	var s Source
@@ -25,7 +25,7 @@ func scanSource(row interface{ Scan(...any) error }) (Source, error) {
 	var synced, next, created, updated int64
 	err := row.Scan(&s.ID, &s.WorkspaceID, &s.Kind, &s.Title, &s.Lang, &s.Status, &s.Error, &s.Body, &s.Question, &variants,
 		&s.URL, &s.Filename, &s.ContentType, &s.Size, &s.ContentHash, &s.ETag, &s.LastModified, &s.CrawlID, &s.ExternalID,
-		&s.ChunkCount, &synced, &next, &created, &updated)
+		&s.ChunkCount, &synced, &next, &created, &updated, &s.Preset)
 	if err != nil {
 		return s, err
 	}
@@ -68,10 +68,10 @@ func (m *Manager) save(ctx context.Context, tx *sql.Tx, src *Source, drafts []dr
 		src.CreatedAt = now
 		res, err := tx.ExecContext(ctx, `INSERT INTO sources (workspace_id, kind, title, lang, status, error, body, question, variants,
 			url, filename, content_type, size, content_hash, etag, last_modified, crawl_id, external_id, synced_at, next_sync_at,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			created_at, updated_at, preset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			src.WorkspaceID, src.Kind, src.Title, src.Lang, src.Status, src.Error, src.Body, src.Question, string(variants),
 			src.URL, src.Filename, src.ContentType, src.Size, src.ContentHash, src.ETag, src.LastModified, store.NullID(src.CrawlID),
-			src.ExternalID, nullUnix(src.SyncedAt), nullUnix(src.NextSyncAt), now.Unix(), now.Unix())
+			src.ExternalID, nullUnix(src.SyncedAt), nullUnix(src.NextSyncAt), now.Unix(), now.Unix(), src.Preset)
 		if err != nil {
 			return fmt.Errorf("insert source: %w", err)
 		}
@@ -79,10 +79,10 @@ func (m *Manager) save(ctx context.Context, tx *sql.Tx, src *Source, drafts []dr
 	} else {
 		_, err := tx.ExecContext(ctx, `UPDATE sources SET title = ?, lang = ?, status = ?, error = ?, body = ?, question = ?, variants = ?,
 			url = ?, filename = ?, content_type = ?, size = ?, content_hash = ?, etag = ?, last_modified = ?, synced_at = ?,
-			next_sync_at = ?, updated_at = ? WHERE id = ?`,
+			next_sync_at = ?, updated_at = ?, preset = ? WHERE id = ?`,
 			src.Title, src.Lang, src.Status, src.Error, src.Body, src.Question, string(variants), src.URL, src.Filename,
 			src.ContentType, src.Size, src.ContentHash, src.ETag, src.LastModified, nullUnix(src.SyncedAt), nullUnix(src.NextSyncAt),
-			now.Unix(), src.ID)
+			now.Unix(), src.Preset, src.ID)
 		if err != nil {
 			return fmt.Errorf("update source: %w", err)
 		}
@@ -265,6 +265,9 @@ func (in *ShortAnswerInput) check() error {
 
 // CreateShortAnswer adds a short answer and indexes it.
 func (m *Manager) CreateShortAnswer(ctx context.Context, workspaceID int64, in ShortAnswerInput) (Source, error) {
+	if err := unfilled(in.Answer); err != nil {
+		return Source{}, err
+	}
 	return m.putShortAnswer(ctx, nil, Source{WorkspaceID: workspaceID, Kind: KindShortAnswer}, in)
 }
 
@@ -277,6 +280,10 @@ func (m *Manager) UpdateShortAnswer(ctx context.Context, workspaceID, id int64, 
 	if src.Kind != KindShortAnswer {
 		return Source{}, ErrNotFound
 	}
+	if err := unfilled(in.Answer); err != nil {
+		return Source{}, err
+	}
+	src.Preset = "" // edited: the shop's own answer now
 	return m.putShortAnswer(ctx, nil, src, in)
 }
 
@@ -288,6 +295,10 @@ func (m *Manager) putShortAnswer(ctx context.Context, tx *sql.Tx, src Source, in
 	src.Title, src.Question, src.Variants, src.Body, src.Lang = in.Question, in.Question, in.Variants, in.Answer, in.Lang
 	src.Status, src.Error, src.SyncedAt = StatusReady, "", m.now()
 	drafts := []draft{{text: in.Answer}}
+	if placeholder.MatchString(in.Answer) {
+		// A preset still to be filled in: kept, not indexed, so no one is answered with it.
+		src.Status, drafts = StatusPending, []draft{}
+	}
 	var err error
 	if tx != nil {
 		err = m.save(ctx, tx, &src, drafts)

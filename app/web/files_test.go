@@ -58,7 +58,7 @@ func (e *env) receiveMail(t *testing.T, raw string) int64 {
 		t.Fatal(err)
 	}
 	imapServer.Deliver(t, raw)
-	intake := &mailbox.Intake{DB: e.db, Settings: settings, Service: e.service, Limits: email.Limits{MaxAttachment: 1000}}
+	intake := &mailbox.Intake{DB: e.db, Settings: settings, Service: e.service, Limits: email.Limits{MaxAttachment: 1000}, Net: mailbox.NewNetwork(true)}
 	if n, err := intake.Poll(ctx, ch); err != nil || n != 1 {
 		t.Fatalf("Poll = %d, %v", n, err)
 	}

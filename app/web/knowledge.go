@@ -178,6 +178,38 @@ func (s *Server) createShortAnswer(w http.ResponseWriter, r *http.Request) {
 	s.sourceSaved(w, r, src, err, f, knowledge.Source{}, "Add a short answer", knowledgeview.ShortAnswer)
 }
 
+// presetsPage offers the preset short answers, English chosen.
+func (s *Server) presetsPage(w http.ResponseWriter, r *http.Request) {
+	f := components.NewForm()
+	f.Values["set:en"] = "1"
+	s.render(w, r, http.StatusOK, knowledgeview.Presets(s.page(w, r, "Preset answers", "knowledge"), f))
+}
+
+// loadPresets adds the chosen languages' presets, and lists the short answers.
+func (s *Server) loadPresets(w http.ResponseWriter, r *http.Request) {
+	ws := visitOf(r).workspace.ID
+	sets := r.PostForm["set"]
+	f := components.NewForm()
+	for _, set := range sets {
+		f.Values["set:"+set] = "1"
+	}
+	if len(sets) == 0 {
+		f.Errors["sets"] = "Choose at least one language."
+		s.render(w, r, http.StatusUnprocessableEntity, knowledgeview.Presets(s.page(w, r, "Preset answers", "knowledge"), f))
+		return
+	}
+	n, err := s.knowledge.LoadPresets(r.Context(), ws, sets)
+	if err != nil {
+		s.knowledgeForm(w, r, "Preset answers", f, err, knowledgeview.Presets)
+		return
+	}
+	msg := "You have every preset of these languages already."
+	if n > 0 {
+		msg = "Added " + plural(n, "preset answer") + ". Replace the [[…]] parts of each with your own words: until then it is not used."
+	}
+	s.redirectWithFlash(w, r, urls.Workspace(ws, "knowledge")+"?kind="+string(knowledge.KindShortAnswer), "ok", msg)
+}
+
 // sourceView is the form of an article or a short answer: a new one for the zero Source.
 type sourceView func(layout.Page, knowledge.Source, components.Form) templ.Component
 

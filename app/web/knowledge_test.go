@@ -194,6 +194,49 @@ func TestKnowledgeShortAnswer(t *testing.T) {
 	}
 }
 
+// Preset answers: loaded by language, marked until filled in, and refused while a
+// [[…]] is left.
+func TestKnowledgePresets(t *testing.T) {
+	e, b := knowledgeOwner(t, nil)
+	page := b.get(e.path("knowledge/new/presets"))
+	if page.status != http.StatusOK || !strings.Contains(page.body, `data-testid="preset-zh-Hant"`) || !strings.Contains(page.body, `value="en" checked`) {
+		t.Fatalf("presets page: %d", page.status)
+	}
+	if res := b.post(e.path("knowledge/presets"), url.Values{}); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Choose at least one language") {
+		t.Errorf("no language: %d", res.status)
+	}
+	if res := b.post(e.path("knowledge/presets"), url.Values{"set": {"xx"}}); res.status != http.StatusUnprocessableEntity {
+		t.Errorf("unknown language: %d", res.status)
+	}
+	res := b.post(e.path("knowledge/presets"), url.Values{"set": {"en", "nb"}})
+	if res.status != http.StatusOK || !strings.Contains(res.body, "Added 16 preset answers") || !strings.Contains(res.body, "replace the [[…]] parts with your own words") {
+		t.Fatalf("load presets: %d\n%s", res.status, res.body)
+	}
+	if res := b.post(e.path("knowledge/presets"), url.Values{"set": {"en"}}); !strings.Contains(res.body, "every preset of these languages already") {
+		t.Errorf("loaded again: %d", res.status)
+	}
+	src, ok := e.sources()["What are your opening hours?"]
+	if !ok || src.Preset != "opening-hours" {
+		t.Fatalf("opening hours preset: %+v", src)
+	}
+	edit := b.get(e.path("knowledge/" + ids.Encode(src.ID) + "/edit"))
+	if !strings.Contains(edit.body, `data-testid="preset-notice"`) {
+		t.Error("the edit form does not say it is a preset")
+	}
+	form := url.Values{"question": {src.Question}, "variants": {strings.Join(src.Variants, "\n")}, "answer": {src.Body}, "lang": {"en"}}
+	res = b.post(e.path("knowledge/"+ids.Encode(src.ID)), form)
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "Replace [[Monday to Friday") {
+		t.Errorf("saved with its [[…]]: %d\n%s", res.status, res.body)
+	}
+	form.Set("answer", "We are open Monday to Friday 10:00–18:00.")
+	if res := b.post(e.path("knowledge/"+ids.Encode(src.ID)), form); res.status != http.StatusOK {
+		t.Fatalf("filled in: %d", res.status)
+	}
+	if src := e.sources()["What are your opening hours?"]; src.Preset != "" || src.Status != knowledge.StatusReady {
+		t.Errorf("after the edit: preset %q, status %s", src.Preset, src.Status)
+	}
+}
+
 // The preview's "Add a short answer" link opens the form with the question filled in.
 func TestKnowledgeShortAnswerPrefill(t *testing.T) {
 	e, b := knowledgeOwner(t, nil)

@@ -39,9 +39,9 @@ func newMailWorld(t *testing.T) *mailWorld {
 		SMTP: mailbox.Server{Host: "127.0.0.1", Port: w.smtp.Port, Security: mailbox.Plain, User: "support@shop.example", Password: "smtp password"}}); err != nil {
 		t.Fatal(err)
 	}
-	w.deliveries.Drivers[channel.Email] = &mailbox.Sender{DB: w.db, Settings: settings, Inbox: w.service.Store}
+	w.deliveries.Drivers[channel.Email] = &mailbox.Sender{DB: w.db, Settings: settings, Inbox: w.service.Store, Net: mailbox.NewNetwork(true)}
 	w.service.Outboxes = map[channel.Kind]inbox.Outbox{channel.Email: w.deliveries}
-	w.intake = &mailbox.Intake{DB: w.db, Settings: settings, Service: w.service}
+	w.intake = &mailbox.Intake{DB: w.db, Settings: settings, Service: w.service, Net: mailbox.NewNetwork(true)}
 	return w
 }
 

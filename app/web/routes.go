@@ -95,6 +95,8 @@ func (s *Server) routes() http.Handler {
 	ws("POST /w/{ws}/knowledge/preview", account.PermEditKnowledge, s.previewMarkdown)
 	ws("GET /w/{ws}/knowledge/new/short-answer", account.PermEditKnowledge, s.newShortAnswerPage)
 	ws("POST /w/{ws}/knowledge/short-answers", account.PermEditKnowledge, s.createShortAnswer)
+	ws("GET /w/{ws}/knowledge/new/presets", account.PermEditKnowledge, s.presetsPage)
+	ws("POST /w/{ws}/knowledge/presets", account.PermEditKnowledge, s.loadPresets)
 	ws("GET /w/{ws}/knowledge/new/files", account.PermEditKnowledge, s.newFilesPage)
 	ws("POST /w/{ws}/knowledge/files", account.PermEditKnowledge, s.uploadFiles)
 	ws("GET /w/{ws}/knowledge/new/url", account.PermEditKnowledge, s.newURLPage)

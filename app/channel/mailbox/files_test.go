@@ -60,7 +60,7 @@ func describe(files []attach.Attachment) string {
 func TestIntakeKeepsFiles(t *testing.T) {
 	w := newWorld(t)
 	user := w.newIMAPServer(t)
-	intake := &mailbox.Intake{DB: w.db, Settings: w.settings, Service: w.svc}
+	intake := &mailbox.Intake{DB: w.db, Settings: w.settings, Service: w.svc, Net: loopback}
 	disguised := []byte("<html><body><script>alert(document.cookie)</script></body></html>")
 	user.Deliver(t, mailtest.Mail(`
 From: Ada <ada@customer.example>
@@ -114,7 +114,7 @@ Message-ID: <ada-1@customer.example>`,
 func TestIntakeFileLimits(t *testing.T) {
 	w := newWorld(t)
 	user := w.newIMAPServer(t)
-	intake := &mailbox.Intake{DB: w.db, Settings: w.settings, Service: w.svc,
+	intake := &mailbox.Intake{DB: w.db, Settings: w.settings, Service: w.svc, Net: loopback,
 		Limits: email.Limits{MaxAttachment: 4000, MaxAttachments: 6000}}
 	var files []mailtest.File
 	files = append(files, mailtest.File{Name: "big.pdf", Type: "application/pdf", Data: append(bytes.Clone(pdfBytes), make([]byte, 4000)...)})

@@ -524,8 +524,11 @@ func decodeMessenger(body []byte, pageID string) ([]incoming, []report, int, err
 					in.from, in.echo = ev.Recipient.ID, true
 				}
 				for _, a := range m.Attachments {
-					if a.Payload.URL == "" || len(in.files) == maxFilesPerMessage {
-						continue // a location, a shared post: nothing to fetch
+					if !messengerMedia[a.Type] || a.Payload.URL == "" || len(in.files) == maxFilesPerMessage {
+						// A location or a shared post: nothing to fetch. A shared link
+						// ("fallback") names any address the customer chose, which the
+						// server must not fetch for them.
+						continue
 					}
 					in.files = append(in.files, media{kind: a.Type, url: a.Payload.URL})
 					if in.media == "" {

@@ -16,6 +16,9 @@ import (
 	"agent/app/attach"
 )
 
+// messengerMedia are the Messenger attachment types whose URL is a file on Meta's servers.
+var messengerMedia = map[string]bool{"image": true, "audio": true, "video": true, "file": true}
+
 // maxFilesPerMessage bounds the files one Messenger message may bring (WhatsApp's bring one).
 const maxFilesPerMessage = 10
 

@@ -93,4 +93,18 @@ func TestMedia(t *testing.T) {
 	if err != nil || len(as) != 1 || !as[0].Kept() || as[0].ContentType != "image/png" || ms[0].Body != "(image)" {
 		t.Errorf("a Messenger photo: %+v %v %+v", as, err, ms)
 	}
+
+	// A link the customer shares may name any address (this one the fake API would serve):
+	// the server does not fetch it for them.
+	link := w.graph.CDN("internal.txt", []byte("secret"), "text/plain")
+	w.post(t, w.ms, metatest.Messenger(pageID, metatest.MSEvent{PSID: "6543210987654321", Mid: "m_link", Text: "look", Links: []string{link}, At: time.Now()}))
+	for _, r := range w.graph.Received() {
+		if r.Path == "/cdn/internal.txt" {
+			t.Errorf("a shared link was fetched: %+v", r)
+		}
+	}
+	ms = w.messages(t, w.ms)[0]
+	if as, err := w.files.List(w.ctx, w.ws, ms[len(ms)-1].ID); err != nil || len(as) != 0 {
+		t.Errorf("a shared link kept as a file: %+v %v", as, err)
+	}
 }

@@ -80,6 +80,7 @@ type MSEvent struct {
 	Read                      time.Time // read: the watermark
 	QuickReply                string    // a tapped quick reply's payload
 	Files                     []string  // attachments' URLs (images)
+	Links                     []string  // links the customer shared ("fallback" attachments, any address)
 }
 
 // Messenger returns a webhook event of the page pageID, in the shape Meta posts.
@@ -114,6 +115,9 @@ func Messenger(pageID string, events ...MSEvent) []byte {
 			var atts []any
 			for _, u := range e.Files {
 				atts = append(atts, map[string]any{"type": "image", "payload": map[string]string{"url": u}})
+			}
+			for _, u := range e.Links {
+				atts = append(atts, map[string]any{"type": "fallback", "title": "A shared link", "payload": map[string]string{"url": u}})
 			}
 			if atts != nil {
 				msg["attachments"] = atts

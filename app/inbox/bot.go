@@ -35,10 +35,11 @@ type Automatic string
 
 // The kinds of automatic messages.
 const (
-	AutoAnswer   Automatic = "bot_answer"  // the bot answered (a greeting too: its AI record says so)
-	AutoFallback Automatic = "fallback"    // the bot could not answer
-	AutoOffHours Automatic = "off_hours"   // the workspace's off-hours reply
-	AutoStopped  Automatic = "bot_stopped" // a note to staff: the bot stopped in this conversation
+	AutoAnswer   Automatic = "bot_answer"   // the bot answered a question
+	AutoGreeting Automatic = "bot_greeting" // the bot replied to a greeting or thanks: it resolves nothing
+	AutoFallback Automatic = "fallback"     // the bot could not answer
+	AutoOffHours Automatic = "off_hours"    // the workspace's off-hours reply
+	AutoStopped  Automatic = "bot_stopped"  // a note to staff: the bot stopped in this conversation
 )
 
 // Location is the bot's time zone (UTC when unset or unknown).
@@ -220,7 +221,7 @@ func (s *Store) botSent(ctx context.Context, conversationID int64, text string) 
 			return nil, false, fmt.Errorf("inbox: bot sent: %w", err)
 		}
 		sent[k] = true
-		same = same || (k == AutoAnswer && eq)
+		same = same || ((k == AutoAnswer || k == AutoGreeting) && eq)
 	}
 	return sent, same, rows.Err()
 }
@@ -263,10 +264,14 @@ func (s *Service) bot(ctx context.Context, ch channel.Channel, c Conversation, m
 	}
 	var out []Message
 	if answered && !same {
+		kind := AutoAnswer
+		if intent, _ := agent.Understand(m.Body); intent == agent.IntentGreeting || intent == agent.IntentThanks {
+			kind = AutoGreeting
+		}
 		reply, err := s.Store.addAIReply(ctx, c.ID, b.AgentID, r, t, func(tx *sql.Tx) error {
 			// The reply is the conversation's newest message in this transaction.
 			_, err := tx.ExecContext(ctx, `INSERT INTO automatic_messages (message_id, conversation_id, kind)
-				SELECT MAX(id), conversation_id, ? FROM messages WHERE conversation_id = ?`, AutoAnswer, c.ID)
+				SELECT MAX(id), conversation_id, ? FROM messages WHERE conversation_id = ?`, kind, c.ID)
 			return err
 		})
 		if err != nil {

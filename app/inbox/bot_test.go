@@ -318,3 +318,17 @@ func TestBotAnswersQueuedChannelMessages(t *testing.T) {
 		}
 	}
 }
+
+// A greeting gets the bot's greeting, recorded as one: it resolves nothing.
+func TestBotMarksGreetings(t *testing.T) {
+	r := newRouting(t)
+	ch := r.channel(t, channel.Input{HandoffUsers: []int64{r.ann}})
+	r.bot(t, inbox.Bot{})
+	c, out := r.visit(t, ch, "Hello!")
+	if ks := r.kinds(t, out); !slices.Equal(ks, []inbox.Automatic{inbox.AutoGreeting}) || out[0].Author != agent.AuthorBot {
+		t.Fatalf("said %+v (kinds %v)", out, ks)
+	}
+	if out := r.say(t, ch, c, giftCards, "en"); !slices.Equal(r.kinds(t, out), []inbox.Automatic{inbox.AutoAnswer}) {
+		t.Errorf("then said %+v", out)
+	}
+}

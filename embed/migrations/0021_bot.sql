@@ -15,12 +15,12 @@ CREATE TABLE bot_settings (
     updated_at      INTEGER NOT NULL
 ) STRICT;
 
--- A message sent without a person: a bot answer (a greeting is one, told apart by its
--- ai_replies.reason), the fallback, the off-hours reply, or the note that the bot stopped
--- in the conversation. Only bot answers count as the assistant resolving anything.
+-- A message sent without a person: a bot answer, its reply to a greeting or thanks, the
+-- fallback, the off-hours reply, or the note that the bot stopped in the conversation.
+-- Only bot answers count as the assistant resolving anything.
 CREATE TABLE automatic_messages (
     message_id      INTEGER PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
     conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
-    kind            TEXT    NOT NULL CHECK (kind IN ('bot_answer', 'fallback', 'off_hours', 'bot_stopped'))
+    kind            TEXT    NOT NULL CHECK (kind IN ('bot_answer', 'bot_greeting', 'fallback', 'off_hours', 'bot_stopped'))
 ) STRICT;
 CREATE INDEX automatic_messages_conversation ON automatic_messages (conversation_id, kind);

@@ -204,11 +204,14 @@ func markAutomatic(ctx context.Context, tx *sql.Tx, conversationID, messageID in
 	return err
 }
 
+// sqlBotSent reads the automatic messages of a conversation (?2), and whether each says text (?1).
+const sqlBotSent = `SELECT am.kind, m.body = ?1 FROM automatic_messages am JOIN messages m ON m.id = am.message_id
+	WHERE am.conversation_id = ?2`
+
 // botSent says which kinds of automatic messages a conversation has had, and whether the
 // bot already gave the answer text.
 func (s *Store) botSent(ctx context.Context, conversationID int64, text string) (map[Automatic]bool, bool, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT am.kind, m.body = ? FROM automatic_messages am JOIN messages m ON m.id = am.message_id
-		WHERE am.conversation_id = ?`, text, conversationID)
+	rows, err := s.db.Read.QueryContext(ctx, sqlBotSent, text, conversationID)
 	if err != nil {
 		return nil, false, fmt.Errorf("inbox: bot sent: %w", err)
 	}

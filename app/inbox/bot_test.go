@@ -18,7 +18,7 @@ const (
 )
 
 // bot turns on the workspace's bot with the fixture's agent.
-func (r *routing) bot(t *testing.T, b inbox.Bot) {
+func (r *routing) bot(t testing.TB, b inbox.Bot) {
 	t.Helper()
 	b.WorkspaceID, b.Enabled, b.AgentID = r.ws, true, r.agent.ID
 	if b.TimeZone == "" {

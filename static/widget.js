@@ -18,6 +18,8 @@
   const api = base + '/widget/v1/' + encodeURIComponent(key) + '/';
   const slot = 'agent-chat:' + key + (preview ? ':preview' : '');
   const reasonText = { too_long: 'Too long', not_useful: 'Not useful', off_topic: 'Off topic', other: 'Other' };
+  // The automatic bot's answers are rated resolved or not, with these reasons.
+  const botReasonText = { too_long: 'Too long to read', not_useful: 'Useless answer', off_topic: 'Answered another question', other: 'Other' };
 
   const storage = (name) => { try { return window[name]; } catch { return null; } };
   const load = (s, k) => { try { return storage(s).getItem(k); } catch { return null; } };
@@ -287,6 +289,7 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     return h('div', { class: 'm ' + m.author, 'data-id': m.id },
       m.author === 'human' && m.name ? h('div', { class: 'by' }, m.name) : null,
       h('div', { class: 'tx' }, m.text),
+      m.label ? h('div', { class: 'by assistant' }, m.label) : null,
       sources.length ? h('ul', { class: 'src', 'aria-label': 'Sources' }, sources) : null,
       m.rate ? rating(m) : null);
   }
@@ -296,8 +299,9 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     const box = h('div', { class: 'rate' });
     const thumb = (helpful, label, face) => h('button', { type: 'button', 'aria-label': label, 'aria-pressed': String(m.feedback === (helpful ? 'up' : 'down')),
       onclick: () => (helpful ? rate({ helpful: true }) : why()) }, face);
-    const up = thumb(true, 'Helpful', '👍');
-    const down = thumb(false, 'Not helpful', '👎');
+    const bot = !!m.label;
+    const up = bot ? thumb(true, 'Resolved', 'Resolved') : thumb(true, 'Helpful', '👍');
+    const down = bot ? thumb(false, 'Not resolved', 'Not resolved') : thumb(false, 'Not helpful', '👎');
     const conversation = conv && conv.id;
     box.append(up, down);
     async function rate(body) {
@@ -311,7 +315,7 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     function why() {
       const group = h('div', { class: 'why', role: 'group', 'aria-label': 'What was wrong?' });
       for (const r of cfg.feedback_reasons || Object.keys(reasonText)) {
-        group.append(h('button', { class: 'chip', type: 'button', 'data-reason': r, onclick: () => (r === 'other' ? other() : rate({ helpful: false, reason: r })) }, reasonText[r] || r));
+        group.append(h('button', { class: 'chip', type: 'button', 'data-reason': r, onclick: () => (r === 'other' ? other() : rate({ helpful: false, reason: r })) }, (bot ? botReasonText : reasonText)[r] || r));
       }
       box.replaceChildren(up, down, group);
       group.querySelector('button').focus();

@@ -22,6 +22,8 @@ const (
 	PhraseSources                      // "Sources" (label in front of several links)
 	PhraseUnavailable                  // "No one from our team is available right now. We will reply here as soon as we can."
 	PhraseSomethingElse                // "Something else" (the last option of a clarify: hands off)
+	PhraseOffline                      // the automatic bot could not answer: "Sorry, our team is offline now and will reply first thing when back."
+	PhraseAssistant                    // under the automatic bot's messages: "Sent by the chat assistant"
 	phraseCount
 )
 
@@ -86,6 +88,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "Sources",
 		PhraseUnavailable:    "No one from our team is available right now. We will reply here as soon as we can.",
 		PhraseSomethingElse:  "Something else",
+		PhraseOffline:        "Sorry, our team is offline now and will reply first thing when back.",
+		PhraseAssistant:      "Sent by the chat assistant",
 	},
 	"es": {
 		PhraseGreeting:       "¡Hola! ¿En qué puedo ayudarle hoy?",
@@ -100,6 +104,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "Fuentes",
 		PhraseUnavailable:    "En este momento no hay nadie de nuestro equipo disponible. Le responderemos aquí lo antes posible.",
 		PhraseSomethingElse:  "Otra cosa",
+		PhraseOffline:        "Lo sentimos, nuestro equipo no está disponible ahora y le responderá en cuanto vuelva.",
+		PhraseAssistant:      "Enviado por el asistente del chat",
 	},
 	"fr": {
 		PhraseGreeting:       "Bonjour\u00a0! Comment puis-je vous aider\u00a0?",
@@ -114,6 +120,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "Sources",
 		PhraseUnavailable:    "Personne de notre équipe n'est disponible pour le moment. Nous vous répondrons ici dès que possible.",
 		PhraseSomethingElse:  "Autre chose",
+		PhraseOffline:        "Désolé, notre équipe est absente pour le moment et vous répondra dès son retour.",
+		PhraseAssistant:      "Envoyé par l'assistant du chat",
 	},
 	"de": {
 		PhraseGreeting:       "Hallo! Wie kann ich Ihnen helfen?",
@@ -128,6 +136,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "Quellen",
 		PhraseUnavailable:    "Im Moment ist niemand aus unserem Team erreichbar. Wir antworten Ihnen hier so bald wie möglich.",
 		PhraseSomethingElse:  "Etwas anderes",
+		PhraseOffline:        "Leider ist unser Team gerade nicht erreichbar und antwortet Ihnen gleich nach seiner Rückkehr.",
+		PhraseAssistant:      "Gesendet vom Chat-Assistenten",
 	},
 	"pt": {
 		PhraseGreeting:       "Olá! Como posso ajudar?",
@@ -142,6 +152,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "Fontes",
 		PhraseUnavailable:    "No momento, ninguém da nossa equipe está disponível. Responderemos aqui assim que possível.",
 		PhraseSomethingElse:  "Outra coisa",
+		PhraseOffline:        "Desculpe, nossa equipe está fora do ar agora e responderá assim que voltar.",
+		PhraseAssistant:      "Enviado pelo assistente do chat",
 	},
 	"it": {
 		PhraseGreeting:       "Salve! Come posso aiutarla?",
@@ -156,6 +168,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "Fonti",
 		PhraseUnavailable:    "Al momento nessuno del nostro team è disponibile. Le risponderemo qui il prima possibile.",
 		PhraseSomethingElse:  "Altro",
+		PhraseOffline:        "Ci scusi, il nostro team al momento non è disponibile e le risponderà appena rientra.",
+		PhraseAssistant:      "Inviato dall'assistente della chat",
 	},
 	"nl": {
 		PhraseGreeting:       "Hallo! Waarmee kan ik u helpen?",
@@ -170,6 +184,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "Bronnen",
 		PhraseUnavailable:    "Er is op dit moment niemand van ons team beschikbaar. We antwoorden u hier zo snel mogelijk.",
 		PhraseSomethingElse:  "Iets anders",
+		PhraseOffline:        "Sorry, ons team is nu offline en antwoordt u zodra het terug is.",
+		PhraseAssistant:      "Verstuurd door de chatassistent",
 	},
 	"no": {
 		PhraseGreeting:       "Hei! Hva kan jeg hjelpe deg med i dag?",
@@ -184,6 +200,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "Kilder",
 		PhraseUnavailable:    "Ingen i teamet vårt er tilgjengelig akkurat nå. Vi svarer deg her så snart vi kan.",
 		PhraseSomethingElse:  "Noe annet",
+		PhraseOffline:        "Beklager, teamet vårt er ikke på jobb nå og svarer deg så snart vi er tilbake.",
+		PhraseAssistant:      "Sendt av chatassistenten",
 	},
 	"sv": {
 		PhraseGreeting:       "Hej! Hur kan jag hjälpa dig i dag?",
@@ -198,6 +216,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "Källor",
 		PhraseUnavailable:    "Ingen i vårt team är tillgänglig just nu. Vi svarar dig här så snart vi kan.",
 		PhraseSomethingElse:  "Något annat",
+		PhraseOffline:        "Tyvärr är vårt team inte tillgängligt nu och svarar dig så snart vi är tillbaka.",
+		PhraseAssistant:      "Skickat av chattassistenten",
 	},
 	"da": {
 		PhraseGreeting:       "Hej! Hvordan kan jeg hjælpe dig i dag?",
@@ -212,6 +232,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "Kilder",
 		PhraseUnavailable:    "Ingen fra vores team er ledig lige nu. Vi svarer dig her, så snart vi kan.",
 		PhraseSomethingElse:  "Noget andet",
+		PhraseOffline:        "Beklager, vores team er ikke på arbejde nu og svarer dig, så snart vi er tilbage.",
+		PhraseAssistant:      "Sendt af chatassistenten",
 	},
 	"pl": {
 		PhraseGreeting:       "Dzień dobry! W czym mogę pomóc?",
@@ -226,6 +248,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "Źródła",
 		PhraseUnavailable:    "W tej chwili nikt z naszego zespołu nie jest dostępny. Odpowiemy tutaj najszybciej, jak to możliwe.",
 		PhraseSomethingElse:  "Coś innego",
+		PhraseOffline:        "Przepraszamy, nasz zespół jest teraz niedostępny i odpowie zaraz po powrocie.",
+		PhraseAssistant:      "Wysłane przez asystenta czatu",
 	},
 	"tr": {
 		PhraseGreeting:       "Merhaba! Size nasıl yardımcı olabilirim?",
@@ -240,6 +264,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "Kaynaklar",
 		PhraseUnavailable:    "Şu anda ekibimizden kimse müsait değil. Size en kısa sürede buradan yanıt vereceğiz.",
 		PhraseSomethingElse:  "Başka bir şey",
+		PhraseOffline:        "Üzgünüz, ekibimiz şu anda çevrim dışı; döner dönmez size yanıt verecek.",
+		PhraseAssistant:      "Sohbet asistanı tarafından gönderildi",
 	},
 	"ru": {
 		PhraseGreeting:       "Здравствуйте! Чем могу помочь?",
@@ -254,6 +280,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "Источники",
 		PhraseUnavailable:    "Сейчас никого из нашей команды нет на месте. Мы ответим вам здесь как можно скорее.",
 		PhraseSomethingElse:  "Другое",
+		PhraseOffline:        "К сожалению, наша команда сейчас не на связи и ответит вам сразу по возвращении.",
+		PhraseAssistant:      "Отправлено чат-ассистентом",
 	},
 	"ar": {
 		PhraseGreeting:       "مرحبًا! كيف يمكنني مساعدتك اليوم؟",
@@ -268,6 +296,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "المصادر",
 		PhraseUnavailable:    "لا يتوفر أحد من فريقنا في الوقت الحالي. سنرد عليك هنا في أقرب وقت ممكن.",
 		PhraseSomethingElse:  "شيء آخر",
+		PhraseOffline:        "عذرًا، فريقنا غير متصل الآن وسيرد عليك فور عودته.",
+		PhraseAssistant:      "أُرسلت بواسطة مساعد الدردشة",
 	},
 	"zh": {
 		PhraseGreeting:       "您好！请问有什么可以帮您？",
@@ -282,6 +312,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "参考来源",
 		PhraseUnavailable:    "我们的团队目前无人在线。我们会尽快在这里回复您。",
 		PhraseSomethingElse:  "其他问题",
+		PhraseOffline:        "抱歉，我们的团队目前不在线，回来后会第一时间回复您。",
+		PhraseAssistant:      "由聊天助手发送",
 	},
 	"ja": {
 		PhraseGreeting:       "こんにちは！本日はどのようなご用件でしょうか？",
@@ -296,6 +328,8 @@ var phrases = map[string][phraseCount]string{
 		PhraseSources:        "参考資料",
 		PhraseUnavailable:    "ただいま対応できる担当者がおりません。できるだけ早くこちらでご返信いたします。",
 		PhraseSomethingElse:  "その他",
+		PhraseOffline:        "申し訳ございません。ただいま担当者が不在のため、戻り次第すぐにご返信いたします。",
+		PhraseAssistant:      "チャットアシスタントが送信",
 	},
 }
 

@@ -59,8 +59,6 @@ func (a *assisting) in(t *testing.T, v inbox.View, c inbox.Conversation) bool {
 	return slices.Contains(a.ids(t, inbox.Filter{View: v, UserID: a.ann}), c.ID)
 }
 
-const giftCards = "Do you sell gift cards?"
-
 func TestAutoSendWhileBusyElsewhere(t *testing.T) {
 	a := newAssisting(t)
 

@@ -47,6 +47,8 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 		sqlSources:        {conv},
 		sqlMessageSources: {conv, msg},
 		sqlPresence:       {DefaultCapacity, ws, "[5, 6]"},
+		sqlPeopleFree:     {ws, DefaultCapacity, user},
+		sqlBotSent:        {"Yes.", conv},
 		sqlFound:          {`"dam" AND "ama" AND "mag" AND "age" AND "ged"`, searchCandidates + 1},
 		sqlUnindexed:      nil,
 		sqlMessageCount:   nil,

@@ -44,7 +44,7 @@ type routing struct {
 	team     int64
 }
 
-func newRouting(t *testing.T) *routing {
+func newRouting(t testing.TB) *routing {
 	t.Helper()
 	f := newFixture(t)
 	c := &clock{t: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
@@ -74,7 +74,7 @@ func newRouting(t *testing.T) *routing {
 	return r
 }
 
-func (r *routing) channel(t *testing.T, in channel.Input) channel.Channel {
+func (r *routing) channel(t testing.TB, in channel.Input) channel.Channel {
 	t.Helper()
 	if in.Kind == "" {
 		in.Kind = channel.Chat

@@ -70,6 +70,9 @@ func (s *Service) VisitorMessage(ctx context.Context, ch channel.Channel, c Conv
 // before m; people's conversations read none of it.
 func (s *Service) answer(ctx context.Context, ch channel.Channel, c Conversation, a agent.Agent, aiOK bool, m Message, t turn) ([]Message, error) {
 	if !aiOK {
+		if out, ok, err := s.botAnswer(ctx, ch, c, m, t); ok {
+			return out, err
+		}
 		// No AI on it: the first message of a conversation that no one has yet is routed by
 		// the channel's rules, an automation.
 		var out []Message

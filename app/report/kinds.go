@@ -19,7 +19,7 @@ const (
 	AIHandoff  Kind = "ai_handoff"  // the AI agent's reply that hands the customer to a person
 	Bot        Kind = "bot"         // the automatic bot's reply (seed 003)
 	AutoSend   Kind = "auto_send"   // a suggested reply sent without a person
-	OffHours   Kind = "off_hours"   // the off-hours automatic reply
+	OffHours   Kind = "off_hours"   // the off-hours automatic reply, or the bot's fallback ("no one is online")
 	Human      Kind = "human"       // a person's reply
 	Internal   Kind = "internal"    // notes and automatic notices: count for nothing
 )
@@ -43,10 +43,21 @@ var rules = map[Kind]rule{
 	Human:      {response: true, person: true},
 }
 
-// KindOf is the kind of a stored message (a 'bot' message is an AI reply: migration 0019's
+// KindOf is the kind of a stored message (a 'bot' message is an AI reply: migration 0020's
 // trigger, which marks when a conversation became billable, says the same): its author and, for an AI reply, the engine's
-// decision and reason, and whether the assistant sent it on a person's behalf (auto_sent).
-func KindOf(author, decision, reason string, autoSent bool) Kind {
+// decision and reason, the automatic bot's kind of it (automatic_messages; "" when none),
+// and whether the assistant sent it on a person's behalf (auto_sent).
+func KindOf(author, decision, reason, automatic string, autoSent bool) Kind {
+	switch automatic {
+	case "bot_answer":
+		return Bot
+	case "bot_greeting":
+		return AIGreeting
+	case "fallback", "off_hours":
+		return OffHours
+	case "bot_stopped":
+		return Internal
+	}
 	switch author {
 	case "visitor":
 		return Customer

@@ -133,17 +133,19 @@ func (l *Ledger) histories(ctx context.Context, ids []int64) ([]History, error) 
 	if err == nil {
 		err = each(ctx, l.db.Read, `SELECT m.conversation_id, m.id, m.author, m.created_at, COALESCE(a.decision, ''), COALESCE(a.reason, ''),
 			EXISTS (SELECT 1 FROM reply_sources s WHERE s.message_id = m.id),
-			EXISTS (SELECT 1 FROM auto_sent x WHERE x.message_id = m.id)
+			EXISTS (SELECT 1 FROM auto_sent x WHERE x.message_id = m.id),
+			COALESCE((SELECT am.kind FROM automatic_messages am WHERE am.message_id = m.id), '')
 			FROM messages m LEFT JOIN ai_replies a ON a.message_id = m.id
 			WHERE m.conversation_id`+in+` ORDER BY m.conversation_id, m.id`, list, func(rows *sql.Rows) error {
 			var c int64
 			var m Msg
 			var author, decision, reason string
+			var automatic string
 			var autoSent bool
-			if err := rows.Scan(&c, &m.ID, &author, &m.At, &decision, &reason, &m.Cited, &autoSent); err != nil {
+			if err := rows.Scan(&c, &m.ID, &author, &m.At, &decision, &reason, &m.Cited, &autoSent, &automatic); err != nil {
 				return err
 			}
-			m.Kind = KindOf(author, decision, reason, autoSent)
+			m.Kind = KindOf(author, decision, reason, automatic, autoSent)
 			m.AskedFor = reason == string(agent.ReasonHuman)
 			hs[at[c]].Messages = append(hs[at[c]].Messages, m)
 			return nil

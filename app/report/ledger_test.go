@@ -367,8 +367,8 @@ func TestATimeZoneChangeMovesTheDaysNotTheRecords(t *testing.T) {
 	}
 }
 
-// An auto-sent reply (assist) reads as the assistant's; the AI's own replies, a greeting
-// and a handoff as theirs.
+// An auto-sent reply (assist) and the automatic bot's messages read as theirs; the AI's
+// own replies, a greeting and a handoff as theirs.
 func TestMessageKindsAsRead(t *testing.T) {
 	w := newWorld(t)
 	c := w.conv("chat", true, t0)
@@ -378,6 +378,14 @@ func TestMessageKindsAsRead(t *testing.T) {
 	m := w.answer(c, t0)
 	w.insert("INSERT INTO auto_sent (message_id, conversation_id, created_at) VALUES (?, ?, ?)", m, c, t0.Unix())
 	w.msg(c, "bot", t0, "no_match", false)
+	for _, k := range []string{"bot_answer", "bot_greeting", "fallback", "off_hours", "bot_stopped"} {
+		author := "bot"
+		if k != "bot_answer" && k != "bot_greeting" {
+			author = "system"
+		}
+		id := w.msg(c, author, t0, "", false)
+		w.insert("INSERT INTO automatic_messages (message_id, conversation_id, kind) VALUES (?, ?, ?)", id, c, k)
+	}
 	w.msg(c, "human", t0, "", false)
 	w.msg(c, "note", t0, "", false)
 	hs, err := w.l.histories(context.Background(), []int64{c})
@@ -388,7 +396,7 @@ func TestMessageKindsAsRead(t *testing.T) {
 	for _, m := range hs[0].Messages {
 		kinds = append(kinds, m.Kind)
 	}
-	want := []Kind{Customer, AIGreeting, AI, AutoSend, AIHandoff, Human, Internal}
+	want := []Kind{Customer, AIGreeting, AI, AutoSend, AIHandoff, Bot, AIGreeting, OffHours, OffHours, Internal, Human, Internal}
 	if !slices.Equal(kinds, want) {
 		t.Fatalf("kinds = %v, want %v", kinds, want)
 	}

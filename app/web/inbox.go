@@ -288,6 +288,9 @@ func (s *Server) convData(r *http.Request, c inbox.Conversation) (*inboxview.Con
 			d.Feedback[m.ID] = f
 		}
 	}
+	if d.Automatic, err = s.inbox.Automatics(ctx, c.ID); err != nil {
+		return nil, err
+	}
 	if d.Handoffs, err = s.inbox.Handoffs(ctx, c.ID); err != nil {
 		return nil, err
 	}

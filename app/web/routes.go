@@ -131,6 +131,8 @@ func (s *Server) routes() http.Handler {
 	ws("GET /w/{ws}/settings", account.PermManageWorkspace, s.workspaceSettings)
 	ws("POST /w/{ws}/settings", account.PermManageWorkspace, s.renameWorkspace)
 	ws("POST /w/{ws}/settings/time-zone", account.PermManageWorkspace, s.setTimeZone)
+	ws("GET /w/{ws}/settings/bot", account.PermManageWorkspace, s.botPage)
+	ws("POST /w/{ws}/settings/bot", account.PermManageWorkspace, s.saveBot)
 
 	ws("GET /w/{ws}/settings/users", account.PermManageUsers, s.usersPage)
 	ws("POST /w/{ws}/settings/users", account.PermManageUsers, s.inviteUser)

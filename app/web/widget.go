@@ -664,6 +664,7 @@ type widgetMessage struct {
 	Quick   []string       `json:"quick_replies,omitempty"`
 	Rate    bool           `json:"rate,omitempty"`     // an AI reply the visitor may rate
 	Rated   string         `json:"feedback,omitempty"` // "up" or "down" once rated
+	Label   string         `json:"label,omitempty"`    // the automatic bot's messages: "Sent by the chat assistant"
 }
 
 type widgetSource struct {
@@ -725,6 +726,7 @@ func (wa *widgetAPI) messageJSON(ctx context.Context, ch channel.Channel, m inbo
 	if m.Author == agent.AuthorHuman {
 		wm.Name = wa.personName(ctx, ch, m.UserID, names)
 	}
+	wm.Label = wa.s.botLabel(ctx, ch, m)
 	if m.AI != nil {
 		for _, s := range m.AI.Sources {
 			wm.Sources = append(wm.Sources, widgetSource{N: s.N, Title: s.Title, URL: s.URL})

@@ -71,38 +71,14 @@ func TestBrowserWidget(t *testing.T) {
 	t.Cleanup(site.Close)
 
 	bctx := browsertest.New(t, 60*time.Second)
-	const root = `document.querySelector("agent-chat").shadowRoot`
-	step := func(name string, actions ...chromedp.Action) {
-		t.Helper()
-		if err := chromedp.Run(bctx, actions...); err != nil {
-			var text string
-			chromedp.Run(bctx, chromedp.Evaluate(`(function(){const h=document.querySelector("agent-chat");return h&&h.shadowRoot?h.shadowRoot.querySelector(".w").innerText:"no widget"})()`, &text))
-			t.Fatalf("%s: %v\nwidget text:\n%s", name, err, text)
-		}
-	}
-	// waitJS polls a JavaScript condition on the widget.
-	waitJS := func(what, cond string) {
-		t.Helper()
-		step(what, chromedp.ActionFunc(func(ctx context.Context) error {
-			for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-				var ok bool
-				if err := chromedp.Evaluate(`(function(){const r=`+root+`;return !!(`+cond+`)})()`, &ok).Do(ctx); err == nil && ok {
-					return nil
-				}
-			}
-			return fmt.Errorf("timed out waiting for %s", cond)
-		}))
-	}
+	const root = widgetRoot
+	wp := widgetPage{t, bctx}
+	step, waitJS, click := wp.step, wp.waitJS, wp.click
 	text := func(selector string) string {
 		t.Helper()
 		var s string
 		step("read "+selector, chromedp.Evaluate(`(function(){const el=`+root+`.querySelector(`+jsString(selector)+`);return el?el.textContent:""})()`, &s))
 		return s
-	}
-	click := func(selector string) {
-		t.Helper()
-		waitJS("find "+selector, `r.querySelector(`+jsString(selector)+`)`)
-		step("click "+selector, chromedp.Evaluate(root+`.querySelector(`+jsString(selector)+`).click()`, nil))
 	}
 	activeIs := func(selector string) bool {
 		var ok bool

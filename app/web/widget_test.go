@@ -136,6 +136,7 @@ type wMessage struct {
 	QuickReplies []string `json:"quick_replies"`
 	Rate         bool
 	Feedback     string
+	Label        string
 }
 
 type wState struct {

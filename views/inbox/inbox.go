@@ -143,6 +143,7 @@ type ConvData struct {
 	Deliveries  map[int64]inbox.Delivery      // by message, on channels that send (delivery.templ)
 	Files       map[int64][]attach.Attachment // by message (files.templ)
 	Originals   map[int64]bool                // messages that came as HTML mail
+	Automatic   map[int64]inbox.Automatic     // messages the automatic bot sent (bot.templ)
 	Window      *ReplyWindow                  // WhatsApp and Messenger: what may be sent now (window.templ)
 	Template    components.Form               // the template box, with its error after a failed send
 	Suggest     bool                          // suggested replies are on (assist.templ)
@@ -372,6 +373,9 @@ func (d ConvData) Author(m inbox.Message) string {
 	case agent.AuthorHuman:
 		return d.person(m.UserID)
 	case inbox.AuthorNote:
+		if m.UserID == 0 && d.Automatic[m.ID] != "" {
+			return "Bot"
+		}
 		if m.UserID == 0 {
 			return "Assistant" // its notes about auto-send (app/inbox/assist.go)
 		}

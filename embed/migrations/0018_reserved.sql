@@ -1,2 +1,0 @@
--- Reserved for a migration of another branch: drop on merge.
-SELECT 1;

@@ -76,6 +76,12 @@ func (s *Sender) Send(ctx context.Context, out channel.Outgoing) (channel.Receip
 		ReplyTo: []mail.Address{{Name: set.FromName, Address: plus}}, Subject: h.subject, Text: out.Text,
 		SourcesLabel: agent.Say(out.Lang, agent.PhraseSources), MessageID: h.id, InReplyTo: h.inReplyTo, References: h.refs,
 		Automatic: out.Automatic}
+	if out.Label != "" {
+		o.Footer = append(o.Footer, out.Label)
+	}
+	if out.Rating == channel.RateReply {
+		o.Footer = append(o.Footer, agent.Say(out.Lang, agent.PhraseRateByMail))
+	}
 	for _, l := range out.Sources {
 		o.Sources = append(o.Sources, email.Source{Title: l.Title, URL: l.URL})
 	}

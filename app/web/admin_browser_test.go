@@ -1,0 +1,98 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"agent/app/browsertest"
+	"agent/app/channel"
+	"agent/app/ids"
+)
+
+// cspWatch records, on every page the tab opens, the Content-Security-Policy violations
+// the page causes (window.cspViolations).
+const cspWatch = `window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber + " " + e.sample);
+});`
+
+// No admin page breaks the Content-Security-Policy (an inline style or script the
+// browser refuses and reports on the console).
+func TestBrowserAdminPagesKeepCSP(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := browsertest.New(t, 90*time.Second)
+	step := browsertest.Steps(t, ctx)
+	var got []string
+	step("setup",
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			_, err := page.AddScriptToEvaluateOnNewDocument(cspWatch).Do(ctx)
+			return err
+		}),
+		chromedp.Navigate(e.srv.URL+"/"),
+		chromedp.WaitVisible(`[data-testid="setup-form"]`),
+		chromedp.Sleep(100*time.Millisecond),
+		chromedp.Evaluate(`window.cspViolations || []`, &got),
+	)
+	if len(got) > 0 {
+		t.Errorf("setup: %s", strings.Join(got, "; "))
+	}
+	e.setupOwner()
+	a := e.createAgent("Ava")
+	ch := e.createChannel(channel.Input{Name: "Website", AgentID: a.ID})
+	step("log in", e.browserLogIn())
+	for _, p := range []string{"channels/" + ids.Encode(ch.ID), "agents/" + ids.Encode(a.ID) + "/edit", "agents/" + ids.Encode(a.ID) + "/preview", "inbox", "knowledge", "knowledge/new/article", "knowledge/new/files", "knowledge/new/url",
+		"knowledge/new/presets", "knowledge/search", "agents", "agents/new", "channels", "channels/new", "contacts",
+		"reports", "reports/usage", "settings", "settings/users", "settings/teams", "settings/assist", "settings/bot"} {
+		var got []string
+		step(p,
+			chromedp.Navigate(e.srv.URL+e.path(p)),
+			chromedp.WaitReady(`body`),
+			chromedp.Sleep(100*time.Millisecond), // reports are queued as tasks
+			chromedp.Evaluate(`window.cspViolations || []`, &got),
+		)
+		if len(got) > 0 {
+			t.Errorf("%s: %s", p, strings.Join(got, "; "))
+		}
+	}
+	// The same through the sidebar's links, which htmx follows without reloading the page.
+	step("inbox", chromedp.Navigate(e.srv.URL+e.path("inbox")), chromedp.WaitVisible(`[data-testid="section-inbox"]`))
+	for _, key := range []string{"knowledge", "agents", "channels", "contacts", "reports", "settings", "inbox"} {
+		var got []string
+		step("boosted "+key,
+			chromedp.Click(`[data-testid="nav-`+key+`"]`),
+			chromedp.WaitVisible(`[data-testid="nav-`+key+`"][aria-current="page"]`),
+			chromedp.Sleep(100*time.Millisecond),
+			chromedp.Evaluate(`window.cspViolations || []`, &got),
+		)
+		if len(got) > 0 {
+			t.Errorf("boosted %s: %s", key, strings.Join(got, "; "))
+		}
+	}
+	step("a form htmx posts, and the workspace switcher",
+		chromedp.Navigate(e.srv.URL+e.path("settings/teams")),
+		chromedp.WaitVisible(`[data-testid="team-form"]`),
+		chromedp.SendKeys(`[data-testid="team-form"] #f-name`, "Billing"),
+		chromedp.Click(`[data-testid="team-form"] button[type="submit"]`),
+		chromedp.WaitVisible(`[data-testid="teams-list"]`),
+		chromedp.Click(`[data-testid="workspace-switcher"]`),
+		chromedp.Sleep(100*time.Millisecond),
+		chromedp.Evaluate(`window.cspViolations || []`, &got))
+	if len(got) > 0 {
+		t.Errorf("form: %s", strings.Join(got, "; "))
+	}
+	step("password", chromedp.Navigate(e.srv.URL+"/account/password"), chromedp.WaitReady(`body`), chromedp.Sleep(100*time.Millisecond),
+		chromedp.Evaluate(`window.cspViolations || []`, &got))
+	if len(got) > 0 {
+		t.Errorf("password: %s", strings.Join(got, "; "))
+	}
+	step("logged out", chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitReady(`body`), chromedp.Sleep(100*time.Millisecond),
+		chromedp.Evaluate(`window.cspViolations || []`, &got))
+	if len(got) > 0 {
+		t.Errorf("login: %s", strings.Join(got, "; "))
+	}
+}

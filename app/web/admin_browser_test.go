@@ -96,3 +96,22 @@ func TestBrowserAdminPagesKeepCSP(t *testing.T) {
 		t.Errorf("login: %s", strings.Join(got, "; "))
 	}
 }
+
+// The article's preview follows text pasted with the mouse (an input event, no key).
+func TestBrowserArticlePreviewFollowsPaste(t *testing.T) {
+	e := newEnv(t, nil)
+	e.setupOwner()
+	ctx := browsertest.New(t, 60*time.Second)
+	step := browsertest.Steps(t, ctx)
+	step("paste into a new article",
+		e.browserLogIn(),
+		chromedp.Navigate(e.srv.URL+e.path("knowledge/new/article")),
+		chromedp.WaitVisible(`[data-testid="article-form"]`),
+		chromedp.Evaluate(`(function () {
+			const body = document.getElementById("f-body");
+			body.value = "# Pasted\n\nRiders need a **medium** frame.";
+			body.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
+		})()`, nil),
+		chromedp.WaitVisible(`//div[@id="preview"]//strong[.="medium"]`),
+	)
+}

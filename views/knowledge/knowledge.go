@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"agent/app/knowledge"
+	"agent/views/components"
 	"agent/views/urls"
 )
 
@@ -93,18 +94,12 @@ type FileResult struct {
 }
 
 // Language is a choice in the language selects.
-type Language struct{ Code, Name string }
+type Language = components.Language
 
-// Languages are offered for articles, short answers and the test search; a source in
-// another language keeps its own code as an extra choice.
-var Languages = []Language{
-	{"en", "English"}, {"es", "Spanish"}, {"fr", "French"}, {"de", "German"}, {"pt", "Portuguese"},
-	{"it", "Italian"}, {"nl", "Dutch"}, {"nb", "Norwegian"}, {"sv", "Swedish"}, {"da", "Danish"},
-	{"fi", "Finnish"}, {"pl", "Polish"}, {"cs", "Czech"}, {"tr", "Turkish"}, {"el", "Greek"},
-	{"ru", "Russian"}, {"uk", "Ukrainian"}, {"ar", "Arabic"}, {"he", "Hebrew"}, {"hi", "Hindi"},
-	{"zh", "Chinese"}, {"ja", "Japanese"}, {"ko", "Korean"}, {"th", "Thai"}, {"vi", "Vietnamese"},
-	{"id", "Indonesian"},
-}
+// Languages are offered for articles, short answers and the test search (the same as
+// everywhere a language is chosen); a source in another language keeps its own code as an
+// extra choice.
+var Languages = components.Languages
 
 // languageChoices are Languages plus current when it is not among them.
 func languageChoices(current string) []Language {

@@ -144,7 +144,7 @@ func (e *env) setupOwner() {
 	e.t.Helper()
 	b := e.browser()
 	res := b.post("/setup", url.Values{"workspace": {"Shop"}, "name": {"Olga Owner"}, "email": {"owner@example.com"}, "password": {"owner password"}})
-	if res.status != http.StatusOK || !strings.Contains(res.body, "Log in") {
+	if res.status != http.StatusOK || !strings.Contains(res.body, "Your account and workspace are ready") || !strings.Contains(res.body, `data-testid="section-inbox"`) {
 		e.t.Fatalf("setup: %d %s", res.status, res.body)
 	}
 	ws, err := e.accounts.Workspaces(context.Background())

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -114,4 +115,49 @@ func TestBrowserArticlePreviewFollowsPaste(t *testing.T) {
 		})()`, nil),
 		chromedp.WaitVisible(`//div[@id="preview"]//strong[.="medium"]`),
 	)
+}
+
+// On a phone the Knowledge table scrolls inside its box instead of being cut off, and the
+// page itself does not scroll sideways; in the sidebar a long workspace name keeps the
+// switcher's arrow in view.
+func TestBrowserKnowledgeOnAPhone(t *testing.T) {
+	e := newEnv(t, nil)
+	e.setupOwner()
+	e.shopKnowledge()
+	if err := e.accounts.RenameWorkspace(context.Background(), e.wsID, "Nordic Bikes and Mountain Gear of Western Norway"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.New(t, 60*time.Second)
+	step := browsertest.Steps(t, ctx)
+	var arrow bool
+	step("the sidebar's switcher",
+		e.browserLogIn(),
+		chromedp.Evaluate(`(function () {
+			const s = document.querySelector('[data-testid="workspace-switcher"]');
+			const arrow = getComputedStyle(s, "::after").content;
+			const box = s.getBoundingClientRect(), side = document.querySelector(".sidebar").getBoundingClientRect();
+			return arrow.includes("▾") && box.right <= side.right + 1 && s.scrollWidth <= s.clientWidth + 1;
+		})()`, &arrow),
+	)
+	if !arrow {
+		t.Error("the switcher's arrow is cut off with the long name")
+	}
+	var fits bool
+	var report string
+	step("a phone",
+		emulation.SetDeviceMetricsOverride(375, 740, 2, true),
+		chromedp.Navigate(e.srv.URL+e.path("knowledge")),
+		chromedp.WaitVisible(`[data-testid="knowledge-table"]`),
+		chromedp.Evaluate(`(function () {
+			const wrap = document.querySelector('[data-testid="knowledge-table"]').closest(".table-wrap");
+			const r = wrap.getBoundingClientRect();
+			return document.documentElement.scrollWidth <= window.innerWidth && r.right <= window.innerWidth + 1 && r.left >= -1;
+		})()`, &fits),
+		chromedp.Evaluate(`JSON.stringify({page: document.documentElement.scrollWidth, view: window.innerWidth,
+			wrap: document.querySelector(".table-wrap").getBoundingClientRect().toJSON(),
+			table: document.querySelector('[data-testid="knowledge-table"]').getBoundingClientRect().width})`, &report),
+	)
+	if !fits {
+		t.Errorf("the Knowledge table on a phone: %s", report)
+	}
 }

@@ -134,7 +134,7 @@ func TestBrowserKnowledge(t *testing.T) {
 	if !strings.Contains(preview, "Frame sizes") || !strings.Contains(preview, "180 cm") {
 		t.Errorf("preview = %q", preview)
 	}
-	if fileResult != "handbook.md: added, 2 chunks" {
+	if fileResult != "handbook.md: added, 2 sections" {
 		t.Errorf("file result = %q", fileResult)
 	}
 	if crawlStatus != "Done" || !strings.Contains(crawlCounts, "Fetched 3 of max 200") {

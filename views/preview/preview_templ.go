@@ -784,7 +784,7 @@ func modelNotUsed(modelError string) string {
 	const quoted = ", so this reply quotes your knowledge."
 	switch e := strings.ToLower(modelError); {
 	case strings.Contains(e, "no language model configured"), strings.Contains(e, "no model configured"):
-		return "No language model is chosen (llm.chat_model)" + quoted
+		return "No language model is chosen yet" + quoted
 	case strings.Contains(e, "no complete answer within"):
 		return "The model did not answer in time (llm.timeout)" + quoted
 	case strings.Contains(e, "is not reachable"):

@@ -281,10 +281,10 @@ func TestDismiss(t *testing.T) {
 	w := newWorld(t, nil)
 	a := w.record("Do you ship to Norway?", t0)
 	w.record("Can you ship my order to Norway?", t0.Add(time.Minute))
-	if err := w.book.Dismiss(w.ctx, w.ws, a.ID); err != nil {
+	if err := w.book.Dismiss(w.ctx, w.ws, a.TopicID, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.book.Dismiss(w.ctx, w.ws, a.ID); err != gaps.ErrNotFound {
+	if err := w.book.Dismiss(w.ctx, w.ws, a.TopicID, a.ID); err != gaps.ErrNotFound {
 		t.Errorf("dismissed twice: %v", err)
 	}
 	again := w.record("do you ship to Norway", t0.Add(2*time.Minute))
@@ -342,7 +342,7 @@ func TestOtherWorkspace(t *testing.T) {
 	if _, err := w.book.Topic(w.ctx, other, g.TopicID); err != gaps.ErrNotFound {
 		t.Errorf("topic of another workspace: %v", err)
 	}
-	if err := w.book.Dismiss(w.ctx, other, g.ID); err != gaps.ErrNotFound {
+	if err := w.book.Dismiss(w.ctx, other, g.TopicID, g.ID); err != gaps.ErrNotFound {
 		t.Errorf("dismiss in another workspace: %v", err)
 	}
 	if err := w.book.DismissTopic(w.ctx, other, g.TopicID, 0); err != gaps.ErrNotFound {

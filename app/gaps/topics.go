@@ -86,13 +86,14 @@ func (b *Book) Questions(ctx context.Context, t Topic, status Status) ([]Gap, er
 	return gs, rows.Err()
 }
 
-// Dismiss says one open question of a workspace is no gap. It is not shown again, nor is
+// Dismiss says one open question of a workspace's topic is no gap. It is not shown again, nor is
 // the same question (Key) asked again: its open copies are dismissed with it, and new ones
 // are recorded dismissed. A similar question in other words still comes.
-func (b *Book) Dismiss(ctx context.Context, workspaceID, gapID int64) error {
+func (b *Book) Dismiss(ctx context.Context, workspaceID, topicID, gapID int64) error {
 	err := b.db.Tx(ctx, func(tx *sql.Tx) error {
 		var key string
-		err := tx.QueryRowContext(ctx, "SELECT key FROM gaps WHERE id = ? AND workspace_id = ? AND status = 'open'", gapID, workspaceID).Scan(&key)
+		err := tx.QueryRowContext(ctx, `SELECT key FROM gaps WHERE id = ? AND workspace_id = ? AND topic_id = ?
+			AND status = 'open'`, gapID, workspaceID, topicID).Scan(&key)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}

@@ -22,6 +22,7 @@ import (
 	"agent/app/config"
 	"agent/app/fetch"
 	"agent/app/ids"
+	"agent/app/gaps"
 	"agent/app/inbox"
 	"agent/app/jobs"
 	"agent/app/knowledge"
@@ -103,7 +104,9 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 	agents := agent.NewStore(db)
 	engine := agent.NewEngine(agent.Options{Knowledge: km, LLM: client, Logger: logger})
 	conversations, channels := inbox.New(db), channel.NewStore(db)
-	service := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: engine, Agents: agents, Channels: channels, Log: logger}
+	book := gaps.New(gaps.Options{DB: db, Knowledge: km, Agents: agents, Logger: logger})
+	service := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: engine, Agents: agents, Channels: channels, Log: logger,
+		Gaps: book}
 	deliveries := &inbox.Deliveries{Store: conversations, Channels: channels, Jobs: jobs.New(db, logger), Hub: service.Hub,
 		Drivers: map[channel.Kind]channel.Driver{}}
 	deliveries.Jobs.Handle(inbox.JobSend, deliveries.Send)
@@ -111,7 +114,7 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 	free := new(atomic.Uint64)
 	free.Store(1 << 40)
 	s := web.New(web.Options{Config: &cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,
-		Inbox: conversations, Service: service, Channels: channels, Deliveries: deliveries, LLM: client, Logger: logger, Version: "test",
+		Inbox: conversations, Service: service, Gaps: book, Channels: channels, Deliveries: deliveries, LLM: client, Logger: logger, Version: "test",
 		FreeSpace: func(string) (uint64, error) { return free.Load(), nil }})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)

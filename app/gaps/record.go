@@ -113,8 +113,7 @@ func (b *Book) Record(ctx context.Context, q Question) (Gap, bool, error) {
 func (b *Book) match(ctx context.Context, wsID int64, key string, terms []string, vec []float32, cut float64, stamp string, embedded bool) (int64, Status, error) {
 	var topic int64
 	var status Status
-	err := b.db.Read.QueryRowContext(ctx, `SELECT t.id, t.status FROM gaps g JOIN gap_topics t ON t.id = g.topic_id
-		WHERE g.workspace_id = ? AND g.key = ? AND t.status != 'resolved' ORDER BY g.id DESC LIMIT 1`, wsID, key).Scan(&topic, &status)
+	err := b.db.Read.QueryRowContext(ctx, sqlMatchKey, wsID, key).Scan(&topic, &status)
 	if err == nil {
 		return topic, status, nil
 	}
@@ -127,10 +126,7 @@ func (b *Book) match(ctx context.Context, wsID int64, key string, terms []string
 		for _, t := range terms {
 			args = append(args, t)
 		}
-		rows, err := b.db.Read.QueryContext(ctx, `SELECT t.topic_id, COUNT(*), SUM(t.n), g.norm2, g.status
-			FROM gap_topic_terms t JOIN gap_topics g ON g.id = t.topic_id
-			WHERE t.workspace_id = ? AND t.term IN (?`+strings.Repeat(", ?", len(terms)-1)+`) AND g.status != 'resolved'
-			GROUP BY t.topic_id`, args...)
+		rows, err := b.db.Read.QueryContext(ctx, sqlMatchTerms(len(terms)), args...)
 		if err != nil {
 			return 0, "", fmt.Errorf("gaps: match: %w", err)
 		}
@@ -156,8 +152,7 @@ func (b *Book) match(ctx context.Context, wsID int64, key string, terms []string
 	if topic != 0 || !embedded {
 		return topic, status, nil
 	}
-	rows, err := b.db.Read.QueryContext(ctx, `SELECT id, status, embedding FROM gap_topics
-		WHERE workspace_id = ? AND status != 'resolved' AND embed_stamp = ? ORDER BY last_seen DESC LIMIT ?`, wsID, stamp, meaningTopics)
+	rows, err := b.db.Read.QueryContext(ctx, sqlMatchMeaning, wsID, stamp, meaningTopics)
 	if err != nil {
 		return 0, "", fmt.Errorf("gaps: match: %w", err)
 	}
@@ -177,12 +172,30 @@ func (b *Book) match(ctx context.Context, wsID int64, key string, terms []string
 	return topic, status, rows.Err()
 }
 
-// refresh sets a topic's count and last seen from its questions of its status.
-func refresh(ctx context.Context, tx *sql.Tx, topic int64) error {
-	_, err := tx.ExecContext(ctx, `UPDATE gap_topics SET
+// The queries that place a question (plan_test.go checks their indexes).
+const (
+	sqlMatchKey = `SELECT t.id, t.status FROM gaps g JOIN gap_topics t ON t.id = g.topic_id
+		WHERE g.workspace_id = ? AND g.key = ? AND t.status != 'resolved' ORDER BY g.id DESC LIMIT 1`
+	sqlMatchMeaning = `SELECT id, status, embedding FROM gap_topics
+		WHERE workspace_id = ? AND status != 'resolved' AND embed_stamp = ? ORDER BY last_seen DESC LIMIT ?`
+	sqlRefresh = `UPDATE gap_topics SET
 		questions = (SELECT COUNT(*) FROM gaps WHERE topic_id = ?1 AND status = gap_topics.status),
 		last_seen = COALESCE((SELECT MAX(asked_at) FROM gaps WHERE topic_id = ?1 AND status = gap_topics.status), 0)
-		WHERE id = ?1`, topic)
+		WHERE id = ?1`
+)
+
+// sqlMatchTerms sums, for each topic that is not resolved, the counts of the n terms it
+// shares with a question.
+func sqlMatchTerms(n int) string {
+	return `SELECT t.topic_id, COUNT(*), SUM(t.n), g.norm2, g.status
+		FROM gap_topic_terms t JOIN gap_topics g ON g.id = t.topic_id
+		WHERE t.workspace_id = ? AND t.term IN (?` + strings.Repeat(", ?", n-1) + `) AND g.status != 'resolved'
+		GROUP BY t.topic_id`
+}
+
+// refresh sets a topic's count and last seen from its questions of its status.
+func refresh(ctx context.Context, tx *sql.Tx, topic int64) error {
+	_, err := tx.ExecContext(ctx, sqlRefresh, topic)
 	return err
 }
 

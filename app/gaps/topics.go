@@ -18,6 +18,15 @@ const maxQuestions = 500
 
 const topicColumns = `id, workspace_id, title, status, questions, last_seen, source_id, replayed, answered`
 
+// The queries of the list and a topic's page (plan_test.go checks their indexes).
+const (
+	sqlTopicCount = "SELECT COUNT(*) FROM gap_topics WHERE workspace_id = ? AND status = ? AND questions > 0"
+	sqlTopics     = "SELECT " + topicColumns + ` FROM gap_topics WHERE workspace_id = ? AND status = ? AND questions > 0
+		ORDER BY questions DESC, last_seen DESC, id DESC LIMIT ? OFFSET ?`
+	sqlQuestions = `SELECT id, topic_id, workspace_id, conversation_id, message_id, question, lang, cause, status, asked_at
+		FROM gaps WHERE topic_id = ? AND status = ? ORDER BY asked_at DESC, id DESC LIMIT ?`
+)
+
 func scanTopic(row scanner) (Topic, error) {
 	var t Topic
 	var last int64
@@ -31,13 +40,10 @@ func scanTopic(row scanner) (Topic, error) {
 // page by page (from 0), with how many there are in all.
 func (b *Book) Topics(ctx context.Context, workspaceID int64, status Status, page int) ([]Topic, int, error) {
 	var total int
-	if err := b.db.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM gap_topics WHERE workspace_id = ? AND status = ? AND questions > 0",
-		workspaceID, status).Scan(&total); err != nil {
+	if err := b.db.Read.QueryRowContext(ctx, sqlTopicCount, workspaceID, status).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("gaps: topics: %w", err)
 	}
-	rows, err := b.db.Read.QueryContext(ctx, "SELECT "+topicColumns+` FROM gap_topics
-		WHERE workspace_id = ? AND status = ? AND questions > 0 ORDER BY questions DESC, last_seen DESC, id DESC LIMIT ? OFFSET ?`,
-		workspaceID, status, PageSize, max(0, page)*PageSize)
+	rows, err := b.db.Read.QueryContext(ctx, sqlTopics, workspaceID, status, PageSize, max(0, page)*PageSize)
 	if err != nil {
 		return nil, 0, fmt.Errorf("gaps: topics: %w", err)
 	}
@@ -67,8 +73,7 @@ func (b *Book) Topic(ctx context.Context, workspaceID, id int64) (Topic, error) 
 
 // Questions returns a topic's questions of a status, newest first (at most maxQuestions).
 func (b *Book) Questions(ctx context.Context, t Topic, status Status) ([]Gap, error) {
-	rows, err := b.db.Read.QueryContext(ctx, `SELECT id, topic_id, workspace_id, conversation_id, message_id, question, lang, cause, status, asked_at
-		FROM gaps WHERE topic_id = ? AND status = ? ORDER BY asked_at DESC, id DESC LIMIT ?`, t.ID, status, maxQuestions)
+	rows, err := b.db.Read.QueryContext(ctx, sqlQuestions, t.ID, status, maxQuestions)
 	if err != nil {
 		return nil, fmt.Errorf("gaps: questions: %w", err)
 	}

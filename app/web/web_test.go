@@ -44,6 +44,7 @@ type env struct {
 	agents    *agent.Store
 	channels  *channel.Store
 	service   *inbox.Service // its Store is the inbox, its Hub the live events
+	gaps      *gaps.Book     // the service's knowledge gaps
 	// deliveries sends on channels that send, by the drivers a test plugs in, when a test
 	// runs its jobs (deliveries.Jobs.RunDue).
 	deliveries *inbox.Deliveries
@@ -118,7 +119,7 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 		FreeSpace: func(string) (uint64, error) { return free.Load(), nil }})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, server: s, db: db, accounts: accounts, knowledge: km, agents: agents, channels: channels, service: service, deliveries: deliveries, llm: client,
+	return &env{t: t, srv: srv, server: s, db: db, accounts: accounts, knowledge: km, agents: agents, channels: channels, service: service, gaps: book, deliveries: deliveries, llm: client,
 		ollama: ollama, allowed: allowed, freeSpace: free}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -28,6 +29,9 @@ const (
 	// most recently asked ones.
 	meaningTopics = 1000
 )
+
+// errRecorded rolls back the recording of a message recorded since it was looked up.
+var errRecorded = errors.New("gaps: recorded already")
 
 // Record stores one question the agent could not answer, in the topic it is most similar
 // to or a new one, unless its message is already recorded. It is the one place a gap is
@@ -63,8 +67,10 @@ func (b *Book) Record(ctx context.Context, q Question) (Gap, bool, error) {
 	err = b.db.Tx(ctx, func(tx *sql.Tx) error {
 		now := q.AskedAt.Unix()
 		if topic == 0 {
-			if err := tx.QueryRowContext(ctx, `INSERT INTO gap_topics (workspace_id, title, status, created_at) VALUES (?, ?, ?, ?)
-				RETURNING id`, q.WorkspaceID, q.Text, g.Status, now).Scan(&topic); err != nil {
+			// Open even for a question dismissed before: questions like it in other words
+			// that join it still come.
+			if err := tx.QueryRowContext(ctx, `INSERT INTO gap_topics (workspace_id, title, status, created_at) VALUES (?, ?, 'open', ?)
+				RETURNING id`, q.WorkspaceID, q.Text, now).Scan(&topic); err != nil {
 				return err
 			}
 		}
@@ -75,7 +81,7 @@ func (b *Book) Record(ctx context.Context, q Question) (Gap, bool, error) {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
+			return errRecorded // recorded meanwhile: nothing of this one is kept
 		}
 		created = true
 		g.ID, _ = res.LastInsertId()
@@ -99,6 +105,9 @@ func (b *Book) Record(ctx context.Context, q Question) (Gap, bool, error) {
 		}
 		return refresh(ctx, tx, topic)
 	})
+	if errors.Is(err, errRecorded) {
+		return g, false, nil
+	}
 	if err != nil {
 		return g, false, fmt.Errorf("gaps: record: %w", err)
 	}

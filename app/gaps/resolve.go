@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"agent/app/agent"
 	"agent/app/knowledge"
@@ -15,6 +16,8 @@ import (
 // questions, and the questions replayed through the decision afterwards.
 const (
 	maxPhrasings = 500
+	// maxPhrasingRunes is the longest phrasing a short answer takes (knowledge).
+	maxPhrasingRunes = 500
 	maxReplays   = 200
 )
 
@@ -48,7 +51,10 @@ func (b *Book) Resolve(ctx context.Context, workspaceID, topicID, userID int64, 
 		if len(variants) == maxPhrasings {
 			break
 		}
-		variants = append(variants, q.Text)
+		// A message longer than a phrasing may be is no way of asking: left out.
+		if utf8.RuneCountInString(q.Text) <= maxPhrasingRunes {
+			variants = append(variants, q.Text)
+		}
 	}
 	src, err := b.knowledge.CreateShortAnswer(ctx, workspaceID, knowledge.ShortAnswerInput{Question: question, Variants: variants, Answer: answer})
 	if err != nil {

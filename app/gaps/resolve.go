@@ -18,7 +18,7 @@ const (
 	maxPhrasings = 500
 	// maxPhrasingRunes is the longest phrasing a short answer takes (knowledge).
 	maxPhrasingRunes = 500
-	maxReplays   = 200
+	maxReplays       = 200
 )
 
 // Resolution is a topic resolved: the short answer written for it and how many of its

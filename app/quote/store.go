@@ -16,8 +16,9 @@ import (
 
 // Store keeps quotes in the database.
 type Store struct {
-	db  *store.DB
-	now func() time.Time
+	db   *store.DB
+	now  func() time.Time
+	link linkKey
 }
 
 // New returns a Store over db.

@@ -139,3 +139,6 @@ func (s *Store) Open(ctx context.Context, token string) (Quote, error) {
 	}
 	return q, nil
 }
+
+// PagePath is the path of the public page a token opens.
+func PagePath(token string) string { return "/q/" + token }

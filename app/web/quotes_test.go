@@ -228,6 +228,10 @@ func TestQuoteChat(t *testing.T) {
 	if res := owner.get(admin); !strings.Contains(res.body, "/inbox/"+v.conv) || strings.Count(res.body, `data-testid="quote-chat"`) != 2 {
 		t.Errorf("the quote's page does not list its conversations: %s", res.body)
 	}
+	if res := owner.get(e.path("inbox/" + v.conv)); !strings.Contains(res.body, `href="`+admin+`" data-testid="conv-quote"`) ||
+		!strings.Contains(res.body, "quote page") {
+		t.Errorf("the inbox does not link the conversation to its quote")
+	}
 	owner.post(admin+"/withdraw", url.Values{})
 	if r := v.do(http.MethodGet, "config", nil); r.status != http.StatusNotFound {
 		t.Errorf("a withdrawn quote's chat: %d", r.status)

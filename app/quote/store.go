@@ -312,6 +312,16 @@ type Summary struct {
 	Conversations int
 }
 
+// TotalText is the total for people: "12,400.00 EUR".
+func (s Summary) TotalText() string {
+	d, err := decimal.NewFromString(s.Total)
+	if err != nil {
+		return s.Total + " " + s.Currency
+	}
+	scale, _ := Scale(s.Currency)
+	return Format(d, scale, s.Currency)
+}
+
 // State is the summary's status at now (see Quote.State).
 func (s Summary) State(now time.Time) Status {
 	return Quote{Status: s.Status, ExpiresAt: s.ExpiresAt}.State(now)

@@ -31,11 +31,15 @@ func quoteForm(number string) url.Values {
 
 var linkRe = regexp.MustCompile(`value="(http[^"]*/q/q_[^"]+)"`)
 
-// createQuote creates and publishes a quote through the admin and returns its id and its
-// public page's path.
-func (e *env) createQuote(b *browser, number string) (int64, string) {
+// createQuote creates and publishes a quote through the admin (from form when one is
+// given, else quoteForm) and returns its id and its public page's path.
+func (e *env) createQuote(b *browser, number string, form ...url.Values) (int64, string) {
 	e.t.Helper()
-	res := b.post(e.path("quotes"), quoteForm(number))
+	f := quoteForm(number)
+	if len(form) > 0 {
+		f = form[0]
+	}
+	res := b.post(e.path("quotes"), f)
 	if res.status != http.StatusOK || !strings.Contains(res.body, "Quote "+number+" saved.") {
 		e.t.Fatalf("create quote: %d at %s", res.status, res.url)
 	}
@@ -66,6 +70,9 @@ func TestQuoteAdminAndPublicPage(t *testing.T) {
 		}
 	}
 
+	if res := owner.get(e.path("quotes")); !strings.Contains(res.body, "61.44 EUR") || !strings.Contains(res.body, ">Published<") {
+		t.Errorf("the list lacks the quote's total or status")
+	}
 	// The owner's own look at the page is not a view; a buyer's is, with their browser.
 	if res := owner.get(page); res.status != http.StatusOK {
 		t.Fatalf("owner opens the page: %d", res.status)

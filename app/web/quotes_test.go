@@ -137,6 +137,11 @@ func TestQuoteFormNamesTheRow(t *testing.T) {
 		!strings.Contains(res.body, `value="1,000.00"`) || !strings.Contains(res.body, `aria-invalid="true"`) {
 		t.Fatalf("refused line: %d %s", res.status, res.body)
 	}
+	form = quoteForm("Q-2")
+	form.Set("owner", "not-an-id")
+	if res := owner.post(e.path("quotes"), form); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "owner is not a member of this workspace") {
+		t.Errorf("unknown owner: %d", res.status)
+	}
 	if list, _ := quote.New(e.db).List(context.Background(), e.wsID, 0); len(list) != 0 {
 		t.Errorf("saved anyway: %+v", list)
 	}

@@ -162,7 +162,7 @@ func quoteList(ctx context.Context, e Env, args []string) int {
 		return code
 	}
 	defer q.db.Close()
-	list, err := q.quotes.List(ctx, q.ws.ID, 0)
+	list, err := q.quotes.List(ctx, q.ws.ID)
 	if err != nil {
 		return fail(e, err)
 	}

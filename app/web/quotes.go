@@ -38,7 +38,7 @@ func (s *Server) quoteRoutes(public route, ws wsRoute) {
 
 func (s *Server) quotesPage(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
-	list, err := s.quotes.List(r.Context(), v.workspace.ID, 0)
+	list, err := s.quotes.List(r.Context(), v.workspace.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -51,6 +51,7 @@ func commands() []command {
 		{"report", "rebuild", "recompute the performance report from the conversations", reportCmd},
 		{"usage", "", "print the billable conversations per month", usageCmd},
 		{"gaps", "backfill", "record the knowledge gaps of the stored conversations", gapsCmd},
+		{"quote", "import|list|show|publish|withdraw|link ...", "import and publish sales quotes (JSON)", quoteCmd},
 		{"backup", "FILE", "write a consistent copy of the database while the server runs", backup},
 		{"version", "", "print the version", version},
 		{"help", "[COMMAND]", "show help", nil},

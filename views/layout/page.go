@@ -51,6 +51,7 @@ func (p Page) Nav() []NavItem {
 		// An agent editor sees Reports for its knowledge gaps only.
 		items = append(items, NavItem{Key: "reports", Label: "Reports", Href: urls.Workspace(ws, "reports", "gaps")})
 	}
+	add(m.Can(account.PermViewQuotes), "quotes", "Quotes")
 	if href := p.SettingsHref(); href != "" {
 		items = append(items, NavItem{Key: "settings", Label: "Settings", Href: href})
 	}

@@ -210,25 +210,9 @@ func (s *Store) route(ctx context.Context, tx *sql.Tx, c Conversation, ch channe
 		if err != nil {
 			return h, err
 		}
-		ps, err := s.presence(ctx, tx, c.WorkspaceID, users)
+		best, err := s.pickFree(ctx, tx, c.WorkspaceID, users)
 		if err != nil {
 			return h, err
-		}
-		var best, bestAt int64
-		bestOpen := 0
-		for _, p := range ps {
-			if !p.Free() {
-				continue
-			}
-			var at int64
-			if err := tx.QueryRowContext(ctx, "SELECT last_assigned_at FROM presence WHERE workspace_id = ? AND user_id = ?", c.WorkspaceID, p.UserID).Scan(&at); err != nil {
-				return h, err
-			}
-			// Times are in seconds: among those assigned in the same second, the one with
-			// fewer open conversations goes first, so that bursts alternate too.
-			if best == 0 || at < bestAt || (at == bestAt && p.Open < bestOpen) {
-				best, bestAt, bestOpen = p.UserID, at, p.Open
-			}
 		}
 		h.Outcome = LeftUnassigned
 		if best != 0 {
@@ -241,6 +225,33 @@ func (s *Store) route(ctx context.Context, tx *sql.Tx, c Conversation, ch channe
 		return h, err
 	}
 	return h, nil
+}
+
+// pickFree chooses among users the one to give a conversation to, round robin: among
+// those online with free capacity, the one assigned a conversation longest ago (on a tie,
+// the one with fewer open conversations); 0 when none is free.
+func (s *Store) pickFree(ctx context.Context, tx *sql.Tx, workspaceID int64, users []int64) (int64, error) {
+	ps, err := s.presence(ctx, tx, workspaceID, users)
+	if err != nil {
+		return 0, err
+	}
+	var best, bestAt int64
+	bestOpen := 0
+	for _, p := range ps {
+		if !p.Free() {
+			continue
+		}
+		var at int64
+		if err := tx.QueryRowContext(ctx, "SELECT last_assigned_at FROM presence WHERE workspace_id = ? AND user_id = ?", workspaceID, p.UserID).Scan(&at); err != nil {
+			return 0, err
+		}
+		// Times are in seconds: among those assigned in the same second, the one with
+		// fewer open conversations goes first, so that bursts alternate too.
+		if best == 0 || at < bestAt || (at == bestAt && p.Open < bestOpen) {
+			best, bestAt, bestOpen = p.UserID, at, p.Open
+		}
+	}
+	return best, nil
 }
 
 // applyHandoff records h and moves the conversation accordingly.

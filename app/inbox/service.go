@@ -22,6 +22,8 @@ type Service struct {
 	// Outboxes deliver what customers are told on the channels that need sending (email,
 	// WhatsApp, Messenger), by kind. The chat widget needs none: it follows the events.
 	Outboxes map[channel.Kind]Outbox
+	// Closer answers the conversations of quotes' pages (ChannelQuote); nil: people do.
+	Closer Closer
 }
 
 // Outbox sends a message meant for the customer out through its channel. The message is
@@ -55,7 +57,7 @@ func (s *Service) VisitorMessage(ctx context.Context, ch channel.Channel, c Conv
 	// Only a message the AI is to answer is claimed (see claimOwed): one that people answer
 	// is stored in a single write.
 	a, aiOK := s.activeAgent(ctx, c)
-	m, t, err := s.Store.addMessage(ctx, Message{ConversationID: c.ID, Author: agent.AuthorVisitor, Body: text, Lang: lang}, c.VisitorID, aiOK)
+	m, t, err := s.Store.addMessage(ctx, Message{ConversationID: c.ID, Author: agent.AuthorVisitor, Body: text, Lang: lang}, c.VisitorID, aiOK || s.closes(c))
 	if err != nil {
 		return Message{}, nil, err
 	}
@@ -69,6 +71,9 @@ func (s *Service) VisitorMessage(ctx context.Context, ch channel.Channel, c Conv
 // stop (AnswerOwed) take this same path. The AI is shown the conversation's last turns
 // before m; people's conversations read none of it.
 func (s *Service) answer(ctx context.Context, ch channel.Channel, c Conversation, a agent.Agent, aiOK bool, m Message, t turn) ([]Message, error) {
+	if s.closes(c) {
+		return s.closingAnswer(ctx, c, m, t)
+	}
 	if !aiOK {
 		if out, ok, err := s.botAnswer(ctx, ch, c, m, t); ok {
 			return out, err

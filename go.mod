@@ -22,6 +22,7 @@ require (
 	github.com/mattn/go-sqlite3 v1.14.52
 	github.com/microcosm-cc/bluemonday v1.0.27
 	github.com/ollama/ollama v0.17.4
+	github.com/shopspring/decimal v1.6.0
 	github.com/sqids/sqids-go v0.4.1
 	github.com/yuin/goldmark v1.8.7
 	golang.org/x/crypto v0.48.0

@@ -2,7 +2,6 @@ package closing
 
 import (
 	"fmt"
-	"math/big"
 	"strings"
 )
 
@@ -35,7 +34,7 @@ func (q Quote) Answer(a Ask, lang string) string {
 			}
 			s = say("net", money(q.Subtotal))
 			if !q.Discount.IsZero() {
-				s = say("net_discount", money(minus(q.Subtotal, q.Discount)), money(q.Subtotal), money(q.Discount))
+				s = say("net_discount", money(q.Subtotal), money(q.Discount))
 			}
 		case FieldTax:
 			if q.Tax.IsZero() {
@@ -50,21 +49,27 @@ func (q Quote) Answer(a Ask, lang string) string {
 				s = say("no_discount")
 				break
 			}
-			s = say("discount", money(q.Discount))
 			var per []string
 			for _, ln := range q.Lines {
 				if d := strings.TrimSpace(ln.Discount); d != "" && !Money(d).IsZero() {
 					per = append(per, ln.Name+" "+percent(d, l))
+				} else if !ln.DiscountAmount.IsZero() {
+					per = append(per, ln.Name+" "+money(ln.DiscountAmount))
 				}
 			}
+			detail := ""
 			if len(per) > 0 {
-				s += " (" + strings.Join(per, ", ") + ")"
+				detail = " (" + strings.Join(per, ", ") + ")"
+				if l == "zh" {
+					detail = "（" + strings.Join(per, ", ") + "）"
+				}
 			}
+			s = say("discount", money(q.Discount)+detail)
 		case FieldExpiry:
-			if q.ExpiresAt.IsZero() {
+			if q.ExpiresOn.IsZero() {
 				s = say("no_expiry")
 			} else {
-				s = say("expiry", date(q.ExpiresAt, l))
+				s = say("expiry", date(q.ExpiresOn, l))
 			}
 		case FieldPayment:
 			if strings.TrimSpace(q.Payment) == "" {
@@ -93,6 +98,8 @@ func (q Quote) Answer(a Ask, lang string) string {
 				line := say("line", ln.Name, ln.Quantity, money(ln.UnitPrice), money(ln.Net))
 				if d := strings.TrimSpace(ln.Discount); d != "" && !Money(d).IsZero() {
 					line = say("line_discount", ln.Name, ln.Quantity, money(ln.UnitPrice), percent(d, l), money(ln.Net))
+				} else if !ln.DiscountAmount.IsZero() {
+					line = say("line_discount", ln.Name, ln.Quantity, money(ln.UnitPrice), money(ln.DiscountAmount), money(ln.Net))
 				}
 				out = append(out, line)
 			}
@@ -121,29 +128,14 @@ func sameRate(lines []Line) string {
 	return rate
 }
 
-// minus is a − b, exactly, with as many decimals as the longer of the two.
-func minus(a, b Money) Money {
-	x, ok1 := new(big.Rat).SetString(strings.TrimSpace(string(a)))
-	y, ok2 := new(big.Rat).SetString(strings.TrimSpace(string(b)))
-	if !ok1 || !ok2 {
-		return a
-	}
-	return Money(x.Sub(x, y).FloatString(max(decimals(a), decimals(b))))
-}
-
-func decimals(m Money) int {
-	_, frac, _ := strings.Cut(string(m), ".")
-	return len(strings.TrimSpace(frac))
-}
-
 // sentences are the closing agent's answers from a quote's fields, by language, with the
 // quote's values in place of the verbs (%s). They are fixed sentences rather than a model's
 // so that the figures cannot change on the way.
 var sentences = map[string]map[string]string{
 	"en": {
 		"owner_away": "The owner of this quote is not available right now, so a colleague will reply here.",
-		"total": "The total is %s.", "total_tax": "The total is %s including VAT.",
-		"net": "Before VAT the quote comes to %s.", "net_discount": "Before VAT the quote comes to %s (%s less a discount of %s).",
+		"total":      "The total is %s.", "total_tax": "The total is %s including VAT.",
+		"net": "Before VAT the quote comes to %s.", "net_discount": "Before VAT the quote comes to %s, after a discount of %s.",
 		"tax": "The VAT is %s.", "tax_rate": "The VAT (%s) is %s.", "no_tax": "This quote has no VAT.",
 		"discount": "The discount on this quote is %s.", "no_discount": "This quote has no discount.",
 		"expiry": "This quote is valid until %s.", "no_expiry": "This quote has no expiry date.",
@@ -155,8 +147,8 @@ var sentences = map[string]map[string]string{
 	},
 	"fr": {
 		"owner_away": "Le responsable de ce devis n'est pas disponible pour le moment ; un collègue va vous répondre ici.",
-		"total": "Le total est de %s.", "total_tax": "Le total est de %s TTC.",
-		"net": "Hors taxes, le devis s'élève à %s.", "net_discount": "Hors taxes, le devis s'élève à %s (%s moins une remise de %s).",
+		"total":      "Le total est de %s.", "total_tax": "Le total est de %s TTC.",
+		"net": "Hors taxes, le devis s'élève à %s.", "net_discount": "Hors taxes, le devis s'élève à %s, après une remise de %s.",
 		"tax": "La TVA est de %s.", "tax_rate": "La TVA (%s) est de %s.", "no_tax": "Ce devis ne comporte pas de TVA.",
 		"discount": "La remise sur ce devis est de %s.", "no_discount": "Ce devis ne comporte pas de remise.",
 		"expiry": "Ce devis est valable jusqu'au %s.", "no_expiry": "Ce devis n'a pas de date d'expiration.",
@@ -168,8 +160,8 @@ var sentences = map[string]map[string]string{
 	},
 	"de": {
 		"owner_away": "Die zuständige Person für dieses Angebot ist gerade nicht erreichbar; eine Kollegin oder ein Kollege antwortet Ihnen hier.",
-		"total": "Der Gesamtbetrag beträgt %s.", "total_tax": "Der Gesamtbetrag beträgt %s inkl. MwSt.",
-		"net": "Ohne MwSt. beträgt das Angebot %s.", "net_discount": "Ohne MwSt. beträgt das Angebot %s (%s abzüglich %s Rabatt).",
+		"total":      "Der Gesamtbetrag beträgt %s.", "total_tax": "Der Gesamtbetrag beträgt %s inkl. MwSt.",
+		"net": "Ohne MwSt. beträgt das Angebot %s.", "net_discount": "Ohne MwSt. beträgt das Angebot %s, nach Abzug von %s Rabatt.",
 		"tax": "Die MwSt. beträgt %s.", "tax_rate": "Die MwSt. (%s) beträgt %s.", "no_tax": "Dieses Angebot enthält keine MwSt.",
 		"discount": "Der Rabatt auf dieses Angebot beträgt %s.", "no_discount": "Dieses Angebot enthält keinen Rabatt.",
 		"expiry": "Dieses Angebot ist gültig bis zum %s.", "no_expiry": "Dieses Angebot hat kein Ablaufdatum.",
@@ -181,8 +173,8 @@ var sentences = map[string]map[string]string{
 	},
 	"no": {
 		"owner_away": "Den som har ansvar for tilbudet er ikke tilgjengelig akkurat nå, så en kollega svarer deg her.",
-		"total": "Totalbeløpet er %s.", "total_tax": "Totalbeløpet er %s inkl. mva.",
-		"net": "Eksklusiv mva. er tilbudet på %s.", "net_discount": "Eksklusiv mva. er tilbudet på %s (%s minus %s i rabatt).",
+		"total":      "Totalbeløpet er %s.", "total_tax": "Totalbeløpet er %s inkl. mva.",
+		"net": "Eksklusiv mva. er tilbudet på %s.", "net_discount": "Eksklusiv mva. er tilbudet på %s, etter %s i rabatt.",
 		"tax": "Mva. utgjør %s.", "tax_rate": "Mva. (%s) utgjør %s.", "no_tax": "Dette tilbudet har ingen mva.",
 		"discount": "Rabatten på dette tilbudet er %s.", "no_discount": "Dette tilbudet har ingen rabatt.",
 		"expiry": "Dette tilbudet er gyldig til %s.", "no_expiry": "Dette tilbudet har ingen utløpsdato.",
@@ -194,8 +186,8 @@ var sentences = map[string]map[string]string{
 	},
 	"es": {
 		"owner_away": "La persona responsable de este presupuesto no está disponible ahora; un compañero le responderá aquí.",
-		"total": "El total es de %s.", "total_tax": "El total es de %s con IVA incluido.",
-		"net": "Sin IVA, el presupuesto asciende a %s.", "net_discount": "Sin IVA, el presupuesto asciende a %s (%s menos un descuento de %s).",
+		"total":      "El total es de %s.", "total_tax": "El total es de %s con IVA incluido.",
+		"net": "Sin IVA, el presupuesto asciende a %s.", "net_discount": "Sin IVA, el presupuesto asciende a %s, tras un descuento de %s.",
 		"tax": "El IVA es de %s.", "tax_rate": "El IVA (%s) es de %s.", "no_tax": "Este presupuesto no incluye IVA.",
 		"discount": "El descuento de este presupuesto es de %s.", "no_discount": "Este presupuesto no tiene descuento.",
 		"expiry": "Este presupuesto es válido hasta el %s.", "no_expiry": "Este presupuesto no tiene fecha de vencimiento.",
@@ -207,8 +199,8 @@ var sentences = map[string]map[string]string{
 	},
 	"zh": {
 		"owner_away": "本报价的负责人暂时不在，同事会在这里回复您。",
-		"total": "总价为 %s。", "total_tax": "总价为 %s（含税）。",
-		"net": "不含税金额为 %s。", "net_discount": "不含税金额为 %s（%s 减去折扣 %s）。",
+		"total":      "总价为 %s。", "total_tax": "总价为 %s（含税）。",
+		"net": "不含税金额为 %s。", "net_discount": "不含税金额为 %s（已扣除折扣 %s）。",
 		"tax": "税额为 %s。", "tax_rate": "税额（%s）为 %s。", "no_tax": "本报价不含税。",
 		"discount": "本报价的折扣为 %s。", "no_discount": "本报价没有折扣。",
 		"expiry": "本报价有效期至 %s。", "no_expiry": "本报价没有有效期限制。",

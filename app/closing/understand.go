@@ -42,7 +42,7 @@ var cues = map[Field]string{
 		"amount due|total due|how much do we pay|how much do i pay|how much will we pay|how much will i pay|" +
 		"montant total|prix total|cout total|montant du devis|montant a payer|combien au total|combien en tout|" +
 		"gesamt|gesamtbetrag|gesamtpreis|gesamtsumme|endbetrag|endpreis|summe|insgesamt|" +
-		"totalt|totalsum|totalbelop|totalpris|sluttsum|sluttpris|til sammen|" +
+		"totalt|totalsum|totalsummen|totalbelop|totalbelopet|totalpris|totalprisen|sluttsum|sluttsummen|sluttpris|sluttprisen|til sammen|" +
 		"importe total|precio total|costo total|coste total|en total|monto total|" +
 		"总价|总额|总计|合计|总共|一共|总金额|总费用|总价格|" +
 		"totalsumma|samlet pris|prezzo totale|importo totale|" +
@@ -184,8 +184,9 @@ func compileCues() []cue {
 // fieldOrder is the order answers give the fields asked together.
 var fieldOrder = []Field{FieldTotal, FieldSubtotal, FieldDiscount, FieldTax, FieldExpiry, FieldPayment, FieldDelivery, FieldCurrency, FieldItems}
 
-var stopWordSet, lineStopWord = wordSet(stopWords), wordSet("the and with for of per year annual license licence plan pack package service services " +
-	"le la les de des et avec pour par an der die das und mit fur pro jahr og med for per ar el la los las y con para por ano")
+// lineStopWord are words of line items' names too common to name one alone.
+var stopWordSet, lineStopWord = wordSet(stopWords), wordSet("the and with for from per year annual month monthly unit units " +
+	"avec pour par der die das und mit fur pro jahr og med per ar con para por ano")
 
 func wordSet(list string) map[string]bool {
 	set := map[string]bool{}
@@ -232,10 +233,15 @@ func Understand(q Quote, text string) Ask {
 				kept = append(kept, f)
 			}
 		}
+		// A line named without asking for a figure ("what are the support hours?" of a
+		// quote with "Priority support") is not about the line.
 		if found[tagQuantity] {
 			kept = append(kept, FieldQuantity)
-		} else if found[tagPrice] || found[FieldDiscount] || found[FieldTax] || found[FieldTotal] || len(kept) == 0 {
+		} else if found[tagPrice] || found[FieldDiscount] || found[FieldTax] || found[FieldTotal] || found[FieldSubtotal] || found[FieldItems] {
 			kept = append(kept, FieldLine)
+		}
+		if len(kept) == 0 {
+			return Ask{}
 		}
 		a.Fields = kept
 		return a

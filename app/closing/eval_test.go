@@ -55,10 +55,17 @@ type evalQuestion struct {
 
 // evalFixture is a workspace with the set's quotes, knowledge and closing agent.
 type evalFixture struct {
+	ctx       context.Context
 	set       evalSet
 	db        *store.DB
+	accounts  *account.Manager
+	owner     account.User
+	ws        int64
 	knowledge *knowledge.Manager
+	store     *closing.Store
 	settings  closing.Settings
+	input     closing.Input // what settings were saved from
+	stored    map[string]quote.Quote
 	quotes    map[string]closing.Quote
 }
 
@@ -69,7 +76,7 @@ func newEvalFixture(t *testing.T) *evalFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &evalFixture{quotes: map[string]closing.Quote{}}
+	f := &evalFixture{ctx: ctx, quotes: map[string]closing.Quote{}, stored: map[string]quote.Quote{}}
 	if err := json.Unmarshal(raw, &f.set); err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +85,8 @@ func newEvalFixture(t *testing.T) *evalFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.db.Close() })
-	owner, ws, _, err := account.New(f.db).Setup(ctx, account.NewUser{Email: "olga@example.com", Name: "Olga", Password: "correct horse"}, "Seller")
+	f.accounts = account.New(f.db)
+	owner, ws, _, err := f.accounts.Setup(ctx, account.NewUser{Email: "olga@example.com", Name: "Olga", Password: "correct horse"}, "Seller")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,15 +113,23 @@ func newEvalFixture(t *testing.T) *evalFixture {
 		if err != nil {
 			t.Fatal(in.Number, err)
 		}
-		f.quotes[q.Number] = closing.View(q, "https://seller.example/q/"+q.Number)
+		f.stored[q.Number] = q
+		f.quotes[q.Number] = closing.View(q, quoteURL(q))
 	}
-	st := closing.NewStore(f.db, channel.NewStore(f.db))
-	f.settings, err = st.Save(ctx, closing.Actor{ID: owner.ID, SuperAdmin: owner.SuperAdmin}, ws.ID, closing.Input{
-		Name: "Quote assistant", NewInbox: "Quotes", ToOwner: true, SourceIDs: chosen})
+	f.owner, f.ws = owner, ws.ID
+	f.store = closing.NewStore(f.db, channel.NewStore(f.db))
+	f.input = closing.Input{Name: "Quote assistant", NewInbox: "Quotes", ToOwner: true, SourceIDs: chosen}
+	f.settings, err = f.store.Save(ctx, f.superAdmin(), ws.ID, f.input)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return f
+}
+
+func quoteURL(q quote.Quote) string { return "https://seller.example/q/" + q.Number }
+
+func (f *evalFixture) superAdmin() closing.Actor {
+	return closing.Actor{ID: f.owner.ID, SuperAdmin: f.owner.SuperAdmin}
 }
 
 // evalFigures are what a run of the set measured.
@@ -262,3 +278,5 @@ func TestEvalWithModel(t *testing.T) {
 		t.Errorf("the model wrote %d replies; the %d knowledge answers should have been written by it", chats, want)
 	}
 }
+
+func (f *evalFixture) quoteStore() *quote.Store { return quote.New(f.db) }

@@ -1,6 +1,7 @@
 package closing_test
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"agent/app/channel"
 	"agent/app/closing"
 	"agent/app/inbox"
+	"agent/app/quote"
 )
 
 // conversations is the eval fixture with an inbox in which the closing agent answers.
@@ -49,34 +51,40 @@ func newConversations(t *testing.T, edit func(*closing.Input)) *conversations {
 	}
 	engine := agent.NewEngine(agent.Options{Knowledge: f.knowledge})
 	svc := &inbox.Service{Store: inbox.New(f.db), Hub: inbox.NewHub(), Engine: engine, Agents: agent.NewStore(f.db), Channels: channel.NewStore(f.db)}
-	svc.Closer = &closing.Responder{Settings: f.store, Engine: engine, Quotes: closing.Stored{DB: f.db, Quotes: f.quoteStore(), URL: quoteURL}}
+	svc.Closer = &closing.Responder{Settings: f.store, Engine: engine, Quotes: closing.Stored{Quotes: f.quoteStore(), URL: func(_ context.Context, q quote.Quote) string { return quoteURL(q) }}}
 	return &conversations{evalFixture: f, svc: svc, ann: ann, sales: sales}
 }
 
 // start opens a buyer's conversation on quote number's page, as the quote page does.
 func (c *conversations) start(t *testing.T, number string) inbox.Conversation {
 	t.Helper()
-	conv, err := c.svc.Store.Create(c.ctx, c.ws, inbox.NewConversation{Channel: inbox.ChannelQuote})
+	conv, err := c.svc.Store.Create(c.ctx, c.ws, inbox.NewConversation{Channel: inbox.ChannelQuote, QuoteID: c.stored[number].ID, ChannelID: c.settings.InboxChannelID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.db.Write.ExecContext(c.ctx, "UPDATE conversations SET quote_id = ?, ai_active = 1 WHERE id = ?", c.stored[number].ID, conv.ID); err != nil {
-		t.Fatal(err)
-	}
-	conv, err = c.svc.Store.Get(c.ctx, c.ws, conv.ID)
-	if err != nil {
-		t.Fatal(err)
+	if !conv.AIActive || conv.FirstAIAt.IsZero() {
+		t.Fatalf("a quote's conversation starts without the closing agent: %+v", conv)
 	}
 	return conv
 }
 
 func (c *conversations) say(t *testing.T, conv inbox.Conversation, text string) []inbox.Message {
 	t.Helper()
-	_, out, err := c.svc.VisitorMessage(c.ctx, channel.Channel{}, conv, text, "en")
+	_, out, err := c.svc.VisitorMessage(c.ctx, c.inbox(t), conv, text, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// inbox is the chat channel the quote page's chat runs on: the handoff inbox.
+func (c *conversations) inbox(t *testing.T) channel.Channel {
+	t.Helper()
+	ch, err := c.svc.Channels.ByID(c.ctx, c.settings.InboxChannelID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ch
 }
 
 func (c *conversations) online(t *testing.T, userID int64, on bool) {
@@ -212,7 +220,7 @@ func TestNoRepresentativeAvailable(t *testing.T) {
 func TestDefaultUnavailableMessageInTheBuyersLanguage(t *testing.T) {
 	c := newConversations(t, nil)
 	conv := c.start(t, "Q-2026-031")
-	_, out, err := c.svc.VisitorMessage(c.ctx, channel.Channel{}, conv, "Je voudrais parler à un conseiller", "fr")
+	_, out, err := c.svc.VisitorMessage(c.ctx, c.inbox(t), conv, "Je voudrais parler à un conseiller", "fr")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,5 +239,25 @@ func TestDeactivatedHandsOff(t *testing.T) {
 	c.say(t, conv, "What is the total?")
 	if got := c.get(t, conv.ID); got.AssigneeID != c.owner.ID {
 		t.Fatalf("a deactivated closing agent kept the conversation: %+v", got)
+	}
+}
+
+// TestWithoutAClosingAgent: a workspace that never set one up has its quotes'
+// conversations answered by people, by the chat channel's rules.
+func TestWithoutAClosingAgent(t *testing.T) {
+	c := newConversations(t, nil)
+	if _, err := c.db.Write.ExecContext(c.ctx, "DELETE FROM closing_agents"); err != nil {
+		t.Fatal(err)
+	}
+	c.online(t, c.owner.ID, true)
+	conv := c.start(t, "Q-2026-014")
+	out := c.say(t, conv, "What is the total?")
+	for _, m := range out {
+		if m.Author == agent.AuthorBot {
+			t.Fatalf("answered without a closing agent: %+v", m)
+		}
+	}
+	if got := c.get(t, conv.ID); got.AIActive {
+		t.Errorf("the conversation waits for an AI that is not there: %+v", got)
 	}
 }

@@ -2,11 +2,9 @@ package closing
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"agent/app/quote"
-	"agent/app/store"
 
 	"github.com/shopspring/decimal"
 )
@@ -74,30 +72,24 @@ func View(q quote.Quote, url string) Quote {
 	return v
 }
 
-// Stored reads the quotes of conversations from the database (Quotes).
+// Stored reads the quotes of conversations from the quotes' store (Quotes).
 type Stored struct {
-	DB     *store.DB
 	Quotes *quote.Store
-	// URL is the public page of a quote, cited by the answers from its fields.
-	URL func(quote.Quote) string
+	// URL is the public page of a quote, cited by the answers from its fields; nil or ""
+	// cites the quote without a link.
+	URL func(context.Context, quote.Quote) string
 }
 
 // ForConversation returns the quote conversation conversationID of the workspace was
 // started on.
 func (s Stored) ForConversation(ctx context.Context, workspaceID, conversationID int64) (Quote, error) {
-	var id int64
-	err := s.DB.Read.QueryRowContext(ctx, "SELECT COALESCE(quote_id, 0) FROM conversations WHERE id = ? AND workspace_id = ?",
-		conversationID, workspaceID).Scan(&id)
-	if err != nil {
-		return Quote{}, fmt.Errorf("closing: quote of conversation %d: %w", conversationID, err)
-	}
-	q, err := s.Quotes.Get(ctx, workspaceID, id)
+	q, err := s.Quotes.ForConversation(ctx, workspaceID, conversationID)
 	if err != nil {
 		return Quote{}, err
 	}
 	url := ""
 	if s.URL != nil {
-		url = s.URL(q)
+		url = s.URL(ctx, q)
 	}
 	return View(q, url), nil
 }

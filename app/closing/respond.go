@@ -2,6 +2,7 @@ package closing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -24,6 +25,9 @@ type Responder struct {
 // the conversation goes on a handoff. A deactivated closing agent hands every message off.
 func (r *Responder) Respond(ctx context.Context, c inbox.Conversation, in agent.Message) (agent.Reply, inbox.Referral, error) {
 	st, err := r.Settings.Get(ctx, c.WorkspaceID)
+	if errors.Is(err, ErrNotFound) {
+		return agent.Reply{}, inbox.Referral{}, inbox.ErrNoCloser
+	}
 	if err != nil {
 		return agent.Reply{}, inbox.Referral{}, err
 	}

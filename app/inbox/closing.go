@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"agent/app/agent"
@@ -10,9 +11,9 @@ import (
 	"agent/app/store"
 )
 
-// ChannelQuote is the channel of the conversations on a quote's public page, which the
-// closing agent answers.
-const ChannelQuote = "quote"
+// ErrNoCloser is what a Closer says of a workspace without a closing agent: its quotes'
+// conversations go to people by their channel's rules.
+var ErrNoCloser = errors.New("inbox: the workspace has no closing agent")
 
 // Closer is the closing agent (app/closing): it answers a buyer's message on a quote's
 // page and says who the conversation goes to when it hands off.
@@ -55,6 +56,9 @@ func (s *Service) closingAnswer(ctx context.Context, c Conversation, m Message, 
 			s.publish(c, Event{Kind: EventToken, Token: tok})
 			return nil
 		}})
+	if errors.Is(err, ErrNoCloser) {
+		return nil, err
+	}
 	if err != nil {
 		if ref.InboxChannelID == 0 {
 			return nil, err

@@ -114,15 +114,10 @@ func (s *Service) AnswerQueued(ctx context.Context, payload json.RawMessage) err
 	if err != nil || !owed {
 		return err
 	}
-	if s.closes(c) {
-		// A quote's conversation: the closing agent answers, whatever inbox it is in.
-		_, err = s.closingAnswer(ctx, c, m, t)
-	} else {
-		var ch channel.Channel
-		if ch, err = s.Channels.ByID(ctx, c.ChannelID); err == nil {
-			a, aiOK := s.activeAgent(ctx, c)
-			_, err = s.answer(ctx, ch, c, a, aiOK, m, t)
-		}
+	ch, err := s.Channels.ByID(ctx, c.ChannelID)
+	if err == nil {
+		a, aiOK := s.activeAgent(ctx, c)
+		_, err = s.answer(ctx, ch, c, a, aiOK, m, t)
 	}
 	if err != nil {
 		// Given back for the job's next attempt; a claim already ended (the reply stored,

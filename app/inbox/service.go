@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -72,7 +73,11 @@ func (s *Service) VisitorMessage(ctx context.Context, ch channel.Channel, c Conv
 // before m; people's conversations read none of it.
 func (s *Service) answer(ctx context.Context, ch channel.Channel, c Conversation, a agent.Agent, aiOK bool, m Message, t turn) ([]Message, error) {
 	if s.closes(c) {
-		return s.closingAnswer(ctx, c, m, t)
+		out, err := s.closingAnswer(ctx, c, m, t)
+		if !errors.Is(err, ErrNoCloser) {
+			return out, err
+		}
+		aiOK = false // no closing agent in this workspace: people answer, by the channel's rules
 	}
 	if !aiOK {
 		if out, ok, err := s.botAnswer(ctx, ch, c, m, t); ok {

@@ -16,8 +16,9 @@ import (
 
 // Store keeps quotes in the database.
 type Store struct {
-	db  *store.DB
-	now func() time.Time
+	db   *store.DB
+	now  func() time.Time
+	link linkKey
 }
 
 // New returns a Store over db.
@@ -132,7 +133,7 @@ func contentOf(q Quote) any {
 	for i, l := range q.Lines {
 		lines[i] = line{l.Name, l.Description, l.Quantity.String(), l.UnitPrice.String(), l.DiscountPercent.String(), l.DiscountAmount.String(), l.TaxRate.String()}
 	}
-	return []any{q.Number, q.Title, q.BuyerCompany, q.Contacts, q.OwnerID, q.Currency, q.PaymentTerms, q.DeliveryTerms, q.Notes, q.ExpiresOn, lines}
+	return []any{q.Number, q.Title, q.BuyerCompany, orEmpty(q.Contacts), q.OwnerID, q.Currency, q.PaymentTerms, q.DeliveryTerms, q.Notes, q.ExpiresOn, lines}
 }
 
 func (s *Store) insert(ctx context.Context, tx *sql.Tx, workspaceID int64, q Quote) (int64, error) {

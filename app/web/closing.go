@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -44,7 +45,15 @@ func (s *Server) superAdminHere(next http.HandlerFunc) http.HandlerFunc {
 // newResponder is the closing agent answering quotes' conversations, citing each quote's
 // public page.
 func newResponder(s *Server) *closing.Responder {
-	return &closing.Responder{Settings: s.closing, Engine: s.engine, Quotes: closing.Stored{DB: s.db, Quotes: quote.New(s.db)}}
+	page := func(ctx context.Context, q quote.Quote) string {
+		token, err := s.quotes.Token(ctx, q)
+		if err != nil {
+			s.log.Warn("the quote's link for a citation", "quote", q.ID, "err", err)
+			return ""
+		}
+		return quote.PagePath(token)
+	}
+	return &closing.Responder{Settings: s.closing, Engine: s.engine, Quotes: closing.Stored{Quotes: s.quotes, URL: page}}
 }
 
 func (s *Server) actor(r *http.Request) closing.Actor {

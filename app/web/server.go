@@ -21,6 +21,7 @@ import (
 	"agent/app/inbox"
 	"agent/app/knowledge"
 	"agent/app/llm"
+	"agent/app/quote"
 	"agent/app/ratelimit"
 	"agent/app/store"
 )
@@ -64,6 +65,7 @@ type Server struct {
 	deliveries *inbox.Deliveries
 	files      *attach.Store
 	closing    *closing.Store // the closing agent's settings
+	quotes     *quote.Store
 	metaHooks  *meta.Receiver // WhatsApp's and Messenger's webhook; nil without deliveries
 	llm        *llm.Client
 	log        *slog.Logger
@@ -102,6 +104,7 @@ func New(o Options) *Server {
 		channels:     o.Channels,
 		deliveries:   o.Deliveries,
 		files:        attach.NewStore(o.DB),
+		quotes:       quote.New(o.DB),
 		llm:          o.LLM,
 		log:          o.Logger,
 		version:      o.Version,

@@ -42,13 +42,12 @@ CREATE TABLE quote_lines (
     PRIMARY KEY (quote_id, position)
 ) STRICT, WITHOUT ROWID;
 
--- Each opening of a quote's public page: when, by which visitor (the browser's chat
--- identity, when it has one yet) and a short summary of the browser ("Firefox on Linux").
+-- Each opening of a quote's public page: when, by which browser (a short id from a
+-- cookie of the page, stable across visits) and a summary of it ("Firefox on Linux").
 CREATE TABLE quote_views (
     id         INTEGER PRIMARY KEY,
     quote_id   INTEGER NOT NULL REFERENCES quotes (id) ON DELETE CASCADE,
-    visitor_id INTEGER REFERENCES visitors (id) ON DELETE SET NULL,
-    visitor    TEXT    NOT NULL DEFAULT '', -- a short id of the browser, stable across visits
+    visitor    TEXT    NOT NULL,
     browser    TEXT    NOT NULL DEFAULT '',
     viewed_at  INTEGER NOT NULL
 ) STRICT;

@@ -77,7 +77,7 @@ func (s *Service) answer(ctx context.Context, ch channel.Channel, c Conversation
 		if !errors.Is(err, ErrNoCloser) {
 			return out, err
 		}
-		aiOK = false // no closing agent in this workspace: people answer, by the channel's rules
+		// No closing agent in this workspace: the channel's agent, if any, else people.
 	}
 	if !aiOK {
 		if out, ok, err := s.botAnswer(ctx, ch, c, m, t); ok {

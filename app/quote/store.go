@@ -305,6 +305,7 @@ type Summary struct {
 	Currency      string
 	Total         string // fixed to the currency's decimals
 	Status        Status // stored
+	ExpiresOn     string // YYYY-MM-DD
 	ExpiresAt     time.Time
 	UpdatedAt     time.Time
 	Views         int
@@ -322,7 +323,7 @@ func (s *Store) List(ctx context.Context, workspaceID int64, limit int) ([]Summa
 		limit = -1
 	}
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT q.id, q.number, q.title, q.buyer_company, COALESCE(q.owner_id, 0), q.currency,
-		q.total, q.status, q.expires_at, q.updated_at,
+		q.total, q.status, q.expires_on, q.expires_at, q.updated_at,
 		(SELECT COUNT(*) FROM quote_views v WHERE v.quote_id = q.id),
 		(SELECT COUNT(*) FROM conversations c WHERE c.quote_id = q.id)
 		FROM quotes q WHERE q.workspace_id = ? ORDER BY q.updated_at DESC, q.id DESC LIMIT ?`, workspaceID, limit)
@@ -335,7 +336,7 @@ func (s *Store) List(ctx context.Context, workspaceID int64, limit int) ([]Summa
 		var x Summary
 		var expires, updated int64
 		if err := rows.Scan(&x.ID, &x.Number, &x.Title, &x.BuyerCompany, &x.OwnerID, &x.Currency, &x.Total, &x.Status,
-			&expires, &updated, &x.Views, &x.Conversations); err != nil {
+			&x.ExpiresOn, &expires, &updated, &x.Views, &x.Conversations); err != nil {
 			return nil, fmt.Errorf("quote: list: %w", err)
 		}
 		x.ExpiresAt, x.UpdatedAt = time.Unix(expires, 0), time.Unix(updated, 0)

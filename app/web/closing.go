@@ -56,6 +56,30 @@ func newResponder(s *Server) *closing.Responder {
 	return &closing.Responder{Settings: s.closing, Engine: s.engine, Quotes: closing.Stored{Quotes: s.quotes, URL: page}}
 }
 
+// activeCloser returns the workspace's closing agent when it is active.
+func (s *Server) activeCloser(ctx context.Context, workspaceID int64) (closing.Settings, bool) {
+	st, err := s.closing.Get(ctx, workspaceID)
+	if err != nil && !errors.Is(err, closing.ErrNotFound) {
+		s.log.Warn("the closing agent's settings", "workspace", workspaceID, "err", err)
+	}
+	return st, err == nil && st.Active
+}
+
+// quoteCloser returns the closing agent that answers the chat of a quote's page (a widget
+// request with a quote), when there is one.
+func (s *Server) quoteCloser(ctx context.Context, wr *widgetRequest) (closing.Settings, bool) {
+	if wr.quoteID == 0 {
+		return closing.Settings{}, false
+	}
+	return s.activeCloser(ctx, wr.ch.WorkspaceID)
+}
+
+// closerWelcome is what the quote page's chat shows first: the welcome, then the
+// first-action message.
+func closerWelcome(st closing.Settings) string {
+	return strings.TrimSpace(st.Welcome + "\n\n" + st.FirstAction)
+}
+
 func (s *Server) actor(r *http.Request) closing.Actor {
 	u := visitOf(r).user
 	return closing.Actor{ID: u.ID, SuperAdmin: u.SuperAdmin}

@@ -134,6 +134,7 @@ func (s *Server) routes() http.Handler {
 	s.channelRoutes(ws)
 	s.widgetRoutes(public)
 	s.reportRoutes(ws)
+	s.quoteRoutes(public, ws)
 	s.closingRoutes(superAdminHere)
 
 	ws("GET /w/{ws}/settings", account.PermManageWorkspace, s.workspaceSettings)

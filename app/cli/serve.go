@@ -64,6 +64,7 @@ func serve(ctx context.Context, e Env, args []string) int {
 	service := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: engine, Agents: agents, Channels: channels, Log: log}
 	runner := jobs.New(db, log)
 	deliveries := newDeliveries(cfg, db, runner, service)
+	handleClosingNotices(cfg, db, runner, accounts, deliveries)
 	srv := web.New(web.Options{Config: cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,
 		Inbox: conversations, Service: service, Channels: channels, Deliveries: deliveries, LLM: client, Logger: log, Version: e.Version})
 

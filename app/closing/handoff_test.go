@@ -3,14 +3,18 @@ package closing_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"strings"
 	"testing"
 
 	"agent/app/account"
 	"agent/app/agent"
 	"agent/app/channel"
+	"agent/app/channel/mailbox"
+	"agent/app/channel/mailbox/mailtest"
 	"agent/app/closing"
 	"agent/app/inbox"
+	"agent/app/jobs"
 	"agent/app/quote"
 )
 
@@ -229,35 +233,81 @@ func TestDefaultUnavailableMessageInTheBuyersLanguage(t *testing.T) {
 	}
 }
 
-func TestDeactivatedHandsOff(t *testing.T) {
-	c := newConversations(t, nil)
-	if err := c.store.SetActive(c.ctx, c.superAdmin(), c.ws, false); err != nil {
-		t.Fatal(err)
-	}
-	c.online(t, c.owner.ID, true)
-	conv := c.start(t, "Q-2026-014")
-	c.say(t, conv, "What is the total?")
-	if got := c.get(t, conv.ID); got.AssigneeID != c.owner.ID {
-		t.Fatalf("a deactivated closing agent kept the conversation: %+v", got)
+// TestWithoutAClosingAgent: a workspace that never set one up, or deactivated it, has its
+// quotes' conversations answered as its chat channel's are (here by people: the channel
+// has no agent).
+func TestWithoutAClosingAgent(t *testing.T) {
+	for _, off := range []struct {
+		name string
+		do   func(c *conversations) error
+	}{
+		{"deactivated", func(c *conversations) error { return c.store.SetActive(c.ctx, c.superAdmin(), c.ws, false) }},
+		{"never set up", func(c *conversations) error {
+			_, err := c.db.Write.ExecContext(c.ctx, "DELETE FROM closing_agents")
+			return err
+		}},
+	} {
+		t.Run(off.name, func(t *testing.T) {
+			c := newConversations(t, nil)
+			if err := off.do(c); err != nil {
+				t.Fatal(err)
+			}
+			c.online(t, c.owner.ID, true)
+			conv := c.start(t, "Q-2026-014")
+			out := c.say(t, conv, "What is the total?")
+			for _, m := range out {
+				if m.Author == agent.AuthorBot {
+					t.Fatalf("answered without a closing agent: %+v", m)
+				}
+			}
+			if got := c.get(t, conv.ID); got.AIActive {
+				t.Errorf("the conversation waits for an AI that is not there: %+v", got)
+			}
+		})
 	}
 }
 
-// TestWithoutAClosingAgent: a workspace that never set one up has its quotes'
-// conversations answered by people, by the chat channel's rules.
-func TestWithoutAClosingAgent(t *testing.T) {
+// TestOwnerIsMailed: a handoff queues a mail to the quote's owner, sent from the
+// workspace's mailbox when it has one; without one, the job sends nothing and succeeds.
+func TestOwnerIsMailed(t *testing.T) {
 	c := newConversations(t, nil)
-	if _, err := c.db.Write.ExecContext(c.ctx, "DELETE FROM closing_agents"); err != nil {
+	c.online(t, c.ann.ID, true)
+	smtpServer := mailtest.NewSMTP(t, "sales@seller.example", "smtp password")
+	settings := mailbox.NewStore(c.db)
+	runner := jobs.New(c.db, slog.New(slog.DiscardHandler))
+	runner.Handle(closing.JobNotify, (&closing.Notifier{Accounts: c.accounts, Quotes: c.quoteStore(), BaseURL: "https://seller.example",
+		Mail: &mailbox.Sender{DB: c.db, Settings: settings, Inbox: c.svc.Store, Net: mailbox.NewNetwork(true)}}).Run)
+
+	c.say(t, c.start(t, "Q-2026-031"), "I want to speak to a human")
+	if n, err := runner.RunDue(c.ctx); err != nil || n != 1 {
+		t.Fatalf("without a mailbox: %d jobs, %v", n, err)
+	}
+	if got := smtpServer.Received(); len(got) != 0 {
+		t.Fatalf("mailed without a mailbox: %d", len(got))
+	}
+
+	ch, err := c.svc.Channels.Create(c.ctx, c.ws, channel.Input{Kind: channel.Email, Name: "Sales mailbox", Active: true})
+	if err != nil {
 		t.Fatal(err)
 	}
-	c.online(t, c.owner.ID, true)
-	conv := c.start(t, "Q-2026-014")
-	out := c.say(t, conv, "What is the total?")
-	for _, m := range out {
-		if m.Author == agent.AuthorBot {
-			t.Fatalf("answered without a closing agent: %+v", m)
-		}
+	if _, err := settings.Save(c.ctx, mailbox.Settings{ChannelID: ch.ID, Address: "sales@seller.example", FromName: "Seller",
+		IMAP: mailbox.Server{Host: "127.0.0.1", Port: 1, Security: mailbox.Plain, User: "sales@seller.example", Password: "imap password"},
+		SMTP: mailbox.Server{Host: "127.0.0.1", Port: smtpServer.Port, Security: mailbox.Plain, User: "sales@seller.example", Password: "smtp password"}}); err != nil {
+		t.Fatal(err)
 	}
-	if got := c.get(t, conv.ID); got.AIActive {
-		t.Errorf("the conversation waits for an AI that is not there: %+v", got)
+	conv := c.start(t, "Q-2026-031")
+	c.say(t, conv, "I want to speak to a human")
+	if n, err := runner.RunDue(c.ctx); err != nil || n != 1 {
+		t.Fatalf("with a mailbox: %d jobs, %v", n, err)
+	}
+	got := smtpServer.Received()
+	if len(got) != 1 {
+		t.Fatalf("%d mails", len(got))
+	}
+	m := got[0]
+	body := m.Header.Get("Subject") + "\n" + m.Body
+	if m.To != c.owner.Email || !strings.Contains(body, "Quote Q-2026-031: a buyer needs a person") ||
+		!strings.Contains(body, "assigned to Ann") || !strings.Contains(body, "https://seller.example/w/") {
+		t.Fatalf("the owner's mail: %+v\n%s", m.To, body)
 	}
 }

@@ -22,10 +22,11 @@ type Responder struct {
 }
 
 // Respond answers a buyer's message in conversation c of a quote's page, and says where
-// the conversation goes on a handoff. A deactivated closing agent hands every message off.
+// the conversation goes on a handoff. A workspace whose closing agent is not set up or is
+// deactivated gets inbox.ErrNoCloser: its quotes' chats are answered as before it had one.
 func (r *Responder) Respond(ctx context.Context, c inbox.Conversation, in agent.Message) (agent.Reply, inbox.Referral, error) {
 	st, err := r.Settings.Get(ctx, c.WorkspaceID)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, ErrNotFound) || err == nil && !st.Active {
 		return agent.Reply{}, inbox.Referral{}, inbox.ErrNoCloser
 	}
 	if err != nil {
@@ -35,14 +36,8 @@ func (r *Responder) Respond(ctx context.Context, c inbox.Conversation, in agent.
 	if err != nil {
 		return agent.Reply{}, inbox.Referral{}, fmt.Errorf("closing: the quote of conversation %d: %w", c.ID, err)
 	}
-	lang := agent.ReplyLang(in.Text, in.Lang, in.History)
-	ref := referral(st, q, lang)
-	if !st.Active {
-		return agent.Reply{Decision: agent.Handoff, Reason: agent.ReasonNoMatch, Mode: agent.ModeRule, Lang: lang, Confidence: 1,
-			Text: agent.Say(lang, agent.PhraseHandoff)}, ref, nil
-	}
 	reply, err := Reply(ctx, r.Engine, st, q, in)
-	return reply, ref, err
+	return reply, referral(st, q, reply.Lang), err
 }
 
 // Reply is the closing agent's answer to a buyer's message about quote q: from the quote's
@@ -76,7 +71,7 @@ func (st Settings) agent() agent.Agent {
 // referral says where a handoff goes by the settings, with the buyer's messages in lang.
 func referral(st Settings, q Quote, lang string) inbox.Referral {
 	ref := inbox.Referral{InboxChannelID: st.InboxChannelID, TeamIDs: st.TeamIDs, OwnerAway: st.UnavailableOne, NoOne: st.UnavailableAll,
-		Note: fmt.Sprintf("The closing agent handed this conversation off. It is about %s.", quoteTitle(q, "en"))}
+		Note: fmt.Sprintf("The closing agent handed this conversation off. It is about %s.", quoteTitle(q, "en")), Then: notifyOwner(q)}
 	if st.ToOwner {
 		ref.OwnerID = q.OwnerID
 	}

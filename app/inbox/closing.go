@@ -35,6 +35,8 @@ type Referral struct {
 	// Note is the staff-only line that tells the people of the inbox, and the owner, which
 	// quote the conversation is about.
 	Note string
+	// Then, when set, runs in the handoff's transaction (the owner's mail is queued there).
+	Then func(ctx context.Context, tx *sql.Tx, c Conversation, h Handoff) error
 }
 
 // closes reports whether the closing agent answers conversation c.
@@ -149,5 +151,11 @@ func (s *Store) refer(ctx context.Context, tx *sql.Tx, c Conversation, ref Refer
 			return h, "", fmt.Errorf("inbox: move to the handoff inbox: %w", err)
 		}
 	}
-	return h, said, s.applyHandoff(ctx, tx, c, &h)
+	if err := s.applyHandoff(ctx, tx, c, &h); err != nil {
+		return h, "", err
+	}
+	if ref.Then != nil {
+		return h, said, ref.Then(ctx, tx, c, h)
+	}
+	return h, said, nil
 }

@@ -1,6 +1,7 @@
 package closing
 
 import (
+	"agent/app/agent"
 	"fmt"
 	"strings"
 )
@@ -10,7 +11,7 @@ import (
 // the language, never computed by a model nor rounded. "" when the quote holds none of
 // what is asked (no payment terms written): the knowledge, or a person, answers then.
 func (q Quote) Answer(a Ask, lang string) string {
-	l := baseLang(lang)
+	l := agent.BaseLang(lang)
 	if _, ok := sentences[l]; !ok {
 		l = "en"
 	}

@@ -1,6 +1,7 @@
 package closing
 
 import (
+	"agent/app/agent"
 	"fmt"
 	"strings"
 	"time"
@@ -45,7 +46,7 @@ func (m Money) Format(cur, lang string) string {
 	for len(frac) < scale {
 		frac += "0"
 	}
-	st, ok := numberStyles[baseLang(lang)]
+	st, ok := numberStyles[agent.BaseLang(lang)]
 	if !ok {
 		st = numberStyles["en"]
 	}
@@ -80,7 +81,7 @@ func percent(rate, lang string) string {
 	if strings.Contains(rate, ".") {
 		rate = strings.TrimRight(strings.TrimRight(rate, "0"), ".")
 	}
-	switch l := baseLang(lang); l {
+	switch l := agent.BaseLang(lang); l {
 	case "fr", "de", "no", "sv", "es":
 		return strings.Replace(rate, ".", numberStyles[l].decimal, 1) + "\u00a0%"
 	}
@@ -100,7 +101,7 @@ var monthNames = map[string][12]string{
 // "2027年1月31日"); languages without their own form get the ISO date, which no reader
 // misreads.
 func date(d time.Time, lang string) string {
-	l := baseLang(lang)
+	l := agent.BaseLang(lang)
 	if l == "zh" || l == "ja" {
 		return fmt.Sprintf("%d年%d月%d日", d.Year(), int(d.Month()), d.Day())
 	}
@@ -118,17 +119,4 @@ func date(d time.Time, lang string) string {
 		return fmt.Sprintf("%d de %s de %d", d.Day(), month, d.Year())
 	}
 	return fmt.Sprintf("%d %s %d", d.Day(), month, d.Year())
-}
-
-// baseLang is the language a tag names, as the closing agent's texts are kept: Bokmål
-// and Nynorsk are both Norwegian ("no").
-func baseLang(tag string) string {
-	tag = strings.ToLower(strings.TrimSpace(tag))
-	if i := strings.IndexAny(tag, "-_"); i >= 0 {
-		tag = tag[:i]
-	}
-	if tag == "nb" || tag == "nn" {
-		return "no"
-	}
-	return tag
 }

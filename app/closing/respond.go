@@ -75,7 +75,7 @@ func referral(st Settings, q Quote, lang string) inbox.Referral {
 	if st.ToOwner {
 		ref.OwnerID = q.OwnerID
 	}
-	l := baseLang(lang)
+	l := agent.BaseLang(lang)
 	if _, ok := sentences[l]; !ok {
 		l = "en"
 	}
@@ -90,7 +90,7 @@ func referral(st Settings, q Quote, lang string) inbox.Referral {
 
 // quoteTitle names the quote as its citation shows it: "Quote Q-2026-014 · Acme rollout".
 func quoteTitle(q Quote, lang string) string {
-	word := map[string]string{"fr": "Devis", "de": "Angebot", "no": "Tilbud", "es": "Presupuesto", "zh": "报价"}[baseLang(lang)]
+	word := map[string]string{"fr": "Devis", "de": "Angebot", "no": "Tilbud", "es": "Presupuesto", "zh": "报价"}[agent.BaseLang(lang)]
 	if word == "" {
 		word = "Quote"
 	}

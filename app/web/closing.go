@@ -3,10 +3,8 @@ package web
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"agent/app/agent"
@@ -216,14 +214,7 @@ func (s *Server) closingAvatar(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", ct)
-	h.Set("Content-Length", strconv.Itoa(len(img)))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, max-age=300")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	w.WriteHeader(http.StatusOK)
-	w.Write(img)
+	writeAvatar(w, r, img, ct)
 }
 
 func (s *Server) uploadClosingAvatar(w http.ResponseWriter, r *http.Request) {
@@ -232,7 +223,7 @@ func (s *Server) uploadClosingAvatar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ws := visitOf(r).workspace.ID
-	img, err := closingAvatarUpload(r)
+	img, err := avatarUpload(r, closing.MaxAvatar)
 	if err == nil {
 		err = s.closing.SetAvatar(r.Context(), s.actor(r), ws, img)
 	}
@@ -249,18 +240,4 @@ func (s *Server) uploadClosingAvatar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirectWithFlash(w, r, urls.Workspace(ws, "closing-agent"), "ok", "New picture saved.")
-}
-
-// closingAvatarUpload reads the uploaded image, never more than one byte over the limit
-// (which SetAvatar then refuses with its own message).
-func closingAvatarUpload(r *http.Request) ([]byte, error) {
-	file, _, err := r.FormFile("avatar")
-	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
-		return nil, &agent.InputError{Field: "avatar", Message: "choose an image to upload"}
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer file.Close()
-	return io.ReadAll(io.LimitReader(file, closing.MaxAvatar+1))
 }

@@ -54,35 +54,47 @@ type quoteEnv struct {
 	people *account.Manager
 }
 
-func openQuotes(ctx context.Context, e Env, f *flags, wsName string) (quoteEnv, int) {
+// quoteFlags are a quote subcommand's flags, --workspace among them.
+func quoteFlags(e Env, name, args, summary string) (*flags, *string) {
+	f := newFlags(e, "quote "+name, args, summary)
+	return f, f.String("workspace", "", "workspace `name` (may be omitted when there is only one)")
+}
+
+// openQuotes parses args, which must hold want positional arguments (optional: one at
+// most), and opens the quotes of the workspace named; with no database in the result,
+// the command stops with code.
+func openQuotes(ctx context.Context, e Env, f *flags, wsName *string, args []string, want int, optional bool) (quoteEnv, []string, int) {
+	rest, code, ok := f.parse(args)
+	if !ok {
+		return quoteEnv{}, nil, code
+	}
+	if (!optional || len(rest) > want) && extraArgs(e, f, rest, want) {
+		return quoteEnv{}, nil, exitUsage
+	}
 	cfg, db, code := openStore(ctx, e, f)
 	if db == nil {
-		return quoteEnv{}, code
+		return quoteEnv{}, nil, code
 	}
 	people := account.New(db)
-	ws, err := findWorkspace(ctx, people, wsName)
+	ws, err := findWorkspace(ctx, people, *wsName)
 	if err != nil {
 		db.Close()
-		return quoteEnv{}, fail(e, err)
+		return quoteEnv{}, nil, fail(e, err)
 	}
-	return quoteEnv{cfg: cfg, db: db, ws: ws, quotes: quote.New(db), people: people}, exitOK
+	return quoteEnv{cfg: cfg, db: db, ws: ws, quotes: quote.New(db), people: people}, rest, exitOK
 }
 
 // quoteImport reads quotes as JSON and creates or updates each by its number. A quote
 // that is refused is reported on stderr and the others go on; any refusal makes the
 // command fail at the end, so that a script sees it.
 func quoteImport(ctx context.Context, e Env, args []string) int {
-	f := newFlags(e, "quote import", "[FILE]", "Create or update quotes from JSON: an object per quote, an array of them, or JSON Lines;\nfrom FILE, or standard input without one (or with -). A quote with the number of an\nexisting one updates it; importing the same file again changes nothing. See docs/QUOTES.md.")
-	wsName := f.String("workspace", "", "workspace `name` (may be omitted when there is only one)")
+	f, wsName := quoteFlags(e, "import", "[FILE]", "Create or update quotes from JSON: an object per quote, an array of them, or JSON Lines;\nfrom FILE, or standard input without one (or with -). A quote with the number of an\nexisting one updates it; importing the same file again changes nothing. See docs/QUOTES.md.")
 	publish := f.Bool("publish", false, "publish every imported quote (its public page goes live)")
-	rest, code, ok := f.parse(args)
-	if !ok {
+	q, rest, code := openQuotes(ctx, e, f, wsName, args, 1, true)
+	if q.db == nil {
 		return code
 	}
-	if len(rest) > 1 {
-		extraArgs(e, f, rest, 1)
-		return exitUsage
-	}
+	defer q.db.Close()
 	in, name := io.Reader(e.Stdin), "stdin"
 	if len(rest) == 1 && rest[0] != "-" {
 		file, err := os.Open(rest[0])
@@ -92,11 +104,6 @@ func quoteImport(ctx context.Context, e Env, args []string) int {
 		defer file.Close()
 		in, name = file, rest[0]
 	}
-	q, code := openQuotes(ctx, e, f, *wsName)
-	if q.db == nil {
-		return code
-	}
-	defer q.db.Close()
 	counts := map[quote.Outcome]int{}
 	failed := 0
 	err := quote.ReadRecords(in, func(n int, rec quote.Record, err error) error {
@@ -149,21 +156,13 @@ func (q quoteEnv) importOne(ctx context.Context, rec quote.Record, publish bool)
 }
 
 func quoteList(ctx context.Context, e Env, args []string) int {
-	f := newFlags(e, "quote list", "", "List a workspace's quotes, the last changed first.")
-	wsName := f.String("workspace", "", "workspace `name` (may be omitted when there is only one)")
-	rest, code, ok := f.parse(args)
-	if !ok {
-		return code
-	}
-	if extraArgs(e, f, rest, 0) {
-		return exitUsage
-	}
-	q, code := openQuotes(ctx, e, f, *wsName)
+	f, wsName := quoteFlags(e, "list", "", "List a workspace's quotes, the last changed first.")
+	q, _, code := openQuotes(ctx, e, f, wsName, args, 0, false)
 	if q.db == nil {
 		return code
 	}
 	defer q.db.Close()
-	list, err := q.quotes.List(ctx, q.ws.ID, 0)
+	list, err := q.quotes.List(ctx, q.ws.ID)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -172,7 +171,7 @@ func quoteList(ctx context.Context, e Env, args []string) int {
 	now := time.Now()
 	for _, s := range list {
 		fmt.Fprintf(tw, "%s\t%s\t%s %s\t%s\t%d\t%d\t%s\n", s.Number, s.State(now), s.Total, s.Currency,
-			s.ExpiresAt.Add(-time.Second).Format(time.DateOnly), s.Views, s.Conversations, s.Title)
+			s.ExpiresOn, s.Views, s.Conversations, s.Title)
 	}
 	tw.Flush()
 	return exitOK
@@ -180,16 +179,8 @@ func quoteList(ctx context.Context, e Env, args []string) int {
 
 // quoteOne runs a subcommand on one quote, named by its number.
 func quoteOne(ctx context.Context, e Env, args []string, verb, summary string) int {
-	f := newFlags(e, "quote "+verb, "NUMBER", summary)
-	wsName := f.String("workspace", "", "workspace `name` (may be omitted when there is only one)")
-	rest, code, ok := f.parse(args)
-	if !ok {
-		return code
-	}
-	if extraArgs(e, f, rest, 1) {
-		return exitUsage
-	}
-	q, code := openQuotes(ctx, e, f, *wsName)
+	f, wsName := quoteFlags(e, verb, "NUMBER", summary)
+	q, rest, code := openQuotes(ctx, e, f, wsName, args, 1, false)
 	if q.db == nil {
 		return code
 	}

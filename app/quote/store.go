@@ -312,21 +312,28 @@ type Summary struct {
 	Conversations int
 }
 
+// TotalText is the total for people: "12,400.00 EUR".
+func (s Summary) TotalText() string {
+	d, err := decimal.NewFromString(s.Total)
+	if err != nil {
+		return s.Total + " " + s.Currency
+	}
+	scale, _ := Scale(s.Currency)
+	return Format(d, scale, s.Currency)
+}
+
 // State is the summary's status at now (see Quote.State).
 func (s Summary) State(now time.Time) Status {
 	return Quote{Status: s.Status, ExpiresAt: s.ExpiresAt}.State(now)
 }
 
-// List returns the workspace's quotes, the last changed first, at most limit (0: all).
-func (s *Store) List(ctx context.Context, workspaceID int64, limit int) ([]Summary, error) {
-	if limit <= 0 {
-		limit = -1
-	}
+// List returns the workspace's quotes, the last changed first.
+func (s *Store) List(ctx context.Context, workspaceID int64) ([]Summary, error) {
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT q.id, q.number, q.title, q.buyer_company, COALESCE(q.owner_id, 0), q.currency,
 		q.total, q.status, q.expires_on, q.expires_at, q.updated_at,
 		(SELECT COUNT(*) FROM quote_views v WHERE v.quote_id = q.id),
 		(SELECT COUNT(*) FROM conversations c WHERE c.quote_id = q.id)
-		FROM quotes q WHERE q.workspace_id = ? ORDER BY q.updated_at DESC, q.id DESC LIMIT ?`, workspaceID, limit)
+		FROM quotes q WHERE q.workspace_id = ? ORDER BY q.updated_at DESC, q.id DESC`, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("quote: list: %w", err)
 	}

@@ -38,7 +38,7 @@ func (s *Server) quoteRoutes(public route, ws wsRoute) {
 
 func (s *Server) quotesPage(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
-	list, err := s.quotes.List(r.Context(), v.workspace.ID, 0)
+	list, err := s.quotes.List(r.Context(), v.workspace.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -180,7 +180,10 @@ var quoteFields = []string{"number", "title", "buyer_company", "owner", "currenc
 // postedQuote reads the quote form: its fields, and its rows without the blank ones.
 func postedQuote(r *http.Request) (components.Form, quote.Input) {
 	f := formOf(r, quoteFields...)
-	owner, _ := ids.Decode(f.Value("owner"))
+	owner, ok := ids.Decode(f.Value("owner"))
+	if !ok && f.Value("owner") != "" {
+		owner = -1 // no one of the workspace: refused on its field
+	}
 	in := quote.Input{Number: f.Value("number"), Title: f.Value("title"), BuyerCompany: f.Value("buyer_company"), OwnerID: owner,
 		Currency: f.Value("currency"), ExpiresOn: f.Value("expires_on"), PaymentTerms: f.Value("payment_terms"),
 		DeliveryTerms: f.Value("delivery_terms"), Notes: f.Value("notes")}

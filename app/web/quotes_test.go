@@ -31,11 +31,15 @@ func quoteForm(number string) url.Values {
 
 var linkRe = regexp.MustCompile(`value="(http[^"]*/q/q_[^"]+)"`)
 
-// createQuote creates and publishes a quote through the admin and returns its id and its
-// public page's path.
-func (e *env) createQuote(b *browser, number string) (int64, string) {
+// createQuote creates and publishes a quote through the admin (from form when one is
+// given, else quoteForm) and returns its id and its public page's path.
+func (e *env) createQuote(b *browser, number string, form ...url.Values) (int64, string) {
 	e.t.Helper()
-	res := b.post(e.path("quotes"), quoteForm(number))
+	f := quoteForm(number)
+	if len(form) > 0 {
+		f = form[0]
+	}
+	res := b.post(e.path("quotes"), f)
 	if res.status != http.StatusOK || !strings.Contains(res.body, "Quote "+number+" saved.") {
 		e.t.Fatalf("create quote: %d at %s", res.status, res.url)
 	}
@@ -66,6 +70,9 @@ func TestQuoteAdminAndPublicPage(t *testing.T) {
 		}
 	}
 
+	if res := owner.get(e.path("quotes")); !strings.Contains(res.body, "61.44 EUR") || !strings.Contains(res.body, ">Published<") {
+		t.Errorf("the list lacks the quote's total or status")
+	}
 	// The owner's own look at the page is not a view; a buyer's is, with their browser.
 	if res := owner.get(page); res.status != http.StatusOK {
 		t.Fatalf("owner opens the page: %d", res.status)
@@ -130,7 +137,12 @@ func TestQuoteFormNamesTheRow(t *testing.T) {
 		!strings.Contains(res.body, `value="1,000.00"`) || !strings.Contains(res.body, `aria-invalid="true"`) {
 		t.Fatalf("refused line: %d %s", res.status, res.body)
 	}
-	if list, _ := quote.New(e.db).List(context.Background(), e.wsID, 0); len(list) != 0 {
+	form = quoteForm("Q-2")
+	form.Set("owner", "not-an-id")
+	if res := owner.post(e.path("quotes"), form); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "owner is not a member of this workspace") {
+		t.Errorf("unknown owner: %d", res.status)
+	}
+	if list, _ := quote.New(e.db).List(context.Background(), e.wsID); len(list) != 0 {
 		t.Errorf("saved anyway: %+v", list)
 	}
 }
@@ -227,6 +239,10 @@ func TestQuoteChat(t *testing.T) {
 	admin := e.path("quotes/" + ids.Encode(id))
 	if res := owner.get(admin); !strings.Contains(res.body, "/inbox/"+v.conv) || strings.Count(res.body, `data-testid="quote-chat"`) != 2 {
 		t.Errorf("the quote's page does not list its conversations: %s", res.body)
+	}
+	if res := owner.get(e.path("inbox/" + v.conv)); !strings.Contains(res.body, `href="`+admin+`" data-testid="conv-quote"`) ||
+		!strings.Contains(res.body, "quote page") {
+		t.Errorf("the inbox does not link the conversation to its quote")
 	}
 	owner.post(admin+"/withdraw", url.Values{})
 	if r := v.do(http.MethodGet, "config", nil); r.status != http.StatusNotFound {

@@ -341,6 +341,10 @@ func handoffText(lang string, reason Reason) string {
 	return Say(lang, PhraseHandoff)
 }
 
+// ReplyLang is the language to answer a customer's message in (see replyLang): the
+// closing agent answers a quote's fields in it without searching.
+func ReplyLang(text, browser string, history []Turn) string { return replyLang(text, browser, history) }
+
 // replyLang is the language to answer in: the browser's on the widget (a visitor's browser
 // says more surely than a few typed words); elsewhere the message's language as detected,
 // or as its greetings and thanks say ("Hei!"), else the conversation's so far, else a

@@ -41,7 +41,7 @@ func Say(lang string, p Phrase) string {
 	if p < 0 || p >= phraseCount {
 		return ""
 	}
-	if s := phrases[baseLang(lang)][p]; s != "" {
+	if s := phrases[BaseLang(lang)][p]; s != "" {
 		return s
 	}
 	return phrases["en"][p]
@@ -62,12 +62,12 @@ func PhraseLanguages() []string {
 // LanguageName returns the English name of a language code ("fr" -> "French"), to tell a
 // model which language to reply in; "" for an unknown code.
 func LanguageName(lang string) string {
-	return languageNames[baseLang(lang)]
+	return languageNames[BaseLang(lang)]
 }
 
-// baseLang turns a language tag ("pt-BR", "zh_Hans", "NB") into the base code phrases are
-// kept under; Bokmål and Nynorsk are both Norwegian.
-func baseLang(tag string) string {
+// BaseLang turns a language tag ("pt-BR", "zh_Hans", "NB") into the base code phrases are
+// kept under (the closing agent's sentences too); Bokmål and Nynorsk are both Norwegian.
+func BaseLang(tag string) string {
 	tag = strings.ToLower(strings.TrimSpace(tag))
 	if i := strings.IndexAny(tag, "-_"); i >= 0 {
 		tag = tag[:i]

@@ -67,6 +67,7 @@ func serve(ctx context.Context, e Env, args []string) int {
 	service.Gaps = book
 	runner := jobs.New(db, log)
 	deliveries := newDeliveries(cfg, db, runner, service)
+	handleClosingNotices(cfg, db, runner, accounts, deliveries)
 	srv := web.New(web.Options{Config: cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,
 		Inbox: conversations, Service: service, Gaps: book, Channels: channels, Deliveries: deliveries, LLM: client, Logger: log, Version: e.Version})
 

@@ -113,17 +113,21 @@ type NewConversation struct {
 	QuoteID   int64 // started on this quote's public page
 }
 
-// Create starts a conversation in a workspace; with an agent, the AI is assigned to it.
+// Create starts a conversation in a workspace; with an agent, or on a quote's page, the
+// AI is assigned to it.
 func (s *Store) Create(ctx context.Context, workspaceID int64, n NewConversation) (Conversation, error) {
 	now := s.now().Unix()
+	// The closing agent answers a quote's conversations (Service.Closer), without an agent
+	// of the workspace's.
+	ai := n.AgentID != 0 || n.Channel == ChannelQuote && !n.Preview
 	var firstAI any
-	if n.AgentID != 0 {
+	if ai {
 		firstAI = now
 	}
 	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO conversations (workspace_id, agent_id, channel_id, channel, visitor_id, preview,
 		created_by, ai_active, first_ai_at, last_activity_at, created_at, updated_at, quote_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		workspaceID, store.NullID(n.AgentID), store.NullID(n.ChannelID), n.Channel, store.NullID(n.VisitorID), n.Preview, store.NullID(n.CreatedBy),
-		n.AgentID != 0, firstAI, now, now, now, store.NullID(n.QuoteID))
+		ai, firstAI, now, now, now, store.NullID(n.QuoteID))
 	if err != nil {
 		return Conversation{}, fmt.Errorf("inbox: create conversation: %w", err)
 	}

@@ -230,9 +230,17 @@ func (s *Store) pick(ctx context.Context, tx *sql.Tx, workspaceID int64, ch chan
 	if err != nil {
 		return 0, 0, err
 	}
+	best, err := s.pickFree(ctx, tx, workspaceID, users)
+	return best, teamOf[best], err
+}
+
+// pickFree chooses among users the one to give a conversation to, round robin: among
+// those online with free capacity, the one assigned a conversation longest ago (on a tie,
+// the one with fewer open conversations); 0 when none is free.
+func (s *Store) pickFree(ctx context.Context, tx *sql.Tx, workspaceID int64, users []int64) (int64, error) {
 	ps, err := s.presence(ctx, tx, workspaceID, users)
 	if err != nil {
-		return 0, 0, err
+		return 0, err
 	}
 	var best, bestAt int64
 	bestOpen := 0
@@ -242,7 +250,7 @@ func (s *Store) pick(ctx context.Context, tx *sql.Tx, workspaceID int64, ch chan
 		}
 		var at int64
 		if err := tx.QueryRowContext(ctx, "SELECT last_assigned_at FROM presence WHERE workspace_id = ? AND user_id = ?", workspaceID, p.UserID).Scan(&at); err != nil {
-			return 0, 0, err
+			return 0, err
 		}
 		// Times are in seconds: among those assigned in the same second, the one with
 		// fewer open conversations goes first, so that bursts alternate too.
@@ -250,7 +258,7 @@ func (s *Store) pick(ctx context.Context, tx *sql.Tx, workspaceID int64, ch chan
 			best, bestAt, bestOpen = p.UserID, at, p.Open
 		}
 	}
-	return best, teamOf[best], nil
+	return best, nil
 }
 
 // sqlWaiting lists a workspace's (?1) conversations waiting for a person, oldest first:

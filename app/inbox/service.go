@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -25,6 +26,8 @@ type Service struct {
 	// Gaps, when set, is told of each conversation where the AI handed off or a reply was
 	// rated down, to record the questions the AI could not answer (app/gaps).
 	Gaps GapCollector
+	// Closer answers the conversations of quotes' pages (ChannelQuote); nil: people do.
+	Closer Closer
 }
 
 // GapCollector records the knowledge gaps of a conversation; *gaps.Book is one.
@@ -86,7 +89,7 @@ func (s *Service) VisitorMessage(ctx context.Context, ch channel.Channel, c Conv
 	// Only a message the AI is to answer is claimed (see claimOwed): one that people answer
 	// is stored in a single write.
 	a, aiOK := s.activeAgent(ctx, c)
-	m, t, err := s.Store.addMessage(ctx, Message{ConversationID: c.ID, Author: agent.AuthorVisitor, Body: text, Lang: lang}, c.VisitorID, aiOK)
+	m, t, err := s.Store.addMessage(ctx, Message{ConversationID: c.ID, Author: agent.AuthorVisitor, Body: text, Lang: lang}, c.VisitorID, aiOK || s.closes(c))
 	if err != nil {
 		return Message{}, nil, err
 	}
@@ -100,6 +103,13 @@ func (s *Service) VisitorMessage(ctx context.Context, ch channel.Channel, c Conv
 // stop (AnswerOwed) take this same path. The AI is shown the conversation's last turns
 // before m; people's conversations read none of it.
 func (s *Service) answer(ctx context.Context, ch channel.Channel, c Conversation, a agent.Agent, aiOK bool, m Message, t turn) ([]Message, error) {
+	if s.closes(c) {
+		out, err := s.closingAnswer(ctx, c, m, t)
+		if !errors.Is(err, ErrNoCloser) {
+			return out, err
+		}
+		// No closing agent in this workspace: the channel's agent, if any, else people.
+	}
 	if !aiOK {
 		if out, ok, err := s.botAnswer(ctx, ch, c, m, t); ok {
 			return out, err

@@ -194,7 +194,7 @@ func (s *Server) uploadAvatar(w http.ResponseWriter, r *http.Request) {
 		s.bodyError(w, r, err)
 		return
 	}
-	img, err := avatarUpload(r)
+	img, err := avatarUpload(r, agent.MaxAvatar)
 	if err == nil {
 		err = s.agents.SetAvatar(r.Context(), a.WorkspaceID, a.ID, img)
 	}
@@ -213,7 +213,7 @@ func (s *Server) uploadAvatar(w http.ResponseWriter, r *http.Request) {
 
 // avatarUpload reads the uploaded image, never more than one byte over the limit (which
 // SetAvatar then refuses with its own message).
-func avatarUpload(r *http.Request) ([]byte, error) {
+func avatarUpload(r *http.Request, limit int64) ([]byte, error) {
 	file, _, err := r.FormFile("avatar")
 	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
 		return nil, &agent.InputError{Field: "avatar", Message: "choose an image to upload"}
@@ -222,7 +222,7 @@ func avatarUpload(r *http.Request) ([]byte, error) {
 		return nil, err
 	}
 	defer file.Close()
-	return io.ReadAll(io.LimitReader(file, agent.MaxAvatar+1))
+	return io.ReadAll(io.LimitReader(file, limit+1))
 }
 
 func (s *Server) removeAvatar(w http.ResponseWriter, r *http.Request) {
@@ -248,6 +248,12 @@ func (s *Server) agentAvatar(w http.ResponseWriter, r *http.Request) {
 		s.domainError(w, r, err)
 		return
 	}
+	writeAvatar(w, r, img, ct)
+}
+
+// writeAvatar serves an avatar image to the admin's pages: never run as anything but an
+// image, cached briefly by the browser alone.
+func writeAvatar(w http.ResponseWriter, r *http.Request, img []byte, ct string) {
 	h := w.Header()
 	h.Set("Content-Type", ct)
 	h.Set("Content-Length", strconv.Itoa(len(img)))

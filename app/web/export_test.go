@@ -1,6 +1,7 @@
 package web
 
 import (
+	"agent/app/closing"
 	"time"
 
 	"agent/app/account"
@@ -17,10 +18,12 @@ func SetHeartbeat(d time.Duration) (restore func()) {
 // Route is one registered route with its guard, for the test that walks them all.
 type Route struct {
 	Pattern    string
-	Public     bool               // no session needed
-	Workspace  bool               // under /w/{ws}/, needs a membership with Permission
-	SuperAdmin bool               // needs an install super admin
-	Permission account.Permission // for Workspace routes
+	Public     bool // no session needed
+	Workspace  bool // under /w/{ws}/, needs a membership with Permission
+	SuperAdmin bool // needs an install super admin
+	// SuperAdminHere: a Workspace route that also needs an install super admin.
+	SuperAdminHere bool
+	Permission     account.Permission // for Workspace routes
 }
 
 // Routes lists every route the server registered.
@@ -28,7 +31,8 @@ func (s *Server) Routes() []Route {
 	out := make([]Route, 0, len(s.table))
 	for _, e := range s.table {
 		out = append(out, Route{Pattern: e.pattern, Public: e.access == accessPublic,
-			Workspace: e.access == accessWorkspace, SuperAdmin: e.access == accessSuperAdmin, Permission: e.perm})
+			Workspace: e.access == accessWorkspace || e.access == accessSuperAdminHere, SuperAdmin: e.access == accessSuperAdmin,
+			SuperAdminHere: e.access == accessSuperAdminHere, Permission: e.perm})
 	}
 	return out
 }
@@ -40,3 +44,6 @@ func SetBodyTimeout(d time.Duration) (restore func()) {
 	bodyTimeout = d
 	return func() { bodyTimeout = old }
 }
+
+// Closing is the server's closing agent settings.
+func (s *Server) Closing() *closing.Store { return s.closing }

@@ -53,6 +53,15 @@ func (wr *widgetRequest) holds(c inbox.Conversation) bool {
 // plugs in here: its handoff inbox becomes the channel, and it answers the conversations
 // itself (inbox.Service answers those of channel "quote").
 func (s *Server) quoteChannel(ctx context.Context, workspaceID int64) (channel.Channel, bool, error) {
+	if st, ok := s.activeCloser(ctx, workspaceID); ok {
+		ch, err := s.channels.ByID(ctx, st.InboxChannelID)
+		if err == nil && ch.Kind == channel.Chat && ch.WorkspaceID == workspaceID {
+			return ch, true, nil
+		}
+		if err != nil && !errors.Is(err, channel.ErrNotFound) {
+			return channel.Channel{}, false, err
+		}
+	}
 	chs, err := s.channels.List(ctx, workspaceID)
 	if err != nil {
 		return channel.Channel{}, false, err

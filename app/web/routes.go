@@ -26,10 +26,11 @@ type routeEntry struct {
 type access int
 
 const (
-	accessPublic     access = iota // anyone, including customers and anonymous visitors
-	accessUser                     // a signed-in user
-	accessWorkspace                // a member of the workspace in the path, with perm
-	accessSuperAdmin               // one of the install's super admins
+	accessPublic         access = iota // anyone, including customers and anonymous visitors
+	accessUser                         // a signed-in user
+	accessWorkspace                    // a member of the workspace in the path, with perm
+	accessSuperAdmin                   // one of the install's super admins
+	accessSuperAdminHere               // one of the install's super admins who is a member of the workspace in the path
 )
 
 // routes is the whole URL space with the permission each route needs, readable at a glance.
@@ -53,6 +54,12 @@ func (s *Server) routes() http.Handler {
 	superAdmin := func(pattern string, h http.HandlerFunc) {
 		s.table = append(s.table, routeEntry{pattern, accessSuperAdmin, 0})
 		mux.Handle(pattern, s.requireUser(s.requireSuperAdmin(h)))
+	}
+
+	// superAdminHere: a super admin who is a member of the workspace (the closing agent).
+	var superAdminHere wsRoute = func(pattern string, _ account.Permission, h http.HandlerFunc) {
+		s.table = append(s.table, routeEntry{pattern, accessSuperAdminHere, account.PermUseInbox})
+		mux.Handle(pattern, s.requireUser(s.inWorkspace(account.PermUseInbox, s.superAdminHere(h))))
 	}
 
 	mux.Handle("GET "+static.Prefix, static.Handler())
@@ -129,6 +136,7 @@ func (s *Server) routes() http.Handler {
 	s.reportRoutes(ws)
 	s.gapRoutes(ws)
 	s.quoteRoutes(public, ws)
+	s.closingRoutes(superAdminHere)
 
 	ws("GET /w/{ws}/settings", account.PermManageWorkspace, s.workspaceSettings)
 	ws("POST /w/{ws}/settings", account.PermManageWorkspace, s.renameWorkspace)

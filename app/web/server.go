@@ -16,6 +16,7 @@ import (
 	"agent/app/attach"
 	"agent/app/channel"
 	"agent/app/channel/meta"
+	"agent/app/closing"
 	"agent/app/config"
 	"agent/app/gaps"
 	"agent/app/inbox"
@@ -66,6 +67,7 @@ type Server struct {
 	channels   *channel.Store
 	deliveries *inbox.Deliveries
 	files      *attach.Store
+	closing    *closing.Store // the closing agent's settings
 	quotes     *quote.Store
 	metaHooks  *meta.Receiver // WhatsApp's and Messenger's webhook; nil without deliveries
 	llm        *llm.Client
@@ -118,6 +120,11 @@ func New(o Options) *Server {
 	}
 	if s.freeSpace == nil {
 		s.freeSpace = store.FreeSpace
+	}
+	s.closing = closing.NewStore(o.DB, o.Channels)
+	if o.Service != nil && o.Service.Closer == nil {
+		// The closing agent answers quotes' conversations with the server's engine.
+		o.Service.Closer = newResponder(s)
 	}
 	s.metaHooks = s.newMetaReceiver()
 	s.handler = s.routes()

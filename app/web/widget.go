@@ -34,6 +34,7 @@ import (
 
 	"agent/app/agent"
 	"agent/app/channel"
+	"agent/app/closing"
 	"agent/app/ids"
 	"agent/app/inbox"
 	"agent/app/knowledge"
@@ -341,9 +342,16 @@ func (wa *widgetAPI) config(w http.ResponseWriter, r *http.Request, wr *widgetRe
 	if active {
 		label = widgetLabel
 	}
+	welcome, quick := wr.ch.Welcome, append([]string{}, wr.ch.QuickReplies...)
+	if st, ok := wa.s.quoteCloser(r.Context(), wr); ok {
+		name, avatar, active, label, welcome, quick = st.Name, "", true, widgetLabel, closerWelcome(st), append([]string{}, st.QuickReplies...)
+		if st.HasAvatar {
+			avatar = widgetAPIPrefix + r.PathValue("key") + "/avatar?v=" + strconv.FormatInt(st.UpdatedAt.Unix(), 36)
+		}
+	}
 	widgetJSON(w, http.StatusOK, map[string]any{
 		"name": name, "avatar": avatar, "ai": active, "label": label,
-		"welcome": wr.ch.Welcome, "quick_replies": append([]string{}, wr.ch.QuickReplies...),
+		"welcome": welcome, "quick_replies": quick,
 		"show_human": wr.ch.ShowHuman, "max_message": inbox.MaxMessage,
 		"feedback_reasons": inbox.FeedbackReasons,
 	})
@@ -352,7 +360,10 @@ func (wa *widgetAPI) config(w http.ResponseWriter, r *http.Request, wr *widgetRe
 // avatar serves the channel's agent's avatar, for the widget's header.
 func (wa *widgetAPI) avatar(w http.ResponseWriter, r *http.Request, wr *widgetRequest) {
 	img, ct, err := wa.s.agents.Avatar(r.Context(), wr.ch.WorkspaceID, wr.ch.AgentID)
-	if errors.Is(err, agent.ErrNotFound) {
+	if _, ok := wa.s.quoteCloser(r.Context(), wr); ok {
+		img, ct, err = wa.s.closing.Avatar(r.Context(), wr.ch.WorkspaceID)
+	}
+	if errors.Is(err, agent.ErrNotFound) || errors.Is(err, closing.ErrNotFound) {
 		widgetError(w, http.StatusNotFound, "This agent has no avatar.")
 		return
 	}

@@ -52,6 +52,7 @@ func (p Page) Nav() []NavItem {
 		items = append(items, NavItem{Key: "reports", Label: "Reports", Href: urls.Workspace(ws, "reports", "gaps")})
 	}
 	add(m.Can(account.PermViewQuotes), "quotes", "Quotes")
+	add(p.User.SuperAdmin, "closing-agent", "Closing agent")
 	if href := p.SettingsHref(); href != "" {
 		items = append(items, NavItem{Key: "settings", Label: "Settings", Href: href})
 	}

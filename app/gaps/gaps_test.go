@@ -1,6 +1,7 @@
 package gaps_test
 
 import (
+	"database/sql"
 	"reflect"
 	"slices"
 	"strings"
@@ -120,6 +121,23 @@ func TestInboxRecordsGaps(t *testing.T) {
 	}
 	if w.made[0].ConversationID != c.ID || w.made[1].ConversationID != answered.ID {
 		t.Errorf("conversations %d %d, want %d %d", w.made[0].ConversationID, w.made[1].ConversationID, c.ID, answered.ID)
+	}
+}
+
+// A customer's "not resolved" on a channel (a mail's NO, a tapped button) records the gap
+// as the widget's thumbs down does.
+func TestChannelRatingRecordsGap(t *testing.T) {
+	w := newWorld(t, nil)
+	c, reply := w.ask("Do you sell gift cards?")
+	if reply.AI == nil || reply.AI.Decision != agent.Answer {
+		t.Fatalf("reply = %+v", reply.AI)
+	}
+	r := inbox.ChannelRating{Rated: reply.ID, Reason: "not_useful"}
+	if _, err := w.svc.RateOnChannel(w.ctx, w.chat, c, "NO", r, func(*sql.Tx, int64) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.made) != 1 || w.made[0].Cause != "not_useful" || w.made[0].ConversationID != c.ID {
+		t.Fatalf("gaps = %+v", w.made)
 	}
 }
 

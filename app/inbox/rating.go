@@ -145,6 +145,9 @@ func (s *Service) RateOnChannel(ctx context.Context, ch channel.Channel, c Conve
 		return Message{}, fmt.Errorf("inbox: rating: %w", err)
 	}
 	s.Store.stored(ctx)
+	if !f.Helpful {
+		s.collectGaps(ctx, c) // as Rate does for the widget's thumbs
+	}
 	s.publish(c, Event{Kind: EventMessage, MessageID: m.ID, Staff: m.Author == AuthorNote})
 	if !toPeople {
 		s.publish(c, Event{Kind: EventConversation})

@@ -6,6 +6,7 @@ package inbox
 
 import (
 	"agent/app/attach"
+	"agent/app/ids"
 	"net/url"
 	"strconv"
 	"strings"
@@ -227,7 +228,7 @@ func Who(c inbox.Conversation) string {
 	if c.VisitorID == 0 {
 		return "Customer"
 	}
-	return "Visitor " + urls.ID(c.VisitorID)
+	return "Visitor " + ids.Pseudonym(c.VisitorID)
 }
 
 // ChannelLabel names the channel a conversation came through.

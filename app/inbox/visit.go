@@ -274,4 +274,3 @@ func (s *Store) contactOfIdentity(ctx context.Context, workspaceID int64, id cha
 	}
 	return s.contactWhere(ctx, "workspace_id = ? AND external_id = ?", workspaceID, id.ExternalID)
 }
-

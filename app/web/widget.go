@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -98,6 +99,8 @@ func (s *Server) widgetRoutes(public route) {
 	api("POST conversations/{conv}/messages", wa.send)
 	api("GET conversations/{conv}/events", wa.events)
 	api("POST conversations/{conv}/messages/{msg}/feedback", wa.feedback)
+	api("POST profile", wa.profile)
+	api("POST offline", wa.leaveMessage)
 	public(widgetAPIPrefix, func(w http.ResponseWriter, r *http.Request) {
 		widgetError(w, http.StatusNotFound, "There is nothing at this address.")
 	})
@@ -169,7 +172,14 @@ func (wa *widgetAPI) handle(next widgetHandler) http.HandlerFunc {
 		}
 		if origin := r.Header.Get("Origin"); origin != "" && !sameOrigin(r) {
 			if !ch.AllowsOrigin(origin) {
-				widgetError(w, http.StatusForbidden, fmt.Sprintf("This chat is not enabled on %s: add the site to the channel's allowed sites.", origin))
+				// The page may read this refusal (and the widget log it), rather than see a
+				// network error: it says nothing but that the site is not allowed. A
+				// preflight stays refused, so no request that needs one is sent.
+				if r.Method != http.MethodOptions {
+					h.Set("Access-Control-Allow-Origin", origin)
+				}
+				widgetJSON(w, http.StatusForbidden, map[string]string{"code": "origin_not_allowed",
+					"error": fmt.Sprintf("This site (%s) is not in the channel's allowed origins: add it to the channel's allowed sites.", origin)})
 				return
 			}
 			h.Set("Access-Control-Allow-Origin", origin)
@@ -256,14 +266,20 @@ type widgetInput interface {
 // visitorInput is the body of POST visitor.
 type visitorInput struct {
 	Lang string `json:"lang"` // the browser's language, normalised by the store
+	// Identity is the host site's signed token for its signed-in visitor (channel.VerifyIdentity).
+	Identity string `json:"identity"`
+	// Name and Email are what the page's script says of the visitor, unverified.
+	Name  string `json:"name"`
+	Email string `json:"email"`
 }
 
 func (*visitorInput) check() (int, string) { return 0, "" }
 
 // messageInput is the body of POST conversations/{conv}/messages.
 type messageInput struct {
-	Text string `json:"text"`
-	Lang string `json:"lang"`
+	Text string    `json:"text"`
+	Lang string    `json:"lang"`
+	Page pageInput `json:"page"`
 }
 
 func (in *messageInput) check() (int, string) {
@@ -329,6 +345,11 @@ func (wa *widgetAPI) agentOf(ctx context.Context, ch channel.Channel) (agent.Age
 // config is what the widget shows before the visitor writes.
 func (wa *widgetAPI) config(w http.ResponseWriter, r *http.Request, wr *widgetRequest) {
 	a, active := wa.agentOf(r.Context(), wr.ch)
+	offline, err := wa.s.service.Offline(r.Context(), wr.ch, active)
+	if err != nil {
+		wa.serverError(w, r, err)
+		return
+	}
 	name, avatar := wr.ch.Name, ""
 	if a.ID != 0 {
 		name = a.Name
@@ -340,12 +361,13 @@ func (wa *widgetAPI) config(w http.ResponseWriter, r *http.Request, wr *widgetRe
 	if active {
 		label = widgetLabel
 	}
-	widgetJSON(w, http.StatusOK, map[string]any{
+	out := map[string]any{
 		"name": name, "avatar": avatar, "ai": active, "label": label,
-		"welcome": wr.ch.Welcome, "quick_replies": append([]string{}, wr.ch.QuickReplies...),
 		"show_human": wr.ch.ShowHuman, "max_message": inbox.MaxMessage,
-		"feedback_reasons": inbox.FeedbackReasons,
-	})
+		"feedback_reasons": inbox.FeedbackReasons, "offline": offline,
+	}
+	maps.Copy(out, widgetLook(wr.ch, r.URL.Query().Get("lang")))
+	widgetJSON(w, http.StatusOK, out)
 }
 
 // avatar serves the channel's agent's avatar, for the widget's header.
@@ -432,6 +454,11 @@ func (wa *widgetAPI) start(w http.ResponseWriter, r *http.Request, wr *widgetReq
 		return
 	}
 	out := map[string]any{"token": token, "conversation": nil, "messages": []widgetMessage{}}
+	if v, token, err = wa.identify(ctx, wr.ch, v, token, in, out); err != nil {
+		wa.serverError(w, r, err)
+		return
+	}
+	out["token"] = token
 	c, err := wa.s.inbox.VisitorConversation(ctx, v)
 	if err == nil && c.ChannelID == wr.ch.ID {
 		out["conversation"], out["messages"], err = wa.state(ctx, wr.ch, c)
@@ -450,9 +477,16 @@ func (wa *widgetAPI) openConversation(w http.ResponseWriter, r *http.Request, wr
 	if !ok {
 		return
 	}
+	var in pageInput
+	if !readInput(w, r, &in) {
+		return
+	}
 	ctx := r.Context()
 	_, active := wa.agentOf(ctx, wr.ch)
 	c, err := wa.s.inbox.OpenConversation(ctx, wr.ch, v, active)
+	if err == nil {
+		err = wa.recordVisit(r, c, in, v.Lang)
+	}
 	if err != nil {
 		wa.serverError(w, r, err)
 		return
@@ -508,6 +542,9 @@ func (wa *widgetAPI) send(w http.ResponseWriter, r *http.Request, wr *widgetRequ
 			wa.serverError(w, r, err)
 			return
 		}
+	}
+	if err := wa.recordVisit(r, c, in.Page, in.Lang); err != nil {
+		wa.s.log.Warn("widget: record visit", "conversation", c.ID, "err", err)
 	}
 	// Storing the message records that the visitor is around, in the same write.
 	m, replies, err := wa.s.service.VisitorMessage(ctx, wr.ch, c, in.Text, lang)
@@ -649,6 +686,7 @@ func (wa *widgetAPI) sendEvent(ctx context.Context, ch channel.Channel, c inbox.
 type widgetConversation struct {
 	ID    string `json:"id"`
 	Open  bool   `json:"open"`
+	Lang  string `json:"lang,omitempty"`  // the visitor's language, from their messages
 	AI    bool   `json:"ai"`              // the AI answers
 	Human string `json:"human,omitempty"` // the person who has it, when the channel shows them
 }
@@ -714,7 +752,7 @@ func (wa *widgetAPI) personName(ctx context.Context, ch channel.Channel, userID 
 }
 
 func (wa *widgetAPI) conversationJSON(ctx context.Context, ch channel.Channel, c inbox.Conversation, names map[int64]string) widgetConversation {
-	wc := widgetConversation{ID: ids.Encode(c.ID), Open: c.Status == "open", AI: c.AIActive}
+	wc := widgetConversation{ID: ids.Encode(c.ID), Open: c.Status == "open", AI: c.AIActive, Lang: c.Lang}
 	if !c.AIActive {
 		wc.Human = wa.personName(ctx, ch, c.AssigneeID, names)
 	}

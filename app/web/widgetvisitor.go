@@ -45,10 +45,15 @@ func widgetLook(ch channel.Channel, lang string) map[string]any {
 		position = "right"
 	}
 	return map[string]any{
-		"welcome": g.Welcome, "quick_replies": append([]string{}, g.QuickReplies...), "greetings": all,
-		"default": greeting{"", ch.Welcome, append([]string{}, ch.QuickReplies...)},
-		"color": ch.Widget.ColorOrDefault(), "position": position, "launcher_label": ch.Widget.LauncherLabel,
-		"ask_name": ch.Widget.AskName, "ask_email": ch.Widget.AskEmail,
+		"welcome":        g.Welcome,
+		"quick_replies":  append([]string{}, g.QuickReplies...),
+		"greetings":      all,
+		"default":        greeting{"", ch.Welcome, append([]string{}, ch.QuickReplies...)},
+		"color":          ch.Widget.ColorOrDefault(),
+		"position":       position,
+		"launcher_label": ch.Widget.LauncherLabel,
+		"ask_name":       ch.Widget.AskName,
+		"ask_email":      ch.Widget.AskEmail,
 	}
 }
 

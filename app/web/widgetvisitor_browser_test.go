@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/golang-jwt/jwt/v5"
@@ -190,4 +191,123 @@ func write(wp widgetPage, text string) {
 	wp.step("write "+text, chromedp.Evaluate(`(function(r){const t=r.querySelector("textarea");t.value=`+jsString(text)+`;
 		t.dispatchEvent(new Event("input"));r.querySelector("form:not(.ask)").requestSubmit()})(`+widgetRoot+`)`, nil))
 	wp.waitJS("sent", `[...r.querySelectorAll(".m.visitor[data-id]")].some(m => m.textContent === `+jsString(text)+`)`)
+}
+
+// TestBrowserWidgetLanguageAndLook: a French browser gets the channel's French welcome and
+// quick replies, an English one the channel's own; the widget has the channel's colour,
+// side and button words; the pre-chat form asks the name first; a long message shows a
+// counter instead of being cut.
+func TestBrowserWidgetLanguageAndLook(t *testing.T) {
+	e := newEnv(t, nil)
+	e.setupOwner()
+	ctx := context.Background()
+	if err := e.service.SetOnline(ctx, e.wsID, e.ownerID(), true); err != nil {
+		t.Fatal(err)
+	}
+	ch := e.createChannel(channel.Input{Name: "Website", Welcome: "Hi! How can we help?", QuickReplies: []string{"Where is my order?"},
+		Handoff: channel.Unassigned, Widget: channel.WidgetSettings{Color: "#aa3300", Position: "left", LauncherLabel: "Chat with us",
+			AskName: true, Greetings: []channel.Greeting{{Lang: "fr", Welcome: "Bonjour ! Comment pouvons-nous vous aider ?",
+				QuickReplies: []string{"Où est ma commande ?", "Retours"}}}}})
+	site := newShopSite(t, e, ch.PublicKey)
+	bctx := browsertest.New(t, 90*time.Second)
+	wp := widgetPage{t, bctx}
+	read := func(js string) string {
+		t.Helper()
+		var s string
+		wp.step("read "+js, chromedp.Evaluate(`(function(r){return String(`+js+`)})(`+widgetRoot+`)`, &s))
+		return s
+	}
+	speak := func(tag string) {
+		t.Helper()
+		var ua string
+		wp.step("user agent", chromedp.Evaluate(`navigator.userAgent`, &ua))
+		wp.step("speak "+tag, emulation.SetUserAgentOverride(ua).WithAcceptLanguage(tag),
+			chromedp.Navigate(site.URL+"/"), chromedp.Evaluate(`localStorage.clear(); sessionStorage.clear()`, nil), chromedp.Reload())
+		wp.click(".launch")
+		wp.waitJS("welcome", `r.querySelector(".m.welcome")`)
+	}
+
+	speak("fr-FR")
+	if got := read(`r.querySelector(".m.welcome").textContent`); got != "Bonjour ! Comment pouvons-nous vous aider ?" {
+		t.Errorf("a French browser is welcomed with %q", got)
+	}
+	if got := read(`[...r.querySelectorAll(".chip")].map(c => c.textContent).join("|")`); got != "Où est ma commande ?|Retours" {
+		t.Errorf("a French browser's quick replies: %q", got)
+	}
+	// The look: colour, left side, words on the button.
+	if got := read(`getComputedStyle(r.querySelector(".launch")).backgroundColor`); got != "rgb(170, 51, 0)" {
+		t.Errorf("launcher colour %s", got)
+	}
+	if got := read(`r.querySelector(".launch").getBoundingClientRect().left < 100 && r.querySelector(".panel").getBoundingClientRect().left < 100`); got != "true" {
+		t.Error("the widget is not on the left")
+	}
+	if got := read(`r.querySelector(".launch").textContent`); got != "Chat with us" {
+		t.Errorf("launcher words %q", got)
+	}
+	// The pre-chat form asks the name before the first message; the answer is kept, unverified.
+	wp.waitJS("pre-chat form", `r.querySelector("form[data-form=prechat]") && r.querySelector("form:not(.ask)").hidden`)
+	wp.step("answer the pre-chat form", chromedp.Evaluate(`(function(r){r.querySelector("[data-field=name]").value="Zoé";
+		r.querySelector("form[data-form=prechat]").requestSubmit()})(`+widgetRoot+`)`, nil))
+	wp.waitJS("message box", `!r.querySelector("form:not(.ask)").hidden`)
+	var claimed string
+	if err := e.db.Read.QueryRow("SELECT claimed_name FROM visitors WHERE channel_id = ?", ch.ID).Scan(&claimed); err != nil || claimed != "Zoé" {
+		t.Errorf("claimed name %q, %v", claimed, err)
+	}
+	// Near the limit a counter shows what is left; past it, how much too long, and nothing is cut or sent.
+	wp.step("type a long message", chromedp.Evaluate(`(function(r){const t=r.querySelector("textarea");t.value="a".repeat(3500);
+		t.dispatchEvent(new Event("input"))})(`+widgetRoot+`)`, nil))
+	if got := read(`r.querySelector(".count").hidden + " " + r.querySelector(".count").textContent`); got != "false 500 characters left" {
+		t.Errorf("counter near the limit: %q", got)
+	}
+	wp.step("type past the limit", chromedp.Evaluate(`(function(r){const t=r.querySelector("textarea");t.value="a".repeat(4010);
+		t.dispatchEvent(new Event("input"));r.querySelector("form:not(.ask)").requestSubmit()})(`+widgetRoot+`)`, nil))
+	if got := read(`r.querySelector(".count.over") ? r.querySelector(".count").textContent : "no warning"`); !strings.Contains(got, "10 characters too many") {
+		t.Errorf("counter past the limit: %q", got)
+	}
+	if got := read(`r.querySelector("textarea").value.length + " " + r.querySelectorAll(".m.visitor").length + " " + r.querySelector(".err").textContent`); !strings.HasPrefix(got, "4010 0 Your message is too long") {
+		t.Errorf("past the limit: %q (length, messages sent, error)", got)
+	}
+
+	speak("en-US")
+	if got := read(`r.querySelector(".m.welcome").textContent + "|" + r.querySelector(".chip").textContent`); got != "Hi! How can we help?|Where is my order?" {
+		t.Errorf("an English browser gets %q", got)
+	}
+	site.checkCSP(t)
+}
+
+// TestBrowserWidgetOffline: with no AI, no bot and no one online, the widget offers a form
+// for an email address and a message, which becomes a conversation for people.
+func TestBrowserWidgetOffline(t *testing.T) {
+	e := newEnv(t, nil)
+	e.setupOwner()
+	ch := e.createChannel(channel.Input{Name: "Website", Welcome: "Hi!", Handoff: channel.Unassigned})
+	site := newShopSite(t, e, ch.PublicKey)
+	bctx := browsertest.New(t, 60*time.Second)
+	wp := widgetPage{t, bctx}
+	wp.step("open the shop", chromedp.Navigate(site.URL+"/"))
+	wp.click(".launch")
+	wp.waitJS("offline form", `r.querySelector("form[data-form=offline]") && r.querySelector("form:not(.ask)").hidden`)
+	wp.step("leave a message", chromedp.Evaluate(`(function(r){r.querySelector("[data-field=email]").value="ana@shop.example";
+		r.querySelector("[data-field=text]").value="Do you ship to Norway?";
+		r.querySelector("form[data-form=offline]").requestSubmit()})(`+widgetRoot+`)`, nil))
+	wp.waitJS("thanks", `r.querySelector("[data-form=sent]") && r.querySelector("[data-form=sent]").textContent.includes("ana@shop.example")`)
+
+	var conv int64
+	var status string
+	var ai, assignee int64
+	if err := e.db.Read.QueryRow(`SELECT c.id, c.status, c.ai_active, COALESCE(c.assignee_id, 0) FROM conversations c
+		JOIN messages m ON m.conversation_id = c.id WHERE m.body = 'Do you ship to Norway?' AND m.author = 'visitor'`).Scan(&conv, &status, &ai, &assignee); err != nil {
+		t.Fatal(err)
+	}
+	if status != "open" || ai != 0 || assignee != 0 {
+		t.Errorf("conversation %d: %s, ai %d, assignee %d", conv, status, ai, assignee)
+	}
+	b := e.loggedIn("owner@example.com", "owner password")
+	page := b.get("/w/" + ids.Encode(e.wsID) + "/inbox/" + ids.Encode(conv)).body
+	for _, want := range []string{"ana@shop.example", "not verified", "no email channel", "Bikes · Shop"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the conversation page lacks %q", want)
+		}
+	}
+	site.checkCSP(t)
 }

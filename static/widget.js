@@ -478,6 +478,11 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
   async function send(text) {
     text = text.trim();
     if (!text) return;
+    if (!asking.hidden) { // a quick reply tapped while the pre-chat or offline form waits
+      const first = asking.querySelector('input, textarea');
+      if (first) first.focus();
+      return;
+    }
     const max = cfg.max_message || 4000;
     if ([...text].length > max) {
       fail(new Error('Your message is too long: shorten it to ' + max + ' characters to send it.'));

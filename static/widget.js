@@ -3,7 +3,9 @@
  * No dependencies; everything it shows lives in a Shadow DOM with its own styles. The
  * visitor's token stays in localStorage, so the conversation survives reloads and tabs.
  * data-preview="1": the admin's live preview (same origin, with the admin's session);
- * data-open="1": open the chat at once. The API it calls is described in app/web/widget.go. */
+ * data-open="1": open the chat at once; data-identity: the host site's signed token for its
+ * signed-in customer (docs/WIDGET.md); data-name, data-email: what the page knows of the
+ * visitor, shown as not verified. The API it calls is described in app/web/widget.go. */
 (() => {
   'use strict';
   const me = document.currentScript || document.querySelector('script[data-agent][src*="widget.js"]');
@@ -33,16 +35,21 @@
   };
 
   let token = load('localStorage', slot);
-  async function call(method, path, body) {
+  // call asks the API; params go in the query. Without a body and a token the request
+  // needs no preflight, so a site that is not allowed still reads why (config).
+  async function call(method, path, body, params) {
     const headers = {};
-    if (token) headers.Authorization = 'Bearer ' + token;
+    if (token && path !== 'config') headers.Authorization = 'Bearer ' + token;
     if (body) headers['Content-Type'] = 'application/json';
-    const res = await fetch(url(path), { method, headers, body: body && JSON.stringify(body), credentials: preview ? 'same-origin' : 'omit' })
+    const res = await fetch(url(path, params), { method, headers, body: body && JSON.stringify(body), credentials: preview ? 'same-origin' : 'omit' })
       .catch(() => { throw new Error('The chat cannot be reached. Check your connection and try again.'); });
     const data = res.status === 204 ? {} : await res.json().catch(() => ({}));
-    if (!res.ok) throw Object.assign(new Error(data.error || 'The chat is unavailable right now.'), { status: res.status });
+    if (!res.ok) throw Object.assign(new Error(data.error || 'The chat is unavailable right now.'), { status: res.status, code: data.code });
     return data;
   }
+  const lang = () => navigator.language || '';
+  // page is where the visitor is, sent with what they write so people see it.
+  const page = () => ({ url: location.href, title: document.title, referrer: document.referrer });
 
   // h builds an element: h('a', {href, class, onclick}, children...). Text is never parsed as HTML.
   function h(tag, props, ...kids) {
@@ -69,17 +76,27 @@
   }
 
   const css = `
-:host{all:initial}
+:host{all:initial;--accent:#2557d6}
 *{box-sizing:border-box}
 .w{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;position:fixed;right:20px;bottom:20px;z-index:2147483000;text-align:left}
 button,textarea,input{font:inherit;color:inherit}
 button{cursor:pointer}
-.launch{position:relative;width:56px;height:56px;border-radius:50%;border:0;background:#2557d6;color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}
-.launch svg{width:28px;height:28px}
+.launch{position:relative;width:56px;height:56px;border-radius:50%;border:0;background:var(--accent);color:#fff;box-shadow:0 4px 14px rgba(0,0,0,.25);display:grid;place-items:center}
+.launch svg{width:28px;height:28px;flex:none}
+.launch.labelled{width:auto;border-radius:28px;padding:0 20px 0 16px;gap:8px;display:flex;align-items:center;font-weight:600}
+.left,.left .panel{right:auto;left:20px}
+.count{font-size:12px;color:#59636e;padding:0 12px;background:#fff;text-align:right}
+.count.over{color:#d1242f;font-weight:600}
+.ask{display:flex;flex-direction:column;gap:8px;padding:12px;border-top:1px solid #e1e4e8;background:#fff}
+.ask p{margin:0;font-size:14px}
+.ask label{display:flex;flex-direction:column;gap:2px;font-size:13px;color:#59636e}
+.ask input,.ask textarea{border:1px solid #d0d4d9;border-radius:8px;padding:6px 8px;color:#1f2328;max-height:none}
+.ask .send{padding:8px 14px;align-self:flex-end}
+.rate svg{width:16px;height:16px;vertical-align:-3px}
 .badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;border-radius:10px;background:#d1242f;color:#fff;font-size:12px;line-height:20px;padding:0 6px}
 .panel{position:fixed;right:20px;bottom:88px;width:370px;height:min(600px,calc(100vh - 110px));background:#fff;border-radius:14px;box-shadow:0 10px 40px rgba(0,0,0,.25);display:flex;flex-direction:column;overflow:hidden}
 [hidden]{display:none!important}
-.head{display:flex;align-items:center;gap:10px;padding:12px 14px;background:#2557d6;color:#fff}
+.head{display:flex;align-items:center;gap:10px;padding:12px 14px;background:var(--accent);color:#fff}
 .av{width:38px;height:38px;border-radius:50%;background:rgba(255,255,255,.25);display:grid;place-items:center;font-weight:600;overflow:hidden;flex:none}
 .av img{width:100%;height:100%;object-fit:cover}
 .who{flex:1;min-width:0}
@@ -88,19 +105,19 @@ button{cursor:pointer}
 .x{background:none;border:0;font-size:26px;line-height:1;padding:2px 8px;border-radius:6px}
 .log{flex:1;overflow-y:auto;padding:14px;display:flex;flex-direction:column;gap:8px;background:#f6f7f9}
 .m{max-width:85%;padding:8px 12px;border-radius:14px;white-space:pre-wrap;overflow-wrap:anywhere}
-.visitor{align-self:flex-end;background:#2557d6;color:#fff;border-bottom-right-radius:4px}
+.visitor{align-self:flex-end;background:var(--accent);color:#fff;border-bottom-right-radius:4px}
 .bot,.human{align-self:flex-start;background:#fff;border:1px solid #e1e4e8;border-bottom-left-radius:4px}
 .human{border-color:#9fb8ee}
 .system{align-self:center;color:#59636e;font-size:13px;text-align:center}
 .pending{opacity:.65}
 .by{font-size:12px;font-weight:600;color:#59636e}
 .src{margin:6px 0 0;padding:6px 0 0;border-top:1px solid #e1e4e8;font-size:13px;list-style:none;white-space:normal}
-.src a{color:#2557d6}
+.src a{color:var(--accent)}
 .rate{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px;align-items:center;font-size:13px;color:#59636e;white-space:normal}
 .rate>button,.rate form button{border:1px solid #d0d4d9;background:#fff;border-radius:6px;padding:1px 8px}
-.rate>button[aria-pressed=true]{background:#e8eefc;border-color:#2557d6}
+.rate>button[aria-pressed=true]{background:#e8eefc;border-color:var(--accent)}
 .chips,.why{display:flex;flex-wrap:wrap;gap:6px}
-.chip{border:1px solid #2557d6;color:#2557d6;background:#fff;border-radius:16px;padding:3px 12px}
+.chip{border:1px solid var(--accent);color:var(--accent);background:#fff;border-radius:16px;padding:3px 12px}
 .rate input{flex:1;min-width:120px;border:1px solid #d0d4d9;border-radius:6px;padding:2px 6px}
 .typing span{display:inline-block;width:7px;height:7px;margin:0 2px;border-radius:50%;background:#8c959f;animation:dot 1s infinite}
 .typing span:nth-child(2){animation-delay:.15s}.typing span:nth-child(3){animation-delay:.3s}
@@ -108,11 +125,11 @@ button{cursor:pointer}
 .err{color:#d1242f;font-size:13px;padding:6px 12px 0;background:#fff}
 form{display:flex;gap:8px;padding:10px;border-top:1px solid #e1e4e8;background:#fff}
 textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:8px 10px;max-height:120px;background:#fff}
-.send{border:0;background:#2557d6;color:#fff;border-radius:10px;padding:0 14px;font-weight:600}
-:focus-visible{outline:2px solid #2557d6;outline-offset:2px}
+.send{border:0;background:var(--accent);color:#fff;border-radius:10px;padding:0 14px;font-weight:600}
+:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
 .head :focus-visible{outline-color:#fff}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-@media (max-width:480px){.panel{inset:0;width:auto;height:auto;border-radius:0}.open .launch{display:none}}
+@media (max-width:480px){.panel,.left .panel{inset:0;width:auto;height:auto;border-radius:0}.open .launch{display:none}}
 @media (prefers-reduced-motion:reduce){.typing span{animation:none}}`;
 
   // The page around the widget cannot style it, nor it the page. Constructed style sheets
@@ -128,7 +145,8 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
   }
 
   let cfg = {};
-  let conv = null; // {id, open, ai, human}
+  let conv = null; // {id, open, ai, human, lang}
+  let prechatDone = false; // the visitor answered the pre-chat questions, or needs none
   let started = null; // the promise of the visit (token, conversation, messages)
   let events = null; // the EventSource
   let streamReady = null; // resolves once events is open
@@ -143,12 +161,14 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
   const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages' });
   const status = h('div', { class: 'sr', role: 'status' });
   const error = h('div', { class: 'err', role: 'alert', hidden: true });
-  const input = h('textarea', { rows: 1, 'aria-label': 'Message', placeholder: 'Write a message…', maxlength: 4000 });
+  const input = h('textarea', { rows: 1, 'aria-label': 'Message', placeholder: 'Write a message…', 'aria-describedby': 'count' });
+  const counter = h('div', { class: 'count', id: 'count', 'aria-live': 'polite', hidden: true });
   const form = h('form', { onsubmit: (e) => { e.preventDefault(); send(input.value); } },
     input, h('button', { class: 'send', type: 'submit' }, 'Send'));
+  const asking = h('div', { hidden: true }); // the pre-chat or offline form, instead of form
   const close = h('button', { class: 'x', type: 'button', 'aria-label': 'Close chat', onclick: () => toggle(false) }, '×');
   const panel = h('div', { class: 'panel', id: 'panel', role: 'dialog', 'aria-labelledby': 'title', hidden: true },
-    h('div', { class: 'head' }, avatar, h('div', { class: 'who' }, title, sub), close), log, status, error, form);
+    h('div', { class: 'head' }, avatar, h('div', { class: 'who' }, title, sub), close), log, status, error, counter, asking, form);
   const badge = h('span', { class: 'badge', hidden: true });
   const launch = h('button', { class: 'launch', type: 'button', 'aria-label': 'Open chat', 'aria-expanded': 'false', 'aria-controls': 'panel', onclick: () => toggle(panel.hidden) },
     icon('M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z'), badge);
@@ -158,7 +178,7 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(input.value); }
   });
-  input.addEventListener('input', () => { input.style.height = 'auto'; input.style.height = input.scrollHeight + 'px'; });
+  input.addEventListener('input', () => { input.style.height = 'auto'; input.style.height = input.scrollHeight + 'px'; count(); });
   panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') toggle(false); });
 
   function toggle(open, focus = true) {
@@ -207,10 +227,14 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
 
   // start begins the visit once: a known visitor gets their latest conversation back.
   function start() {
-    started = started || call('POST', 'visitor', { lang: navigator.language || '' }).then((d) => {
+    const who = { identity: me.dataset.identity || '', name: me.dataset.name || '', email: me.dataset.email || '' };
+    started = started || call('POST', 'visitor', { lang: lang(), ...who }).then((d) => {
       token = d.token;
       save('localStorage', slot, token);
+      if (d.identity === 'refused') console.warn('Chat widget: ' + d.identity_error);
+      prechatDone = d.prechat_done !== false;
       show(d);
+      decide();
     }, (e) => {
       started = null;
       throw e;
@@ -224,9 +248,10 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     shown.clear();
     draft = null;
     log.replaceChildren();
-    if (cfg.welcome) log.append(h('div', { class: 'm bot' }, cfg.welcome));
+    const g = greeting(d.conversation);
+    if (g.welcome) log.append(h('div', { class: 'm bot welcome' }, g.welcome));
     const msgs = d.messages || [];
-    if (!msgs.some((m) => m.author === 'visitor')) chips(cfg.quick_replies);
+    if (!msgs.some((m) => m.author === 'visitor')) chips(g.quick_replies);
     msgs.forEach((m) => add(m, true));
     const last = msgs[msgs.length - 1];
     if (last && last.author === 'bot') chips(last.quick_replies);
@@ -294,14 +319,19 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
       m.rate ? rating(m) : null);
   }
 
+  // Thumbs up and down (Material Icons, Apache License 2.0).
+  const thumbUp = 'M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z';
+  const thumbDown = 'M15 3H6c-.83 0-1.54.5-1.84 1.22l-3.02 7.05c-.09.23-.14.47-.14.73v2c0 1.1.9 2 2 2h6.31l-.95 4.57-.03.32c0 .41.17.79.44 1.06L9.83 23l6.59-6.59c.36-.36.58-.86.58-1.41V5c0-1.1-.9-2-2-2zm4 0v12h4V3h-4z';
+
   // rating is the thumbs up/down of an AI reply; thumbs down asks why.
   function rating(m) {
     const box = h('div', { class: 'rate' });
     const thumb = (helpful, label, face) => h('button', { type: 'button', 'aria-label': label, 'aria-pressed': String(m.feedback === (helpful ? 'up' : 'down')),
       onclick: () => (helpful ? rate({ helpful: true }) : why()) }, face);
     const bot = !!m.label;
-    const up = bot ? thumb(true, 'Resolved', 'Resolved') : thumb(true, 'Helpful', '👍');
-    const down = bot ? thumb(false, 'Not resolved', 'Not resolved') : thumb(false, 'Not helpful', '👎');
+    // Drawn, not emoji: a system without an emoji font shows emoji as empty boxes.
+    const up = bot ? thumb(true, 'Resolved', 'Resolved') : thumb(true, 'Helpful', icon(thumbUp));
+    const down = bot ? thumb(false, 'Not resolved', 'Not resolved') : thumb(false, 'Not helpful', icon(thumbDown));
     const conversation = conv && conv.id;
     box.append(up, down);
     async function rate(body) {
@@ -328,6 +358,86 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
       text.focus();
     }
     return box;
+  }
+
+  // look applies the channel's colour, side of the page and button words.
+  function look() {
+    if (/^#[0-9a-f]{6}$/i.test(cfg.color || '')) host.style.setProperty('--accent', cfg.color);
+    wrap.classList.toggle('left', cfg.position === 'left');
+    if (cfg.launcher_label) {
+      launch.classList.add('labelled');
+      launch.insertBefore(h('span', null, cfg.launcher_label), badge);
+    }
+  }
+
+  // greeting is the welcome and quick replies in the visitor's language: the one they
+  // write in once known, else their browser's (config chose it), else the channel's own.
+  function greeting(c) {
+    const base = (t) => (t || '').toLowerCase().split(/[-_]/)[0];
+    const spoken = base(c && c.lang);
+    if (!spoken || spoken === base(lang())) return cfg;
+    return (cfg.greetings || []).find((g) => g.lang === spoken) || cfg.default || cfg;
+  }
+
+  // count shows the characters left once a message nears the limit, and how many too
+  // many past it (send then refuses), rather than cutting what the visitor wrote.
+  function count() {
+    const max = cfg.max_message || 4000;
+    const n = [...input.value].length;
+    counter.hidden = n < max * 0.8;
+    counter.classList.toggle('over', n > max);
+    counter.textContent = n > max ? (n - max) + ' characters too many: at most ' + max + '.' : (max - n) + ' characters left';
+  }
+
+  // decide shows what the visitor fills first: the offline form when no one is there to
+  // answer and they have no open conversation, the pre-chat questions before their
+  // first conversation, else the message box.
+  function decide() {
+    if (preview) ask(null);
+    else if ((!conv || !conv.open) && cfg.offline) ask(offlineForm());
+    else if (!conv && !prechatDone && (cfg.ask_name || cfg.ask_email)) ask(prechatForm());
+    else ask(null);
+  }
+
+  // ask puts a form in place of the message box; null brings the message box back.
+  function ask(f) {
+    asking.replaceChildren(...(f ? [f] : []));
+    asking.hidden = !f;
+    form.hidden = !!f;
+  }
+
+  function field(label, props) {
+    const el = h(props.rows ? 'textarea' : 'input', props);
+    return [h('label', null, label, el), el];
+  }
+
+  function prechatForm() {
+    const [nameLabel, name] = field('Your name', { type: 'text', autocomplete: 'name', required: true, maxlength: 200, 'data-field': 'name' });
+    const [mailLabel, mail] = field('Your email', { type: 'email', autocomplete: 'email', required: true, maxlength: 254, 'data-field': 'email' });
+    return h('form', { class: 'ask', 'data-form': 'prechat', onsubmit: async (e) => {
+      e.preventDefault();
+      try {
+        await call('POST', 'profile', { name: cfg.ask_name ? name.value : '', email: cfg.ask_email ? mail.value : '' });
+        prechatDone = true;
+        ask(null);
+        input.focus();
+      } catch (err) { fail(err); }
+    } }, h('p', null, 'Before we start, tell us who you are.'), cfg.ask_name ? nameLabel : null, cfg.ask_email ? mailLabel : null,
+    h('button', { class: 'send', type: 'submit' }, 'Start the chat'));
+  }
+
+  function offlineForm() {
+    const [mailLabel, mail] = field('Your email', { type: 'email', autocomplete: 'email', required: true, maxlength: 254, 'data-field': 'email' });
+    const [textLabel, text] = field('Your message', { rows: 4, required: true, 'data-field': 'text' });
+    return h('form', { class: 'ask', 'data-form': 'offline', onsubmit: async (e) => {
+      e.preventDefault();
+      try {
+        await start();
+        await call('POST', 'offline', { email: mail.value, text: text.value, lang: lang(), page: page() });
+        ask(h('div', { class: 'ask', role: 'status', 'data-form': 'sent' }, h('p', null, 'Thanks! We will answer you by email at ' + mail.value.trim() + '.')));
+      } catch (err) { fail(err); }
+    } }, h('p', null, 'No one is here to chat right now. Leave your email and your message: we will answer by email.'),
+    mailLabel, textLabel, h('button', { class: 'send', type: 'submit' }, 'Send'));
   }
 
   // listen follows the conversation's events. It resolves once the stream is open (or
@@ -368,22 +478,33 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
   async function send(text) {
     text = text.trim();
     if (!text) return;
+    if (!asking.hidden) { // a quick reply tapped while the pre-chat or offline form waits
+      const first = asking.querySelector('input, textarea');
+      if (first) first.focus();
+      return;
+    }
+    const max = cfg.max_message || 4000;
+    if ([...text].length > max) {
+      fail(new Error('Your message is too long: shorten it to ' + max + ' characters to send it.'));
+      return;
+    }
     error.hidden = true;
     log.querySelectorAll('.chips').forEach((c) => c.remove());
     const mine = h('div', { class: 'm visitor pending', 'data-text': text }, h('div', { class: 'tx' }, text));
     log.append(mine);
     input.value = '';
     input.style.height = '';
+    count();
     scroll();
     try {
       await start();
       if (!conv || !conv.open) {
-        const d = await call('POST', 'conversations');
+        const d = await call('POST', 'conversations', page());
         setConversation(d.conversation);
       }
       await streamReady;
       if (conv.ai) typing(true);
-      const d = await call('POST', 'conversations/' + conv.id + '/messages', { text, lang: navigator.language || '' });
+      const d = await call('POST', 'conversations/' + conv.id + '/messages', { text, lang: lang(), page: page() });
       setConversation(d.conversation);
       add(d.message);
       d.replies.forEach((m) => add(m));
@@ -398,12 +519,16 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
 
   async function init() {
     try {
-      cfg = await call('GET', 'config');
+      cfg = await call('GET', 'config', null, { lang: lang() });
     } catch (e) {
-      console.warn('Chat widget: ' + e.message);
+      if (e.code === 'origin_not_allowed') {
+        console.error('Chat widget: this site is not in the channel\'s allowed origins (' + location.origin + '). Add it to the channel\'s allowed sites in its settings.');
+      } else {
+        console.warn('Chat widget: ' + e.message);
+      }
       return;
     }
-    input.maxLength = cfg.max_message || 4000;
+    look();
     header();
     (document.body || document.documentElement).append(host);
     if (load('sessionStorage', slot + ':open') || me.dataset.open === '1') toggle(true, false);

@@ -66,8 +66,12 @@ type Channel struct {
 	ShowHuman          bool          // the widget header shows the assigned person
 	CloseAfter         time.Duration // a conversation without activity this long is closed
 	Active             bool
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	Widget             WidgetSettings // the chat widget's look, pre-chat questions and greetings per language
+	// IdentitySecret signs the host site's identity tokens (VerifyIdentity); only people
+	// who manage channels see it.
+	IdentitySecret string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // AllowsOrigin reports whether a page at origin (scheme://host[:port]) may use the widget.
@@ -100,6 +104,7 @@ type Input struct {
 	ShowHuman          bool
 	CloseAfter         time.Duration // 0: the kind's DefaultRules (a day for chat, 72 hours for email)
 	Active             bool
+	Widget             WidgetSettings
 }
 
 // Error is a failure fit to show to a person as it is.
@@ -151,19 +156,14 @@ func (in *Input) check() error {
 		origins = append(origins, norm)
 	}
 	in.AllowedOrigins = origins
-	var quick []string
-	for _, q := range in.QuickReplies {
-		if q = strings.TrimSpace(q); q != "" {
-			if utf8.RuneCountInString(q) > 80 {
-				return inputError("quick_replies", "keep each quick reply under 80 characters")
-			}
-			quick = append(quick, q)
-		}
-	}
-	if len(quick) > 6 {
-		return inputError("quick_replies", "at most 6 quick replies")
+	quick, err := checkQuickReplies("quick_replies", in.QuickReplies)
+	if err != nil {
+		return err
 	}
 	in.QuickReplies = quick
+	if err := in.Widget.check(); err != nil {
+		return err
+	}
 	for field, s := range map[string]string{"welcome": in.Welcome, "handoff_message": in.HandoffMessage, "unavailable_message": in.UnavailableMessage} {
 		if utf8.RuneCountInString(s) > 1000 {
 			return inputError(field, "keep it under 1000 characters")
@@ -189,14 +189,14 @@ func normalizeOrigin(o string) (string, error) {
 }
 
 const channelColumns = `id, workspace_id, kind, name, COALESCE(agent_id, 0), public_key, allowed_origins, welcome, quick_replies,
-	handoff_mode, handoff_message, unavailable_message, show_human, close_after, active, created_at, updated_at`
+	handoff_mode, handoff_message, unavailable_message, show_human, close_after, active, widget, identity_secret, created_at, updated_at`
 
 func scanChannel(row interface{ Scan(...any) error }) (Channel, error) {
 	var c Channel
-	var origins, quick string
+	var origins, quick, widget string
 	var closeAfter, created, updated int64
 	err := row.Scan(&c.ID, &c.WorkspaceID, &c.Kind, &c.Name, &c.AgentID, &c.PublicKey, &origins, &c.Welcome, &quick,
-		&c.Handoff, &c.HandoffMessage, &c.UnavailableMessage, &c.ShowHuman, &closeAfter, &c.Active, &created, &updated)
+		&c.Handoff, &c.HandoffMessage, &c.UnavailableMessage, &c.ShowHuman, &closeAfter, &c.Active, &widget, &c.IdentitySecret, &created, &updated)
 	if err != nil {
 		return c, err
 	}
@@ -204,6 +204,9 @@ func scanChannel(row interface{ Scan(...any) error }) (Channel, error) {
 		return c, err
 	}
 	if err := json.Unmarshal([]byte(quick), &c.QuickReplies); err != nil {
+		return c, err
+	}
+	if err := json.Unmarshal([]byte(widget), &c.Widget); err != nil {
 		return c, err
 	}
 	c.CloseAfter = time.Duration(closeAfter) * time.Second
@@ -306,6 +309,7 @@ func (s *Store) put(ctx context.Context, workspaceID, id int64, in Input) (Chann
 	}
 	origins, _ := json.Marshal(append([]string{}, in.AllowedOrigins...))
 	quick, _ := json.Marshal(append([]string{}, in.QuickReplies...))
+	widget, _ := json.Marshal(in.Widget)
 	now := s.now().Unix()
 	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if err := checkTargets(ctx, tx, workspaceID, in); err != nil {
@@ -326,10 +330,10 @@ func (s *Store) put(ctx context.Context, workspaceID, id int64, in Input) (Chann
 		}
 		if id == 0 {
 			res, err := tx.ExecContext(ctx, `INSERT INTO channels (workspace_id, kind, name, agent_id, public_key, allowed_origins, welcome,
-				quick_replies, handoff_mode, handoff_message, unavailable_message, show_human, close_after, active, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				quick_replies, handoff_mode, handoff_message, unavailable_message, show_human, close_after, active, widget, identity_secret,
+				created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				workspaceID, in.Kind, in.Name, agent, newKey(), string(origins), in.Welcome, string(quick), in.Handoff,
-				in.HandoffMessage, in.UnavailableMessage, in.ShowHuman, int64(in.CloseAfter/time.Second), in.Active, now, now)
+				in.HandoffMessage, in.UnavailableMessage, in.ShowHuman, int64(in.CloseAfter/time.Second), in.Active, string(widget), newSecret(), now, now)
 			if err != nil {
 				return err
 			}
@@ -338,9 +342,9 @@ func (s *Store) put(ctx context.Context, workspaceID, id int64, in Input) (Chann
 			}
 		} else if _, err := tx.ExecContext(ctx, `UPDATE channels SET kind = ?, name = ?, agent_id = ?, allowed_origins = ?, welcome = ?,
 			quick_replies = ?, handoff_mode = ?, handoff_message = ?, unavailable_message = ?, show_human = ?, close_after = ?, active = ?,
-			updated_at = ? WHERE id = ? AND workspace_id = ?`,
+			widget = ?, updated_at = ? WHERE id = ? AND workspace_id = ?`,
 			in.Kind, in.Name, agent, string(origins), in.Welcome, string(quick), in.Handoff, in.HandoffMessage, in.UnavailableMessage,
-			in.ShowHuman, int64(in.CloseAfter/time.Second), in.Active, now, id, workspaceID); err != nil {
+			in.ShowHuman, int64(in.CloseAfter/time.Second), in.Active, string(widget), now, id, workspaceID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM channel_handoff_targets WHERE channel_id = ?", id); err != nil {
@@ -394,6 +398,20 @@ func (s *Store) Delete(ctx context.Context, workspaceID, id int64) error {
 	res, err := s.db.Write.ExecContext(ctx, "DELETE FROM channels WHERE id = ? AND workspace_id = ?", id, workspaceID)
 	if err != nil {
 		return fmt.Errorf("channel: delete: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// RotateSecret gives a channel a new identity secret: tokens signed with the old one are
+// refused from now on.
+func (s *Store) RotateSecret(ctx context.Context, workspaceID, id int64) error {
+	res, err := s.db.Write.ExecContext(ctx, "UPDATE channels SET identity_secret = ?, updated_at = ? WHERE id = ? AND workspace_id = ?",
+		newSecret(), s.now().Unix(), id, workspaceID)
+	if err != nil {
+		return fmt.Errorf("channel: rotate secret: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrNotFound

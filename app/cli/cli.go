@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"agent/app/config"
+	"agent/app/ids"
 	"agent/app/store"
 )
 
@@ -180,6 +181,10 @@ func openStore(ctx context.Context, e Env, f *flags) (*config.Config, *store.DB,
 	}
 	db, err := store.Open(ctx, cfg.Data.Dir)
 	if err != nil {
+		return nil, nil, fail(e, err)
+	}
+	if err := ids.Setup(ctx, db); err != nil {
+		db.Close()
 		return nil, nil, fail(e, err)
 	}
 	return cfg, db, exitOK

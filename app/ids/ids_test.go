@@ -41,7 +41,7 @@ func BenchmarkEncode(b *testing.B) {
 
 // Two ids in the same slot of the cache each get their own encoding.
 func TestEncodeSharedSlot(t *testing.T) {
-	a, b := int64(7), int64(7+len(encoded))
+	a, b := int64(7), int64(7+len(current.Load().encoded))
 	ea, eb := Encode(a), Encode(b)
 	if ea == eb || Encode(a) != ea || Encode(b) != eb {
 		t.Errorf("Encode(%d) = %q, Encode(%d) = %q", a, ea, b, eb)

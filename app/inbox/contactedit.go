@@ -156,7 +156,7 @@ func (s *Store) taken(ctx context.Context, workspaceID, id int64, in ContactInpu
 // merged one's is dropped; a widget visitor is the exception, kept in contact_visitors.
 // A migration that adds an identity column adds it here (TestContactColumns fails until
 // every column of contacts is either here or in contactDetails).
-var contactIdentities = []string{"email", "phone", "visitor_id", "whatsapp_id", "messenger_psid"}
+var contactIdentities = []string{"email", "phone", "visitor_id", "whatsapp_id", "messenger_psid", "external_id"}
 
 // contactDetails are the other columns of contacts, and what a merge does with them.
 var contactDetails = map[string]string{

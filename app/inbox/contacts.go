@@ -26,19 +26,20 @@ type Contact struct {
 	WhatsAppID    string
 	MessengerPSID string
 	EmailBounced  time.Time // mail to Email bounced (zero: it did not)
+	ExternalID    string    // the host site's id for them, from a verified identity token ("": none)
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
 
 const contactColumns = `id, workspace_id, name, COALESCE(email, ''), COALESCE(phone, ''), COALESCE(visitor_id, 0),
-	COALESCE(whatsapp_id, ''), COALESCE(messenger_psid, ''), COALESCE(email_bounced_at, 0), created_at, updated_at`
+	COALESCE(whatsapp_id, ''), COALESCE(messenger_psid, ''), COALESCE(email_bounced_at, 0), COALESCE(external_id, ''), created_at, updated_at`
 
 // scanContact reads contactColumns, then any extra columns into extra.
 func scanContact(row interface{ Scan(...any) error }, extra ...any) (Contact, error) {
 	var k Contact
 	var bounced, created, updated int64
 	err := row.Scan(append([]any{&k.ID, &k.WorkspaceID, &k.Name, &k.Email, &k.Phone, &k.VisitorID, &k.WhatsAppID, &k.MessengerPSID,
-		&bounced, &created, &updated}, extra...)...)
+		&bounced, &k.ExternalID, &created, &updated}, extra...)...)
 	k.EmailBounced, k.CreatedAt, k.UpdatedAt = store.TimeOrZero(bounced), time.Unix(created, 0), time.Unix(updated, 0)
 	return k, err
 }

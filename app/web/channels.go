@@ -26,6 +26,7 @@ func (s *Server) channelRoutes(ws wsRoute) {
 	ws("GET /w/{ws}/channels/{channel}", account.PermManageChannels, s.channelPage)
 	ws("POST /w/{ws}/channels/{channel}", account.PermManageChannels, s.updateChannel)
 	ws("POST /w/{ws}/channels/{channel}/delete", account.PermManageChannels, s.deleteChannel)
+	ws("POST /w/{ws}/channels/{channel}/secret", account.PermManageChannels, s.rotateSecret)
 }
 
 func (s *Server) channelsPage(w http.ResponseWriter, r *http.Request) {
@@ -83,8 +84,13 @@ func (s *Server) channelForm(w http.ResponseWriter, r *http.Request, status int,
 		s.serverError(w, r, err)
 		return
 	}
+	_, hasMail, err := s.service.MailChannel(ctx, ws)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	d := channelsview.FormData{Channel: c, Form: f, Users: users, Teams: teams, Agents: agents,
-		Members: members, AllTeams: allTeams, BaseURL: s.publicBaseURL(r)}
+		Members: members, AllTeams: allTeams, BaseURL: s.publicBaseURL(r), WS: ws, HasMail: hasMail}
 	title, addr := "Add a chat widget", urls.Channels(ws, "new")
 	if c.ID != 0 {
 		title, addr = c.Name, urls.Channel(ws, c.ID)
@@ -159,6 +165,7 @@ func channelValues(c channel.Channel) components.Form {
 	if c.AgentID != 0 {
 		f.Values["agent"] = urls.ID(c.AgentID)
 	}
+	channelsview.WidgetValues(c.Widget, f.Values)
 	return f
 }
 
@@ -187,7 +194,17 @@ func (s *Server) newChannelPage(w http.ResponseWriter, r *http.Request) {
 // response (404 for a bad person or team ID) was sent. A bad agent or number of hours is
 // an error on its field.
 func (s *Server) postedChannel(w http.ResponseWriter, r *http.Request, kind channel.Kind) (components.Form, channel.Input, bool, error) {
-	f := formOf(r, "name", "agent", "handoff", "show_human", "close_after", "active")
+	f := formOf(r, "name", "agent", "handoff", "show_human", "close_after", "active", "color", "position", "launcher_label", "ask_name", "ask_email")
+	f.Values["greetings"] = "" // where an error of the greetings shows
+	var greetings []channel.Greeting
+	for i := range channelsview.MaxGreetingRows {
+		lang, welcome, quick := channelsview.GreetingField("lang", i), channelsview.GreetingField("welcome", i), channelsview.GreetingField("quick", i)
+		f.Values[lang] = strings.TrimSpace(r.PostFormValue(lang))
+		for _, n := range []string{welcome, quick} {
+			f.Values[n] = strings.TrimSpace(strings.ReplaceAll(r.PostFormValue(n), "\r\n", "\n"))
+		}
+		greetings = append(greetings, channel.Greeting{Lang: f.Value(lang), Welcome: f.Value(welcome), QuickReplies: lines(f.Value(quick))})
+	}
 	// Textareas keep their lines as typed (Windows line ends aside); the store trims each line.
 	for _, n := range []string{"origins", "welcome", "quick_replies", "handoff_message", "unavailable_message"} {
 		f.Values[n] = strings.TrimSpace(strings.ReplaceAll(r.PostFormValue(n), "\r\n", "\n"))
@@ -205,6 +222,8 @@ func (s *Server) postedChannel(w http.ResponseWriter, r *http.Request, kind chan
 		QuickReplies: lines(f.Value("quick_replies")), Handoff: channel.HandoffMode(f.Value("handoff")),
 		HandoffUsers: users, HandoffTeams: teams, HandoffMessage: f.Value("handoff_message"),
 		UnavailableMessage: f.Value("unavailable_message"), ShowHuman: f.Value("show_human") == "1", Active: f.Value("active") == "1",
+		Widget: channel.WidgetSettings{Color: f.Value("color"), Position: f.Value("position"), LauncherLabel: f.Value("launcher_label"),
+			AskName: f.Value("ask_name") == "1", AskEmail: f.Value("ask_email") == "1", Greetings: greetings},
 	}
 	var bad error
 	if v := f.Value("agent"); v != "" {
@@ -293,6 +312,19 @@ func (s *Server) channelPage(w http.ResponseWriter, r *http.Request) {
 	if c, ok := s.channel(w, r); ok {
 		s.channelForm(w, r, http.StatusOK, c, channelValues(c), c.HandoffUsers, c.HandoffTeams)
 	}
+}
+
+// rotateSecret gives the channel a new identity secret.
+func (s *Server) rotateSecret(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.channel(w, r)
+	if !ok {
+		return
+	}
+	if err := s.channels.RotateSecret(r.Context(), c.WorkspaceID, c.ID); err != nil {
+		s.domainError(w, r, err)
+		return
+	}
+	s.redirectWithFlash(w, r, urls.Channel(c.WorkspaceID, c.ID), "ok", "New identity secret made: sign your site's tokens with it from now on.")
 }
 
 func (s *Server) deleteChannel(w http.ResponseWriter, r *http.Request) {

@@ -44,6 +44,14 @@ func (s *Server) contactData(ctx context.Context, d *inboxview.ConvData) error {
 	if d.Deliveries, err = s.inbox.Deliveries(ctx, d.Conv.ID); err != nil {
 		return err
 	}
+	if d.Visit, _, err = s.inbox.VisitOf(ctx, d.Conv.ID); err != nil {
+		return err
+	}
+	if d.Conv.VisitorID != 0 {
+		if d.Claims, err = s.inbox.ClaimsOf(ctx, d.Conv.VisitorID); err != nil {
+			return err
+		}
+	}
 	k, ok, err := s.inbox.ContactOf(ctx, d.Conv)
 	if err != nil || !ok {
 		return err

@@ -19,7 +19,7 @@ func TestInboxConversationContact(t *testing.T) {
 
 	// Before anything is known, the visitor's number names them.
 	body := w.b.get(w.convPath(c, "")).body
-	if !strings.Contains(body, `data-testid="contact-link">Visitor `+ids.Encode(c.VisitorID)+`<`) || strings.Contains(body, `data-testid="contact-conversations"`) {
+	if !strings.Contains(body, `data-testid="contact-link">Visitor `+ids.Pseudonym(c.VisitorID)+`<`) || strings.Contains(body, `data-testid="contact-conversations"`) {
 		t.Errorf("a visitor without a name or other conversations:\n%s", body)
 	}
 
@@ -46,9 +46,9 @@ func TestInboxConversationContact(t *testing.T) {
 			t.Errorf("the conversation page lacks %s", want)
 		}
 	}
-	// The list names them too, and still numbers a visitor without a contact.
+	// The list names them too, and still names a visitor without a contact.
 	list := w.b.get(w.path("inbox/list?view=all")).body
-	for _, want := range []string{`<span class="conv-who">Kari Nordmann</span>`, `<span class="conv-who">Visitor ` + ids.Encode(unknown.VisitorID) + `</span>`} {
+	for _, want := range []string{`<span class="conv-who">Kari Nordmann</span>`, `<span class="conv-who">Visitor ` + ids.Pseudonym(unknown.VisitorID) + `</span>`} {
 		if !strings.Contains(list, want) {
 			t.Errorf("the list lacks %s", want)
 		}

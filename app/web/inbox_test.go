@@ -375,7 +375,7 @@ func TestInboxConversationPage(t *testing.T) {
 		`data-testid="conversation" data-id="` + ids.Encode(c.ID) + `"`,
 		`data-testid="section-inbox"`,
 		// authorship
-		`data-author="visitor"`, "Visitor " + ids.Encode(c.VisitorID),
+		`data-author="visitor"`, "Visitor " + ids.Pseudonym(c.VisitorID),
 		`data-author="bot" data-decision="answer"`, `<span class="msg-author" data-testid="author">Ava</span> <span class="msg-role">AI bot</span>`,
 		`data-author="human"`, `<span class="msg-author" data-testid="author">Ann Agent</span> <span class="msg-role">staff</span>`,
 		`data-author="note"`, "internal note · staff only", "Regular customer, be nice",

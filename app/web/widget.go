@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -99,6 +100,8 @@ func (s *Server) widgetRoutes(public route) {
 	api("POST conversations/{conv}/messages", wa.send)
 	api("GET conversations/{conv}/events", wa.events)
 	api("POST conversations/{conv}/messages/{msg}/feedback", wa.feedback)
+	api("POST profile", wa.profile)
+	api("POST offline", wa.leaveMessage)
 	public(widgetAPIPrefix, func(w http.ResponseWriter, r *http.Request) {
 		widgetError(w, http.StatusNotFound, "There is nothing at this address.")
 	})
@@ -171,7 +174,14 @@ func (wa *widgetAPI) handle(next widgetHandler) http.HandlerFunc {
 		}
 		if origin := r.Header.Get("Origin"); origin != "" && !sameOrigin(r) {
 			if !ch.AllowsOrigin(origin) {
-				widgetError(w, http.StatusForbidden, fmt.Sprintf("This chat is not enabled on %s: add the site to the channel's allowed sites.", origin))
+				// The page may read this refusal (and the widget log it), rather than see a
+				// network error: it says nothing but that the site is not allowed. A
+				// preflight stays refused, so no request that needs one is sent.
+				if r.Method != http.MethodOptions {
+					h.Set("Access-Control-Allow-Origin", origin)
+				}
+				widgetJSON(w, http.StatusForbidden, map[string]string{"code": "origin_not_allowed",
+					"error": fmt.Sprintf("This site (%s) is not in the channel's allowed origins: add it to the channel's allowed sites.", origin)})
 				return
 			}
 			h.Set("Access-Control-Allow-Origin", origin)
@@ -258,14 +268,20 @@ type widgetInput interface {
 // visitorInput is the body of POST visitor.
 type visitorInput struct {
 	Lang string `json:"lang"` // the browser's language, normalised by the store
+	// Identity is the host site's signed token for its signed-in visitor (channel.VerifyIdentity).
+	Identity string `json:"identity"`
+	// Name and Email are what the page's script says of the visitor, unverified.
+	Name  string `json:"name"`
+	Email string `json:"email"`
 }
 
 func (*visitorInput) check() (int, string) { return 0, "" }
 
 // messageInput is the body of POST conversations/{conv}/messages.
 type messageInput struct {
-	Text string `json:"text"`
-	Lang string `json:"lang"`
+	Text string    `json:"text"`
+	Lang string    `json:"lang"`
+	Page pageInput `json:"page"`
 }
 
 func (in *messageInput) check() (int, string) {
@@ -331,6 +347,11 @@ func (wa *widgetAPI) agentOf(ctx context.Context, ch channel.Channel) (agent.Age
 // config is what the widget shows before the visitor writes.
 func (wa *widgetAPI) config(w http.ResponseWriter, r *http.Request, wr *widgetRequest) {
 	a, active := wa.agentOf(r.Context(), wr.ch)
+	offline, err := wa.s.service.Offline(r.Context(), wr.ch, active)
+	if err != nil {
+		wa.serverError(w, r, err)
+		return
+	}
 	name, avatar := wr.ch.Name, ""
 	if a.ID != 0 {
 		name = a.Name
@@ -342,19 +363,24 @@ func (wa *widgetAPI) config(w http.ResponseWriter, r *http.Request, wr *widgetRe
 	if active {
 		label = widgetLabel
 	}
-	welcome, quick := wr.ch.Welcome, append([]string{}, wr.ch.QuickReplies...)
-	if st, ok := wa.s.quoteCloser(r.Context(), wr); ok {
-		name, avatar, active, label, welcome, quick = st.Name, "", true, widgetLabel, closerWelcome(st), append([]string{}, st.QuickReplies...)
-		if st.HasAvatar {
-			avatar = widgetAPIPrefix + r.PathValue("key") + "/avatar?v=" + strconv.FormatInt(st.UpdatedAt.Unix(), 36)
-		}
-	}
-	widgetJSON(w, http.StatusOK, map[string]any{
+	out := map[string]any{
 		"name": name, "avatar": avatar, "ai": active, "label": label,
-		"welcome": welcome, "quick_replies": quick,
 		"show_human": wr.ch.ShowHuman, "max_message": inbox.MaxMessage,
-		"feedback_reasons": inbox.FeedbackReasons,
-	})
+		"feedback_reasons": inbox.FeedbackReasons, "offline": offline,
+	}
+	maps.Copy(out, widgetLook(wr.ch, r.URL.Query().Get("lang")))
+	if st, ok := wa.s.quoteCloser(r.Context(), wr); ok {
+		// A quote page's chat is the closing agent's: its identity and greeting, and no
+		// offline form (it says itself when no representative is available).
+		out["name"], out["avatar"], out["ai"], out["label"], out["offline"] = st.Name, "", true, widgetLabel, false
+		if st.HasAvatar {
+			out["avatar"] = widgetAPIPrefix + r.PathValue("key") + "/avatar?v=" + strconv.FormatInt(st.UpdatedAt.Unix(), 36)
+		}
+		out["welcome"], out["quick_replies"] = closerWelcome(st), append([]string{}, st.QuickReplies...)
+		out["greetings"] = []any{}
+		out["default"] = map[string]any{"lang": "", "welcome": out["welcome"], "quick_replies": out["quick_replies"]}
+	}
+	widgetJSON(w, http.StatusOK, out)
 }
 
 // avatar serves the channel's agent's avatar, for the widget's header.
@@ -445,6 +471,11 @@ func (wa *widgetAPI) start(w http.ResponseWriter, r *http.Request, wr *widgetReq
 	}
 	v.QuoteID = wr.quoteID
 	out := map[string]any{"token": token, "conversation": nil, "messages": []widgetMessage{}}
+	if v, token, err = wa.identify(ctx, wr.ch, v, token, in, out); err != nil {
+		wa.serverError(w, r, err)
+		return
+	}
+	out["token"] = token
 	c, err := wa.s.inbox.VisitorConversation(ctx, v)
 	if err == nil && wr.holds(c) {
 		out["conversation"], out["messages"], err = wa.state(ctx, wr.ch, c)
@@ -463,9 +494,16 @@ func (wa *widgetAPI) openConversation(w http.ResponseWriter, r *http.Request, wr
 	if !ok {
 		return
 	}
+	var in pageInput
+	if !readInput(w, r, &in) {
+		return
+	}
 	ctx := r.Context()
 	_, active := wa.agentOf(ctx, wr.ch)
 	c, err := wa.s.inbox.OpenConversation(ctx, wr.ch, v, active)
+	if err == nil {
+		err = wa.recordVisit(r, c, in, v.Lang)
+	}
 	if err != nil {
 		wa.serverError(w, r, err)
 		return
@@ -521,6 +559,9 @@ func (wa *widgetAPI) send(w http.ResponseWriter, r *http.Request, wr *widgetRequ
 			wa.serverError(w, r, err)
 			return
 		}
+	}
+	if err := wa.recordVisit(r, c, in.Page, in.Lang); err != nil {
+		wa.s.log.Warn("widget: record visit", "conversation", c.ID, "err", err)
 	}
 	// Storing the message records that the visitor is around, in the same write.
 	m, replies, err := wa.s.service.VisitorMessage(ctx, wr.ch, c, in.Text, lang)
@@ -662,6 +703,7 @@ func (wa *widgetAPI) sendEvent(ctx context.Context, ch channel.Channel, c inbox.
 type widgetConversation struct {
 	ID    string `json:"id"`
 	Open  bool   `json:"open"`
+	Lang  string `json:"lang,omitempty"`  // the visitor's language, from their messages
 	AI    bool   `json:"ai"`              // the AI answers
 	Human string `json:"human,omitempty"` // the person who has it, when the channel shows them
 }
@@ -727,7 +769,7 @@ func (wa *widgetAPI) personName(ctx context.Context, ch channel.Channel, userID 
 }
 
 func (wa *widgetAPI) conversationJSON(ctx context.Context, ch channel.Channel, c inbox.Conversation, names map[int64]string) widgetConversation {
-	wc := widgetConversation{ID: ids.Encode(c.ID), Open: c.Status == "open", AI: c.AIActive}
+	wc := widgetConversation{ID: ids.Encode(c.ID), Open: c.Status == "open", AI: c.AIActive, Lang: c.Lang}
 	if !c.AIActive {
 		wc.Human = wa.personName(ctx, ch, c.AssigneeID, names)
 	}

@@ -147,6 +147,14 @@ func TestBrowserWidget(t *testing.T) {
 		t.Errorf("sources %q", got)
 	}
 
+	// The thumbs are drawn (an emoji is an empty box without an emoji font).
+	var drawn bool
+	step("thumbs", chromedp.Evaluate(`(function(r){const b=[...r.querySelectorAll('.m.bot[data-id] .rate > button')];
+		return b.length === 2 && b.every(x => x.querySelector("svg path") && x.textContent.trim() === "")})(`+root+`)`, &drawn))
+	if !drawn {
+		t.Error("the thumbs are not drawn as SVG")
+	}
+
 	// Thumbs down, with a reason.
 	click(`.m.bot[data-id] .rate > button[aria-label="Not helpful"]`)
 	click(`.m.bot[data-id] button[data-reason="not_useful"]`)

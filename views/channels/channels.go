@@ -104,6 +104,8 @@ type FormData struct {
 	AllTeams []account.Team
 	// BaseURL is the server's public address, without a trailing slash, for the snippet.
 	BaseURL string
+	WS      int64
+	HasMail bool // the workspace has an active email channel to answer the offline form from
 }
 
 // New reports whether the page creates a channel.

@@ -4,6 +4,7 @@
 package contacts
 
 import (
+	"agent/app/ids"
 	"net/url"
 	"strings"
 	"time"
@@ -79,7 +80,7 @@ func Label(k inbox.Contact) string {
 		return l
 	}
 	if k.VisitorID != 0 {
-		return "Visitor " + urls.ID(k.VisitorID)
+		return "Visitor " + ids.Pseudonym(k.VisitorID)
 	}
 	return "Contact " + urls.ID(k.ID)
 }

@@ -6,6 +6,7 @@ package inbox
 
 import (
 	"agent/app/attach"
+	"agent/app/ids"
 	"net/url"
 	"strconv"
 	"strings"
@@ -139,6 +140,8 @@ type ConvData struct {
 	Note        components.Form
 	Now         time.Time
 	Contact     inbox.Contact                 // the customer, when known (contact.go)
+	Visit       inbox.Visit                   // where a widget visitor was (visit.templ)
+	Claims      inbox.Claims                  // what a widget visitor said of themself, unverified
 	Earlier     []inbox.Summary               // the contact's latest conversations, newest first
 	Deliveries  map[int64]inbox.Delivery      // by message, on channels that send (delivery.templ)
 	Files       map[int64][]attach.Attachment // by message (files.templ)
@@ -227,7 +230,7 @@ func Who(c inbox.Conversation) string {
 	if c.VisitorID == 0 {
 		return "Customer"
 	}
-	return "Visitor " + urls.ID(c.VisitorID)
+	return "Visitor " + ids.Pseudonym(c.VisitorID)
 }
 
 // ChannelLabel names the channel a conversation came through.

@@ -346,7 +346,7 @@ func (s *Store) SetStatus(ctx context.Context, workspaceID, conversationID int64
 // (the customer's widget shows them "Seen").
 func (s *Store) MarkRead(ctx context.Context, workspaceID, conversationID int64) error {
 	_, err := s.db.Write.ExecContext(ctx, `UPDATE conversations SET unread = 0,
-		seen_message_id = COALESCE((SELECT MAX(id) FROM messages WHERE conversation_id = ?1), 0)
+		seen_message_id = COALESCE((SELECT MAX(id) FROM messages WHERE conversation_id = ?1 AND author <> 'note'), 0)
 		WHERE id = ?1 AND workspace_id = ?2 AND unread = 1`, conversationID, workspaceID)
 	if err != nil {
 		return fmt.Errorf("inbox: mark read: %w", err)

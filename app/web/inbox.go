@@ -586,7 +586,7 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 			err = &usererr.InputError{Field: "capacity", Message: "choose between 1 and 100"}
 		}
 		if _, msg, ok := userMessage(err); ok {
-			s.redirectWithFlash(w, r, back, "error", "Capacity: "+strings.ToLower(msg[:1])+msg[1:]+".")
+			s.redirectWithFlash(w, r, back, "error", "Capacity: "+uncapitalize(msg)+".")
 			return
 		}
 		if err != nil {

@@ -54,7 +54,7 @@ func (s *Server) tagConversation(w http.ResponseWriter, r *http.Request) {
 		err = s.inbox.SetTags(r.Context(), c.WorkspaceID, c.ID, names)
 	}
 	if _, msg, ok := userMessage(err); ok {
-		s.redirectWithFlash(w, r, urls.Conversation(c.WorkspaceID, c.ID)+queryOf(r), "error", "Tags: "+msg)
+		s.redirectWithFlash(w, r, urls.Conversation(c.WorkspaceID, c.ID)+queryOf(r), "error", "Tags: "+uncapitalize(msg)+".")
 		return
 	}
 	if err != nil {
@@ -63,6 +63,14 @@ func (s *Server) tagConversation(w http.ResponseWriter, r *http.Request) {
 	}
 	s.service.Hub.Publish(c.WorkspaceID, inbox.Event{Kind: inbox.EventConversation, ConversationID: c.ID})
 	s.backToConversation(w, r, c, "Tags saved.")
+}
+
+// uncapitalize puts a message after a label ("Tags: keep each tag …").
+func uncapitalize(s string) string {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return s
+	}
+	return string(s[0]-'A'+'a') + s[1:]
 }
 
 // snoozeUntil reads when a snooze ends: field until is "1h", "3h", "tomorrow" or
@@ -109,7 +117,7 @@ func (s *Server) snoozeConversation(w http.ResponseWriter, r *http.Request) {
 		err = s.service.Snooze(r.Context(), c.WorkspaceID, c.ID, until)
 	}
 	if _, msg, ok := userMessage(err); ok {
-		s.redirectWithFlash(w, r, urls.Conversation(c.WorkspaceID, c.ID)+queryOf(r), "error", "Snooze: "+msg+".")
+		s.redirectWithFlash(w, r, urls.Conversation(c.WorkspaceID, c.ID)+queryOf(r), "error", "Snooze: "+uncapitalize(msg)+".")
 		return
 	}
 	if err != nil {

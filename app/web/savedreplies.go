@@ -47,7 +47,7 @@ func (s *Server) saveReply(w http.ResponseWriter, r *http.Request) {
 	_, err := s.inbox.SaveReply(r.Context(), v.workspace.ID, v.user.ID, sr)
 	back := urls.Workspace(v.workspace.ID, "settings", "replies")
 	if _, msg, ok := userMessage(err); ok && sr.ID != 0 && !isNotFound(err) {
-		s.redirectWithFlash(w, r, back, "error", "Saved reply not changed: "+msg+".")
+		s.redirectWithFlash(w, r, back, "error", "Saved reply not changed: "+uncapitalize(msg)+".")
 		return
 	}
 	if f := formOf(r, "shortcut", "body"); sr.ID == 0 && err != nil && addError(&f, err) {

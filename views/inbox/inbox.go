@@ -122,7 +122,7 @@ type PageData struct {
 	Conv     *ConvData
 	Back     string // this page's address, where the presence form returns
 	Assist   inbox.AssistSettings
-	AutoSend bool // the signed-in person's auto-send is on
+	AutoSend bool                // the signed-in person's auto-send is on
 	Tags     []inbox.Tag         // the workspace's, for the filter
 	Notify   inbox.Notifications // the signed-in person's settings
 }

@@ -77,10 +77,9 @@ func (d ListData) TagHref(tag int64) string {
 // settings, where the saved replies are, and the title it counts in.
 func (d PageData) WorkAttrs(ws int64) templ.Attributes {
 	return templ.Attributes{
-		"data-sound":         strconv.FormatBool(d.Notify.Sound),
-		"data-desktop":       strconv.FormatBool(d.Notify.Desktop),
-		"data-replies-url":   urls.Inbox(ws, "saved-replies"),
-		"data-notify-sound":  static.Path("sound/notify.wav"),
-		"data-inbox-url":     urls.Inbox(ws),
+		"data-sound":        strconv.FormatBool(d.Notify.Sound),
+		"data-desktop":      strconv.FormatBool(d.Notify.Desktop),
+		"data-replies-url":  urls.Inbox(ws, "saved-replies"),
+		"data-notify-sound": static.Path("sound/notify.wav"),
 	}
 }

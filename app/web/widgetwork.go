@@ -83,7 +83,10 @@ func (wa *widgetAPI) visitorTyping(w http.ResponseWriter, r *http.Request, wr *w
 		return
 	}
 	if ok, _ := wa.typing.Allow("v:" + strconv.FormatInt(v.ID, 10)); ok && c.Status == "open" {
-		wa.s.service.Hub.Publish(c.WorkspaceID, inbox.Event{Kind: inbox.EventTyping, ConversationID: c.ID, Typer: inbox.TyperVisitor})
+		if err := wa.s.service.Typing(r.Context(), c.WorkspaceID, c.ID, inbox.TyperVisitor); err != nil {
+			wa.domainError(w, r, err)
+			return
+		}
 	}
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -8,8 +8,8 @@
   // State that outlives boosted navigations: installed once per window.
   var work = window.inboxWork;
   if (!work) {
-    work = window.inboxWork = { keys: null, ticked: {}, replies: null, typingAt: 0, typingTimer: 0 };
-    document.addEventListener("inbox:updated", function () { waiting(); reTick(); });
+    work = window.inboxWork = { keys: null, ticked: {}, replies: null, typingAt: 0, typingTimer: 0, typingUntil: 0 };
+    document.addEventListener("inbox:updated", function () { waiting(); reTick(); showTyping(); });
     document.addEventListener("inbox:typing", customerTyping);
     document.addEventListener("keydown", shortcut);
     document.addEventListener("change", function (e) {
@@ -209,10 +209,18 @@
       headers: { "X-CSRF-Token": csrf ? csrf.value : "" } }).catch(function () {});
   }
 
-  // customerTyping shows "typing…" at the end of the transcript for a few seconds.
+  // customerTyping shows "typing…" at the end of the transcript for a few seconds, and
+  // again after the transcript reloads meanwhile.
   function customerTyping() {
+    work.typingUntil = Date.now() + 5000;
+    showTyping();
+    clearTimeout(work.typingTimer);
+    work.typingTimer = setTimeout(function () { var t = document.getElementById("customer-typing"); if (t) t.remove(); }, 5000);
+  }
+
+  function showTyping() {
     var list = document.getElementById("conv-transcript");
-    if (!list) return;
+    if (!list || !(Date.now() < work.typingUntil)) return;
     var li = document.getElementById("customer-typing");
     if (!li) {
       li = document.createElement("li");
@@ -223,8 +231,6 @@
     }
     list.appendChild(li);
     list.scrollTop = list.scrollHeight;
-    clearTimeout(work.typingTimer);
-    work.typingTimer = setTimeout(function () { var t = document.getElementById("customer-typing"); if (t) t.remove(); }, 5000);
   }
 
   // --- Reply and note: two tabs of one box -------------------------------------------------

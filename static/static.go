@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-//go:embed css js
+//go:embed css js sound
 var files embed.FS
 
 // widgetJS is the chat widget's script, served at /widget.js: customers' sites name it in

@@ -129,6 +129,12 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
 :focus-visible{outline:2px solid var(--accent);outline-offset:2px}
 .head :focus-visible{outline-color:#fff}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.seen{align-self:flex-end;font-size:11px;color:#59636e;margin-top:-4px}
+.files{display:flex;flex-direction:column;gap:4px;margin-top:4px}
+.files img{max-width:100%;max-height:200px;border-radius:8px;display:block}
+.files a{color:inherit}
+.clip{border:0;background:none;color:#59636e;padding:0 4px;display:grid;place-items:center}
+.clip svg{width:22px;height:22px}
 @media (max-width:480px){.panel,.left .panel{inset:0;width:auto;height:auto;border-radius:0}.open .launch{display:none}}
 @media (prefers-reduced-motion:reduce){.typing span{animation:none}}`;
 
@@ -163,8 +169,11 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
   const error = h('div', { class: 'err', role: 'alert', hidden: true });
   const input = h('textarea', { rows: 1, 'aria-label': 'Message', placeholder: 'Write a message…', 'aria-describedby': 'count' });
   const counter = h('div', { class: 'count', id: 'count', 'aria-live': 'polite', hidden: true });
+  const picker = h('input', { type: 'file', hidden: true, onchange: () => { if (picker.files[0]) sendFile(picker.files[0]); picker.value = ''; } });
+  const clip = h('button', { class: 'clip', type: 'button', 'aria-label': 'Attach a file', hidden: true, onclick: () => picker.click() },
+    icon('M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6h-1.5z'));
   const form = h('form', { onsubmit: (e) => { e.preventDefault(); send(input.value); } },
-    input, h('button', { class: 'send', type: 'submit' }, 'Send'));
+    clip, picker, input, h('button', { class: 'send', type: 'submit' }, 'Send'));
   const asking = h('div', { hidden: true }); // the pre-chat or offline form, instead of form
   const close = h('button', { class: 'x', type: 'button', 'aria-label': 'Close chat', onclick: () => toggle(false) }, '×');
   const panel = h('div', { class: 'panel', id: 'panel', role: 'dialog', 'aria-labelledby': 'title', hidden: true },
@@ -178,7 +187,7 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(input.value); }
   });
-  input.addEventListener('input', () => { input.style.height = 'auto'; input.style.height = input.scrollHeight + 'px'; count(); });
+  input.addEventListener('input', () => { input.style.height = 'auto'; input.style.height = input.scrollHeight + 'px'; count(); typed(); });
   panel.addEventListener('keydown', (e) => { if (e.key === 'Escape') toggle(false); });
 
   function toggle(open, focus = true) {
@@ -221,6 +230,8 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     const changed = !conv || conv.id !== c.id;
     conv = c;
     header();
+    seen();
+    closedNotice();
     // A closed conversation is followed only while the chat is open (a person may still reply).
     if ((changed || !events) && (c.open || !panel.hidden)) listen();
   }
@@ -314,6 +325,7 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     return h('div', { class: 'm ' + m.author, 'data-id': m.id },
       m.author === 'human' && m.name ? h('div', { class: 'by' }, m.name) : null,
       h('div', { class: 'tx' }, m.text),
+      files(m.files),
       m.label ? h('div', { class: 'by assistant' }, m.label) : null,
       sources.length ? h('ul', { class: 'src', 'aria-label': 'Sources' }, sources) : null,
       m.rate ? rating(m) : null);
@@ -451,7 +463,8 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     const data = (e) => JSON.parse(e.data);
     es.addEventListener('token', (e) => grow(data(e)));
     es.addEventListener('message', (e) => add(data(e)));
-    es.addEventListener('conversation', (e) => { conv = data(e); header(); });
+    es.addEventListener('conversation', (e) => { conv = data(e); header(); seen(); closedNotice(); });
+    es.addEventListener('typing', staffTyping);
     es.addEventListener('reload', refresh);
     streamReady = new Promise((resolve) => {
       setTimeout(resolve, 3000);
@@ -498,10 +511,7 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     scroll();
     try {
       await start();
-      if (!conv || !conv.open) {
-        const d = await call('POST', 'conversations', page());
-        setConversation(d.conversation);
-      }
+      await ensureOpen();
       await streamReady;
       if (conv.ai) typing(true);
       const d = await call('POST', 'conversations/' + conv.id + '/messages', { text, lang: lang(), page: page() });
@@ -517,6 +527,87 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     }
   }
 
+  // ensureOpen starts a conversation when there is none open: after a closed one, the new
+  // conversation's greeting is shown below the closing notice.
+  async function ensureOpen() {
+    if (conv && conv.open) return;
+    const d = await call('POST', 'conversations', page());
+    setConversation(d.conversation);
+    (d.messages || []).forEach((m) => add(m, true));
+  }
+
+  // closedNotice tells the visitor their conversation was closed, once.
+  function closedNotice() {
+    if (!conv || conv.open || log.querySelector('[data-closed="' + conv.id + '"]')) return;
+    log.append(h('div', { class: 'm system', 'data-closed': conv.id }, cfg.closed_notice || 'This conversation has been closed.'));
+    scroll();
+  }
+
+  // seen marks the visitor's last message that staff have read.
+  function seen() {
+    log.querySelectorAll('.seen').forEach((s) => s.remove());
+    const upto = conv && conv.seen && shown.get(conv.seen);
+    if (!upto) return;
+    let last = null;
+    for (const el of log.querySelectorAll('.m[data-id]')) {
+      if (el.classList.contains('visitor')) last = el;
+      if (el === upto) break;
+    }
+    if (last) last.after(h('div', { class: 'seen', 'aria-label': 'Seen by the team' }, 'Seen'));
+  }
+
+  // typed tells the team the visitor is typing, at most every 3 seconds.
+  function typed() {
+    const now = Date.now();
+    if (!conv || !conv.open || !input.value.trim() || now - (typed.at || 0) < 3000) return;
+    typed.at = now;
+    call('POST', 'conversations/' + conv.id + '/typing').catch(() => {});
+  }
+
+  // staffTyping shows a person of the team typing for a few seconds.
+  function staffTyping() {
+    typing(true);
+    clearTimeout(staffTyping.t);
+    staffTyping.t = setTimeout(() => typing(false), 5000);
+  }
+
+  // files shows a message's files: images in place, the rest as downloads.
+  function files(list) {
+    if (!list || !list.length) return null;
+    return h('div', { class: 'files' }, list.map((f) => {
+      const href = url(f.url, { token });
+      return f.image ? h('a', { href, target: '_blank', rel: 'noopener' }, h('img', { src: href, alt: f.name }))
+        : h('a', { href, download: f.name, rel: 'noopener' }, f.name);
+    }));
+  }
+
+  // sendFile sends a file as the visitor's message.
+  async function sendFile(file) {
+    error.hidden = true;
+    if (cfg.max_file_mb && file.size > cfg.max_file_mb * 1048576) { fail(new Error('The file is too large: send files of up to ' + cfg.max_file_mb + ' MB.')); return; }
+    const mine = h('div', { class: 'm visitor pending' }, h('div', { class: 'tx' }, file.name));
+    log.append(mine);
+    scroll();
+    try {
+      await start();
+      await ensureOpen();
+      const body = new FormData();
+      body.append('file', file);
+      body.append('lang', lang());
+      const res = await fetch(url('conversations/' + conv.id + '/files'), { method: 'POST', headers: { Authorization: 'Bearer ' + token }, body,
+        credentials: preview ? 'same-origin' : 'omit' }).catch(() => { throw new Error('The chat cannot be reached. Check your connection and try again.'); });
+      const d = await res.json().catch(() => ({}));
+      if (!res.ok) throw new Error(d.error || 'The file could not be sent.');
+      mine.remove();
+      setConversation(d.conversation);
+      add(d.message);
+      d.replies.forEach((m) => add(m));
+    } catch (e) {
+      mine.remove();
+      fail(e);
+    }
+  }
+
   async function init() {
     try {
       cfg = await call('GET', 'config', null, { lang: lang() });
@@ -529,6 +620,7 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
       return;
     }
     look();
+    if (cfg.file_types) { picker.accept = cfg.file_types; clip.hidden = false; }
     header();
     (document.body || document.documentElement).append(host);
     if (load('sessionStorage', slot + ':open') || me.dataset.open === '1') toggle(true, false);

@@ -77,6 +77,10 @@ func serve(ctx context.Context, e Env, args []string) int {
 	if err := runner.Every(ctx, jobCloseInactive, time.Minute); err != nil {
 		return fail(e, err)
 	}
+	runner.Handle(inbox.JobWake, func(ctx context.Context, _ json.RawMessage) error { return service.Wake(ctx) })
+	if err := runner.Every(ctx, inbox.JobWake, inbox.WakeEvery); err != nil {
+		return fail(e, err)
+	}
 	runner.Handle(jobAnswerOwed, func(ctx context.Context, _ json.RawMessage) error {
 		return service.AnswerOwed(ctx, cfg.Chat.RecoverWithin)
 	})

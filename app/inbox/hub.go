@@ -11,6 +11,13 @@ const (
 	EventToken        EventKind = "token"        // a piece of an AI reply being written (Token)
 	EventConversation EventKind = "conversation" // assignment, status or read state changed
 	EventPresence     EventKind = "presence"     // someone went online or away
+	EventTyping       EventKind = "typing"       // the customer or a person is typing (Typer); never stored
+)
+
+// Who is typing, in an EventTyping.
+const (
+	TyperVisitor = "visitor"
+	TyperStaff   = "staff"
 )
 
 // Event is one change, published to the workspace's staff and to the conversation.
@@ -19,6 +26,7 @@ type Event struct {
 	ConversationID int64     `json:"-"`
 	MessageID      int64     `json:"-"`
 	Token          string    `json:"token,omitempty"`
+	Typer          string    `json:"-"` // TyperVisitor or TyperStaff, in an EventTyping
 	// Staff marks events visitors must not see (internal notes).
 	Staff bool `json:"-"`
 }

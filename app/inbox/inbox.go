@@ -58,6 +58,10 @@ type Conversation struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	QuoteID     int64 // the quote whose public page it was started on (channel ChannelQuote); 0: none
+	// SnoozedUntil is when a snoozed conversation comes back to the open views (zero: not snoozed).
+	SnoozedUntil time.Time
+	// SeenMessageID is the last message staff had in view when they opened the conversation.
+	SeenMessageID int64
 }
 
 // Message is one message of a conversation; AI is set on the AI's replies.
@@ -141,16 +145,18 @@ func (s *Store) Create(ctx context.Context, workspaceID int64, n NewConversation
 const conversationColumns = `id, workspace_id, COALESCE(agent_id, 0), COALESCE(channel_id, 0), channel, COALESCE(visitor_id, 0),
 	preview, lang, status, COALESCE(assignee_id, 0), COALESCE(team_id, 0), ai_active, unread, awaiting, COALESCE(created_by, 0),
 	COALESCE(first_ai_at, 0), COALESCE(first_human_reply_at, 0), last_activity_at, COALESCE(closed_at, 0), created_at, updated_at,
-	COALESCE(quote_id, 0)`
+	COALESCE(quote_id, 0), COALESCE(snoozed_until, 0), seen_message_id`
 
 // scanConversation reads conversationColumns, then any extra columns into extra.
 func scanConversation(row interface{ Scan(...any) error }, extra ...any) (Conversation, error) {
 	var c Conversation
-	var firstAI, firstHuman, last, closed, created, updated int64
+	var firstAI, firstHuman, last, closed, created, updated, snoozed int64
 	err := row.Scan(append([]any{&c.ID, &c.WorkspaceID, &c.AgentID, &c.ChannelID, &c.Channel, &c.VisitorID, &c.Preview, &c.Lang, &c.Status,
-		&c.AssigneeID, &c.TeamID, &c.AIActive, &c.Unread, &c.Awaiting, &c.CreatedBy, &firstAI, &firstHuman, &last, &closed, &created, &updated, &c.QuoteID},
+		&c.AssigneeID, &c.TeamID, &c.AIActive, &c.Unread, &c.Awaiting, &c.CreatedBy, &firstAI, &firstHuman, &last, &closed, &created, &updated, &c.QuoteID,
+		&snoozed, &c.SeenMessageID},
 		extra...)...)
 	c.FirstAIAt, c.FirstHuman, c.LastActive, c.ClosedAt = store.TimeOrZero(firstAI), store.TimeOrZero(firstHuman), store.TimeOrZero(last), store.TimeOrZero(closed)
+	c.SnoozedUntil = store.TimeOrZero(snoozed)
 	c.CreatedAt, c.UpdatedAt = time.Unix(created, 0), time.Unix(updated, 0)
 	return c, err
 }
@@ -380,13 +386,14 @@ func (s *Store) addMessageRecord(ctx context.Context, m Message, visitorID int64
 }
 
 // Storing a message: the row, and the conversation's state. A customer's message makes
-// the conversation unread and unreplied; a reply the customer sees (AI or human) answers
+// the conversation unread and unreplied, and wakes it from a snooze; a reply the customer sees (AI or human) answers
 // it. Notes and system lines change neither.
 const (
 	sqlInsertMessage = "INSERT INTO messages (conversation_id, author, user_id, body, lang, created_at) VALUES (?, ?, ?, ?, ?, ?)"
 	sqlMessageAdded  = `UPDATE conversations SET updated_at = ?1, last_activity_at = ?1,
 		lang = CASE WHEN ?2 <> '' AND ?3 = 'visitor' THEN ?2 ELSE lang END,
 		unread = CASE ?3 WHEN 'visitor' THEN 1 ELSE unread END,
+		snoozed_until = CASE ?3 WHEN 'visitor' THEN NULL ELSE snoozed_until END,
 		awaiting = CASE ?3 WHEN 'visitor' THEN 1 WHEN 'human' THEN 0 WHEN 'bot' THEN 0 ELSE awaiting END,
 		first_human_reply_at = CASE WHEN ?3 = 'human' AND first_human_reply_at IS NULL THEN ?1 ELSE first_human_reply_at END
 		WHERE id = ?4`

@@ -63,12 +63,18 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 	queries[sqlHeld] = query{args: []any{conv, 1}, uses: "INDEX assist_people_conversation "}
 	queries[sqlStopped] = query{args: []any{conv}}
 	viewIndex := map[View]string{ViewUnassigned: "conversations_unassigned", ViewMine: "conversations_assignee", ViewTeam: "conversations_team",
-		ViewUnreplied: "conversations_unreplied", ViewUnread: "conversations_unread", ViewAll: "conversations_inbox", ViewClosed: "conversations_inbox"}
+		ViewUnreplied: "conversations_unreplied", ViewUnread: "conversations_unread", ViewAll: "conversations_inbox", ViewClosed: "conversations_inbox",
+		ViewSnoozed: "conversations_snoozed"}
 	for v, index := range viewIndex {
 		f := Filter{View: v, UserID: user, TeamID: team, Limit: 101}
 		q, args := countQuery(ws, f)
 		queries[q] = query{args: args, uses: "INDEX " + index + " "}
 		q, args = listQuery(ws, f, nil)
+		queries[q] = query{args: args, uses: "INDEX " + index + " "}
+		// A tag's conversations: the view in order, each checked for the tag.
+		tagged := f
+		tagged.TagID = 13
+		q, args = listQuery(ws, tagged, nil)
 		queries[q] = query{args: args, uses: "INDEX " + index + " "}
 		for _, search := range []string{"damaged", "damaged parcel"} {
 			f.Search = search
@@ -80,6 +86,12 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 	}
 	q, args := listQuery(ws, Filter{View: ViewAll, ChannelID: 11, AgentID: 7, Limit: 101}, nil)
 	queries[q] = query{args: args, uses: "INDEX conversations_inbox "}
+
+	// Working the inbox: each list's tags, a person's waiting conversations (the title's
+	// count, every list reload), the snoozes due (a job every minute).
+	queries[sqlWaiting] = query{args: []any{user, ws, MaxWaiting + 1}, uses: "INDEX conversations_assignee "}
+	queries[sqlDue] = query{args: []any{1}, uses: "INDEX conversations_wake "}
+	queries[sqlTagsOfMany] = query{args: []any{"[4, 5]"}, sorts: true} // a page's few tags, by name
 
 	// The Contacts section: a page of the list, searched in order or led by the index, and
 	// a contact's conversations.

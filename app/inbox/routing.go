@@ -261,10 +261,10 @@ func (s *Store) pickFree(ctx context.Context, tx *sql.Tx, workspaceID int64, use
 	return best, nil
 }
 
-// sqlWaiting lists a workspace's (?1) conversations waiting for a person, oldest first:
+// sqlHandOut lists a workspace's (?1) conversations waiting for a person, oldest first:
 // open, no one assigned, the AI off, the customer awaiting a reply.
-const sqlWaiting = `SELECT id FROM conversations WHERE workspace_id = ?1 AND status = 'open' AND assignee_id IS NULL
-	AND ai_active = 0 AND awaiting = 1 AND preview = 0 ORDER BY updated_at, id LIMIT ?2`
+const sqlHandOut = `SELECT id FROM conversations WHERE workspace_id = ?1 AND status = 'open' AND assignee_id IS NULL
+	AND ai_active = 0 AND awaiting = 1 AND preview = 0 AND snoozed_until IS NULL ORDER BY updated_at, id LIMIT ?2`
 
 // maxHandOut bounds the waiting conversations one person coming online hands out.
 const maxHandOut = 200
@@ -273,7 +273,7 @@ const maxHandOut = 200
 // or no one was online when the AI handed off) by their channel's rules, as a handoff
 // would now: called when someone comes online. It returns the conversations it assigned.
 func (s *Store) HandOut(ctx context.Context, workspaceID int64, channels *channel.Store) ([]Conversation, error) {
-	rows, err := s.db.Read.QueryContext(ctx, sqlWaiting, workspaceID, maxHandOut)
+	rows, err := s.db.Read.QueryContext(ctx, sqlHandOut, workspaceID, maxHandOut)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: hand out: %w", err)
 	}
@@ -412,7 +412,7 @@ func (s *Store) SetStatus(ctx context.Context, workspaceID, conversationID int64
 	now := s.now().Unix()
 	q := "UPDATE conversations SET status = 'open', closed_at = NULL, updated_at = ?, last_activity_at = ? WHERE id = ? AND workspace_id = ?"
 	if closed {
-		q = "UPDATE conversations SET status = 'closed', closed_at = ?, updated_at = ?, awaiting = 0 WHERE id = ? AND workspace_id = ?"
+		q = "UPDATE conversations SET status = 'closed', closed_at = ?, updated_at = ?, awaiting = 0, snoozed_until = NULL WHERE id = ? AND workspace_id = ?"
 	}
 	res, err := s.db.Write.ExecContext(ctx, q, now, now, conversationID, workspaceID)
 	if err != nil {
@@ -424,9 +424,12 @@ func (s *Store) SetStatus(ctx context.Context, workspaceID, conversationID int64
 	return nil
 }
 
-// MarkRead records that a person opened the conversation.
+// MarkRead records that a person opened the conversation, and saw its messages so far
+// (the customer's widget shows them "Seen").
 func (s *Store) MarkRead(ctx context.Context, workspaceID, conversationID int64) error {
-	_, err := s.db.Write.ExecContext(ctx, "UPDATE conversations SET unread = 0 WHERE id = ? AND workspace_id = ? AND unread = 1", conversationID, workspaceID)
+	_, err := s.db.Write.ExecContext(ctx, `UPDATE conversations SET unread = 0,
+		seen_message_id = COALESCE((SELECT MAX(id) FROM messages WHERE conversation_id = ?1 AND author <> 'note'), 0)
+		WHERE id = ?1 AND workspace_id = ?2 AND unread = 1`, conversationID, workspaceID)
 	if err != nil {
 		return fmt.Errorf("inbox: mark read: %w", err)
 	}
@@ -435,10 +438,11 @@ func (s *Store) MarkRead(ctx context.Context, workspaceID, conversationID int64)
 
 // CloseInactive closes open chat, quote page, WhatsApp and Messenger conversations (an email thread
 // stays open for its replies) whose channel's close-after time has passed without activity, and returns their ids.
+// A snoozed conversation waits for its time instead.
 func (s *Store) CloseInactive(ctx context.Context) ([]Conversation, error) {
 	now := s.now().Unix()
 	rows, err := s.db.Read.QueryContext(ctx, "SELECT "+conversationColumns+` FROM conversations c
-		WHERE status = 'open' AND preview = 0 AND channel IN ('chat', 'quote', 'whatsapp', 'messenger') AND last_activity_at <
+		WHERE status = 'open' AND preview = 0 AND snoozed_until IS NULL AND channel IN ('chat', 'quote', 'whatsapp', 'messenger') AND last_activity_at <
 			? - COALESCE((SELECT close_after FROM channels ch WHERE ch.id = c.channel_id), 86400)`, now)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: inactive conversations: %w", err)

@@ -86,10 +86,17 @@ func (s *Service) deliver(ctx context.Context, c Conversation, m Message) {
 // in return, in order. Storing it records that the conversation's visitor is around, in
 // its language.
 func (s *Service) VisitorMessage(ctx context.Context, ch channel.Channel, c Conversation, text, lang string) (Message, []Message, error) {
+	return s.VisitorMessageWith(ctx, ch, c, text, lang, nil)
+}
+
+// VisitorMessageWith is VisitorMessage with what comes with the message (the files the
+// visitor attached), stored by record in the message's transaction.
+func (s *Service) VisitorMessageWith(ctx context.Context, ch channel.Channel, c Conversation, text, lang string,
+	record func(tx *sql.Tx, messageID int64) error) (Message, []Message, error) {
 	// Only a message the AI is to answer is claimed (see claimOwed): one that people answer
 	// is stored in a single write.
 	a, aiOK := s.activeAgent(ctx, c)
-	m, t, err := s.Store.addMessage(ctx, Message{ConversationID: c.ID, Author: agent.AuthorVisitor, Body: text, Lang: lang}, c.VisitorID, aiOK || s.closes(c))
+	m, t, err := s.Store.addMessageRecord(ctx, Message{ConversationID: c.ID, Author: agent.AuthorVisitor, Body: text, Lang: lang}, c.VisitorID, aiOK || s.closes(c), record)
 	if err != nil {
 		return Message{}, nil, err
 	}

@@ -93,7 +93,14 @@ func (s *Service) Suggest(ctx context.Context, workspaceID, conversationID, user
 // what became of the suggestions they had: the one used was sent as is or edited (a
 // browser's form sends line ends as \r\n: not an edit), the others were ignored.
 func (s *Service) Reply(ctx context.Context, workspaceID, conversationID, userID int64, text string, used int64) (Message, error) {
-	m, err := s.HumanReply(ctx, workspaceID, conversationID, userID, text)
+	return s.ReplyWith(ctx, workspaceID, conversationID, userID, text, used, nil)
+}
+
+// ReplyWith is Reply with what comes with the message (its files), stored by record in
+// the message's transaction.
+func (s *Service) ReplyWith(ctx context.Context, workspaceID, conversationID, userID int64, text string, used int64,
+	record func(tx *sql.Tx, messageID int64) error) (Message, error) {
+	m, err := s.HumanReplyWith(ctx, workspaceID, conversationID, userID, text, record)
 	if err != nil {
 		return m, err
 	}

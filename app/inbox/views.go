@@ -21,11 +21,12 @@ const (
 	ViewUnreplied  View = "unreplied"  // open, the customer wrote last and people must reply
 	ViewUnread     View = "unread"     // open, with a customer message no person has opened
 	ViewAll        View = "all"        // open
+	ViewSnoozed    View = "snoozed"    // open and snoozed: out of the other views until it wakes
 	ViewClosed     View = "closed"
 )
 
 // Views lists the views in the order the inbox shows them (teams come after Mine).
-var Views = []View{ViewUnassigned, ViewMine, ViewUnreplied, ViewUnread, ViewAll, ViewClosed}
+var Views = []View{ViewUnassigned, ViewMine, ViewUnreplied, ViewUnread, ViewAll, ViewSnoozed, ViewClosed}
 
 // Filter chooses conversations for a list.
 type Filter struct {
@@ -34,6 +35,7 @@ type Filter struct {
 	TeamID    int64  // for ViewTeam
 	ChannelID int64  // 0: every channel
 	AgentID   int64  // 0: every AI agent
+	TagID     int64  // 0: with or without tags
 	Search    string // words that each appear in a message or note of the conversation
 	Limit     int    // default 50
 	Offset    int
@@ -58,7 +60,9 @@ type Summary struct {
 func (f Filter) where(lead *lead) (string, []any) {
 	conds := []string{"c.preview = 0"}
 	var args []any
-	open := "c.status = 'open'"
+	// A snoozed conversation is open but out of the open views (the column is read from the
+	// row the view's index leads to).
+	open := "c.status = 'open' AND c.snoozed_until IS NULL"
 	switch f.View {
 	case ViewUnassigned:
 		conds = append(conds, open, "c.assignee_id IS NULL", "c.ai_active = 0")
@@ -72,6 +76,8 @@ func (f Filter) where(lead *lead) (string, []any) {
 		conds = append(conds, open, "c.awaiting = 1", "c.ai_active = 0")
 	case ViewUnread:
 		conds = append(conds, open, "c.unread = 1", "c.ai_active = 0")
+	case ViewSnoozed:
+		conds = append(conds, "c.status = 'open'", "c.snoozed_until IS NOT NULL")
 	case ViewClosed:
 		conds = append(conds, "c.status = 'closed'")
 	default:
@@ -84,6 +90,11 @@ func (f Filter) where(lead *lead) (string, []any) {
 	if f.AgentID != 0 {
 		conds = append(conds, "c.agent_id = ?")
 		args = append(args, f.AgentID)
+	}
+	if f.TagID != 0 {
+		// Checked on each conversation of the view, in its order: a list never sorts.
+		conds = append(conds, "EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.conversation_id = c.id AND ct.tag_id = ?)")
+		args = append(args, f.TagID)
 	}
 	if lead != nil {
 		conds = append(conds, `c.id IN (SELECT m.conversation_id FROM messages m WHERE m.id IN (SELECT value FROM json_each(?)) AND m.body LIKE ? ESCAPE '\')`)

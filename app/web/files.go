@@ -57,8 +57,14 @@ func (s *Server) conversationFile(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	serveAttachment(w, r, a, data, a.Image() && !r.URL.Query().Has("download"))
+}
+
+// serveAttachment serves a stored file: in place (inline, for the images Viewable allows)
+// or as a download, typed by its bytes, never sniffed, and sandboxed should a browser open it.
+func serveAttachment(w http.ResponseWriter, r *http.Request, a attach.Attachment, data []byte, inline bool) {
 	disposition := "attachment"
-	if a.Image() && !r.URL.Query().Has("download") {
+	if inline && a.Image() {
 		disposition = "inline"
 	}
 	h := w.Header()

@@ -34,6 +34,7 @@ func (s *Server) inboxRoutes(ws wsRoute) {
 	ws("POST /w/{ws}/inbox/{conv}/assign", account.PermUseInbox, s.assignConversation)
 	ws("POST /w/{ws}/inbox/{conv}/close", account.PermUseInbox, s.closeConversation)
 	ws("POST /w/{ws}/inbox/{conv}/reopen", account.PermUseInbox, s.reopenConversation)
+	s.inboxWorkRoutes(ws)
 }
 
 // inboxListLimit is how many conversations a page of the list shows.
@@ -71,8 +72,11 @@ func (s *Server) inboxFilter(w http.ResponseWriter, r *http.Request, teams []acc
 	if f.AgentID, ok = decode("agent"); !ok {
 		return f, false
 	}
+	if f.TagID, ok = decode("tag"); !ok {
+		return f, false
+	}
 	switch f.View {
-	case inbox.ViewUnassigned, inbox.ViewMine, inbox.ViewUnreplied, inbox.ViewUnread, inbox.ViewAll, inbox.ViewClosed:
+	case inbox.ViewUnassigned, inbox.ViewMine, inbox.ViewUnreplied, inbox.ViewUnread, inbox.ViewAll, inbox.ViewSnoozed, inbox.ViewClosed:
 	case inbox.ViewTeam:
 		if f.TeamID, ok = decode("team"); !ok {
 			return f, false
@@ -105,7 +109,7 @@ func (s *Server) listData(r *http.Request, f inboxview.Filter, teams []account.T
 		return d, err
 	}
 	d.Items, err = s.inbox.List(ctx, ws, inbox.Filter{View: f.View, UserID: v.user.ID, TeamID: f.TeamID, ChannelID: f.ChannelID,
-		AgentID: f.AgentID, Search: f.Search, Limit: inboxListLimit + 1, Offset: (f.PageNumber() - 1) * inboxListLimit})
+		AgentID: f.AgentID, TagID: f.TagID, Search: f.Search, Limit: inboxListLimit + 1, Offset: (f.PageNumber() - 1) * inboxListLimit})
 	if err != nil {
 		return d, err
 	}
@@ -119,8 +123,10 @@ func (s *Server) listData(r *http.Request, f inboxview.Filter, teams []account.T
 	for _, a := range agents {
 		d.Agents[a.ID] = a.Name
 	}
-	d.People, err = s.people(r)
-	return d, err
+	if d.People, err = s.people(r); err != nil {
+		return d, err
+	}
+	return d, s.listWork(r, &d)
 }
 
 // people are the workspace's active members with their presence, online first.
@@ -206,6 +212,10 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	if err := s.assistData(r, &d); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.pageWork(r, &d); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -338,6 +348,9 @@ func (s *Server) convData(r *http.Request, c inbox.Conversation) (*inboxview.Con
 	if err := s.replyWindow(ctx, d); err != nil {
 		return nil, err
 	}
+	if err := s.convWork(r, d); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -419,7 +432,13 @@ func (s *Server) replyToConversation(w http.ResponseWriter, r *http.Request) {
 	}
 	text := r.PostFormValue("message")
 	used, _ := ids.Decode(r.PostFormValue("suggestion")) // the suggestion it was written from, if any
-	_, err := s.service.Reply(r.Context(), c.WorkspaceID, c.ID, visitOf(r).user.ID, text, used)
+	files, err := s.replyFiles(r, c)
+	if err == nil {
+		if strings.TrimSpace(text) == "" && len(files) > 0 {
+			text = fileNotice(files)
+		}
+		_, err = s.service.ReplyWith(r.Context(), c.WorkspaceID, c.ID, visitOf(r).user.ID, text, used, s.storeFiles(r.Context(), c.WorkspaceID, files))
+	}
 	if err != nil {
 		s.conversationFormError(w, r, c, err, "message", text)
 		return
@@ -530,6 +549,18 @@ func (s *Server) setConversationStatus(w http.ResponseWriter, r *http.Request, c
 	if !ok {
 		return
 	}
+	if closed && c.Awaiting && c.Status == "open" && r.PostFormValue("confirmed") != "1" {
+		// The customer wrote last: ask before leaving them without a reply.
+		d, err := s.convData(r, c)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		d.Work.ConfirmClose = true
+		w.Header().Set("HX-Push-Url", urls.Conversation(c.WorkspaceID, c.ID)+queryOf(r))
+		s.renderInbox(w, r, http.StatusOK, d)
+		return
+	}
 	if err := s.service.SetStatus(r.Context(), c.WorkspaceID, c.ID, closed); err != nil {
 		s.domainError(w, r, err)
 		return
@@ -564,7 +595,7 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 			err = &usererr.InputError{Field: "capacity", Message: "choose between 1 and 100"}
 		}
 		if _, msg, ok := userMessage(err); ok {
-			s.redirectWithFlash(w, r, back, "error", "Capacity: "+strings.ToLower(msg[:1])+msg[1:]+".")
+			s.redirectWithFlash(w, r, back, "error", "Capacity: "+uncapitalize(msg)+".")
 			return
 		}
 		if err != nil {
@@ -597,7 +628,7 @@ func inboxBack(r *http.Request) string {
 // online or away. With conv=ID, the conversation open on the page, it also sends that
 // conversation's "message" (internal notes included: this is the staff's stream), "token"
 // for each piece of an AI reply being written, and "conversation" when its assignment or
-// status changed. One stream per page, as a browser opens at most six HTTP/1.1
+// status changed, and "typing" while the customer types. One stream per page, as a browser opens at most six HTTP/1.1
 // connections to a host; the workspace's topic carries every conversation's events.
 func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
 	var open int64
@@ -628,6 +659,12 @@ func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
 	s.stream(w, r, inbox.Topic{Workspace: visitOf(r).workspace.ID}, release, nil, func(_ context.Context, out sse, e inbox.Event) error {
 		if e.Kind == inbox.EventPresence {
 			return out.event("presence", "")
+		}
+		if e.Kind == inbox.EventTyping {
+			if e.ConversationID == open && e.Typer == inbox.TyperVisitor {
+				return out.event("typing", "")
+			}
+			return nil
 		}
 		if e.Kind != inbox.EventToken {
 			if err := out.event("change", map[string]string{"conversation": ids.Encode(e.ConversationID), "kind": string(e.Kind)}); err != nil {

@@ -503,8 +503,12 @@ func TestInboxActions(t *testing.T) {
 		}
 	}
 
-	// Close, then reopen.
+	// Close, then reopen. The customer wrote last: closing asks first.
 	res = w.b.post(w.convPath(c, "close"), url.Values{})
+	if got := w.conv(t, c.ID); res.status != http.StatusOK || got.Status != "open" || !strings.Contains(res.body, `data-testid="confirm-close"`) {
+		t.Errorf("close of a conversation awaiting a reply: %d %+v", res.status, got)
+	}
+	res = w.b.post(w.convPath(c, "close"), url.Values{"confirmed": {"1"}})
 	if got := w.conv(t, c.ID); res.status != http.StatusOK || got.Status != "closed" || !strings.Contains(res.body, `data-testid="reopen"`) ||
 		!strings.Contains(res.body, "Conversation closed.") {
 		t.Errorf("close: %d %+v", res.status, got)

@@ -84,6 +84,7 @@ type Server struct {
 	// inboxStreams counts each user's open inbox event streams (one per tab), so that one
 	// account cannot hold connections until the server runs out of file descriptors.
 	inboxStreams *ratelimit.Slots
+	staffTyping  *ratelimit.Limiter // typing signals per person (inboxwork.go)
 
 	// streams are the open event streams (the chat widget's, the inbox's), which
 	// shutdown ends at once instead of waiting for them.

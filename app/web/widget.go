@@ -17,6 +17,7 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -34,6 +35,7 @@ import (
 	"unicode/utf8"
 
 	"agent/app/agent"
+	"agent/app/attach"
 	"agent/app/channel"
 	"agent/app/closing"
 	"agent/app/ids"
@@ -62,6 +64,7 @@ type widgetAPI struct {
 	byIP             *ratelimit.Limiter // requests per IP
 	streamsByVisitor *ratelimit.Slots   // open event streams per visitor
 	streamsByIP      *ratelimit.Slots   // open event streams per IP
+	uploads, typing  *ratelimit.Limiter // files and typing signals per visitor (widgetwork.go)
 
 	script, scriptGzip []byte
 	scriptTag          string // its ETag
@@ -102,6 +105,7 @@ func (s *Server) widgetRoutes(public route) {
 	api("POST conversations/{conv}/messages/{msg}/feedback", wa.feedback)
 	api("POST profile", wa.profile)
 	api("POST offline", wa.leaveMessage)
+	wa.workRoutes(api)
 	public(widgetAPIPrefix, func(w http.ResponseWriter, r *http.Request) {
 		widgetError(w, http.StatusNotFound, "There is nothing at this address.")
 	})
@@ -367,6 +371,7 @@ func (wa *widgetAPI) config(w http.ResponseWriter, r *http.Request, wr *widgetRe
 		"name": name, "avatar": avatar, "ai": active, "label": label,
 		"show_human": wr.ch.ShowHuman, "max_message": inbox.MaxMessage,
 		"feedback_reasons": inbox.FeedbackReasons, "offline": offline,
+		"closed_notice": widgetClosedNotice, "max_file_mb": attach.MaxUpload >> 20, "file_types": widgetFileTypes,
 	}
 	maps.Copy(out, widgetLook(wr.ch, r.URL.Query().Get("lang")))
 	if st, ok := wa.s.quoteCloser(r.Context(), wr); ok {
@@ -500,7 +505,7 @@ func (wa *widgetAPI) openConversation(w http.ResponseWriter, r *http.Request, wr
 	}
 	ctx := r.Context()
 	_, active := wa.agentOf(ctx, wr.ch)
-	c, err := wa.s.inbox.OpenConversation(ctx, wr.ch, v, active)
+	c, err := wa.s.service.OpenConversation(ctx, wr.ch, v, active)
 	if err == nil {
 		err = wa.recordVisit(r, c, in, v.Lang)
 	}
@@ -548,14 +553,22 @@ func (wa *widgetAPI) send(w http.ResponseWriter, r *http.Request, wr *widgetRequ
 	if !ok {
 		return
 	}
+	wa.visitorWrote(w, r, wr, v, c, in.Text, in.Lang, nil)
+}
+
+// visitorWrote stores what the visitor sent to conversation c (text, and files by record)
+// and answers it with what was said in return. A message to a closed conversation starts
+// a new one, returned as conversation.
+func (wa *widgetAPI) visitorWrote(w http.ResponseWriter, r *http.Request, wr *widgetRequest, v inbox.Visitor, c inbox.Conversation,
+	text, lang string, record func(tx *sql.Tx, messageID int64) error) {
 	// The reply is stored even when the visitor leaves while it is written: they, or
 	// their other tabs, see it later.
 	ctx := context.WithoutCancel(r.Context())
-	lang := knowledge.NormalizeLang(in.Lang)
+	lang = knowledge.NormalizeLang(lang)
 	var err error
 	if c.Status != "open" {
 		_, active := wa.agentOf(ctx, wr.ch)
-		if c, err = wa.s.inbox.OpenConversation(ctx, wr.ch, v, active); err != nil {
+		if c, err = wa.s.service.OpenConversation(ctx, wr.ch, v, active); err != nil {
 			wa.serverError(w, r, err)
 			return
 		}
@@ -564,7 +577,7 @@ func (wa *widgetAPI) send(w http.ResponseWriter, r *http.Request, wr *widgetRequ
 		wa.s.log.Warn("widget: record visit", "conversation", c.ID, "err", err)
 	}
 	// Storing the message records that the visitor is around, in the same write.
-	m, replies, err := wa.s.service.VisitorMessage(ctx, wr.ch, c, in.Text, lang)
+	m, replies, err := wa.s.service.VisitorMessageWith(ctx, wr.ch, c, text, lang, record)
 	if m.ID == 0 && err != nil {
 		wa.domainError(w, r, err)
 		return
@@ -577,8 +590,9 @@ func (wa *widgetAPI) send(w http.ResponseWriter, r *http.Request, wr *widgetRequ
 		return
 	}
 	names := map[int64]string{}
-	out := map[string]any{"conversation": wa.conversationJSON(ctx, wr.ch, c, names), "message": wa.messageJSON(ctx, wr.ch, m, names),
-		"replies": []widgetMessage{}}
+	wm := wa.messageJSON(ctx, wr.ch, m, names)
+	wm.Files = wa.filesOf(ctx, wr.ch, c.ID, m.ID)
+	out := map[string]any{"conversation": wa.conversationJSON(ctx, wr.ch, c, names), "message": wm, "replies": []widgetMessage{}}
 	var rs []widgetMessage
 	for _, rm := range replies {
 		rs = append(rs, wa.messageJSON(ctx, wr.ch, rm, names))
@@ -679,6 +693,10 @@ func (wa *widgetAPI) sendEvent(ctx context.Context, ch channel.Channel, c inbox.
 	switch e.Kind {
 	case inbox.EventToken:
 		return out.event("token", e.Token)
+	case inbox.EventTyping:
+		if e.Typer == inbox.TyperStaff {
+			return out.event("typing", "")
+		}
 	case inbox.EventMessage:
 		m, err := wa.s.inbox.Message(ctx, c.ID, e.MessageID)
 		if err != nil {
@@ -686,7 +704,9 @@ func (wa *widgetAPI) sendEvent(ctx context.Context, ch channel.Channel, c inbox.
 			return out.event("reload", "")
 		}
 		if visibleToVisitor(m) {
-			return out.event("message", wa.messageJSON(ctx, ch, m, names))
+			wm := wa.messageJSON(ctx, ch, m, names)
+			wm.Files = wa.filesOf(ctx, ch, c.ID, m.ID)
+			return out.event("message", wm)
 		}
 	case inbox.EventConversation:
 		cur, err := wa.s.inbox.Get(ctx, c.WorkspaceID, c.ID)
@@ -706,6 +726,7 @@ type widgetConversation struct {
 	Lang  string `json:"lang,omitempty"`  // the visitor's language, from their messages
 	AI    bool   `json:"ai"`              // the AI answers
 	Human string `json:"human,omitempty"` // the person who has it, when the channel shows them
+	Seen  string `json:"seen,omitempty"`  // the last message staff have read: the visitor's up to it are "Seen"
 }
 
 // widgetMessage is a message as the widget shows it.
@@ -720,6 +741,7 @@ type widgetMessage struct {
 	Rate    bool           `json:"rate,omitempty"`     // an AI reply the visitor may rate
 	Rated   string         `json:"feedback,omitempty"` // "up" or "down" once rated
 	Label   string         `json:"label,omitempty"`    // the automatic bot's messages: "Sent by the chat assistant"
+	Files   []widgetFile   `json:"files,omitempty"`
 }
 
 type widgetSource struct {
@@ -742,11 +764,17 @@ func (wa *widgetAPI) state(ctx context.Context, ch channel.Channel, c inbox.Conv
 	if err != nil {
 		return widgetConversation{}, nil, err
 	}
+	files, err := wa.s.files.OfConversation(ctx, ch.WorkspaceID, c.ID)
+	if err != nil {
+		return widgetConversation{}, nil, err
+	}
 	names := map[int64]string{}
 	out := []widgetMessage{}
 	for _, m := range msgs {
 		if visibleToVisitor(m) {
-			out = append(out, wa.messageJSON(ctx, ch, m, names))
+			wm := wa.messageJSON(ctx, ch, m, names)
+			wm.Files = widgetFiles(ch, files[m.ID])
+			out = append(out, wm)
 		}
 	}
 	return wa.conversationJSON(ctx, ch, c, names), out, nil
@@ -770,6 +798,9 @@ func (wa *widgetAPI) personName(ctx context.Context, ch channel.Channel, userID 
 
 func (wa *widgetAPI) conversationJSON(ctx context.Context, ch channel.Channel, c inbox.Conversation, names map[int64]string) widgetConversation {
 	wc := widgetConversation{ID: ids.Encode(c.ID), Open: c.Status == "open", AI: c.AIActive, Lang: c.Lang}
+	if c.SeenMessageID != 0 {
+		wc.Seen = ids.Encode(c.SeenMessageID)
+	}
 	if !c.AIActive {
 		wc.Human = wa.personName(ctx, ch, c.AssigneeID, names)
 	}

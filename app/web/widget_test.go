@@ -709,7 +709,9 @@ func TestWidgetClosedConversation(t *testing.T) {
 	if res.status != http.StatusOK || sent.Conversation.ID == v.conv || !sent.Conversation.Open || !sent.Conversation.AI || len(sent.Replies) != 1 {
 		t.Fatalf("message to a closed conversation: %d %+v", res.status, sent)
 	}
-	if s := v.start(); s.Conversation.ID != sent.Conversation.ID || len(s.Messages) != 2 {
+	// The new conversation greets the visitor (the channel's welcome) before their message.
+	if s := v.start(); s.Conversation.ID != sent.Conversation.ID || len(s.Messages) != 3 || s.Messages[0].Author != "system" ||
+		s.Messages[0].Text != ch.Welcome || s.Messages[1].Text != "Hello again" {
 		t.Errorf("resumed %+v", s)
 	}
 	// Anything else under the API is a JSON 404.

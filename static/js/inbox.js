@@ -52,6 +52,8 @@
         showDraft();
       },
       conversation: function () { later("conv", refreshConversation); },
+      // The customer is typing (inboxwork.js shows it).
+      typing: function () { document.dispatchEvent(new CustomEvent("inbox:typing")); },
       reload: refreshAll
     });
     scrollDown();
@@ -125,6 +127,7 @@
           old.replaceWith(el);
           if (window.htmx) window.htmx.process(el);
         });
+        document.dispatchEvent(new CustomEvent("inbox:updated"));
       })
       .catch(function () { /* the next event or reconnection reloads it */ });
   }

@@ -29,6 +29,7 @@ type Filter struct {
 	TeamID    int64
 	ChannelID int64
 	AgentID   int64
+	TagID     int64
 	Search    string
 	Page      int // from 1; 0 is the first page too
 }
@@ -53,6 +54,9 @@ func (f Filter) Values() url.Values {
 	}
 	if f.AgentID != 0 {
 		v.Set("agent", urls.ID(f.AgentID))
+	}
+	if f.TagID != 0 {
+		v.Set("tag", urls.ID(f.TagID))
 	}
 	if f.Search != "" {
 		v.Set("q", f.Search)
@@ -107,6 +111,7 @@ type ListData struct {
 	OpenID int64            // the conversation open beside the list
 	More   bool             // there are older conversations than this page's
 	Now    time.Time
+	Work   ListWork // tags, bulk actions, notifications (work.go)
 }
 
 // PageData is the whole inbox page; Conv is nil when no conversation is open.
@@ -118,7 +123,9 @@ type PageData struct {
 	Conv     *ConvData
 	Back     string // this page's address, where the presence form returns
 	Assist   inbox.AssistSettings
-	AutoSend bool // the signed-in person's auto-send is on
+	AutoSend bool                // the signed-in person's auto-send is on
+	Tags     []inbox.Tag         // the workspace's, for the filter
+	Notify   inbox.Notifications // the signed-in person's settings
 }
 
 // ConvData is one open conversation with everything its pane shows.
@@ -150,6 +157,7 @@ type ConvData struct {
 	Window      *ReplyWindow                  // WhatsApp and Messenger: what may be sent now (window.templ)
 	Template    components.Form               // the template box, with its error after a failed send
 	Suggest     bool                          // suggested replies are on (assist.templ)
+	Work        ConvWork                      // tags, snooze, closing (work.go)
 }
 
 // viewNames are the views' labels.
@@ -159,6 +167,7 @@ var viewNames = map[inbox.View]string{
 	inbox.ViewUnreplied:  "Unreplied",
 	inbox.ViewUnread:     "Unread",
 	inbox.ViewAll:        "All",
+	inbox.ViewSnoozed:    "Snoozed",
 	inbox.ViewClosed:     "Closed",
 }
 

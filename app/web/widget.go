@@ -553,17 +553,18 @@ func (wa *widgetAPI) send(w http.ResponseWriter, r *http.Request, wr *widgetRequ
 	if !ok {
 		return
 	}
-	wa.visitorWrote(w, r, wr, v, c, in.Text, in.Lang, nil)
+	wa.visitorWrote(w, r, wr, v, c, in.Text, in.Lang, in.Page, nil)
 }
 
 // visitorWrote stores what the visitor sent to conversation c (text, and files by record)
-// and answers it with what was said in return. A message to a closed conversation starts
+// from the page they are on and answers it with what was said in return. A message to a closed conversation starts
 // a new one, returned as conversation.
 func (wa *widgetAPI) visitorWrote(w http.ResponseWriter, r *http.Request, wr *widgetRequest, v inbox.Visitor, c inbox.Conversation,
-	text, lang string, record func(tx *sql.Tx, messageID int64) error) {
+	text, lang string, page pageInput, record func(tx *sql.Tx, messageID int64) error) {
 	// The reply is stored even when the visitor leaves while it is written: they, or
 	// their other tabs, see it later.
 	ctx := context.WithoutCancel(r.Context())
+	browserLang := lang
 	lang = knowledge.NormalizeLang(lang)
 	var err error
 	if c.Status != "open" {
@@ -573,7 +574,7 @@ func (wa *widgetAPI) visitorWrote(w http.ResponseWriter, r *http.Request, wr *wi
 			return
 		}
 	}
-	if err := wa.recordVisit(r, c, in.Page, in.Lang); err != nil {
+	if err := wa.recordVisit(r, c, page, browserLang); err != nil {
 		wa.s.log.Warn("widget: record visit", "conversation", c.ID, "err", err)
 	}
 	// Storing the message records that the visitor is around, in the same write.

@@ -127,7 +127,7 @@ func (wa *widgetAPI) upload(w http.ResponseWriter, r *http.Request, wr *widgetRe
 	if text == "" {
 		text = fileNotice(files)
 	}
-	wa.visitorWrote(w, r, wr, v, c, text, r.PostFormValue("lang"), wa.s.storeFiles(context.WithoutCancel(r.Context()), c.WorkspaceID, files))
+	wa.visitorWrote(w, r, wr, v, c, text, r.PostFormValue("lang"), pageInput{}, wa.s.storeFiles(context.WithoutCancel(r.Context()), c.WorkspaceID, files))
 }
 
 // file serves a file of the visitor's conversation (token in the query, as an img cannot

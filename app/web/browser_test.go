@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -122,6 +123,11 @@ func TestBrowserKnowledge(t *testing.T) {
 		chromedp.WaitVisible(ended),
 		chromedp.Text(ended+` [data-testid="crawl-status"]`, &crawlStatus),
 		chromedp.Text(ended+` [data-testid="crawl-counts"]`, &crawlCounts),
+	)
+	// The table shows the imported pages without a reload.
+	step("the table follows the import",
+		chromedp.Poll(fmt.Sprintf(`document.querySelectorAll('[data-testid="knowledge-table"] tbody tr').length === %d`, len(e.sources())), nil,
+			chromedp.WithPollingTimeout(10*time.Second)),
 	)
 	step("test search, answered under the box",
 		chromedp.SendKeys(`#search-q`, "Which frame size fits a rider of 180 cm?"),

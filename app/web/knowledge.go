@@ -501,6 +501,9 @@ func (s *Server) crawl(w http.ResponseWriter, r *http.Request) (knowledge.Crawl,
 func (s *Server) crawlProgress(w http.ResponseWriter, r *http.Request) {
 	if c, ok := s.crawl(w, r); ok {
 		v := visitOf(r)
+		if !c.Active() {
+			w.Header().Set("HX-Trigger", "crawl-done") // the table reloads its sources
+		}
 		s.render(w, r, http.StatusOK, knowledgeview.CrawlCard(v.workspace.ID, v.session.CSRFToken, c))
 	}
 }

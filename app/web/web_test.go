@@ -53,25 +53,7 @@ type env struct {
 	wsID       int64
 	allowed    *allowList
 	freeSpace  *atomic.Uint64 // what the server reads as free on the data's disk: 1 TB unless a test says
-	logs       *logBuffer     // what the server logged
-}
-
-// logBuffer is the server's log, safe for its goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
+	logs       *lockedBuffer  // what the server logged (warnings and errors)
 }
 
 // allowList is the set of host:port addresses the env's fetcher may reach.
@@ -111,7 +93,7 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 		t.Fatal(err)
 	}
 	accounts := account.New(db)
-	logs := &logBuffer{}
+	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	allowed := &allowList{addrs: map[string]bool{}}
 	km := knowledge.New(knowledge.Options{DB: db, Logger: logger,

@@ -116,22 +116,18 @@ func (s *Service) closingAnswer(ctx context.Context, c Conversation, m Message, 
 func (s *Store) refer(ctx context.Context, tx *sql.Tx, c Conversation, ref Referral, cause Cause) (Handoff, string, error) {
 	h := Handoff{ConversationID: c.ID, Cause: cause, Outcome: LeftUnassigned, CreatedAt: s.now()}
 	if ref.OwnerID != 0 {
-		owner, err := s.pickFree(ctx, tx, c.WorkspaceID, []int64{ref.OwnerID})
+		owner, _, err := s.pick(ctx, tx, c.WorkspaceID, channel.Channel{WorkspaceID: c.WorkspaceID, HandoffUsers: []int64{ref.OwnerID}})
 		if err != nil {
 			return h, "", err
 		}
 		h.ToUserID = owner
 	}
 	if h.ToUserID == 0 && len(ref.TeamIDs) > 0 {
-		users, teamOf, err := s.candidates(ctx, tx, channel.Channel{WorkspaceID: c.WorkspaceID, HandoffTeams: ref.TeamIDs})
+		best, team, err := s.pick(ctx, tx, c.WorkspaceID, channel.Channel{WorkspaceID: c.WorkspaceID, HandoffTeams: ref.TeamIDs})
 		if err != nil {
 			return h, "", err
 		}
-		best, err := s.pickFree(ctx, tx, c.WorkspaceID, users)
-		if err != nil {
-			return h, "", err
-		}
-		h.ToUserID, h.ToTeamID = best, teamOf[best]
+		h.ToUserID, h.ToTeamID = best, team
 		if best == 0 {
 			h.ToTeamID = ref.TeamIDs[0] // waits in the team's view
 		}

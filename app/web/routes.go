@@ -133,6 +133,7 @@ func (s *Server) routes() http.Handler {
 	ws("POST /w/{ws}/settings/time-zone", account.PermManageWorkspace, s.setTimeZone)
 	ws("GET /w/{ws}/settings/bot", account.PermManageWorkspace, s.botPage)
 	ws("POST /w/{ws}/settings/bot", account.PermManageWorkspace, s.saveBot)
+	s.apiTokenRoutes(ws)
 
 	ws("GET /w/{ws}/settings/users", account.PermManageUsers, s.usersPage)
 	ws("POST /w/{ws}/settings/users", account.PermManageUsers, s.inviteUser)
@@ -149,6 +150,7 @@ func (s *Server) routes() http.Handler {
 	ws("POST /w/{ws}/settings/teams/{team}", account.PermManageTeams, s.updateTeam)
 	ws("POST /w/{ws}/settings/teams/{team}/delete", account.PermManageTeams, s.deleteTeam)
 
+	mux.Handle(apiPrefix, s.api()) // its own table and guard: a bearer token (api.go)
 	mux.Handle("/", http.HandlerFunc(s.notFound))
 
 	var h http.Handler = mux

@@ -24,6 +24,7 @@ require (
 	github.com/ollama/ollama v0.17.4
 	github.com/pb33f/libopenapi v0.42.5
 	github.com/pb33f/libopenapi-validator v0.16.3
+	github.com/shopspring/decimal v1.6.0
 	github.com/sqids/sqids-go v0.4.1
 	github.com/yuin/goldmark v1.8.7
 	golang.org/x/crypto v0.58.0

@@ -157,17 +157,18 @@ func TestAddMemberAndRoles(t *testing.T) {
 }
 
 func TestPermissions(t *testing.T) {
-	all := []Permission{PermUseInbox, PermEditKnowledge, PermManageAgents, PermManageChannels, PermViewReports, PermManageTeams, PermManageUsers, PermManageWorkspace}
+	all := []Permission{PermUseInbox, PermEditKnowledge, PermManageAgents, PermManageChannels, PermViewReports, PermManageTeams, PermManageUsers, PermManageWorkspace,
+		PermViewQuotes, PermManageQuotes}
 	agent := Membership{Role: RoleAgent}
 	editor := Membership{Role: RoleAgent, AgentEditor: true}
 	for _, p := range all {
 		if !(Membership{Role: RoleOwner}).Can(p) || !(Membership{Role: RoleAdmin}).Can(p) {
 			t.Errorf("owner/admin lack permission %d", p)
 		}
-		if want := p == PermUseInbox; agent.Can(p) != want {
+		if want := p == PermUseInbox || p == PermViewQuotes; agent.Can(p) != want {
 			t.Errorf("agent.Can(%d) = %v", p, !want)
 		}
-		if want := p == PermUseInbox || p == PermEditKnowledge; editor.Can(p) != want {
+		if want := p == PermUseInbox || p == PermViewQuotes || p == PermEditKnowledge; editor.Can(p) != want {
 			t.Errorf("editor.Can(%d) = %v", p, !want)
 		}
 	}

@@ -14,6 +14,8 @@ const (
 	PermManageTeams                           // create teams and change their members
 	PermManageUsers                           // invite people, change roles, remove members (ManageAccount for accounts)
 	PermManageWorkspace                       // rename the workspace, workspace settings
+	PermViewQuotes                            // see the sales quotes, who viewed them and their conversations
+	PermManageQuotes                          // create, change, publish, withdraw and accept quotes
 )
 
 // Can reports whether the membership allows p.
@@ -23,7 +25,7 @@ func (m Membership) Can(p Permission) bool {
 		return true
 	case RoleAgent:
 		switch p {
-		case PermUseInbox:
+		case PermUseInbox, PermViewQuotes: // a quote's conversations reach them in the inbox
 			return true
 		case PermEditKnowledge:
 			return m.AgentEditor

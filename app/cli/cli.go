@@ -50,6 +50,7 @@ func commands() []command {
 		{"eval", "", "measure retrieval and decisions on a labelled question set", evalCmd},
 		{"report", "rebuild", "recompute the performance report from the conversations", reportCmd},
 		{"usage", "", "print the billable conversations per month", usageCmd},
+		{"quote", "import|list|show|publish|withdraw|link ...", "import and publish sales quotes (JSON)", quoteCmd},
 		{"backup", "FILE", "write a consistent copy of the database while the server runs", backup},
 		{"version", "", "print the version", version},
 		{"help", "[COMMAND]", "show help", nil},

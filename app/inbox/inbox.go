@@ -57,6 +57,7 @@ type Conversation struct {
 	ClosedAt    time.Time
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	QuoteID     int64 // the quote whose public page it was started on (channel ChannelQuote); 0: none
 }
 
 // Message is one message of a conversation; AI is set on the AI's replies.
@@ -109,6 +110,7 @@ type NewConversation struct {
 	VisitorID int64
 	Preview   bool
 	CreatedBy int64 // the admin who opened a preview
+	QuoteID   int64 // started on this quote's public page
 }
 
 // Create starts a conversation in a workspace; with an agent, the AI is assigned to it.
@@ -119,9 +121,9 @@ func (s *Store) Create(ctx context.Context, workspaceID int64, n NewConversation
 		firstAI = now
 	}
 	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO conversations (workspace_id, agent_id, channel_id, channel, visitor_id, preview,
-		created_by, ai_active, first_ai_at, last_activity_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		created_by, ai_active, first_ai_at, last_activity_at, created_at, updated_at, quote_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		workspaceID, store.NullID(n.AgentID), store.NullID(n.ChannelID), n.Channel, store.NullID(n.VisitorID), n.Preview, store.NullID(n.CreatedBy),
-		n.AgentID != 0, firstAI, now, now, now)
+		n.AgentID != 0, firstAI, now, now, now, store.NullID(n.QuoteID))
 	if err != nil {
 		return Conversation{}, fmt.Errorf("inbox: create conversation: %w", err)
 	}
@@ -134,14 +136,15 @@ func (s *Store) Create(ctx context.Context, workspaceID int64, n NewConversation
 
 const conversationColumns = `id, workspace_id, COALESCE(agent_id, 0), COALESCE(channel_id, 0), channel, COALESCE(visitor_id, 0),
 	preview, lang, status, COALESCE(assignee_id, 0), COALESCE(team_id, 0), ai_active, unread, awaiting, COALESCE(created_by, 0),
-	COALESCE(first_ai_at, 0), COALESCE(first_human_reply_at, 0), last_activity_at, COALESCE(closed_at, 0), created_at, updated_at`
+	COALESCE(first_ai_at, 0), COALESCE(first_human_reply_at, 0), last_activity_at, COALESCE(closed_at, 0), created_at, updated_at,
+	COALESCE(quote_id, 0)`
 
 // scanConversation reads conversationColumns, then any extra columns into extra.
 func scanConversation(row interface{ Scan(...any) error }, extra ...any) (Conversation, error) {
 	var c Conversation
 	var firstAI, firstHuman, last, closed, created, updated int64
 	err := row.Scan(append([]any{&c.ID, &c.WorkspaceID, &c.AgentID, &c.ChannelID, &c.Channel, &c.VisitorID, &c.Preview, &c.Lang, &c.Status,
-		&c.AssigneeID, &c.TeamID, &c.AIActive, &c.Unread, &c.Awaiting, &c.CreatedBy, &firstAI, &firstHuman, &last, &closed, &created, &updated},
+		&c.AssigneeID, &c.TeamID, &c.AIActive, &c.Unread, &c.Awaiting, &c.CreatedBy, &firstAI, &firstHuman, &last, &closed, &created, &updated, &c.QuoteID},
 		extra...)...)
 	c.FirstAIAt, c.FirstHuman, c.LastActive, c.ClosedAt = store.TimeOrZero(firstAI), store.TimeOrZero(firstHuman), store.TimeOrZero(last), store.TimeOrZero(closed)
 	c.CreatedAt, c.UpdatedAt = time.Unix(created, 0), time.Unix(updated, 0)

@@ -58,7 +58,7 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 	} {
 		queries[q] = query{args: args}
 	}
-	queries[sqlVisitorConversation] = query{args: []any{6, ws}, uses: "INDEX conversations_visitor "}
+	queries[sqlVisitorConversation] = query{args: []any{6, ws, 0}, uses: "INDEX conversations_visitor "}
 	// Auto-send's checks, on each customer message in a person's conversation (assist.go).
 	queries[sqlHeld] = query{args: []any{conv, 1}, uses: "INDEX assist_people_conversation "}
 	queries[sqlStopped] = query{args: []any{conv}}

@@ -351,12 +351,12 @@ func (s *Store) MarkRead(ctx context.Context, workspaceID, conversationID int64)
 	return nil
 }
 
-// CloseInactive closes open chat, WhatsApp and Messenger conversations (an email thread
+// CloseInactive closes open chat, quote page, WhatsApp and Messenger conversations (an email thread
 // stays open for its replies) whose channel's close-after time has passed without activity, and returns their ids.
 func (s *Store) CloseInactive(ctx context.Context) ([]Conversation, error) {
 	now := s.now().Unix()
 	rows, err := s.db.Read.QueryContext(ctx, "SELECT "+conversationColumns+` FROM conversations c
-		WHERE status = 'open' AND preview = 0 AND channel IN ('chat', 'whatsapp', 'messenger') AND last_activity_at <
+		WHERE status = 'open' AND preview = 0 AND channel IN ('chat', 'quote', 'whatsapp', 'messenger') AND last_activity_at <
 			? - COALESCE((SELECT close_after FROM channels ch WHERE ch.id = c.channel_id), 86400)`, now)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: inactive conversations: %w", err)

@@ -24,6 +24,9 @@ type Visitor struct {
 	// PreviewBy, set by the caller, is the signed-in member trying the widget in the
 	// admin: the conversations OpenConversation starts are then previews, created by them.
 	PreviewBy int64
+	// QuoteID, set by the caller, is the quote whose public page the visitor is on: their
+	// conversations there are the quote's (channel ChannelQuote), and only those.
+	QuoteID int64
 }
 
 // ErrUnknownVisitor means a token that names no visitor of the channel.
@@ -72,13 +75,15 @@ func (s *Store) VisitorByToken(ctx context.Context, ch channel.Channel, token st
 	return v, nil
 }
 
-// sqlVisitorConversation reads a visitor's latest conversation.
-const sqlVisitorConversation = "SELECT " + conversationColumns + " FROM conversations WHERE visitor_id = ? AND workspace_id = ? ORDER BY id DESC LIMIT 1"
+// sqlVisitorConversation reads a visitor's latest conversation (on a quote's page: of
+// that quote; elsewhere: of none).
+const sqlVisitorConversation = "SELECT " + conversationColumns + ` FROM conversations WHERE visitor_id = ? AND workspace_id = ?
+	AND COALESCE(quote_id, 0) = ? ORDER BY id DESC LIMIT 1`
 
 // VisitorConversation returns the visitor's latest conversation on their channel (open or
 // closed, so that a returning visitor sees it), or ErrNotFound when they have none.
 func (s *Store) VisitorConversation(ctx context.Context, v Visitor) (Conversation, error) {
-	c, err := scanConversation(s.db.Read.QueryRowContext(ctx, sqlVisitorConversation, v.ID, v.WorkspaceID))
+	c, err := scanConversation(s.db.Read.QueryRowContext(ctx, sqlVisitorConversation, v.ID, v.WorkspaceID, v.QuoteID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Conversation{}, ErrNotFound
 	}
@@ -98,7 +103,11 @@ func (s *Store) OpenConversation(ctx context.Context, ch channel.Channel, v Visi
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Conversation{}, err
 	}
-	n := NewConversation{ChannelID: ch.ID, Channel: string(ch.Kind), VisitorID: v.ID, Preview: v.PreviewBy != 0, CreatedBy: v.PreviewBy}
+	n := NewConversation{ChannelID: ch.ID, Channel: string(ch.Kind), VisitorID: v.ID, Preview: v.PreviewBy != 0, CreatedBy: v.PreviewBy,
+		QuoteID: v.QuoteID}
+	if v.QuoteID != 0 {
+		n.Channel = ChannelQuote
+	}
 	if agentActive {
 		n.AgentID = ch.AgentID
 	}

@@ -126,7 +126,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		d.Agents = append(d.Agents, reports.Option{Value: ids.Encode(a.ID), Label: a.Name})
 	}
 	d.Channels = []reports.Option{{Value: "", Label: "All channels"}, {Value: "chat", Label: "Chat"},
-		{Value: "email", Label: "Email"}, {Value: "whatsapp", Label: "WhatsApp"}, {Value: "messenger", Label: "Messenger"}}
+		{Value: "email", Label: "Email"}, {Value: "whatsapp", Label: "WhatsApp"}, {Value: "messenger", Label: "Messenger"}, {Value: "quote", Label: "Quote pages"}}
 	s.render(w, r, http.StatusOK, reports.Page(s.page(w, r, "Reports", "reports"), d))
 }
 

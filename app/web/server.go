@@ -20,6 +20,7 @@ import (
 	"agent/app/inbox"
 	"agent/app/knowledge"
 	"agent/app/llm"
+	"agent/app/quote"
 	"agent/app/ratelimit"
 	"agent/app/store"
 )
@@ -62,6 +63,7 @@ type Server struct {
 	channels   *channel.Store
 	deliveries *inbox.Deliveries
 	files      *attach.Store
+	quotes     *quote.Store
 	metaHooks  *meta.Receiver // WhatsApp's and Messenger's webhook; nil without deliveries
 	llm        *llm.Client
 	log        *slog.Logger
@@ -103,6 +105,7 @@ func New(o Options) *Server {
 		channels:     o.Channels,
 		deliveries:   o.Deliveries,
 		files:        attach.NewStore(o.DB),
+		quotes:       quote.New(o.DB),
 		llm:          o.LLM,
 		log:          o.Logger,
 		version:      o.Version,

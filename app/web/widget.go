@@ -128,10 +128,11 @@ func (wa *widgetAPI) serveScript(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// widgetRequest is what every API handler gets: the channel and, for the admin's live
-// preview, the signed-in member trying it.
+// widgetRequest is what every API handler gets: the channel, on a quote's public page
+// the quote (quotechat.go), and for the admin's live preview the signed-in member trying it.
 type widgetRequest struct {
 	ch        channel.Channel
+	quoteID   int64
 	previewBy int64
 }
 
@@ -147,8 +148,8 @@ func (wa *widgetAPI) handle(next widgetHandler) http.HandlerFunc {
 		if r.Method != http.MethodOptions && !wa.allow(w, wa.byIP, "ip:"+wa.s.clientIP(r), "requests") {
 			return
 		}
-		ch, err := wa.s.channels.ByPublicKey(r.Context(), r.PathValue("key"))
-		if errors.Is(err, channel.ErrNotFound) || (err == nil && ch.Kind != channel.Chat) {
+		wr, err := wa.target(r.Context(), r.PathValue("key"))
+		if errors.Is(err, channel.ErrNotFound) || (err == nil && wr.ch.Kind != channel.Chat) {
 			widgetError(w, http.StatusNotFound, "There is no chat with this key.")
 			return
 		}
@@ -156,7 +157,7 @@ func (wa *widgetAPI) handle(next widgetHandler) http.HandlerFunc {
 			wa.serverError(w, r, err)
 			return
 		}
-		wr := &widgetRequest{ch: ch}
+		ch := wr.ch
 		if r.URL.Query().Get("preview") == "1" {
 			if wr.previewBy = wa.previewer(r, ch); wr.previewBy == 0 {
 				widgetError(w, http.StatusForbidden, "The preview is only for signed-in members of the workspace.")
@@ -388,7 +389,7 @@ func (wa *widgetAPI) visitor(w http.ResponseWriter, r *http.Request, wr *widgetR
 		wa.serverError(w, r, err)
 		return v, false
 	}
-	v.PreviewBy = wr.previewBy
+	v.PreviewBy, v.QuoteID = wr.previewBy, wr.quoteID
 	return v, true
 }
 
@@ -401,7 +402,7 @@ func (wa *widgetAPI) visitorConversation(w http.ResponseWriter, r *http.Request,
 	if ok {
 		c, err = wa.s.inbox.Get(r.Context(), wr.ch.WorkspaceID, id)
 	}
-	if !ok || errors.Is(err, inbox.ErrNotFound) || (err == nil && (c.VisitorID != v.ID || c.ChannelID != wr.ch.ID)) {
+	if !ok || errors.Is(err, inbox.ErrNotFound) || (err == nil && (c.VisitorID != v.ID || !wr.holds(c))) {
 		widgetError(w, http.StatusNotFound, "There is no such conversation.")
 		return c, false
 	}
@@ -431,9 +432,10 @@ func (wa *widgetAPI) start(w http.ResponseWriter, r *http.Request, wr *widgetReq
 		wa.serverError(w, r, err)
 		return
 	}
+	v.QuoteID = wr.quoteID
 	out := map[string]any{"token": token, "conversation": nil, "messages": []widgetMessage{}}
 	c, err := wa.s.inbox.VisitorConversation(ctx, v)
-	if err == nil && c.ChannelID == wr.ch.ID {
+	if err == nil && wr.holds(c) {
 		out["conversation"], out["messages"], err = wa.state(ctx, wr.ch, c)
 	}
 	if err != nil && !errors.Is(err, inbox.ErrNotFound) {

@@ -249,6 +249,8 @@ func kindLabel(kind string) string {
 		return "WhatsApp"
 	case channel.Messenger:
 		return "Messenger"
+	case inbox.ChannelQuote:
+		return "quote page"
 	}
 	return kind
 }

@@ -47,6 +47,7 @@ func (p Page) Nav() []NavItem {
 	add(m.Can(account.PermManageAgents), "agents", "Agents")
 	add(m.Can(account.PermManageChannels), "channels", "Channels")
 	add(m.Can(account.PermViewReports), "reports", "Reports")
+	add(m.Can(account.PermViewQuotes), "quotes", "Quotes")
 	if href := p.SettingsHref(); href != "" {
 		items = append(items, NavItem{Key: "settings", Label: "Settings", Href: href})
 	}

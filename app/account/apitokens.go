@@ -23,11 +23,13 @@ const (
 	ScopeAgentsRead         Scope = "agents:read"
 	ScopeMembersRead        Scope = "members:read"
 	ScopeReportsRead        Scope = "reports:read"
+	ScopeQuotesRead         Scope = "quotes:read"
+	ScopeQuotesWrite        Scope = "quotes:write"
 )
 
 // Scopes lists every scope, in the order the settings page shows them.
 var Scopes = []Scope{ScopeContactsRead, ScopeConversationsRead, ScopeConversationsWrite, ScopeKnowledgeRead,
-	ScopeKnowledgeWrite, ScopeAgentsRead, ScopeMembersRead, ScopeReportsRead}
+	ScopeKnowledgeWrite, ScopeAgentsRead, ScopeMembersRead, ScopeReportsRead, ScopeQuotesRead, ScopeQuotesWrite}
 
 // APIToken is a workspace's key to the JSON API. It acts as the admin who made it: their
 // replies are theirs, and it stops working when they are no longer an admin or owner of

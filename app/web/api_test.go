@@ -19,6 +19,7 @@ import (
 	"agent/app/ids"
 	"agent/app/inbox"
 	"agent/app/knowledge"
+	"agent/app/quote"
 	"agent/app/web"
 )
 
@@ -85,6 +86,7 @@ func (e *env) apiToken(ws, owner int64, scopes ...account.Scope) string {
 type apiObjects struct {
 	ws, owner                                                       int64
 	conversation, contact, article, page, agent, team, otherMessage int64
+	quote                                                           int64
 }
 
 // newAPIObjects fills a workspace with one of each object the API reaches.
@@ -130,6 +132,12 @@ func (e *env) newAPIObjects(ws, owner int64) apiObjects {
 		e.t.Fatal(err)
 	}
 	o.team = team.ID
+	q, err := quote.New(e.db).Create(ctx, ws, quote.Input{Number: "Q-1", Title: "Bikes", Currency: "EUR", ExpiresOn: "2099-12-31",
+		Lines: []quote.LineInput{{Name: "City bike", Quantity: "2", UnitPrice: "499.00", TaxRate: "25"}}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	o.quote = q.ID
 	return o
 }
 
@@ -141,15 +149,23 @@ func (o apiObjects) path(rt web.APIRoute) string {
 		src = o.page
 	}
 	return strings.NewReplacer("{conversation}", ids.Encode(o.conversation), "{contact}", ids.Encode(o.contact),
-		"{source}", ids.Encode(src), "{agent}", ids.Encode(o.agent)).Replace(rt.Path)
+		"{source}", ids.Encode(src), "{agent}", ids.Encode(o.agent), "{quote}", ids.Encode(o.quote)).Replace(rt.Path)
 }
 
 // body is a valid request body for a route of o's workspace, nil for routes without one.
 func (o apiObjects) body(rt web.APIRoute) any {
 	switch {
 	case rt.Method == http.MethodGet || rt.Method == http.MethodDelete || strings.HasSuffix(rt.Path, "/sync") ||
-		strings.HasSuffix(rt.Path, "/close") || strings.HasSuffix(rt.Path, "/reopen"):
+		strings.HasSuffix(rt.Path, "/close") || strings.HasSuffix(rt.Path, "/reopen") || strings.HasSuffix(rt.Path, "/publish"):
 		return nil
+	case strings.HasSuffix(rt.Path, "/quotes"), strings.HasSuffix(rt.Path, "/{quote}"):
+		number := "Q-NEW"
+		if rt.Method == http.MethodPut {
+			number = "Q-1"
+		}
+		return map[string]any{"number": number, "title": "Bikes for the team", "currency": "EUR", "expires_on": "2099-12-31",
+			"buyer": map[string]any{"company": "Acme", "contacts": []any{map[string]any{"name": "Ana", "email": "ana@example.com"}}},
+			"lines": []any{map[string]any{"name": "City bike", "quantity": 3, "unit_price": "499.00", "discount_percent": 10, "tax_rate": 25}}}
 	case strings.HasSuffix(rt.Path, "/messages"):
 		return map[string]any{"text": "It ships tomorrow."}
 	case strings.HasSuffix(rt.Path, "/notes"):
@@ -267,7 +283,8 @@ func TestAPIScopesOnEveryRoute(t *testing.T) {
 		w.conforms(res)
 		// A list shows none of the other workspace's (IDs of one kind only: kinds share numbers).
 		lists := map[string]int64{"/api/v1/contacts": w.theirs.contact, "/api/v1/conversations": w.theirs.conversation,
-			"/api/v1/knowledge": w.theirs.article, "/api/v1/agents": w.theirs.agent, "/api/v1/members": w.theirs.owner, "/api/v1/teams": w.theirs.team}
+			"/api/v1/knowledge": w.theirs.article, "/api/v1/agents": w.theirs.agent, "/api/v1/members": w.theirs.owner, "/api/v1/teams": w.theirs.team,
+			"/api/v1/quotes": w.theirs.quote}
 		if id, ok := lists[rt.Path]; ok && bytes.Contains(res.body, []byte(`"`+ids.Encode(id)+`"`)) {
 			t.Errorf("%s shows another workspace's %s: %s", name, ids.Encode(id), res.body)
 		}
@@ -528,6 +545,21 @@ func TestAPIRequests(t *testing.T) {
 	res = w.api(secret, http.MethodPost, "/api/v1/knowledge/"+ids.Encode(w.ours.article)+"/sync", nil)
 	if res.status != http.StatusConflict || res.err.Code != "not_syncable" {
 		t.Errorf("sync of an article = %d %+v", res.status, res.err)
+	}
+
+	// Quotes: the same exact totals as the admin's (3 x 499.00, 10% off, 25% tax).
+	quotes := w.apiToken(w.wsID, w.ours.owner, account.ScopeQuotesWrite)
+	rt := web.APIRoute{Method: http.MethodPost, Path: "/api/v1/quotes"}
+	res = w.api(quotes, http.MethodPost, "/api/v1/quotes", w.ours.body(rt))
+	var q struct{ ID, Status, Subtotal, Tax, Total string }
+	if json.Unmarshal(res.body, &q); res.status != http.StatusCreated || q.Status != "draft" || q.Subtotal != "1347.30" || q.Tax != "336.83" || q.Total != "1684.13" {
+		t.Errorf("create quote = %d %s", res.status, res.body)
+	}
+	if res := w.api(quotes, http.MethodPost, "/api/v1/quotes/"+q.ID+"/publish", nil); res.status != http.StatusOK || !strings.Contains(string(res.body), `"status":"published"`) {
+		t.Errorf("publish = %d %s", res.status, res.body)
+	}
+	if res := w.api(quotes, http.MethodPost, "/api/v1/quotes", w.ours.body(rt)); res.status != http.StatusConflict {
+		t.Errorf("a second quote with the same number = %d %s, want 409", res.status, res.body)
 	}
 
 	// Revoked in Settings: refused at once.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"agent/app/account"
+	"agent/app/quote"
 )
 
 // apiRoutes is the API's whole surface with the scope each operation needs, readable at a
@@ -71,6 +72,19 @@ func (s *Server) apiRoutes() []apiRoute {
 			summary: "The workspace's people, to assign conversations to", out: apiMember{}, list: true, handle: s.apiMembers},
 		{method: "GET", path: "/api/v1/teams", scope: account.ScopeMembersRead, id: "listTeams",
 			summary: "The workspace's teams", out: apiTeam{}, list: true, handle: s.apiTeams},
+
+		{method: "GET", path: "/api/v1/quotes", scope: account.ScopeQuotesRead, id: "listQuotes",
+			summary: "Sales quotes, the last changed first", out: apiQuoteSummary{}, list: true, handle: s.apiQuotes},
+		{method: "GET", path: "/api/v1/quotes/{quote}", scope: account.ScopeQuotesRead, id: "getQuote",
+			summary: "One quote with its lines and exact totals", out: apiQuote{}, handle: s.apiQuote},
+		{method: "POST", path: "/api/v1/quotes", scope: account.ScopeQuotesWrite, id: "createQuote",
+			summary: "Create a draft quote (the JSON of agent quote import)", body: quote.Record{}, out: apiQuote{},
+			status: http.StatusCreated, handle: s.apiCreateQuote},
+		{method: "PUT", path: "/api/v1/quotes/{quote}", scope: account.ScopeQuotesWrite, id: "updateQuote",
+			summary: "Replace a quote's content (not its status); an accepted quote cannot change", body: quote.Record{}, out: apiQuote{},
+			handle: s.apiUpdateQuote},
+		{method: "POST", path: "/api/v1/quotes/{quote}/publish", scope: account.ScopeQuotesWrite, id: "publishQuote",
+			summary: "Publish a draft or withdrawn quote: its public page goes live", out: apiQuote{}, handle: s.apiPublishQuote},
 
 		{method: "GET", path: "/api/v1/reports/performance", scope: account.ScopeReportsRead, id: "getPerformance",
 			summary: "The performance report's figures (the Reports page's)",

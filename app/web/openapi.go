@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -22,7 +23,7 @@ func (s *Server) apiOpenAPI(c *apiCall) (any, error) {
 // openAPIDocument describes routes as an OpenAPI 3.1 document. Schemas come from the Go
 // types the handlers read and write (their json tags; a doc tag is a description).
 func openAPIDocument(routes []apiRoute, version, baseURL string) map[string]any {
-	sc := &schemas{defs: map[string]any{}}
+	sc := &schemas{defs: map[string]any{}, names: map[reflect.Type]string{}}
 	sc.defs["Error"] = sc.of(reflect.TypeFor[apiEnvelope](), false)
 	paths := map[string]any{}
 	for _, rt := range routes {
@@ -146,10 +147,14 @@ func apiTag(path string) string {
 
 // schemas collects the named schemas of the document's types.
 type schemas struct {
-	defs map[string]any
+	defs  map[string]any
+	names map[reflect.Type]string
 }
 
-var timeType = reflect.TypeFor[time.Time]()
+var (
+	timeType   = reflect.TypeFor[time.Time]()
+	numberType = reflect.TypeFor[json.Number]()
+)
 
 // of is t's schema: a reference to a named one for structs (strict: no other field
 // allowed, for request bodies, which are decoded strictly).
@@ -157,6 +162,8 @@ func (sc *schemas) of(t reflect.Type, strict bool) map[string]any {
 	switch {
 	case t == timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
+	case t == numberType: // a decimal, as a JSON number or a string ("1234.50")
+		return map[string]any{"type": []string{"number", "string"}}
 	case t.Kind() == reflect.Pointer:
 		s := sc.of(t.Elem(), strict)
 		if typ, ok := s["type"].(string); ok {
@@ -182,8 +189,10 @@ func (sc *schemas) of(t reflect.Type, strict bool) map[string]any {
 		}
 		return map[string]any{"type": "object", "additionalProperties": sc.of(t.Elem(), strict)}
 	case reflect.Struct:
-		name := schemaName(t)
-		if _, done := sc.defs[name]; !done {
+		name, done := sc.names[t]
+		if !done {
+			name = sc.name(t)
+			sc.names[t] = name
 			sc.defs[name] = nil // a placeholder against recursion
 			sc.defs[name] = sc.object(t, strict)
 		}
@@ -217,7 +226,7 @@ func (sc *schemas) object(t reflect.Type, strict bool) map[string]any {
 				continue
 			}
 			s := sc.of(f.Type, strict)
-			if k := f.Type.Kind(); (k == reflect.Slice || k == reflect.Map) && t.PkgPath() != apiPkg {
+			if k := f.Type.Kind(); (k == reflect.Slice || k == reflect.Map) && t.PkgPath() != apiPkg && !strings.Contains(opts, "omitempty") {
 				s["type"] = []string{s["type"].(string), "null"}
 			}
 			if d := f.Tag.Get("doc"); d != "" {
@@ -246,10 +255,19 @@ func (sc *schemas) object(t reflect.Type, strict bool) map[string]any {
 
 var apiPkg = reflect.TypeFor[apiRoute]().PkgPath()
 
-// schemaName names a struct's schema: Contact for apiContact, Week for report.Week.
-func schemaName(t reflect.Type) string {
-	n := strings.TrimPrefix(t.Name(), "api")
-	r := []rune(n)
+// name names a struct's schema: Contact for apiContact, Week for report.Week, and
+// QuoteContact for quote.Contact when Contact is taken.
+func (sc *schemas) name(t reflect.Type) string {
+	n := upperFirst(strings.TrimPrefix(t.Name(), "api"))
+	if _, taken := sc.defs[n]; taken {
+		pkg := t.PkgPath()
+		n = upperFirst(pkg[strings.LastIndex(pkg, "/")+1:]) + n
+	}
+	return n
+}
+
+func upperFirst(s string) string {
+	r := []rune(s)
 	r[0] = unicode.ToUpper(r[0])
 	return string(r)
 }

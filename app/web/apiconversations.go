@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"time"
 
 	"agent/app/inbox"
@@ -155,22 +156,16 @@ func (s *Server) apiMessages(c *apiCall) (any, error) {
 }
 
 func (s *Server) apiReply(c *apiCall) (any, error) {
-	var in apiTextInput
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	conv, err := s.apiConversationOf(c)
-	if err != nil {
-		return nil, err
-	}
-	m, err := s.service.Reply(c.r.Context(), c.ws(), conv.ID, c.token.CreatedBy, in.Text, 0)
-	if err != nil {
-		return nil, renamed(err, map[string]string{"message": "text"})
-	}
-	return apiMessageJSON(m), nil
+	return s.apiAddText(c, func(ctx context.Context, ws, conv, user int64, text string) (inbox.Message, error) {
+		return s.service.Reply(ctx, ws, conv, user, text, 0)
+	})
 }
 
-func (s *Server) apiNote(c *apiCall) (any, error) {
+func (s *Server) apiNote(c *apiCall) (any, error) { return s.apiAddText(c, s.service.Note) }
+
+// apiAddText adds the body's text to the conversation in the path by add (a reply or a
+// note), as the token's admin.
+func (s *Server) apiAddText(c *apiCall, add func(ctx context.Context, ws, conv, user int64, text string) (inbox.Message, error)) (any, error) {
 	var in apiTextInput
 	if err := c.decode(&in); err != nil {
 		return nil, err
@@ -179,7 +174,7 @@ func (s *Server) apiNote(c *apiCall) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := s.service.Note(c.r.Context(), c.ws(), conv.ID, c.token.CreatedBy, in.Text)
+	m, err := add(c.r.Context(), c.ws(), conv.ID, c.token.CreatedBy, in.Text)
 	if err != nil {
 		return nil, renamed(err, map[string]string{"message": "text", "note": "text"})
 	}

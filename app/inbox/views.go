@@ -39,6 +39,10 @@ type Filter struct {
 	Search    string // words that each appear in a message or note of the conversation
 	Limit     int    // default 50
 	Offset    int
+	// Keyset paging (the API's cursors): with BeforeID, only conversations after this one
+	// in the list's order, whose last activity was at BeforeActive (unix seconds).
+	BeforeActive int64
+	BeforeID     int64
 }
 
 // Summary is a conversation as a list shows it.
@@ -95,6 +99,10 @@ func (f Filter) where(lead *lead) (string, []any) {
 		// Checked on each conversation of the view, in its order: a list never sorts.
 		conds = append(conds, "EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.conversation_id = c.id AND ct.tag_id = ?)")
 		args = append(args, f.TagID)
+	}
+	if f.BeforeID != 0 {
+		conds = append(conds, "(c.last_activity_at < ? OR (c.last_activity_at = ? AND c.id < ?))")
+		args = append(args, f.BeforeActive, f.BeforeActive, f.BeforeID)
 	}
 	if lead != nil {
 		conds = append(conds, `c.id IN (SELECT m.conversation_id FROM messages m WHERE m.id IN (SELECT value FROM json_each(?)) AND m.body LIKE ? ESCAPE '\')`)

@@ -49,6 +49,15 @@ func TestListSearchAndPages(t *testing.T) {
 	if first, second := ids("", 2, 0), ids("", 2, 2); !slices.Equal(first, []int64{hello.ID, cotton.ID}) || !slices.Equal(second, []int64{order.ID}) {
 		t.Errorf("pages of 2: %v then %v", first, second)
 	}
+	// Keyset pages (the API's) go on after the last one shown, ties in time broken by id.
+	after, err := f.inbox.Get(f.ctx, hello.WorkspaceID, cotton.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyset := f.ids(t, inbox.Filter{View: inbox.ViewAll, Limit: 10, BeforeActive: after.LastActive.Unix(), BeforeID: after.ID})
+	if !slices.Equal(keyset, []int64{order.ID}) {
+		t.Errorf("after %d: %v, want %v", cotton.ID, keyset, []int64{order.ID})
+	}
 }
 
 // A view's count stops at CountCap+1 ("999+"): counting reads the view's index entries,

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"agent/app/account"
+	"agent/app/ratelimit"
 )
 
 // SetHeartbeat makes idle event streams send their keep-alive comment every d, until
@@ -47,3 +48,27 @@ func SetBodyTimeout(d time.Duration) (restore func()) {
 
 // Closing is the server's closing agent settings.
 func (s *Server) Closing() *closing.Store { return s.closing }
+// APIRoute is one operation of the JSON API, for the tests that walk them all.
+type APIRoute struct {
+	Method, Path string
+	Scope        account.Scope // "" for the OpenAPI document
+	Status       int           // on success
+}
+
+// APIRoutes lists the API's operations as the router registers them.
+func (s *Server) APIRoutes() []APIRoute {
+	var out []APIRoute
+	for _, rt := range s.apiRoutes() {
+		st := rt.status
+		if st == 0 {
+			st = 200
+		}
+		out = append(out, APIRoute{Method: rt.method, Path: rt.path, Scope: rt.scope, Status: st})
+	}
+	return out
+}
+
+// SetAPILimit allows each API token events calls per window.
+func (s *Server) SetAPILimit(events int, window time.Duration) {
+	s.apiLimit = ratelimit.New(events, window)
+}

@@ -67,8 +67,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		if strings.HasPrefix(r.URL.Path, "/static/") {
-			return
+		if strings.HasPrefix(r.URL.Path, "/static/") || strings.HasPrefix(r.URL.Path, apiPrefix) {
+			return // the API logs its calls with their token (logAPICall)
 		}
 		level := slog.LevelInfo
 		if rec.status >= 500 {
@@ -97,6 +97,7 @@ func securityHeaders(next http.Handler) http.Handler {
 func crossOrigin(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern(widgetAPIPrefix)
+	cop.AddInsecureBypassPattern(apiPrefix) // no cookie is read there: a bearer token cannot be forged by a page
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Cross-origin request refused.", http.StatusForbidden)
 	}))
@@ -109,7 +110,7 @@ const sessionCookie = "agent_session"
 func (s *Server) loadSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := &visit{}
-		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && !strings.HasPrefix(r.URL.Path, apiPrefix) {
 			sess, u, err := s.accounts.SessionUser(r.Context(), c.Value)
 			switch {
 			case err == nil:
@@ -157,7 +158,7 @@ func (s *Server) limitBodyTime(next http.Handler) http.Handler {
 // csrf requires the session's token on every state-changing request of a logged-in
 // user, from the X-CSRF-Token header (htmx) or the csrf form field. The chat widget's API
 // has its own protection (allowed origins, visitor tokens; a preview must be same-origin),
-// and Meta's webhooks theirs (a signature over the raw body, which must stay unread here).
+// the JSON API needs a bearer token and reads no cookie, and Meta's webhooks theirs (a signature over the raw body, which must stay unread here).
 // Form bodies are read here, capped in size, so that one too large, too slow or malformed
 // is answered the same way on every route.
 func (s *Server) csrf(next http.Handler) http.Handler {
@@ -167,7 +168,7 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if strings.HasPrefix(r.URL.Path, widgetAPIPrefix) || strings.HasPrefix(r.URL.Path, metaHookPrefix) {
+		if strings.HasPrefix(r.URL.Path, widgetAPIPrefix) || strings.HasPrefix(r.URL.Path, metaHookPrefix) || strings.HasPrefix(r.URL.Path, apiPrefix) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -11,6 +14,7 @@ import (
 	"agent/app/channel"
 	"agent/app/ids"
 	"agent/app/report"
+	"agent/app/usererr"
 	"agent/views/reports"
 )
 
@@ -37,52 +41,60 @@ const (
 // (choices as given) and the filter for the report package. ok is false after an answer
 // to a filter that cannot be read.
 func (s *Server) reportQuery(w http.ResponseWriter, r *http.Request) (reports.Data, report.Filter, bool) {
-	v := visitOf(r)
-	wsID := v.workspace.ID
-	loc, err := report.TimeZone(r.Context(), s.db, wsID)
-	if err != nil {
+	d, f, err := s.reportFilter(r.Context(), visitOf(r).workspace.ID, r.URL.Query())
+	var ie *usererr.InputError
+	switch {
+	case errors.As(err, &ie):
+		s.fail(w, r, http.StatusBadRequest, ie.Message+".")
+		return d, f, false
+	case err != nil:
 		s.serverError(w, r, err)
-		return reports.Data{}, report.Filter{}, false
+		return d, f, false
 	}
-	q := r.URL.Query()
+	return d, f, true
+}
+
+// reportFilter reads the report's filters (agent, channel, from, to) of a workspace, for
+// the page and the API alike; a filter that cannot be read is an InputError naming it.
+func (s *Server) reportFilter(ctx context.Context, wsID int64, q url.Values) (reports.Data, report.Filter, error) {
+	loc, err := report.TimeZone(ctx, s.db, wsID)
+	if err != nil {
+		return reports.Data{}, report.Filter{}, err
+	}
+	bad := func(field, message string) error { return &usererr.InputError{Field: field, Message: message} }
 	d := reports.Data{WS: wsID, Agent: q.Get("agent"), Channel: q.Get("channel"), From: q.Get("from"), To: q.Get("to")}
 	f := report.Filter{WorkspaceID: wsID, Channel: d.Channel}
 	today := time.Now().In(loc)
 	f.To = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc)
 	if d.To != "" {
 		if f.To, err = time.ParseInLocation(time.DateOnly, d.To, loc); err != nil {
-			s.fail(w, r, http.StatusBadRequest, "The end date is not a date (YYYY-MM-DD).")
-			return d, f, false
+			return d, f, bad("to", "The end date is not a date (YYYY-MM-DD)")
 		}
 	}
 	f.From = f.To.AddDate(0, 0, 1-defaultReportDays)
 	if d.From != "" {
 		if f.From, err = time.ParseInLocation(time.DateOnly, d.From, loc); err != nil {
-			s.fail(w, r, http.StatusBadRequest, "The start date is not a date (YYYY-MM-DD).")
-			return d, f, false
+			return d, f, bad("from", "The start date is not a date (YYYY-MM-DD)")
 		}
 	}
 	if f.To.Before(f.From) || f.To.Sub(f.From) > maxReportDays*24*time.Hour {
-		s.fail(w, r, http.StatusBadRequest, "Choose a range that ends after it starts, of two years at most.")
-		return d, f, false
+		return d, f, bad("from", "Choose a range that ends after it starts, of two years at most")
 	}
 	d.From, d.To = f.From.Format(time.DateOnly), f.To.Format(time.DateOnly)
 	if d.Agent != "" {
 		id, ok := ids.Decode(d.Agent)
 		if !ok {
-			s.fail(w, r, http.StatusBadRequest, "No such agent.")
-			return d, f, false
+			return d, f, bad("agent", "No such agent")
 		}
 		f.AgentID = id
 	}
 	switch channel.Kind(d.Channel) {
 	case "", channel.Chat, channel.Email, channel.WhatsApp, channel.Messenger:
 	default:
-		s.fail(w, r, http.StatusBadRequest, "No such channel.")
-		return d, f, false
+		return d, f, bad("channel", "No such channel")
 	}
 	d.Query = reports.Filters(d.Agent, d.Channel, d.From, d.To)
-	return d, f, true
+	return d, f, nil
 }
 
 func (s *Server) figures(w http.ResponseWriter, r *http.Request) (reports.Data, bool) {

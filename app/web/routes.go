@@ -144,6 +144,7 @@ func (s *Server) routes() http.Handler {
 	ws("GET /w/{ws}/settings/bot", account.PermManageWorkspace, s.botPage)
 	ws("POST /w/{ws}/settings/bot", account.PermManageWorkspace, s.saveBot)
 	s.savedReplyRoutes(ws)
+	s.apiTokenRoutes(ws)
 
 	ws("GET /w/{ws}/settings/users", account.PermManageUsers, s.usersPage)
 	ws("POST /w/{ws}/settings/users", account.PermManageUsers, s.inviteUser)
@@ -160,6 +161,7 @@ func (s *Server) routes() http.Handler {
 	ws("POST /w/{ws}/settings/teams/{team}", account.PermManageTeams, s.updateTeam)
 	ws("POST /w/{ws}/settings/teams/{team}/delete", account.PermManageTeams, s.deleteTeam)
 
+	mux.Handle(apiPrefix, s.api()) // its own table and guard: a bearer token (api.go)
 	mux.Handle("/", http.HandlerFunc(s.notFound))
 
 	var h http.Handler = mux

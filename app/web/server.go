@@ -80,6 +80,9 @@ type Server struct {
 
 	loginByUser *ratelimit.Limiter // attempts per email and IP
 	loginByIP   *ratelimit.Limiter // attempts per IP, whatever the email
+	apiLimit    *ratelimit.Limiter // API calls per token
+
+	openAPI map[string]any // the API's document (openapi.go)
 
 	// inboxStreams counts each user's open inbox event streams (one per tab), so that one
 	// account cannot hold connections until the server runs out of file descriptors.
@@ -118,6 +121,7 @@ func New(o Options) *Server {
 		freeSpace:    o.FreeSpace,
 		loginByUser:  ratelimit.New(o.Config.Auth.LoginAttempts, o.Config.Auth.LoginWindow),
 		loginByIP:    ratelimit.New(o.Config.Auth.LoginAttempts*5, o.Config.Auth.LoginWindow),
+		apiLimit:     ratelimit.New(apiRequestsPerMinute, time.Minute),
 	}
 	if s.freeSpace == nil {
 		s.freeSpace = store.FreeSpace
@@ -128,6 +132,7 @@ func New(o Options) *Server {
 		o.Service.Closer = newResponder(s)
 	}
 	s.metaHooks = s.newMetaReceiver()
+	s.openAPI = openAPIDocument(s.apiRoutes(), o.Version, o.Config.Server.BaseURL)
 	s.handler = s.routes()
 	return s
 }

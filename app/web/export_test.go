@@ -48,6 +48,7 @@ func SetBodyTimeout(d time.Duration) (restore func()) {
 
 // Closing is the server's closing agent settings.
 func (s *Server) Closing() *closing.Store { return s.closing }
+
 // APIRoute is one operation of the JSON API, for the tests that walk them all.
 type APIRoute struct {
 	Method, Path string

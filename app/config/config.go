@@ -29,6 +29,9 @@ type Config struct {
 	Chat      ChatConfig      `koanf:"chat"`
 	Meta      MetaConfig      `koanf:"meta"`
 	Email     EmailConfig     `koanf:"email"`
+	Webhooks  WebhooksConfig  `koanf:"webhooks"`
+	Metrics   MetricsConfig   `koanf:"metrics"`
+	Backup    BackupConfig    `koanf:"backup"`
 }
 
 // ServerConfig holds the [server] table: how the HTTP server is reached.
@@ -176,6 +179,7 @@ func Default() Config {
 		},
 		Chat: ChatConfig{MessagesPerMinute: 20, IPRequestsPerMinute: 120, RecoverWithin: 10 * time.Minute, StreamsPerVisitor: 10, StreamsPerIP: 100},
 		Meta: MetaConfig{GraphURL: "https://graph.facebook.com", GraphVersion: "v25.0", WebhookRequestsPerMinute: 600},
+		Backup: BackupConfig{Interval: 24 * time.Hour, Keep: 7},
 	}
 }
 

@@ -22,6 +22,7 @@ import (
 	"agent/app/report"
 	"agent/app/store"
 	"agent/app/web"
+	"agent/app/webhook"
 )
 
 func serve(ctx context.Context, e Env, args []string) int {
@@ -63,6 +64,11 @@ func serve(ctx context.Context, e Env, args []string) int {
 	agents, conversations, channels := agent.NewStore(db), inbox.New(db), channel.NewStore(db)
 	service := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: engine, Agents: agents, Channels: channels, Log: log}
 	runner := jobs.New(db, log)
+	runner.Except = webhook.Kinds
+	hooks := jobs.New(db, log)
+	hooks.Only, hooks.Poll = webhook.Kinds, time.Second
+	sender := webhook.NewSender(webhook.Options{DB: db, AllowPrivate: cfg.Webhooks.AllowPrivateURLs, BaseURL: cfg.Server.BaseURL,
+		UserAgent: "agent-webhooks/" + e.Version, Log: log})
 	deliveries := newDeliveries(cfg, db, runner, service)
 	srv := web.New(web.Options{Config: cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,
 		Inbox: conversations, Service: service, Channels: channels, Deliveries: deliveries, LLM: client, Logger: log, Version: e.Version})
@@ -95,7 +101,11 @@ func serve(ctx context.Context, e Env, args []string) int {
 	}
 	go reportModel(ctx, client, log)
 	go km.Run(ctx)
+	if err := sender.Register(ctx, hooks); err != nil {
+		return fail(e, err)
+	}
 	go runner.Run(ctx)
+	go hooks.Run(ctx)
 
 	err = srv.ListenAndServe(ctx, func(addr string) {
 		url := "http://" + addr

@@ -177,8 +177,8 @@ func Default() Config {
 			CrawlMaxPages:      200,
 			MaxChunksPerSource: 5000,
 		},
-		Chat: ChatConfig{MessagesPerMinute: 20, IPRequestsPerMinute: 120, RecoverWithin: 10 * time.Minute, StreamsPerVisitor: 10, StreamsPerIP: 100},
-		Meta: MetaConfig{GraphURL: "https://graph.facebook.com", GraphVersion: "v25.0", WebhookRequestsPerMinute: 600},
+		Chat:   ChatConfig{MessagesPerMinute: 20, IPRequestsPerMinute: 120, RecoverWithin: 10 * time.Minute, StreamsPerVisitor: 10, StreamsPerIP: 100},
+		Meta:   MetaConfig{GraphURL: "https://graph.facebook.com", GraphVersion: "v25.0", WebhookRequestsPerMinute: 600},
 		Backup: BackupConfig{Interval: 24 * time.Hour, Keep: 7},
 	}
 }

@@ -133,6 +133,7 @@ func (s *Server) routes() http.Handler {
 	ws("POST /w/{ws}/settings/time-zone", account.PermManageWorkspace, s.setTimeZone)
 	ws("GET /w/{ws}/settings/bot", account.PermManageWorkspace, s.botPage)
 	ws("POST /w/{ws}/settings/bot", account.PermManageWorkspace, s.saveBot)
+	s.webhookRoutes(ws)
 
 	ws("GET /w/{ws}/settings/users", account.PermManageUsers, s.usersPage)
 	ws("POST /w/{ws}/settings/users", account.PermManageUsers, s.inviteUser)

@@ -22,6 +22,7 @@ import (
 	"agent/app/llm"
 	"agent/app/ratelimit"
 	"agent/app/store"
+	"agent/app/webhook"
 )
 
 // Options are what the server needs from the rest of the program.
@@ -62,6 +63,7 @@ type Server struct {
 	channels   *channel.Store
 	deliveries *inbox.Deliveries
 	files      *attach.Store
+	webhooks   *webhook.Store
 	metaHooks  *meta.Receiver // WhatsApp's and Messenger's webhook; nil without deliveries
 	llm        *llm.Client
 	log        *slog.Logger
@@ -100,6 +102,7 @@ func New(o Options) *Server {
 		channels:     o.Channels,
 		deliveries:   o.Deliveries,
 		files:        attach.NewStore(o.DB),
+		webhooks:     webhook.NewStore(o.DB),
 		llm:          o.LLM,
 		log:          o.Logger,
 		version:      o.Version,

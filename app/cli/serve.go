@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os/signal"
 	"runtime"
+	"slices"
 	"syscall"
 	"time"
 
@@ -38,9 +39,18 @@ func serve(ctx context.Context, e Env, args []string) int {
 	if extraArgs(e, f, rest, 0) {
 		return exitUsage
 	}
-	cfg, db, code := openStore(ctx, e, f)
-	if db == nil {
-		return code
+	cfg, err := f.load(e)
+	if err != nil {
+		return fail(e, err)
+	}
+	lock, err := store.LockServing(cfg.Data.Dir)
+	if err != nil {
+		return fail(e, err)
+	}
+	defer lock.Release()
+	db, err := store.Open(ctx, cfg.Data.Dir)
+	if err != nil {
+		return fail(e, err)
 	}
 	defer db.Close()
 	log := newLogger(cfg, e.Stderr)
@@ -63,10 +73,11 @@ func serve(ctx context.Context, e Env, args []string) int {
 	engine := agent.NewEngine(agent.Options{Knowledge: km, LLM: client, Logger: log})
 	agents, conversations, channels := agent.NewStore(db), inbox.New(db), channel.NewStore(db)
 	service := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: engine, Agents: agents, Channels: channels, Log: log}
-	runner := jobs.New(db, log)
-	runner.Except = webhook.Kinds
-	hooks := jobs.New(db, log)
-	hooks.Only, hooks.Poll = webhook.Kinds, time.Second
+	// Work that waits on the outside world (webhook receivers, the backup's disk) runs
+	// beside the rest, so that it never holds up a customer's answer.
+	runner, background := jobs.New(db, log), jobs.New(db, log)
+	background.Only, background.Poll = append(slices.Clone(webhook.Kinds), jobBackup), time.Second
+	runner.Except = background.Only
 	sender := webhook.NewSender(webhook.Options{DB: db, AllowPrivate: cfg.Webhooks.AllowPrivateURLs, BaseURL: cfg.Server.BaseURL,
 		UserAgent: "agent-webhooks/" + e.Version, Log: log})
 	deliveries := newDeliveries(cfg, db, runner, service)
@@ -101,11 +112,14 @@ func serve(ctx context.Context, e Env, args []string) int {
 	}
 	go reportModel(ctx, client, log)
 	go km.Run(ctx)
-	if err := sender.Register(ctx, hooks); err != nil {
+	if err := sender.Register(ctx, background); err != nil {
+		return fail(e, err)
+	}
+	if err := scheduleBackups(ctx, cfg, db, background, log); err != nil {
 		return fail(e, err)
 	}
 	go runner.Run(ctx)
-	go hooks.Run(ctx)
+	go background.Run(ctx)
 
 	err = srv.ListenAndServe(ctx, func(addr string) {
 		url := "http://" + addr

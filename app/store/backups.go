@@ -23,8 +23,15 @@ const (
 // new backup's path.
 func (db *DB) BackupRotating(ctx context.Context, dir string, keep int, now time.Time) (string, error) {
 	path := filepath.Join(dir, backupPrefix+now.UTC().Format(backupStamp)+backupSuffix)
-	if err := db.Backup(ctx, path); err != nil {
+	// Written under another name first, so that a backup by its final name is complete.
+	partial := path + ".partial"
+	os.Remove(partial) // left by a stop mid-way
+	if err := db.Backup(ctx, partial); err != nil {
 		return "", err
+	}
+	if err := os.Rename(partial, path); err != nil {
+		os.Remove(partial)
+		return "", fmt.Errorf("store: backup: %w", err)
 	}
 	names, err := ScheduledBackups(dir)
 	if err != nil {

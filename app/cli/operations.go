@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"time"
 
 	"agent/app/config"
+	"agent/app/inbox"
 	"agent/app/jobs"
+	"agent/app/metrics"
 	"agent/app/store"
 )
 
@@ -111,4 +115,42 @@ func scheduleBackups(ctx context.Context, cfg *config.Config, db *store.DB, runn
 		return nil
 	})
 	return runner.Every(ctx, jobBackup, cfg.Backup.Interval)
+}
+
+// newMetrics makes the metrics when metrics.listen is set; nil otherwise.
+func newMetrics(cfg *config.Config, db *store.DB, service *inbox.Service, log *slog.Logger) (*metrics.Metrics, error) {
+	if cfg.Metrics.Listen == "" {
+		return nil, nil
+	}
+	return metrics.New(metrics.Options{DB: db, Streams: service.Hub.Subscribers, Log: log})
+}
+
+// serveMetrics serves /metrics on its own address until ctx ends; the channel closes when
+// the listener has stopped.
+func serveMetrics(ctx context.Context, addr string, m *metrics.Metrics, log *slog.Logger) (<-chan struct{}, error) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: listen on %s: %w", addr, err)
+	}
+	log.Info("metrics are served", "url", "http://"+ln.Addr().String()+"/metrics")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		errc := make(chan error, 1)
+		go func() { errc <- srv.Serve(ln) }()
+		select {
+		case err := <-errc:
+			log.Error("metrics server stopped", "err", err)
+			return
+		case <-ctx.Done():
+		}
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+	return done, nil
 }

@@ -5,12 +5,17 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"agent/app/store"
 )
@@ -244,5 +249,53 @@ func TestServeWritesScheduledBackups(t *testing.T) {
 			t.Fatalf("no backup written: %v", names)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestServeMetricsOnTheirOwnAddress: with metrics.listen set, the server counts its
+// requests by route, and serves them on that address only.
+func TestServeMetricsOnTheirOwnAddress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a real server process")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	t.Setenv("AGENT_METRICS_LISTEN", addr)
+	_, base := startChildServer(t, t.TempDir())
+	base = strings.TrimSuffix(base, "/setup") // a new install's first page
+	for range 3 {
+		res, err := http.Get(base + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	if res, err := http.Get(base + "/metrics"); err != nil || res.StatusCode != http.StatusNotFound {
+		t.Fatalf("/metrics on the product's address: %v %v", res, err)
+	}
+	res, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := p.TextToMetricFamilies(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counted float64 // whatever the status (/healthz warns of a nearly full disk with a 503)
+	for _, m := range families["agent_http_requests_total"].GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "route" && l.GetValue() == "GET /healthz" {
+				counted += m.GetCounter().GetValue()
+			}
+		}
+	}
+	if found := counted == 3; !found || families["agent_database_bytes"] == nil || families["agent_sse_streams"] == nil {
+		t.Fatalf("scraped %d families; /healthz counted %v times", len(families), counted)
 	}
 }

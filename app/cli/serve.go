@@ -81,8 +81,13 @@ func serve(ctx context.Context, e Env, args []string) int {
 	sender := webhook.NewSender(webhook.Options{DB: db, AllowPrivate: cfg.Webhooks.AllowPrivateURLs, BaseURL: cfg.Server.BaseURL,
 		UserAgent: "agent-webhooks/" + e.Version, Log: log})
 	deliveries := newDeliveries(cfg, db, runner, service)
+	figures, err := newMetrics(cfg, db, service, log)
+	if err != nil {
+		return fail(e, err)
+	}
 	srv := web.New(web.Options{Config: cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,
-		Inbox: conversations, Service: service, Channels: channels, Deliveries: deliveries, LLM: client, Logger: log, Version: e.Version})
+		Inbox: conversations, Service: service, Channels: channels, Deliveries: deliveries, LLM: client, Logger: log, Version: e.Version,
+		Metrics: figures})
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -120,6 +125,13 @@ func serve(ctx context.Context, e Env, args []string) int {
 	}
 	go runner.Run(ctx)
 	go background.Run(ctx)
+	if figures != nil {
+		metricsDone, err := serveMetrics(ctx, cfg.Metrics.Listen, figures, log)
+		if err != nil {
+			return fail(e, err)
+		}
+		defer func() { stop(); <-metricsDone }()
+	}
 
 	err = srv.ListenAndServe(ctx, func(addr string) {
 		url := "http://" + addr

@@ -37,6 +37,7 @@ const (
 // membership check happens in one place (s.inWorkspace).
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
+	s.mux = mux
 	var public route = func(pattern string, h http.HandlerFunc) {
 		s.table = append(s.table, routeEntry{pattern, accessPublic, 0})
 		mux.Handle(pattern, h)

@@ -20,6 +20,7 @@ import (
 	"agent/app/inbox"
 	"agent/app/knowledge"
 	"agent/app/llm"
+	"agent/app/metrics"
 	"agent/app/ratelimit"
 	"agent/app/store"
 	"agent/app/webhook"
@@ -41,6 +42,8 @@ type Options struct {
 	LLM        *llm.Client
 	Logger     *slog.Logger
 	Version    string
+	// Metrics counts each request; nil when metrics are off.
+	Metrics *metrics.Metrics
 	// FreeSpace reads how many bytes a directory's file system has free; store.FreeSpace
 	// when nil (tests give another disk).
 	FreeSpace func(dir string) (uint64, error)
@@ -64,6 +67,8 @@ type Server struct {
 	deliveries *inbox.Deliveries
 	files      *attach.Store
 	webhooks   *webhook.Store
+	metrics    *metrics.Metrics
+	mux        *http.ServeMux // the route table, for the metrics' route names
 	metaHooks  *meta.Receiver // WhatsApp's and Messenger's webhook; nil without deliveries
 	llm        *llm.Client
 	log        *slog.Logger
@@ -103,6 +108,7 @@ func New(o Options) *Server {
 		deliveries:   o.Deliveries,
 		files:        attach.NewStore(o.DB),
 		webhooks:     webhook.NewStore(o.DB),
+		metrics:      o.Metrics,
 		llm:          o.LLM,
 		log:          o.Logger,
 		version:      o.Version,

@@ -50,6 +50,7 @@ func commands() []command {
 		{"eval", "", "measure retrieval and decisions on a labelled question set", evalCmd},
 		{"report", "rebuild", "recompute the performance report from the conversations", reportCmd},
 		{"usage", "", "print the billable conversations per month", usageCmd},
+		{"gaps", "backfill", "record the knowledge gaps of the stored conversations", gapsCmd},
 		{"backup", "FILE", "write a consistent copy of the database while the server runs", backup},
 		{"restore", "FILE", "replace the database with a backup (the server stopped)", restore},
 		{"version", "", "print the version; --check compares the database's schema", version},

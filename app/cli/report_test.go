@@ -11,7 +11,8 @@ import (
 	"agent/app/store"
 )
 
-// agent usage and agent report rebuild on a workspace with one answered conversation.
+// agent usage and agent report rebuild on a workspace with one answered conversation;
+// agent gaps backfill after a question the AI could not answer.
 func TestUsageAndReportRebuild(t *testing.T) {
 	data := t.TempDir()
 	if r := run(t, "", "user", "add", "--data", data, "--email", "olga@example.com", "--name", "Olga", "--workspace", "Shop"); r.code != 0 {
@@ -41,6 +42,27 @@ func TestUsageAndReportRebuild(t *testing.T) {
 	r = run(t, "", "report", "rebuild", "--data", data, "--workspace", "Shop")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "1 conversations evaluated") {
 		t.Fatalf("report rebuild = %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	// The AI could not answer: one knowledge gap, recorded once.
+	db, err = store.Open(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"INSERT INTO conversations (id, workspace_id, channel, created_at, updated_at) VALUES (2, 1, 'chat', ?1, ?1)",
+		"INSERT INTO messages (id, conversation_id, author, body, created_at) VALUES (10, 2, 'visitor', 'Do you rent kayaks?', ?1)",
+		"INSERT INTO messages (id, conversation_id, author, body, created_at) VALUES (11, 2, 'bot', 'A person will answer.', ?1)",
+		"INSERT INTO ai_replies (message_id, decision, reason, confidence, mode) VALUES (11, 'handoff', 'no_match', 0, 'rule')",
+	} {
+		if _, err := db.Write.Exec(q, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	for _, want := range []string{"1 knowledge gaps recorded", "0 knowledge gaps recorded"} {
+		if r := run(t, "", "gaps", "backfill", "--data", data); r.code != 0 || strings.TrimSpace(r.stdout) != want {
+			t.Fatalf("gaps backfill = %d %q %q, want %q", r.code, r.stdout, r.stderr, want)
+		}
 	}
 	if r := run(t, "", "report", "frobnicate"); r.code != 2 {
 		t.Fatalf("report frobnicate = %d", r.code)

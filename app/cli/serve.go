@@ -16,6 +16,7 @@ import (
 	"agent/app/channel"
 	"agent/app/config"
 	"agent/app/fetch"
+	"agent/app/gaps"
 	"agent/app/inbox"
 	"agent/app/jobs"
 	"agent/app/knowledge"
@@ -73,6 +74,8 @@ func serve(ctx context.Context, e Env, args []string) int {
 	engine := agent.NewEngine(agent.Options{Knowledge: km, LLM: client, Logger: log})
 	agents, conversations, channels := agent.NewStore(db), inbox.New(db), channel.NewStore(db)
 	service := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: engine, Agents: agents, Channels: channels, Log: log}
+	book := gaps.New(gaps.Options{DB: db, Knowledge: km, Agents: agents, Logger: log})
+	service.Gaps = book
 	// Work that waits on the outside world (webhook receivers, the backup's disk) runs
 	// beside the rest, so that it never holds up a customer's answer.
 	runner, background := jobs.New(db, log), jobs.New(db, log)
@@ -86,7 +89,7 @@ func serve(ctx context.Context, e Env, args []string) int {
 		return fail(e, err)
 	}
 	srv := web.New(web.Options{Config: cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,
-		Inbox: conversations, Service: service, Channels: channels, Deliveries: deliveries, LLM: client, Logger: log, Version: e.Version,
+		Inbox: conversations, Service: service, Gaps: book, Channels: channels, Deliveries: deliveries, LLM: client, Logger: log, Version: e.Version,
 		Metrics: figures})
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
@@ -113,6 +116,11 @@ func serve(ctx context.Context, e Env, args []string) int {
 		return err
 	})
 	if err := runner.Every(ctx, report.JobSettle, report.SettleEvery); err != nil {
+		return fail(e, err)
+	}
+	// Once, after the upgrade that brings knowledge gaps: those of the stored conversations.
+	runner.Handle(gaps.JobBackfill, func(ctx context.Context, _ json.RawMessage) error { return book.BackfillOnce(ctx) })
+	if err := runner.At(ctx, gaps.JobBackfill, time.Now(), nil); err != nil {
 		return fail(e, err)
 	}
 	go reportModel(ctx, client, log)

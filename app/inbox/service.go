@@ -22,6 +22,37 @@ type Service struct {
 	// Outboxes deliver what customers are told on the channels that need sending (email,
 	// WhatsApp, Messenger), by kind. The chat widget needs none: it follows the events.
 	Outboxes map[channel.Kind]Outbox
+	// Gaps, when set, is told of each conversation where the AI handed off or a reply was
+	// rated down, to record the questions the AI could not answer (app/gaps).
+	Gaps GapCollector
+}
+
+// GapCollector records the knowledge gaps of a conversation; *gaps.Book is one.
+type GapCollector interface {
+	Collect(ctx context.Context, conversationID int64) error
+}
+
+// collectGaps has the conversation's knowledge gaps recorded; a failure costs the
+// customer nothing, so it is logged.
+func (s *Service) collectGaps(ctx context.Context, c Conversation) {
+	if s.Gaps == nil || c.Preview {
+		return
+	}
+	if err := s.Gaps.Collect(ctx, c.ID); err != nil && s.Log != nil {
+		s.Log.Error("knowledge gaps: collect failed", "conversation", c.ID, "err", err)
+	}
+}
+
+// Rate records the visitor's rating of an AI reply of their conversation (Store.SetFeedback);
+// a rating down may make its question a knowledge gap.
+func (s *Service) Rate(ctx context.Context, c Conversation, f Feedback) error {
+	if err := s.Store.SetFeedback(ctx, c.ID, f); err != nil {
+		return err
+	}
+	if !f.Helpful {
+		s.collectGaps(ctx, c)
+	}
+	return nil
 }
 
 // Outbox sends a message meant for the customer out through its channel. The message is
@@ -124,6 +155,9 @@ func (s *Service) answer(ctx context.Context, ch channel.Channel, c Conversation
 	s.publish(c, Event{Kind: EventMessage, MessageID: reply.ID})
 	s.deliver(ctx, c, reply)
 	out := []Message{reply}
+	if r.Decision == agent.Handoff {
+		s.collectGaps(ctx, c)
+	}
 	if route != nil {
 		more, err := s.handedOff(ctx, ch, c, h, r.Lang)
 		if err != nil {

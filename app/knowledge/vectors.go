@@ -287,30 +287,62 @@ func (m *Manager) vectorSearch(ctx context.Context, workspaceID int64, query str
 	if err != nil || len(set.ids) == 0 {
 		return nil, similarities{}, err
 	}
-	ectx, cancel := context.WithTimeout(ctx, queryEmbedTimeout)
-	defer cancel()
-	prefix, _ := llm.EmbedPrefixes(model)
-	// A question longer than the model's context is cut, deliberately, at its end.
-	text := prefix + splitWithin(query, m.embedContext(ectx, model)-len(prefix))[0]
-	vecs, err := m.llm.Embed(ectx, model, []string{text})
-	if err != nil || len(vecs) != 1 || len(vecs[0]) != set.dims {
-		if ctx.Err() != nil {
-			return nil, similarities{}, nil // the customer went away: says nothing of the model
-		}
-		m.queryEmbedFailures.Add(1)
-		if !m.queryEmbedDown.Swap(true) {
-			m.log.Warn("knowledge: cannot embed questions; searching by keywords only until it can", "model", model, "err", err)
-		}
+	q, ok := m.embedQuestion(ctx, model, query, set.dims)
+	if !ok {
 		return nil, similarities{}, nil
 	}
-	if m.queryEmbedDown.Swap(false) {
-		m.log.Info("knowledge: questions are embedded again", "model", model)
-	}
-	q := decodeVector(encodeVector(vecs[0]))
 	allowed := map[int64]bool{}
 	for _, id := range o.SourceIDs {
 		allowed[id] = true
 	}
 	ids, sims := set.nearest(q, allowed, NormalizeLang(o.Lang), o.Limit*3)
 	return ids, sims, nil
+}
+
+// embedQuestion embeds a customer's question as a vector of dims, or reports false when
+// Ollama cannot in time (logged once and counted, see vectorSearch).
+func (m *Manager) embedQuestion(ctx context.Context, model, query string, dims int) ([]float32, bool) {
+	ectx, cancel := context.WithTimeout(ctx, queryEmbedTimeout)
+	defer cancel()
+	prefix, _ := llm.EmbedPrefixes(model)
+	// A question longer than the model's context is cut, deliberately, at its end.
+	text := prefix + splitWithin(query, m.embedContext(ectx, model)-len(prefix))[0]
+	vecs, err := m.llm.Embed(ectx, model, []string{text})
+	if err != nil || len(vecs) != 1 || len(vecs[0]) != dims {
+		if ctx.Err() != nil {
+			return nil, false // the customer went away: says nothing of the model
+		}
+		m.queryEmbedFailures.Add(1)
+		if !m.queryEmbedDown.Swap(true) {
+			m.log.Warn("knowledge: cannot embed questions; searching by keywords only until it can", "model", model, "err", err)
+		}
+		return nil, false
+	}
+	if m.queryEmbedDown.Swap(false) {
+		m.log.Info("knowledge: questions are embedded again", "model", model)
+	}
+	return decodeVector(encodeVector(vecs[0])), true
+}
+
+// QuestionVector embeds a question as the search does, for grouping questions by meaning
+// (knowledge gaps). It also returns the cosine similarity from which two questions count
+// as asking the same: the cut of the workspace's calibration (calibration.go), measured on
+// its own short answers, since no fixed number holds across models. ok is false without
+// an embedding model, without a calibration (too few short answers with phrasings), or
+// when Ollama cannot embed in time: grouping then goes by words alone. stamp names how the
+// vector was made, so that vectors made otherwise are not compared with it.
+func (m *Manager) QuestionVector(ctx context.Context, workspaceID int64, text string) (vec []float32, cut float64, stamp string, ok bool) {
+	model := m.embedModel()
+	if model == "" {
+		return nil, 0, "", false
+	}
+	set, err := m.vectorSet(ctx, workspaceID)
+	if err != nil || len(set.ids) == 0 || !set.cal.ok {
+		return nil, 0, "", false
+	}
+	v, ok := m.embedQuestion(ctx, model, text, set.dims)
+	if !ok {
+		return nil, 0, "", false
+	}
+	return v, set.cal.cut, embedStamp(model), true
 }

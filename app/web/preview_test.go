@@ -277,7 +277,8 @@ func TestPreviewStreams(t *testing.T) {
 	}
 
 	// A reply without citations: the draft streamed is replaced by a handoff, and the
-	// admin is offered to add a short answer for the question.
+	// admin is offered to add the answer for the question (a new short answer, since no
+	// customer asked it).
 	e.ollama.SetTokenDelay(0)
 	e.replyWith("Shipping is free for everyone.")
 	question := "How much does shipping cost?"
@@ -291,9 +292,9 @@ func TestPreviewStreams(t *testing.T) {
 		t.Fatalf("%d bot messages, want 2", len(bots))
 	}
 	bot := bots[1]
-	link := e.path("knowledge/new/short-answer") + "?question=" + url.QueryEscape(question)
+	link := e.path("reports/gaps/answer") + "?question=" + url.QueryEscape(question)
 	for _, want := range []string{`data-decision="handoff"`, `<span class="badge badge-handoff">Hand off</span> the model&#39;s reply cited no source`,
-		`data-testid="add-content"`, `<a href="` + link + `">Add a short answer</a>`} {
+		`data-testid="add-content"`, `<a href="` + link + `" data-testid="add-content-link">Add the answer</a>`} {
 		if !strings.Contains(bot, want) {
 			t.Errorf("the handoff lacks %q:\n%s", want, bot)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"agent/app/account"
 	"agent/app/agent"
+	"agent/app/gaps"
 	"agent/app/knowledge"
 	"agent/app/usererr"
 	"agent/app/webhook"
@@ -77,7 +78,7 @@ func userMessage(err error) (field, message string, ok bool) {
 // isNotFound reports whether err is a domain package's "not found", shown as a 404.
 func isNotFound(err error) bool {
 	return errors.Is(err, account.ErrNotFound) || errors.Is(err, knowledge.ErrNotFound) || errors.Is(err, agent.ErrNotFound) ||
-		errors.Is(err, webhook.ErrNotFound)
+		errors.Is(err, gaps.ErrNotFound) || errors.Is(err, webhook.ErrNotFound)
 }
 
 func capitalize(s string) string {

@@ -128,6 +128,7 @@ func (s *Server) routes() http.Handler {
 	s.channelRoutes(ws)
 	s.widgetRoutes(public)
 	s.reportRoutes(ws)
+	s.gapRoutes(ws)
 
 	ws("GET /w/{ws}/settings", account.PermManageWorkspace, s.workspaceSettings)
 	ws("POST /w/{ws}/settings", account.PermManageWorkspace, s.renameWorkspace)

@@ -17,6 +17,7 @@ import (
 	"agent/app/channel"
 	"agent/app/channel/meta"
 	"agent/app/config"
+	"agent/app/gaps"
 	"agent/app/inbox"
 	"agent/app/knowledge"
 	"agent/app/llm"
@@ -36,6 +37,7 @@ type Options struct {
 	Engine    *agent.Engine
 	Inbox     *inbox.Store
 	Service   *inbox.Service // conversations: messages, replies, handoffs, live events
+	Gaps      *gaps.Book     // the knowledge gaps the inbox records
 	Channels  *channel.Store
 	// Deliveries sends messages out on the channels that send; nil when none is set up.
 	Deliveries *inbox.Deliveries
@@ -63,6 +65,7 @@ type Server struct {
 	engine     *agent.Engine
 	inbox      *inbox.Store
 	service    *inbox.Service
+	gaps       *gaps.Book
 	channels   *channel.Store
 	deliveries *inbox.Deliveries
 	files      *attach.Store
@@ -104,6 +107,7 @@ func New(o Options) *Server {
 		engine:       o.Engine,
 		inbox:        o.Inbox,
 		service:      o.Service,
+		gaps:         o.Gaps,
 		channels:     o.Channels,
 		deliveries:   o.Deliveries,
 		files:        attach.NewStore(o.DB),

@@ -21,6 +21,7 @@ import (
 	"agent/app/channel"
 	"agent/app/config"
 	"agent/app/fetch"
+	"agent/app/gaps"
 	"agent/app/ids"
 	"agent/app/inbox"
 	"agent/app/jobs"
@@ -43,6 +44,7 @@ type env struct {
 	agents    *agent.Store
 	channels  *channel.Store
 	service   *inbox.Service // its Store is the inbox, its Hub the live events
+	gaps      *gaps.Book     // the service's knowledge gaps
 	// deliveries sends on channels that send, by the drivers a test plugs in, when a test
 	// runs its jobs (deliveries.Jobs.RunDue).
 	deliveries *inbox.Deliveries
@@ -103,7 +105,9 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 	agents := agent.NewStore(db)
 	engine := agent.NewEngine(agent.Options{Knowledge: km, LLM: client, Logger: logger})
 	conversations, channels := inbox.New(db), channel.NewStore(db)
-	service := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: engine, Agents: agents, Channels: channels, Log: logger}
+	book := gaps.New(gaps.Options{DB: db, Knowledge: km, Agents: agents, Logger: logger})
+	service := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: engine, Agents: agents, Channels: channels, Log: logger,
+		Gaps: book}
 	deliveries := &inbox.Deliveries{Store: conversations, Channels: channels, Jobs: jobs.New(db, logger), Hub: service.Hub,
 		Drivers: map[channel.Kind]channel.Driver{}}
 	deliveries.Jobs.Handle(inbox.JobSend, deliveries.Send)
@@ -111,11 +115,11 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 	free := new(atomic.Uint64)
 	free.Store(1 << 40)
 	s := web.New(web.Options{Config: &cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,
-		Inbox: conversations, Service: service, Channels: channels, Deliveries: deliveries, LLM: client, Logger: logger, Version: "test",
+		Inbox: conversations, Service: service, Gaps: book, Channels: channels, Deliveries: deliveries, LLM: client, Logger: logger, Version: "test",
 		FreeSpace: func(string) (uint64, error) { return free.Load(), nil }})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, server: s, db: db, accounts: accounts, knowledge: km, agents: agents, channels: channels, service: service, deliveries: deliveries, llm: client,
+	return &env{t: t, srv: srv, server: s, db: db, accounts: accounts, knowledge: km, agents: agents, channels: channels, service: service, gaps: book, deliveries: deliveries, llm: client,
 		ollama: ollama, allowed: allowed, freeSpace: free}
 }
 

@@ -552,7 +552,7 @@ func (wa *widgetAPI) feedback(w http.ResponseWriter, r *http.Request, wr *widget
 	msg, ok := ids.Decode(r.PathValue("msg"))
 	var err error = inbox.ErrNotFound
 	if ok {
-		err = wa.s.inbox.SetFeedback(r.Context(), c.ID, inbox.Feedback{MessageID: msg, Helpful: in.Helpful, Reason: in.Reason,
+		err = wa.s.service.Rate(r.Context(), c, inbox.Feedback{MessageID: msg, Helpful: in.Helpful, Reason: in.Reason,
 			Comment: in.Comment})
 	}
 	if err != nil {

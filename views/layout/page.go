@@ -47,6 +47,10 @@ func (p Page) Nav() []NavItem {
 	add(m.Can(account.PermManageAgents), "agents", "Agents")
 	add(m.Can(account.PermManageChannels), "channels", "Channels")
 	add(m.Can(account.PermViewReports), "reports", "Reports")
+	if !m.Can(account.PermViewReports) && m.Can(account.PermEditKnowledge) {
+		// An agent editor sees Reports for its knowledge gaps only.
+		items = append(items, NavItem{Key: "reports", Label: "Reports", Href: urls.Workspace(ws, "reports", "gaps")})
+	}
 	if href := p.SettingsHref(); href != "" {
 		items = append(items, NavItem{Key: "settings", Label: "Settings", Href: href})
 	}

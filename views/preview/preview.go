@@ -92,9 +92,11 @@ func NeedsContent(ai *inbox.AIReply) bool {
 	return false
 }
 
-// AddContentURL opens a new short answer with the question filled in.
+// AddContentURL is where to add the answer a preview's question lacked: the knowledge
+// gap topic customers asked it in, when there is one, else a new short answer; the
+// question is filled in either way.
 func AddContentURL(ws int64, question string) string {
-	return urls.Workspace(ws, "knowledge", "new", "short-answer") + "?" + url.Values{"question": {question}}.Encode()
+	return urls.Workspace(ws, "reports", "gaps", "answer") + "?" + url.Values{"question": {question}}.Encode()
 }
 
 // usage is the tokens a model reply took, as ", 198 + 12 tokens"; "" without a model.

@@ -87,6 +87,16 @@ type ResolutionData struct {
 	FrozenAt       time.Time `json:"frozen_at"`
 }
 
+// GapData is a customer's question the knowledge did not answer, and the topic it joined.
+type GapData struct {
+	ID       string    `json:"id"`
+	Question string    `json:"question"`
+	Cause    string    `json:"cause"` // no_answer, clarify_failed or not_useful
+	Lang     string    `json:"lang"`
+	Topic    Ref       `json:"topic"` // Name: the topic's title
+	AskedAt  time.Time `json:"asked_at"`
+}
+
 // errGone reports an event whose subject was deleted before it was dispatched.
 var errGone = errors.New("webhook: the event's subject no longer exists")
 
@@ -130,11 +140,18 @@ func (d *Sender) payload(ctx context.Context, e event) (Payload, error) {
 			c, err = d.conversation(ctx, e.workspaceID, e.ref)
 			p.Data = map[string]any{"conversation": c, "resolution": r}
 		}
+	case KnowledgeGapCreated:
+		var g GapData
+		var convID int64
+		if g, convID, err = d.gap(ctx, e.ref); err == nil {
+			var c ConversationData
+			c, err = d.conversation(ctx, e.workspaceID, convID)
+			p.Data = map[string]any{"conversation": c, "gap": g}
+		}
 	case Ping:
 		p.Data = map[string]any{"message": "A test event sent from Settings."}
 	default:
-		// A type whose data has no shape yet names its subject only.
-		p.Data = map[string]any{"id": ids.Encode(e.ref)}
+		return p, fmt.Errorf("webhook: no payload for event type %q", e.typ)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, errGone
@@ -237,4 +254,13 @@ func marshal(p Payload) ([]byte, error) {
 		return nil, fmt.Errorf("webhook: encode payload: %w", err)
 	}
 	return b, nil
+}
+
+func (d *Sender) gap(ctx context.Context, id int64) (GapData, int64, error) {
+	g := GapData{ID: ids.Encode(id)}
+	var convID, topicID, asked int64
+	err := d.db.Read.QueryRowContext(ctx, `SELECT g.conversation_id, g.question, g.cause, g.lang, g.asked_at, t.id, t.title
+		FROM gaps g JOIN gap_topics t ON t.id = g.topic_id WHERE g.id = ?`, id).Scan(&convID, &g.Question, &g.Cause, &g.Lang, &asked, &topicID, &g.Topic.Name)
+	g.Topic.ID, g.AskedAt = ids.Encode(topicID), time.Unix(asked, 0).UTC()
+	return g, convID, err
 }

@@ -15,9 +15,11 @@ import (
 
 	"agent/app/account"
 	"agent/app/agent"
+	"agent/app/gaps"
 	"agent/app/ids"
 	"agent/app/inbox"
 	"agent/app/jobs"
+	"agent/app/knowledge"
 	"agent/app/report"
 	"agent/app/store"
 	"agent/app/webhook"
@@ -476,5 +478,35 @@ func TestHandoffFeedbackAndTheReportsVerdictAreSent(t *testing.T) {
 	}
 	if r.Outcome == "" || r.Reasons == nil {
 		t.Errorf("resolution: %+v", r)
+	}
+}
+
+func TestAKnowledgeGapIsSentWhenItIsCreated(t *testing.T) {
+	w := newWorld(t, true)
+	w.subscribe(webhook.KnowledgeGapCreated)
+	c := w.conversation(false)
+	m, err := w.inbox.AddMessage(w.ctx, c.ID, agent.AuthorVisitor, 0, "Do you rent kayaks?", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := gaps.New(gaps.Options{DB: w.db, Knowledge: knowledge.New(knowledge.Options{DB: w.db}), Agents: agent.NewStore(w.db)})
+	q := gaps.Question{WorkspaceID: w.ws, ConversationID: c.ID, MessageID: m.ID, Text: m.Body, Lang: "en", Cause: gaps.CauseNoAnswer, AskedAt: w.clock.now()}
+	g, created, err := book.Record(w.ctx, q)
+	if err != nil || !created {
+		t.Fatalf("record: %v %v", created, err)
+	}
+	// Recorded again (a backfill), it is not created, nor sent, twice.
+	if _, created, err := book.Record(w.ctx, q); err != nil || created {
+		t.Fatalf("again: %v %v", created, err)
+	}
+	w.runDue()
+	got := w.recv.received()
+	if len(got) != 1 || got[0].payload.Type != webhook.KnowledgeGapCreated {
+		t.Fatalf("received %+v", got)
+	}
+	var gap webhook.GapData
+	json.Unmarshal(got[0].data["gap"], &gap)
+	if gap.ID != ids.Encode(g.ID) || gap.Question != "Do you rent kayaks?" || gap.Cause != "no_answer" || gap.Topic.ID != ids.Encode(g.TopicID) || gap.Topic.Name == "" {
+		t.Errorf("gap data: %+v", gap)
 	}
 }

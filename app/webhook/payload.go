@@ -103,59 +103,46 @@ var errGone = errors.New("webhook: the event's subject no longer exists")
 // payload builds the data of an event from what the database holds now.
 func (d *Sender) payload(ctx context.Context, e event) (Payload, error) {
 	p := Payload{Version: Version, ID: ids.Encode(e.id), Type: e.typ, CreatedAt: time.Unix(e.created, 0).UTC(), Workspace: ids.Encode(e.workspaceID)}
+	// Every event but the test is about a conversation, shown with its subject under key.
+	var key string
+	var subject any
 	var err error
+	convID := e.ref
 	switch e.typ {
 	case ConversationCreated, ConversationClosed:
-		var c ConversationData
-		c, err = d.conversation(ctx, e.workspaceID, e.ref)
-		p.Data = map[string]any{"conversation": c}
 	case MessageCustomer, MessageAI, MessageHuman:
-		var m MessageData
-		var convID int64
-		if m, convID, err = d.message(ctx, e.ref); err == nil {
-			var c ConversationData
-			c, err = d.conversation(ctx, e.workspaceID, convID)
-			p.Data = map[string]any{"conversation": c, "message": m}
-		}
+		key = "message"
+		subject, convID, err = d.message(ctx, e.ref)
 	case Handoff:
-		var h HandoffData
-		var convID int64
-		if h, convID, err = d.handoff(ctx, e.ref); err == nil {
-			var c ConversationData
-			c, err = d.conversation(ctx, e.workspaceID, convID)
-			p.Data = map[string]any{"conversation": c, "handoff": h}
-		}
+		key = "handoff"
+		subject, convID, err = d.handoff(ctx, e.ref)
 	case FeedbackGiven:
-		var f FeedbackData
-		var convID int64
-		if f, convID, err = d.feedback(ctx, e.ref); err == nil {
-			var c ConversationData
-			c, err = d.conversation(ctx, e.workspaceID, convID)
-			p.Data = map[string]any{"conversation": c, "feedback": f}
-		}
+		key = "feedback"
+		subject, convID, err = d.feedback(ctx, e.ref)
 	case ResolutionEvaluated:
-		var r ResolutionData
-		if r, err = d.resolution(ctx, e.ref); err == nil {
-			var c ConversationData
-			c, err = d.conversation(ctx, e.workspaceID, e.ref)
-			p.Data = map[string]any{"conversation": c, "resolution": r}
-		}
+		key = "resolution"
+		subject, err = d.resolution(ctx, e.ref)
 	case KnowledgeGapCreated:
-		var g GapData
-		var convID int64
-		if g, convID, err = d.gap(ctx, e.ref); err == nil {
-			var c ConversationData
-			c, err = d.conversation(ctx, e.workspaceID, convID)
-			p.Data = map[string]any{"conversation": c, "gap": g}
-		}
+		key = "gap"
+		subject, convID, err = d.gap(ctx, e.ref)
 	case Ping:
 		p.Data = map[string]any{"message": "A test event sent from Settings."}
+		return p, nil
 	default:
 		return p, fmt.Errorf("webhook: no payload for event type %q", e.typ)
+	}
+	var c ConversationData
+	if err == nil {
+		c, err = d.conversation(ctx, e.workspaceID, convID)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, errGone
 	}
+	data := map[string]any{"conversation": c}
+	if key != "" {
+		data[key] = subject
+	}
+	p.Data = data
 	return p, err
 }
 

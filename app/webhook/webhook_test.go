@@ -45,7 +45,7 @@ func (c *clock) add(d time.Duration) {
 
 // world is a migrated database with a workspace, the webhook runner and a receiver.
 type world struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	db     *store.DB
 	ws     int64
@@ -61,7 +61,7 @@ type world struct {
 // receiver is a webhook endpoint that checks each request as a receiver should and
 // answers with the statuses it is given, then 200.
 type receiver struct {
-	t      *testing.T
+	t      testing.TB
 	secret string
 	clock  *clock
 	mu     sync.Mutex
@@ -111,7 +111,7 @@ func (r *receiver) received() []received {
 	return append([]received(nil), r.got...)
 }
 
-func newWorld(t *testing.T, allowPrivate bool) *world {
+func newWorld(t testing.TB, allowPrivate bool) *world {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, t.TempDir())
@@ -123,7 +123,9 @@ func newWorld(t *testing.T, allowPrivate bool) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &clock{t: time.Now().Truncate(time.Second)}
+	// A minute ahead of the inbox's clock (time.Now), which dates the facts and so the
+	// dispatch jobs the triggers queue: those are due at once on this one.
+	c := &clock{t: time.Now().Add(time.Minute).Truncate(time.Second)}
 	w := &world{t: t, ctx: ctx, db: db, ws: ws.ID, user: u.ID, subs: webhook.NewStore(db), inbox: inbox.New(db), clock: c}
 	w.subs.SetClock(c.now)
 	w.sender = webhook.NewSender(webhook.Options{DB: db, AllowPrivate: allowPrivate, BaseURL: "https://support.example.com"})

@@ -111,7 +111,7 @@ func New(o Options) *Server {
 		channels:     o.Channels,
 		deliveries:   o.Deliveries,
 		files:        attach.NewStore(o.DB),
-		webhooks:     webhook.NewStore(o.DB),
+		webhooks:     webhook.NewStore(o.DB, o.Config.Webhooks.AllowPrivateURLs),
 		metrics:      o.Metrics,
 		llm:          o.LLM,
 		log:          o.Logger,

@@ -19,12 +19,16 @@ func TestWebhookSettings(t *testing.T) {
 	e.setupOwner()
 	b := e.ownerBrowser()
 	ctx := context.Background()
-	hooks := webhook.NewStore(e.db)
+	hooks := webhook.NewStore(e.db, false)
 
 	b.get(e.path("settings/webhooks"))
 	res := b.post(e.path("settings/webhooks"), url.Values{"url": {"ftp://example.com/in"}, "event": {"message.customer"}})
 	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "absolute http") || !strings.Contains(res.body, `value="message.customer" checked`) {
 		t.Fatalf("bad URL: %d", res.status)
+	}
+	res = b.post(e.path("settings/webhooks"), url.Values{"url": {"http://127.0.0.1:9000/in"}, "event": {"message.customer"}})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "private or local network") {
+		t.Fatalf("loopback URL: %d", res.status)
 	}
 	res = b.post(e.path("settings/webhooks"), url.Values{"url": {"https://hooks.example.com/in"}, "event": {"message.customer", "conversation.closed"}})
 	subs, err := hooks.List(ctx, e.wsID)
@@ -68,7 +72,7 @@ func TestWebhooksAreForOwnersAndAdminsOfTheirWorkspace(t *testing.T) {
 	e := newEnv(t, nil)
 	e.setupOwner()
 	ctx := context.Background()
-	hooks := webhook.NewStore(e.db)
+	hooks := webhook.NewStore(e.db, false)
 	mine, err := hooks.Create(ctx, e.wsID, e.ownerID(), "https://hooks.example.com/mine", []webhook.Type{webhook.Handoff})
 	if err != nil {
 		t.Fatal(err)

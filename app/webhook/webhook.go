@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"agent/app/fetch"
 	"agent/app/jobs"
 	"agent/app/store"
 	"agent/app/usererr"
@@ -99,12 +100,15 @@ func (s Subscription) Wants(t Type) bool { return slices.Contains(s.Events, t) }
 
 // Store keeps the subscriptions and their delivery log.
 type Store struct {
-	db  *store.DB
-	now func() time.Time
+	db    *store.DB
+	now   func() time.Time
+	guard *fetch.Client // the address policy, for what a URL shows before DNS
 }
 
-// NewStore returns a Store over db.
-func NewStore(db *store.DB) *Store { return &Store{db: db, now: time.Now} }
+// NewStore returns a Store over db; allowPrivate is webhooks.allow_private_urls.
+func NewStore(db *store.DB, allowPrivate bool) *Store {
+	return &Store{db: db, now: time.Now, guard: fetch.New(fetch.Options{AllowPrivate: allowPrivate, Setting: SettingAllowPrivate})}
+}
 
 // SetClock replaces the clock, for tests.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
@@ -114,6 +118,25 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 func CheckURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || len(raw) > maxURLLength {
+		return nil, ErrBadURL
+	}
+	return u, nil
+}
+
+// ErrPrivate refuses a URL on a private or local network, for the admin to see at once
+// (one whose name resolves there is refused when it is sent).
+var ErrPrivate = &usererr.InputError{Field: "url", Message: "this address is on a private or local network; webhooks are sent to public addresses only, unless the server's setting " + SettingAllowPrivate + " allows others"}
+
+// checkURL is CheckURL and the install's address policy.
+func (s *Store) checkURL(raw string) (*url.URL, error) {
+	u, err := CheckURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.guard.CheckHost(u); err != nil {
+		if errors.Is(err, fetch.ErrBlocked) {
+			return nil, ErrPrivate
+		}
 		return nil, ErrBadURL
 	}
 	return u, nil
@@ -152,7 +175,7 @@ func newSecret() string {
 
 // Create adds a subscription with a new secret.
 func (s *Store) Create(ctx context.Context, workspaceID, byUserID int64, rawURL string, events []Type) (Subscription, error) {
-	u, err := CheckURL(rawURL)
+	u, err := s.checkURL(rawURL)
 	if err != nil {
 		return Subscription{}, err
 	}
@@ -188,7 +211,7 @@ func (s *Store) Create(ctx context.Context, workspaceID, byUserID int64, rawURL 
 
 // Update changes a subscription's URL, events and whether it is active.
 func (s *Store) Update(ctx context.Context, workspaceID, id int64, rawURL string, events []Type, active bool) error {
-	u, err := CheckURL(rawURL)
+	u, err := s.checkURL(rawURL)
 	if err != nil {
 		return err
 	}

@@ -126,7 +126,7 @@ func newWorld(t testing.TB, allowPrivate bool) *world {
 	// A minute ahead of the inbox's clock (time.Now), which dates the facts and so the
 	// dispatch jobs the triggers queue: those are due at once on this one.
 	c := &clock{t: time.Now().Add(time.Minute).Truncate(time.Second)}
-	w := &world{t: t, ctx: ctx, db: db, ws: ws.ID, user: u.ID, subs: webhook.NewStore(db), inbox: inbox.New(db), clock: c}
+	w := &world{t: t, ctx: ctx, db: db, ws: ws.ID, user: u.ID, subs: webhook.NewStore(db, allowPrivate), inbox: inbox.New(db), clock: c}
 	w.subs.SetClock(c.now)
 	w.sender = webhook.NewSender(webhook.Options{DB: db, AllowPrivate: allowPrivate, BaseURL: "https://support.example.com"})
 	w.sender.SetClock(c.now)
@@ -145,7 +145,8 @@ func newWorld(t testing.TB, allowPrivate bool) *world {
 // subscribe adds a subscription to the receiver for events.
 func (w *world) subscribe(events ...webhook.Type) webhook.Subscription {
 	w.t.Helper()
-	sub, err := w.subs.Create(w.ctx, w.ws, w.user, w.recv.srv.URL+"/hooks", events)
+	// Saved as an admin could while webhooks.allow_private_urls was on.
+	sub, err := webhook.NewStore(w.db, true).Create(w.ctx, w.ws, w.user, w.recv.srv.URL+"/hooks", events)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -344,6 +345,17 @@ func TestADeliveryIsGivenUpAfterADay(t *testing.T) {
 
 func TestAPrivateAddressIsRefusedUnlessAllowed(t *testing.T) {
 	w := newWorld(t, false)
+	// Refused when saved: the URL shows a loopback address.
+	if _, err := w.subs.Create(w.ctx, w.ws, w.user, w.recv.srv.URL, []webhook.Type{webhook.ConversationCreated}); err != webhook.ErrPrivate {
+		t.Fatalf("saved a loopback URL: %v", err)
+	}
+	for _, u := range []string{"http://localhost:8080/x", "http://intranet/x", "http://10.1.2.3/x", "http://[::1]/x", "http://169.254.169.254/latest"} {
+		if _, err := w.subs.Create(w.ctx, w.ws, w.user, u, []webhook.Type{webhook.ConversationCreated}); err != webhook.ErrPrivate {
+			t.Errorf("saved %s: %v", u, err)
+		}
+	}
+	// And when sent: a URL saved while the setting allowed it is refused by the sender,
+	// which checks every address it connects to.
 	sub := w.subscribe(webhook.ConversationCreated)
 	w.conversation(false)
 	w.runDue()

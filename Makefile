@@ -24,7 +24,7 @@ run: build
 
 ## test: every test, including the browser test in headless Chromium
 test: generate
-	go test -count=1 ./...
+	go test -count=1 -timeout 30m ./...
 
 ## bench: the benchmarks recorded in docs/BENCHMARKS.md
 bench:

@@ -204,6 +204,25 @@ func (m *Manager) ChangePassword(ctx context.Context, userID int64, current, nex
 	return m.SetPassword(ctx, userID, next, false)
 }
 
+// ReplaceOneTimePassword sets the password of a user who logged in with a one-time
+// password and must choose their own: their session proved the one-time password, so it
+// is not asked again. A user without a one-time password must use ChangePassword.
+func (m *Manager) ReplaceOneTimePassword(ctx context.Context, userID int64, next string) error {
+	var hash string
+	var oneTime bool
+	err := m.db.Read.QueryRowContext(ctx, "SELECT password_hash, must_change_password FROM users WHERE id = ?", userID).Scan(&hash, &oneTime)
+	if err != nil {
+		return wrap("change password", err)
+	}
+	if !oneTime {
+		return &InputError{Field: "current", Message: "is needed to change your password"}
+	}
+	if VerifyPassword(hash, next) {
+		return &InputError{Field: "password", Message: "must differ from the one-time password"}
+	}
+	return m.SetPassword(ctx, userID, next, false)
+}
+
 // SetPassword replaces a user's password without checking the old one (admins and the
 // command line) and ends all of the user's sessions. A one-time password must be
 // changed at the next login.

@@ -34,7 +34,25 @@ type Outgoing struct {
 	// Automatic: written by the AI or the system, not by a person (email marks it
 	// Auto-Submitted so that other robots do not answer it).
 	Automatic bool
+	// Label is what the customer sees under the automatic bot's messages ("Sent by the chat
+	// assistant"); "" for any other message.
+	Label string
+	// Rating: what the message asks the customer to rate, as the channel allows (a line in
+	// a mail, reply buttons, quick replies).
+	Rating Rating
+	// RatedID is the automatic reply a RateReason message asks about.
+	RatedID int64
 }
+
+// Rating is what an outgoing message asks the customer to rate.
+type Rating int
+
+// What a message asks to be rated.
+const (
+	RateNothing Rating = iota
+	RateReply          // this automatic reply: resolved or not
+	RateReason         // why the reply RatedID did not resolve the question
+)
 
 // Link is a source an AI reply cites.
 type Link struct {

@@ -342,6 +342,31 @@ func TestDismiss(t *testing.T) {
 	}
 }
 
+// A question dismissed one by one, asked again after its topic was resolved, starts an open
+// topic of its own, hidden while it holds only that question: questions like it in other
+// words still come.
+func TestDismissedQuestionStartsAnOpenTopic(t *testing.T) {
+	w := newWorld(t, nil)
+	a := w.record("Do you rent kayaks?", t0)
+	b := w.record("Can I rent kayaks here?", t0.Add(time.Minute))
+	if err := w.book.Dismiss(w.ctx, w.ws, a.TopicID, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.book.Resolve(w.ctx, w.ws, b.TopicID, w.owner, "Can I rent kayaks here?", "Yes."); err != nil {
+		t.Fatal(err)
+	}
+	again := w.record("do you rent kayaks", t0.Add(2*time.Minute))
+	if again.Status != gaps.Dismissed || again.TopicID == a.TopicID {
+		t.Fatalf("the dismissed question asked again = %+v", again)
+	}
+	if tp := w.topic(again.TopicID); tp.Status != gaps.Open || tp.Questions != 0 || len(w.topics(gaps.Open)) != 0 {
+		t.Fatalf("its topic = %+v", tp)
+	}
+	if like := w.record("Do you rent kayaks in winter?", t0.Add(3*time.Minute)); like.Status != gaps.Open || like.TopicID != again.TopicID {
+		t.Errorf("a question like it = %+v, want open in topic %d", like, again.TopicID)
+	}
+}
+
 // Another workspace's topics and questions are not found.
 func TestOtherWorkspace(t *testing.T) {
 	w := newWorld(t, nil)

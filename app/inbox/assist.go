@@ -80,10 +80,15 @@ func (s *Store) SetAutoSend(ctx context.Context, workspaceID, userID int64, on b
 
 // Viewing records that a person has conversation open on their inbox page, in view and
 // focused (active) or not, for PageExpiry. A person has one such page: the latest counts.
+// A person who opened the conversation has it: auto-send stops there for good.
 func (s *Store) Viewing(ctx context.Context, workspaceID, userID, conversationID int64, active bool) error {
 	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO assist_people (workspace_id, user_id, conversation_id, active, until)
 		VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (workspace_id, user_id) DO UPDATE SET conversation_id = ?3, active = ?4, until = ?5`,
 		workspaceID, userID, conversationID, active, s.now().Add(PageExpiry).Unix())
+	if err == nil {
+		_, err = s.db.Write.ExecContext(ctx, `INSERT OR IGNORE INTO assist_stopped (conversation_id, reason, created_at) VALUES (?, 'opened', ?)`,
+			conversationID, s.now().Unix())
+	}
 	if err != nil {
 		return fmt.Errorf("inbox: viewing: %w", err)
 	}

@@ -113,14 +113,24 @@ func TestAutoSendStopsWhenSomeoneOpensTheConversation(t *testing.T) {
 	if out := a.write(t, a.other, giftCards); len(out) != 0 {
 		t.Fatalf("someone has it open, yet the assistant said %+v", out)
 	}
-	// He leaves it (his page's stream ends): the assistant answers again.
+	// He leaves it (his page's stream ends): a person had it, so the assistant stays out
+	// of it for good.
 	if err := a.inbox.Left(a.ctx, a.ws, a.bo, a.other.ID); err != nil {
 		t.Fatal(err)
 	}
-	if out := a.write(t, a.other, giftCards); len(out) != 1 || !out[0].AutoSent {
+	if out := a.write(t, a.other, giftCards); len(out) != 0 {
 		t.Fatalf("after Bo left: said %+v", out)
 	}
-	// Not in the conversation Ann is busy in, nor with auto-send off, nor disallowed.
+	// A conversation no one opened is still answered; not the one Ann is busy in, nor
+	// with auto-send off, nor disallowed.
+	third, _ := a.visit(t, a.ch, askHuman)
+	if third.AssigneeID != a.ann {
+		t.Fatalf("not handed to Ann: %+v", third)
+	}
+	if out := a.write(t, third, giftCards); len(out) != 1 || !out[0].AutoSent {
+		t.Fatalf("a conversation no one opened: said %+v", out)
+	}
+	a.other = third
 	if out := a.write(t, a.busy, giftCards); len(out) != 0 {
 		t.Errorf("in Ann's own conversation the assistant said %+v", out)
 	}

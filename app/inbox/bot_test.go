@@ -205,6 +205,52 @@ func TestBotFallbackThenOffHoursReply(t *testing.T) {
 	}
 }
 
+func TestWaitingConversationsHandedOutWhenSomeoneComesOnline(t *testing.T) {
+	r := newRouting(t)
+	ch := r.channel(t, channel.Input{HandoffUsers: []int64{r.ann}})
+	kept := r.channel(t, channel.Input{Name: "Unassigned", Handoff: channel.Unassigned})
+	r.bot(t, inbox.Bot{})
+	first, _ := r.visit(t, ch, unknown)
+	r.clock.add(time.Minute)
+	second, _ := r.visit(t, ch, "Which moons have oceans?")
+	answered, _ := r.visit(t, ch, giftCards) // the bot answered: no one waits
+	other, _ := r.visit(t, kept, unknown)    // its channel leaves conversations unassigned
+	if err := r.inbox.SetCapacity(r.ctx, r.ws, r.ann, 1); err != nil {
+		t.Fatal(err)
+	}
+
+	// Bo is no candidate of the channel: nothing moves.
+	r.online(t, r.bo)
+	if got := r.get(t, first.ID); got.AssigneeID != 0 {
+		t.Fatalf("handed to a person who is not a candidate: %+v", got)
+	}
+	// Ann comes online with room for one: the conversation waiting longest is hers, as a
+	// handoff would have given it, and she is not given more than she takes.
+	r.online(t, r.ann)
+	if got := r.get(t, first.ID); got.AssigneeID != r.ann || !got.Awaiting {
+		t.Errorf("first waiting conversation: %+v", got)
+	}
+	if hs := r.handoffs(t, first); len(hs) != 2 || hs[1].Outcome != inbox.Assigned || hs[1].ToUserID != r.ann || hs[1].Cause != inbox.CauseAutomation {
+		t.Errorf("handoffs %+v", hs)
+	}
+	for _, c := range []inbox.Conversation{second, answered, other} {
+		if got := r.get(t, c.ID); got.AssigneeID != 0 {
+			t.Errorf("conversation %d handed out: %+v", c.ID, got)
+		}
+	}
+	// With more room, going online again hands out the next one.
+	if err := r.inbox.SetCapacity(r.ctx, r.ws, r.ann, 5); err != nil {
+		t.Fatal(err)
+	}
+	r.online(t, r.ann)
+	if got := r.get(t, second.ID); got.AssigneeID != r.ann {
+		t.Errorf("second waiting conversation: %+v", got)
+	}
+	if got := r.get(t, answered.ID); got.AssigneeID != 0 {
+		t.Errorf("the bot's answered conversation handed out: %+v", got)
+	}
+}
+
 // visitIn is visit in a language.
 func (r *routing) visitIn(t *testing.T, ch channel.Channel, text, lang string) (inbox.Conversation, []inbox.Message) {
 	t.Helper()

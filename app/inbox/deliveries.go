@@ -164,7 +164,32 @@ func (d *Deliveries) outgoing(ctx context.Context, c Conversation, m Message) (c
 			out.Options = m.AI.QuickReplies
 		}
 	}
-	return out, drv, nil
+	return out, drv, d.rating(ctx, c, m, &out)
+}
+
+// rating sets what an automatic message shows the customer: the bot's label, and the
+// rating it asks for (of an automatic reply, or the reason after "Not resolved").
+func (d *Deliveries) rating(ctx context.Context, c Conversation, m Message, out *channel.Outgoing) error {
+	kind, err := d.Store.AutomaticOf(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	if kind != "" && kind != AutoStopped {
+		b, err := d.Store.Bot(ctx, c.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		out.Label = b.LabelIn(m.Lang)
+	}
+	if ok, err := d.Store.Rateable(ctx, m.ID); err != nil || ok {
+		out.Rating = channel.RateReply
+		return err
+	}
+	rated, err := d.Store.RatingPrompt(ctx, m.ID)
+	if rated != 0 {
+		out.Rating, out.RatedID = channel.RateReason, rated
+	}
+	return err
 }
 
 // Retry sends a failed message again, from a person's click.

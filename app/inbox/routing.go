@@ -206,33 +206,13 @@ func (s *Store) route(ctx context.Context, tx *sql.Tx, c Conversation, ch channe
 	case channel.Unassigned:
 		h.Outcome = LeftUnassigned
 	default:
-		users, teamOf, err := s.candidates(ctx, tx, ch)
+		best, team, err := s.pick(ctx, tx, c.WorkspaceID, ch)
 		if err != nil {
 			return h, err
-		}
-		ps, err := s.presence(ctx, tx, c.WorkspaceID, users)
-		if err != nil {
-			return h, err
-		}
-		var best, bestAt int64
-		bestOpen := 0
-		for _, p := range ps {
-			if !p.Free() {
-				continue
-			}
-			var at int64
-			if err := tx.QueryRowContext(ctx, "SELECT last_assigned_at FROM presence WHERE workspace_id = ? AND user_id = ?", c.WorkspaceID, p.UserID).Scan(&at); err != nil {
-				return h, err
-			}
-			// Times are in seconds: among those assigned in the same second, the one with
-			// fewer open conversations goes first, so that bursts alternate too.
-			if best == 0 || at < bestAt || (at == bestAt && p.Open < bestOpen) {
-				best, bestAt, bestOpen = p.UserID, at, p.Open
-			}
 		}
 		h.Outcome = LeftUnassigned
 		if best != 0 {
-			h.Outcome, h.ToUserID, h.ToTeamID = Assigned, best, teamOf[best]
+			h.Outcome, h.ToUserID, h.ToTeamID = Assigned, best, team
 		} else if len(ch.HandoffTeams) > 0 {
 			h.ToTeamID = ch.HandoffTeams[0] // waits in the team's view
 		}
@@ -241,6 +221,100 @@ func (s *Store) route(ctx context.Context, tx *sql.Tx, c Conversation, ch channe
 		return h, err
 	}
 	return h, nil
+}
+
+// pick chooses, by round robin, the channel's candidate to assign a conversation to, and
+// the team they came through; 0 when none is online with free capacity.
+func (s *Store) pick(ctx context.Context, tx *sql.Tx, workspaceID int64, ch channel.Channel) (user, team int64, err error) {
+	users, teamOf, err := s.candidates(ctx, tx, ch)
+	if err != nil {
+		return 0, 0, err
+	}
+	ps, err := s.presence(ctx, tx, workspaceID, users)
+	if err != nil {
+		return 0, 0, err
+	}
+	var best, bestAt int64
+	bestOpen := 0
+	for _, p := range ps {
+		if !p.Free() {
+			continue
+		}
+		var at int64
+		if err := tx.QueryRowContext(ctx, "SELECT last_assigned_at FROM presence WHERE workspace_id = ? AND user_id = ?", workspaceID, p.UserID).Scan(&at); err != nil {
+			return 0, 0, err
+		}
+		// Times are in seconds: among those assigned in the same second, the one with
+		// fewer open conversations goes first, so that bursts alternate too.
+		if best == 0 || at < bestAt || (at == bestAt && p.Open < bestOpen) {
+			best, bestAt, bestOpen = p.UserID, at, p.Open
+		}
+	}
+	return best, teamOf[best], nil
+}
+
+// sqlWaiting lists a workspace's (?1) conversations waiting for a person, oldest first:
+// open, no one assigned, the AI off, the customer awaiting a reply.
+const sqlWaiting = `SELECT id FROM conversations WHERE workspace_id = ?1 AND status = 'open' AND assignee_id IS NULL
+	AND ai_active = 0 AND awaiting = 1 AND preview = 0 ORDER BY updated_at, id LIMIT ?2`
+
+// maxHandOut bounds the waiting conversations one person coming online hands out.
+const maxHandOut = 200
+
+// HandOut assigns the conversations waiting for a person (the bot could not answer them,
+// or no one was online when the AI handed off) by their channel's rules, as a handoff
+// would now: called when someone comes online. It returns the conversations it assigned.
+func (s *Store) HandOut(ctx context.Context, workspaceID int64, channels *channel.Store) ([]Conversation, error) {
+	rows, err := s.db.Read.QueryContext(ctx, sqlWaiting, workspaceID, maxHandOut)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: hand out: %w", err)
+	}
+	var waiting []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("inbox: hand out: %w", err)
+		}
+		waiting = append(waiting, id)
+	}
+	rows.Close()
+	var out []Conversation
+	for _, id := range waiting {
+		c, err := s.Get(ctx, workspaceID, id)
+		if err != nil {
+			return out, err
+		}
+		ch, err := channels.ByID(ctx, c.ChannelID)
+		if errors.Is(err, channel.ErrNotFound) || (err == nil && ch.Handoff != channel.Assign) {
+			continue
+		}
+		if err != nil {
+			return out, err
+		}
+		assigned := false
+		err = s.db.Tx(ctx, func(tx *sql.Tx) error {
+			// Taken meanwhile (a person, another hand-out): left as it is.
+			var still bool
+			if err := tx.QueryRowContext(ctx, "SELECT assignee_id IS NULL AND status = 'open' FROM conversations WHERE id = ?", c.ID).Scan(&still); err != nil || !still {
+				return err
+			}
+			user, team, err := s.pick(ctx, tx, workspaceID, ch)
+			if err != nil || user == 0 {
+				return err
+			}
+			assigned = true
+			h := Handoff{ConversationID: c.ID, Cause: CauseAutomation, Outcome: Assigned, ToUserID: user, ToTeamID: team, CreatedAt: s.now()}
+			return s.applyHandoff(ctx, tx, c, &h)
+		})
+		if err != nil {
+			return out, fmt.Errorf("inbox: hand out: %w", err)
+		}
+		if assigned {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // applyHandoff records h and moves the conversation accordingly.

@@ -301,13 +301,21 @@ func (s *Service) SetStatus(ctx context.Context, workspaceID, conversationID int
 	return nil
 }
 
-// SetOnline records a person's presence and tells their colleagues.
+// SetOnline records a person's presence and tells their colleagues. Someone coming
+// online is handed the conversations waiting for a person, by their channels' rules.
 func (s *Service) SetOnline(ctx context.Context, workspaceID, userID int64, online bool) error {
 	if err := s.Store.SetOnline(ctx, workspaceID, userID, online); err != nil {
 		return err
 	}
 	s.Hub.Publish(workspaceID, Event{Kind: EventPresence})
-	return nil
+	if !online {
+		return nil
+	}
+	handed, err := s.Store.HandOut(ctx, workspaceID, s.Channels)
+	for _, c := range handed {
+		s.publish(c, Event{Kind: EventConversation})
+	}
+	return err
 }
 
 // CloseInactive closes the conversations idle past their channel's limit (a job).

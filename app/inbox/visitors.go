@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"agent/app/channel"
@@ -134,23 +135,23 @@ var FeedbackReasons = []string{"too_long", "not_useful", "off_topic", "other"}
 // SetFeedback records (or replaces) the visitor's rating of an AI reply in their
 // conversation; a message that is not an AI reply of that conversation is ErrNotFound.
 func (s *Store) SetFeedback(ctx context.Context, conversationID int64, f Feedback) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error { return setFeedback(ctx, tx, s.now(), conversationID, f) })
+}
+
+func setFeedback(ctx context.Context, tx *sql.Tx, now time.Time, conversationID int64, f Feedback) error {
 	if f.Helpful {
 		f.Reason, f.Comment = "", ""
 	}
-	known := f.Reason == ""
-	for _, r := range FeedbackReasons {
-		known = known || f.Reason == r
-	}
-	if !known {
+	if f.Reason != "" && !slices.Contains(FeedbackReasons, f.Reason) {
 		return fmt.Errorf("inbox: feedback: unknown reason %q", f.Reason)
 	}
 	if len([]rune(f.Comment)) > 500 {
 		f.Comment = string([]rune(f.Comment)[:500])
 	}
-	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO feedback (message_id, helpful, reason, comment, created_at)
+	res, err := tx.ExecContext(ctx, `INSERT INTO feedback (message_id, helpful, reason, comment, created_at)
 		SELECT m.id, ?, ?, ?, ? FROM messages m JOIN ai_replies a ON a.message_id = m.id WHERE m.id = ? AND m.conversation_id = ?
 		ON CONFLICT (message_id) DO UPDATE SET helpful = excluded.helpful, reason = excluded.reason, comment = excluded.comment,
-			created_at = excluded.created_at`, f.Helpful, f.Reason, f.Comment, s.now().Unix(), f.MessageID, conversationID)
+			created_at = excluded.created_at`, f.Helpful, f.Reason, f.Comment, now.Unix(), f.MessageID, conversationID)
 	if err != nil {
 		return fmt.Errorf("inbox: feedback: %w", err)
 	}

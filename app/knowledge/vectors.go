@@ -329,11 +329,13 @@ func (m *Manager) embedQuestion(ctx context.Context, model, query string, dims i
 // as asking the same: the cut of the workspace's calibration (calibration.go), measured on
 // its own short answers, since no fixed number holds across models. ok is false without
 // an embedding model, without a calibration (too few short answers with phrasings), or
-// when Ollama cannot embed in time: grouping then goes by words alone. stamp names how the
-// vector was made, so that vectors made otherwise are not compared with it.
+// when Ollama cannot embed in time or could not the last time: grouping then goes by
+// words alone. stamp names how the vector was made, so that vectors made otherwise are
+// not compared with it.
 func (m *Manager) QuestionVector(ctx context.Context, workspaceID int64, text string) (vec []float32, cut float64, stamp string, ok bool) {
 	model := m.embedModel()
-	if model == "" {
+	if model == "" || m.queryEmbedDown.Load() {
+		// Down: the searches try again, and say when it is back; this waits for them.
 		return nil, 0, "", false
 	}
 	set, err := m.vectorSet(ctx, workspaceID)

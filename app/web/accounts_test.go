@@ -350,11 +350,23 @@ func TestAccountOfOneWorkspace(t *testing.T) {
 		t.Error("a reset password left the session open")
 	}
 	nia = e.browser()
-	if res := nia.login("nia@example.com", otp[1]); res.url != "/account/password" {
+	res = nia.login("nia@example.com", otp[1])
+	if res.url != "/account/password" {
 		t.Fatalf("one-time login went to %s, want the password page", res.url)
 	}
-	if res := nia.post("/account/password", url.Values{"current": {otp[1]}, "password": {"nia's own pw"}}); res.status != http.StatusOK {
-		t.Fatalf("change password: %d", res.status)
+	// The one-time password is not asked again: only the new one.
+	if strings.Contains(res.body, `name="current"`) {
+		t.Error("the one-time password is asked again as the current one")
+	}
+	if res := nia.post("/account/password", url.Values{"password": {otp[1]}}); res.status != http.StatusUnprocessableEntity {
+		t.Errorf("the one-time password kept as the new one: %d", res.status)
+	}
+	if res := nia.post("/account/password", url.Values{"password": {"nia's own pw"}}); res.status != http.StatusOK || res.url == "/account/password" {
+		t.Fatalf("change password: %d at %s", res.status, res.url)
+	}
+	// With her own password, changing it asks for the current one again.
+	if res := nia.post("/account/password", url.Values{"password": {"another pw 123"}}); res.status != http.StatusUnprocessableEntity {
+		t.Errorf("changed without the current password: %d", res.status)
 	}
 	if res := bob.post(base+"/disable", url.Values{}); res.status != http.StatusOK || !strings.Contains(res.body, "Disabled") {
 		t.Fatalf("disable: %d", res.status)

@@ -40,6 +40,7 @@ func (s *Server) saveAssistSettings(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.service.Hub.Publish(ws, inbox.Event{Kind: inbox.EventPresence}) // the inbox pages show the switch, or not
 	s.redirectWithFlash(w, r, urls.Workspace(ws, "settings", "assist"), "ok", "Assistant settings saved.")
 }
 
@@ -63,6 +64,7 @@ func (s *Server) setAutoSend(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.service.Hub.Publish(ws, inbox.Event{Kind: inbox.EventPresence}) // the person's other inbox pages
 	msg := "Auto-send is off: the assistant only suggests replies."
 	if on {
 		msg = "Auto-send is on: while you work in one conversation, the assistant answers your others when it is sure."
@@ -142,4 +144,17 @@ func (s *Server) assistData(r *http.Request, d *inboxview.PageData) error {
 		d.Conv.Suggest = d.Assist.Suggestions
 	}
 	return nil
+}
+
+// autoSendData is the signed-in person's auto-send switch, returning to back.
+func (s *Server) autoSendData(r *http.Request, back string) (inboxview.AutoSendData, error) {
+	ctx, v := r.Context(), visitOf(r)
+	d := inboxview.AutoSendData{WS: v.workspace.ID, CSRF: v.session.CSRFToken, Back: back}
+	a, err := s.inbox.AssistSettings(ctx, v.workspace.ID)
+	if err != nil {
+		return d, err
+	}
+	d.Allowed = a.AutoSendOn()
+	d.On, err = s.inbox.AutoSend(ctx, v.workspace.ID, v.user.ID)
+	return d, err
 }

@@ -58,6 +58,21 @@ func TestBrowserAutoSend(t *testing.T) {
 	visitor, cancelVisitor := chromedp.NewContext(ownerTab)
 	defer cancelVisitor()
 	inVisitor, inAnn, inOwner := browsertest.Steps(t, visitor), browsertest.Steps(t, annTab), browsertest.Steps(t, ownerTab)
+	// Ann's page keeps its focus whatever else runs on the machine, as on a person's screen.
+	inAnn("log in, go online",
+		emulation.SetFocusEmulationEnabled(true),
+		e.browserLogInAs("ann@example.com", "ann password"),
+		chromedp.Click(`[data-testid="go-online"]`),
+		chromedp.WaitVisible(`[data-testid="go-away"]`),
+		chromedp.WaitReady(`[data-inbox][data-stream="on"]`),
+	)
+	var switches int
+	inAnn("no switch while auto-send is not allowed",
+		chromedp.Evaluate(`window.notReloaded = true`, nil),
+		chromedp.Evaluate(`document.querySelectorAll('[data-testid="autosend-on"]').length`, &switches))
+	if switches != 0 {
+		t.Fatalf("%d auto-send switches before it was allowed", switches)
+	}
 	inOwner("allow auto-send",
 		e.browserLogIn(),
 		chromedp.Navigate(e.srv.URL+e.path("settings/assist")),
@@ -69,13 +84,10 @@ func TestBrowserAutoSend(t *testing.T) {
 	if s, _ := e.service.Store.AssistSettings(ctx, e.wsID); !s.AutoSendOn() {
 		t.Fatalf("settings after saving: %+v", s)
 	}
-
-	// Ann's page keeps its focus whatever else runs on the machine, as on a person's screen.
-	inAnn("log in, go online, turn auto-send on",
-		emulation.SetFocusEmulationEnabled(true),
-		e.browserLogInAs("ann@example.com", "ann password"),
-		chromedp.Click(`[data-testid="go-online"]`),
-		chromedp.WaitVisible(`[data-testid="go-away"]`),
+	// The switch appears on Ann's open page, without a reload.
+	inAnn("turn auto-send on",
+		chromedp.WaitVisible(`[data-testid="autosend-on"]`),
+		chromedp.Evaluate(`window.notReloaded === true || (()=>{throw new Error("the page reloaded")})()`, nil),
 		chromedp.Click(`[data-testid="autosend-on"]`),
 		chromedp.WaitVisible(`[data-testid="autosend-off"]`),
 	)

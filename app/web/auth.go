@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -66,7 +65,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 	f := formOf(r, "workspace", "name", "email")
 	nu := account.NewUser{Email: f.Value("email"), Name: f.Value("name"), Password: r.PostFormValue("password")}
 	f.Values["password"] = ""
-	_, _, _, err := s.accounts.Setup(r.Context(), nu, f.Value("workspace"))
+	owner, ws, _, err := s.accounts.Setup(r.Context(), nu, f.Value("workspace"))
 	if errors.Is(err, account.ErrAlreadySetUp) {
 		s.notFound(w, r)
 		return
@@ -80,7 +79,12 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("setup done", "email", nu.Email)
-	s.redirectWithFlash(w, r, "/login?email="+url.QueryEscape(nu.Email), "ok", "Your account and workspace are ready. Log in to continue.")
+	// The owner just chose the password: they are logged in, not asked for it again.
+	if err := s.startSession(w, r, owner.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.redirectWithFlash(w, r, urls.Workspace(ws.ID), "ok", "Your account and workspace are ready.")
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -203,7 +207,12 @@ func (s *Server) passwordPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
 	f := formOf(r, "current", "password")
-	err := s.accounts.ChangePassword(r.Context(), v.user.ID, r.PostFormValue("current"), r.PostFormValue("password"))
+	var err error
+	if v.user.MustChangePassword {
+		err = s.accounts.ReplaceOneTimePassword(r.Context(), v.user.ID, r.PostFormValue("password"))
+	} else {
+		err = s.accounts.ChangePassword(r.Context(), v.user.ID, r.PostFormValue("current"), r.PostFormValue("password"))
+	}
 	if err != nil {
 		if !addError(&f, err) {
 			s.serverError(w, r, err)

@@ -137,6 +137,17 @@ type modelCache struct {
 	mu     sync.Mutex
 	at     time.Time
 	health llm.Health
+	warned string // the error last logged, so that each is logged once, not on every page
+}
+
+// firstSeen reports whether err (the model's health error, "" when healthy) differs from
+// the last one seen, and remembers it.
+func (c *modelCache) firstSeen(err string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	changed := err != c.warned
+	c.warned = err
+	return changed
 }
 
 // modelHealth is whether Ollama answers and has the chat model, checked at most once per

@@ -237,7 +237,16 @@ func (s *Server) inboxList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, inboxview.ListParts(d))
+	back := urls.Inbox(d.WS) + f.Query()
+	if open != 0 {
+		back = urls.Conversation(d.WS, open) + f.Query()
+	}
+	sw, err := s.autoSendData(r, back)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, inboxview.ListLive(d, sw))
 }
 
 // conversation loads the conversation named in the path: one of another workspace, a

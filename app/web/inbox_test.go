@@ -161,9 +161,11 @@ func TestInboxViewsAndCounts(t *testing.T) {
 	desk := w.inboxChannel(t, channel.Input{Name: "Billing desk", AgentID: w.ava.ID, HandoffTeams: []int64{billing.ID}})
 
 	aiHandled := w.visit(t, w.chat, giftQuestion) // the AI answers: in All only
-	noOne := w.visit(t, w.chat, "can I talk to a human")
 	w.setOnline(t, w.owner, true)
 	mine := w.visit(t, w.chat, "can I talk to a human")
+	// The owner away: the next waits in Unassigned (going online again would hand it out).
+	w.setOnline(t, w.owner, false)
+	noOne := w.visit(t, w.chat, "can I talk to a human")
 	team := w.visit(t, desk, "can I talk to a human") // Ann is away: it waits for the team
 	closed := w.visit(t, w.chat, "can I talk to a human")
 	if err := w.service.SetStatus(w.ctx, w.wsID, closed.ID, true); err != nil {

@@ -341,12 +341,15 @@ func (s *Server) addFile(ctx context.Context, ws int64, fh *multipart.FileHeader
 		res.Message = "could not be stored; the error has been logged"
 	default:
 		res.OK, res.Message = true, fileMessage(added)
+		if added.Source != nil {
+			res.WS, res.SourceID = ws, added.Source.ID
+		}
 	}
 	return res
 }
 
-// fileMessage says what an upload did: "added, 14 chunks", "updated with the new content,
-// 3 chunks", "23 short answers", "2 short answers added, 1 updated, 4 already in the
+// fileMessage says what an upload did: "added, 14 sections", "updated with the new content,
+// 3 sections", "23 short answers", "2 short answers added, 1 updated, 4 already in the
 // knowledge", or that it was all there already.
 func fileMessage(r knowledge.FileResult) string {
 	const already = "already in the knowledge"
@@ -355,9 +358,9 @@ func fileMessage(r knowledge.FileResult) string {
 		case knowledge.FileUnchanged:
 			return already + " (same name and content), not added again"
 		case knowledge.FileUpdated:
-			return "updated with the new content, " + plural(r.Source.ChunkCount, "chunk")
+			return "updated with the new content, " + plural(r.Source.ChunkCount, "section")
 		}
-		return "added, " + plural(r.Source.ChunkCount, "chunk")
+		return "added, " + plural(r.Source.ChunkCount, "section")
 	}
 	same := r.ShortAnswers - r.ShortAnswersAdded - r.ShortAnswersUpdated
 	switch {
@@ -519,7 +522,7 @@ func (s *Server) cancelCrawl(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// plural says "1 chunk", "14 chunks".
+// plural says "1 section", "14 sections".
 func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun

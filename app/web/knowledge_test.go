@@ -87,7 +87,7 @@ var (
 	sourceRow   = regexp.MustCompile(`(?s)<tr data-testid="source-row".*?</tr>`)
 	resultItem  = regexp.MustCompile(`(?s)<li class="result" data-testid="search-result">.*?</li>`)
 	resultScore = regexp.MustCompile(`data-testid="result-score">([0-9.e+-]+)<`)
-	fileResult  = regexp.MustCompile(`(?s)data-testid="file-result" data-ok="(true|false)"><strong>([^<]+)</strong>: ([^<]*)</li>`)
+	fileResult  = regexp.MustCompile(`(?s)data-testid="file-result" data-ok="(true|false)">(?:<a [^>]*>)?<strong>([^<]+)</strong>(?:</a>)?: ([^<]*)</li>`)
 )
 
 func knowledgeOwner(t *testing.T, edit func(*config.Config)) (*env, *browser) {
@@ -275,7 +275,7 @@ func TestKnowledgeUpload(t *testing.T) {
 		got[m[2]] = m[1] + " " + m[3]
 	}
 	want := map[string]string{
-		"handbook.md": "true added, 2 chunks",
+		"handbook.md": "true added, 2 sections",
 		"faq.csv":     "true 2 short answers",
 		"big.txt":     "false larger than the 1 MB limit, not added",
 	}
@@ -283,6 +283,10 @@ func TestKnowledgeUpload(t *testing.T) {
 		if got[name] != w {
 			t.Errorf("%s: %q, want %q", name, got[name], w)
 		}
+	}
+	// The file that made a source links to it.
+	if !strings.Contains(res.body, `<a href="`+e.path("knowledge/"+ids.Encode(e.sources()["Handbook"].ID))+`" data-testid="file-result-source"><strong>handbook.md</strong>`) {
+		t.Errorf("the result does not link to the source it made:\n%s", res.body)
 	}
 	if !strings.HasPrefix(got["photo.png"], "false ") || !strings.Contains(got["photo.png"], "not supported") {
 		t.Errorf("photo.png: %q", got["photo.png"])
@@ -680,7 +684,7 @@ func TestKnowledgeUploadAgain(t *testing.T) {
 	faq.data = []byte("question,answer\nDO YOU  ship abroad?,Yes to all of Europe.\nCan I pay by invoice?,Yes.\nDo you repair bikes?,Yes.\n")
 	res = b.upload(e.path("knowledge/files"), []file{bikes, faq}, false)
 	want = map[string]string{
-		"bikes.md": "true updated with the new content, 2 chunks",
+		"bikes.md": "true updated with the new content, 2 sections",
 		"faq.csv":  "true 1 short answer added, 1 updated, 1 already in the knowledge",
 	}
 	if got := results(res); !maps.Equal(got, want) {

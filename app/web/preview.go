@@ -131,10 +131,10 @@ func (s *Server) askPreview(w http.ResponseWriter, r *http.Request) {
 
 // modelStatus is the language model's health for the pages that tell the admin about it
 // (the Agents list, the preview). They say it in plain words (llm.Health.Notice); the
-// technical detail goes to the log.
+// technical detail goes to the log, once for each new error.
 func (s *Server) modelStatus(ctx context.Context) llm.Health {
 	h := s.modelHealth(ctx)
-	if h.Error != "" {
+	if s.model.firstSeen(h.Error) && h.Error != "" {
 		s.log.Warn("language model unavailable; agents answer in extractive mode", "ollama", h.URL, "err", h.Error)
 	}
 	return h

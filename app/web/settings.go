@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"agent/app/account"
@@ -171,7 +172,7 @@ func (s *Server) inviteUser(w http.ResponseWriter, r *http.Request) {
 	f := formOf(r, "email", "role", "agent_editor")
 	role := account.Role(f.Value("role"))
 	status := http.StatusOK
-	var link string
+	var link, mailedFrom, mailError string
 	var inv account.Invitation
 	if !v.membership.CanAssignRole(role) {
 		f.Errors["role"] = "You cannot give this role."
@@ -182,6 +183,13 @@ func (s *Server) inviteUser(w http.ResponseWriter, r *http.Request) {
 			link, inv = s.invitationLink(r, token), created
 			s.log.Info("invitation created", "workspace", v.workspace.ID, "invitation", inv.ID, "by", v.user.ID)
 			f = components.NewForm()
+			var err error
+			switch mailedFrom, err = s.mailInvitation(r.Context(), v.user.Name, inv, link); {
+			case errors.Is(err, errNoMailbox):
+			case err != nil:
+				s.log.Warn("invitation not emailed", "workspace", v.workspace.ID, "invitation", inv.ID, "err", err)
+				mailedFrom, mailError = "", err.Error()
+			}
 		case !addError(&f, err):
 			s.serverError(w, r, err)
 			return
@@ -194,7 +202,7 @@ func (s *Server) inviteUser(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d.InvitationLink, d.Invited = link, inv
+	d.InvitationLink, d.Invited, d.MailedFrom, d.MailError = link, inv, mailedFrom, mailError
 	s.render(w, r, status, settings.Users(s.page(w, r, "Users", "settings"), d))
 }
 

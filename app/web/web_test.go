@@ -53,6 +53,25 @@ type env struct {
 	wsID       int64
 	allowed    *allowList
 	freeSpace  *atomic.Uint64 // what the server reads as free on the data's disk: 1 TB unless a test says
+	logs       *logBuffer     // what the server logged
+}
+
+// logBuffer is the server's log, safe for its goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 // allowList is the set of host:port addresses the env's fetcher may reach.
@@ -92,7 +111,8 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 		t.Fatal(err)
 	}
 	accounts := account.New(db)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	logs := &logBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	allowed := &allowList{addrs: map[string]bool{}}
 	km := knowledge.New(knowledge.Options{DB: db, Logger: logger,
 		Fetch:         fetch.New(fetch.Options{Allow: allowed.allows}),
@@ -120,7 +140,7 @@ func newEnv(t testing.TB, edit func(*config.Config)) *env {
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	return &env{t: t, srv: srv, server: s, db: db, accounts: accounts, knowledge: km, agents: agents, channels: channels, service: service, gaps: book, deliveries: deliveries, llm: client,
-		ollama: ollama, allowed: allowed, freeSpace: free}
+		ollama: ollama, allowed: allowed, freeSpace: free, logs: logs}
 }
 
 // setupOwner creates the owner through the setup form.
@@ -128,7 +148,7 @@ func (e *env) setupOwner() {
 	e.t.Helper()
 	b := e.browser()
 	res := b.post("/setup", url.Values{"workspace": {"Shop"}, "name": {"Olga Owner"}, "email": {"owner@example.com"}, "password": {"owner password"}})
-	if res.status != http.StatusOK || !strings.Contains(res.body, "Log in") {
+	if res.status != http.StatusOK || !strings.Contains(res.body, "Your account and workspace are ready") || !strings.Contains(res.body, `data-testid="section-inbox"`) {
 		e.t.Fatalf("setup: %d %s", res.status, res.body)
 	}
 	ws, err := e.accounts.Workspaces(context.Background())

@@ -367,7 +367,7 @@ func presence(p layout.Page, d PageData) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = autoSendSwitch(p, d).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = AutoSendSwitch(AutoSendData{WS: p.Workspace.ID, CSRF: p.CSRF, Back: d.Back, Allowed: d.Assist.AutoSendOn(), On: d.AutoSend}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

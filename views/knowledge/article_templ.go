@@ -106,7 +106,7 @@ func Article(p layout.Page, src knowledge.Source, f components.Form) templ.Compo
 			templ_7745c5c3_Err = components.Textarea(f, "body", "Text", "Markdown: # headings split the article into the sections the AI agent cites; lists, tables, links and **bold** work. HTML is not shown.", 22, true, templ.Attributes{
 				"class":      "markdown-source",
 				"hx-post":    knowledgeURL(ws, "preview"),
-				"hx-trigger": "keyup changed delay:400ms, change",
+				"hx-trigger": "input changed delay:400ms, change",
 				"hx-target":  "#preview",
 				"hx-swap":    "innerHTML",
 				"spellcheck": "true",

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
 	"agent/app/knowledge"
+	"agent/views/components"
 	"agent/views/urls"
 )
 
@@ -87,24 +89,28 @@ func (d TableData) Pages() int {
 
 // FileResult is what became of one uploaded file, shown as one line.
 type FileResult struct {
-	Name    string
-	OK      bool
-	Message string // "added, 14 chunks", "23 short answers", or what was wrong
+	Name     string
+	OK       bool
+	Message  string // "added, 14 sections", "23 short answers", or what was wrong
+	WS       int64
+	SourceID int64 // the source the file made or updated, linked from the result; 0 for short answers
+}
+
+// Href is the page of the source the file made, or "" when none.
+func (r FileResult) Href() string {
+	if r.SourceID == 0 {
+		return ""
+	}
+	return sourceURL(r.WS, r.SourceID)
 }
 
 // Language is a choice in the language selects.
-type Language struct{ Code, Name string }
+type Language = components.Language
 
-// Languages are offered for articles, short answers and the test search; a source in
-// another language keeps its own code as an extra choice.
-var Languages = []Language{
-	{"en", "English"}, {"es", "Spanish"}, {"fr", "French"}, {"de", "German"}, {"pt", "Portuguese"},
-	{"it", "Italian"}, {"nl", "Dutch"}, {"nb", "Norwegian"}, {"sv", "Swedish"}, {"da", "Danish"},
-	{"fi", "Finnish"}, {"pl", "Polish"}, {"cs", "Czech"}, {"tr", "Turkish"}, {"el", "Greek"},
-	{"ru", "Russian"}, {"uk", "Ukrainian"}, {"ar", "Arabic"}, {"he", "Hebrew"}, {"hi", "Hindi"},
-	{"zh", "Chinese"}, {"ja", "Japanese"}, {"ko", "Korean"}, {"th", "Thai"}, {"vi", "Vietnamese"},
-	{"id", "Indonesian"},
-}
+// Languages are offered for articles, short answers and the test search (the same as
+// everywhere a language is chosen); a source in another language keeps its own code as an
+// extra choice.
+var Languages = components.Languages
 
 // languageChoices are Languages plus current when it is not among them.
 func languageChoices(current string) []Language {
@@ -116,7 +122,7 @@ func languageChoices(current string) []Language {
 			return Languages
 		}
 	}
-	return append(append([]Language{}, Languages...), Language{current, current})
+	return append(append([]Language{}, Languages...), Language{Code: current, Name: current})
 }
 
 // LanguageName is the name of a language code, or the code itself.
@@ -182,6 +188,25 @@ func Excerpt(s string, n int) string {
 // scores of a small knowledge base are tiny, and a fixed number of decimals shows 0.000.
 func Score(f float64) string { return strconv.FormatFloat(f, 'g', 3, 64) }
 
+// WhyMatched says in plain words why a result came up; the scores are a click away.
+func WhyMatched(r knowledge.Result) string {
+	var why []string
+	if r.Keyword != 0 {
+		why = append(why, "shares words with the question")
+	}
+	if (r.Calibrated && r.Closeness >= 0) || (!r.Calibrated && r.Similarity >= 0.5) {
+		why = append(why, "is close in meaning")
+	}
+	if r.Matched && r.Match >= 0.5 {
+		why = append(why, "answers a question asked this way")
+	}
+	if len(why) == 0 {
+		return "A weak match: it only loosely relates to the question."
+	}
+	s := strings.Join(why, " and ")
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
 // statusClass is the badge of a source's status: ready green, pending neutral, error red.
 func statusClass(s knowledge.Status) string {
 	switch s {
@@ -206,11 +231,11 @@ func statusLabel(s knowledge.Status) string {
 	return string(s)
 }
 
-// embedFailedLabel says that some chunks of a source were refused by the embedding model.
+// embedFailedLabel says that some sections of a source were refused by the embedding model.
 func embedFailedLabel(n int) string {
-	what := strconv.Itoa(n) + " chunks"
+	what := strconv.Itoa(n) + " sections"
 	if n == 1 {
-		what = "1 chunk"
+		what = "1 section"
 	}
 	return what + " could not be embedded (the log says why): found by their words only, not by meaning."
 }

@@ -76,7 +76,7 @@ func TestSourceRowShowsEmbedFailures(t *testing.T) {
 	for _, tc := range []struct {
 		failed int
 		want   string
-	}{{0, ""}, {1, "1 chunk could not be embedded"}, {3, "3 chunks could not be embedded"}} {
+	}{{0, ""}, {1, "1 section could not be embedded"}, {3, "3 sections could not be embedded"}} {
 		var b strings.Builder
 		s := knowledge.Source{ID: 7, Kind: knowledge.KindArticle, Title: "Warranty", Status: knowledge.StatusReady, ChunkCount: 4, EmbedFailed: tc.failed}
 		if err := sourceRow(1, s, TableData{Now: time.Now()}).Render(context.Background(), &b); err != nil {

@@ -538,7 +538,7 @@ func Source(p layout.Page, d SourceData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, " <section class=\"panel\" aria-labelledby=\"chunks-heading\"><h2 id=\"chunks-heading\">Chunks</h2><p class=\"muted\">The pieces the AI agent searches and quotes, in order.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, " <section class=\"panel\" aria-labelledby=\"chunks-heading\"><h2 id=\"chunks-heading\">Sections</h2><p class=\"muted\">The pieces the AI agents search and quote, in order.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -553,7 +553,7 @@ func Source(p layout.Page, d SourceData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				} else {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 55, "No chunks.")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 55, "No sections.")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

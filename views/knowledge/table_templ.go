@@ -694,7 +694,7 @@ func sourcesTable(p layout.Page, d TableData) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, "\" hx-confirm=\"Remove the checked sources? Your AI agents will no longer answer from them.\" data-confirm-if-checked=\"id\" hx-target=\"body\" hx-push-url=\"true\" data-testid=\"bulk-remove\">Remove</button></div><div class=\"table-wrap\"><table data-testid=\"knowledge-table\"><caption class=\"sr-only\">Knowledge sources, newest first</caption> <thead><tr><th scope=\"col\"><span class=\"sr-only\">Select</span></th><th scope=\"col\">Title</th><th scope=\"col\">Kind</th><th scope=\"col\">Status</th><th scope=\"col\" class=\"num\">Chunks</th><th scope=\"col\">Last sync</th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 49, "\" hx-confirm=\"Remove the checked sources? Your AI agents will no longer answer from them.\" data-confirm-if-checked=\"id\" hx-target=\"body\" hx-push-url=\"true\" data-testid=\"bulk-remove\">Remove</button></div><div class=\"table-wrap\"><table data-testid=\"knowledge-table\"><caption class=\"sr-only\">Knowledge sources, newest first</caption> <thead><tr><th scope=\"col\"><span class=\"sr-only\">Select</span></th><th scope=\"col\">Title</th><th scope=\"col\">Kind</th><th scope=\"col\">Status</th><th scope=\"col\" class=\"num\" title=\"The pieces the AI agents search and quote\">Sections</th><th scope=\"col\">Last sync</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

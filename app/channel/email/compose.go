@@ -34,7 +34,10 @@ type Outgoing struct {
 	// other robots do not answer it, and asks Exchange for no out-of-office replies to it.
 	// A person's reply is not marked.
 	Automatic bool
-	Date      time.Time // now when zero
+	// Footer are lines after the text and its sources, set apart: the automatic bot's
+	// label, the question that asks the customer to rate an automatic reply.
+	Footer []string
+	Date   time.Time // now when zero
 }
 
 // Source is a page an answer rests on.
@@ -73,6 +76,9 @@ func Compose(o Outgoing) (raw []byte, messageID string, err error) {
 			label = "Sources"
 		}
 		text, rich = withSources(text, rich, label, o.Sources)
+	}
+	if len(o.Footer) > 0 {
+		text, rich = withFooter(text, rich, o.Footer)
 	}
 	b := enmime.Builder().
 		From(cleanLine(o.From.Name), o.From.Address).
@@ -168,4 +174,23 @@ func withSources(text, rich, label string, sources []Source) (string, string) {
 		return t.String(), rich[:i] + h.String() + rich[i:]
 	}
 	return t.String(), rich + h.String()
+}
+
+// withFooter adds lines after everything else: in the text after a blank line, in the
+// HTML as a paragraph in small grey type.
+func withFooter(text, rich string, lines []string) (string, string) {
+	var h strings.Builder
+	h.WriteString(`<p style="color:#666;font-size:90%">`)
+	for i, l := range lines {
+		if i > 0 {
+			h.WriteString("<br>\n")
+		}
+		h.WriteString(html.EscapeString(cleanLine(l)))
+	}
+	h.WriteString("</p>\n")
+	text = strings.TrimRight(text, "\n") + "\n\n" + strings.Join(lines, "\n") + "\n"
+	if i := strings.LastIndex(strings.ToLower(rich), "</body>"); i >= 0 {
+		return text, rich[:i] + h.String() + rich[i:]
+	}
+	return text, rich + h.String()
 }

@@ -248,17 +248,32 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, ra
 			may, reason = false, email.Reason(fmt.Sprintf("already %d automatic replies in this thread within the hour", MaxAutoRepliesPerHour))
 		}
 	}
+	record := func(tx *sql.Tx, messageID int64) error {
+		if err := recordMail(ctx, tx, ch.ID, c.ID, messageID, m, true); err != nil {
+			return err
+		}
+		return in.keepFiles(ctx, tx, ch.WorkspaceID, messageID, m, limits)
+	}
+	if found && may {
+		// A reply that only says yes or no to our automatic answer rates it.
+		r, ok, err := st.RatingReply(ctx, c, text)
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			_, err = in.Service.RateOnChannel(ctx, ch, c, text, r, record)
+			if store.IsUniqueViolation(err) {
+				return false, nil
+			}
+			return err == nil, err
+		}
+	}
 	hold := ""
 	if !may {
 		hold = string(reason)
 		in.log().Info("mail stored, not answered automatically", "channel", ch.ID, "conversation", c.ID, "reason", reason)
 	}
-	_, err = in.Service.ChannelMessage(ctx, ch, c, text, "", hold, func(tx *sql.Tx, messageID int64) error {
-		if err := recordMail(ctx, tx, ch.ID, c.ID, messageID, m, true); err != nil {
-			return err
-		}
-		return in.keepFiles(ctx, tx, ch.WorkspaceID, messageID, m, limits)
-	})
+	_, err = in.Service.ChannelMessage(ctx, ch, c, text, "", hold, record)
 	if store.IsUniqueViolation(err) {
 		return false, nil // stored meanwhile by another run
 	}

@@ -76,6 +76,12 @@ func (s *Sender) Send(ctx context.Context, out channel.Outgoing) (channel.Receip
 		ReplyTo: []mail.Address{{Name: set.FromName, Address: plus}}, Subject: h.subject, Text: out.Text,
 		SourcesLabel: agent.Say(out.Lang, agent.PhraseSources), MessageID: h.id, InReplyTo: h.inReplyTo, References: h.refs,
 		Automatic: out.Automatic}
+	if out.Label != "" {
+		o.Footer = append(o.Footer, out.Label)
+	}
+	if out.Rating == channel.RateReply {
+		o.Footer = append(o.Footer, agent.Say(out.Lang, agent.PhraseRateByMail))
+	}
 	for _, l := range out.Sources {
 		o.Sources = append(o.Sources, email.Source{Title: l.Title, URL: l.URL})
 	}
@@ -195,4 +201,22 @@ func (n Network) dialSMTP(ctx context.Context, sv Server) (*smtp.Client, error) 
 		}
 	}
 	return c, nil
+}
+
+// SendMail sends a mail of the workspace's own (an invitation to join it), not of a
+// conversation, from the channel's address over its SMTP server.
+func (s *Sender) SendMail(ctx context.Context, channelID int64, to mail.Address, subject, text string) error {
+	set, err := s.Settings.Get(ctx, channelID)
+	if err != nil {
+		return err
+	}
+	if set.SMTP.Host == "" {
+		return errors.New("the mailbox has no SMTP server to send with")
+	}
+	raw, _, err := email.Compose(email.Outgoing{From: mail.Address{Name: set.FromName, Address: set.Address}, To: []mail.Address{to},
+		Subject: subject, Text: text})
+	if err != nil {
+		return err
+	}
+	return s.submit(ctx, set, to.Address, raw)
 }

@@ -47,6 +47,7 @@ type incoming struct {
 	from       string // the customer: WhatsApp id or PSID
 	name       string
 	text       string
+	payload    string // a tapped button's id or quick reply's payload
 	media      string // the kind of a message that has no text: "image", "audio"…
 	files      []media
 	at         time.Time
@@ -241,6 +242,24 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, m 
 	if err != nil {
 		return false, err
 	}
+	var files []attach.File
+	for _, f := range m.files {
+		files = append(files, in.Graph.fetch(ctx, set.AccessToken, f))
+	}
+	record := func(tx *sql.Tx, messageID int64) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO meta_messages (channel_id, external_id, message_id, incoming, sent_at) VALUES (?, ?, ?, ?, ?)",
+			ch.ID, m.externalID, messageID, !m.echo, m.at.Unix())
+		for _, f := range files {
+			if err != nil {
+				break
+			}
+			_, err = in.Files.Add(ctx, tx, ch.WorkspaceID, messageID, f)
+		}
+		return err
+	}
+	if took, ok, err := in.rating(ctx, ch, k, m, record); ok || err != nil {
+		return took, err
+	}
 	c, found, err := st.ContactOpenConversation(ctx, ch.WorkspaceID, ch.ID, k.ID)
 	if err != nil {
 		return false, err
@@ -256,21 +275,6 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, m 
 		if err := st.SetContact(ctx, ch.WorkspaceID, c.ID, k.ID); err != nil {
 			return false, err
 		}
-	}
-	var files []attach.File
-	for _, f := range m.files {
-		files = append(files, in.Graph.fetch(ctx, set.AccessToken, f))
-	}
-	record := func(tx *sql.Tx, messageID int64) error {
-		_, err := tx.ExecContext(ctx, "INSERT INTO meta_messages (channel_id, external_id, message_id, incoming, sent_at) VALUES (?, ?, ?, ?, ?)",
-			ch.ID, m.externalID, messageID, !m.echo, m.at.Unix())
-		for _, f := range files {
-			if err != nil {
-				break
-			}
-			_, err = in.Files.Add(ctx, tx, ch.WorkspaceID, messageID, f)
-		}
-		return err
 	}
 	text := m.text
 	if text == "" && m.media != "" {
@@ -295,6 +299,40 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, m 
 		return false, nil // taken meanwhile by another run
 	}
 	return err == nil, err
+}
+
+// rating stores a customer's message that rates one of our automatic replies: a rating
+// button's tap (of a reply of their own conversation on this channel: another's is only
+// words), or their words after a reply that asks for a rating (a yes or no; the reason
+// after "Not resolved"). ok is false when the message is no rating.
+func (in *Intake) rating(ctx context.Context, ch channel.Channel, k inbox.Contact, m incoming,
+	record func(tx *sql.Tx, messageID int64) error) (took, ok bool, err error) {
+	if m.echo || m.text == "" || in.now().Sub(m.at) >= in.window(ch) {
+		return false, false, nil
+	}
+	st := in.Service.Store
+	var c inbox.Conversation
+	var r inbox.ChannelRating
+	if id, rating, isRating := parseRating(m.payload); isRating {
+		if c, ok, err = st.RatedConversation(ctx, ch, k.ID, id); err != nil || !ok {
+			return false, false, err
+		}
+		r = rating
+	} else {
+		var found bool
+		if c, found, err = st.ContactOpenConversation(ctx, ch.WorkspaceID, ch.ID, k.ID); err != nil || !found {
+			return false, false, err
+		}
+		if r, ok, err = st.RatingReply(ctx, c, m.text); err != nil || !ok {
+			return false, false, err
+		}
+		r.AskWhy = !r.Helpful && r.Reason == ""
+	}
+	_, err = in.Service.RateOnChannel(ctx, ch, c, m.text, r, record)
+	if store.IsUniqueViolation(err) {
+		return false, true, nil // taken meanwhile by another run
+	}
+	return err == nil, true, err
 }
 
 // profileName reads a Messenger customer's name (the webhook gives only their PSID); ""
@@ -450,13 +488,13 @@ func waIncoming(m waMessage) (incoming, bool) {
 		}
 	case "interactive":
 		if i := m.Interactive; i != nil && i.ButtonReply != nil {
-			in.text = i.ButtonReply.Title
+			in.text, in.payload = i.ButtonReply.Title, i.ButtonReply.ID
 		} else if i != nil && i.ListReply != nil {
-			in.text = i.ListReply.Title
+			in.text, in.payload = i.ListReply.Title, i.ListReply.ID
 		}
 	case "button":
 		if m.Button != nil {
-			in.text = m.Button.Text
+			in.text, in.payload = m.Button.Text, m.Button.Payload
 		}
 	case "image", "audio", "video", "document", "sticker":
 		in.media = m.Type
@@ -516,6 +554,9 @@ func decodeMessenger(body []byte, pageID string) ([]incoming, []report, int, err
 			case ev.Message != nil:
 				m := ev.Message
 				in := incoming{externalID: m.Mid, from: ev.Sender.ID, text: m.Text, at: at}
+				if m.QuickReply != nil {
+					in.payload = m.QuickReply.Payload
+				}
 				if m.IsEcho {
 					if m.Metadata == sentByUs {
 						skipped++ // our own reply, sent through the API
@@ -544,7 +585,7 @@ func decodeMessenger(body []byte, pageID string) ([]incoming, []report, int, err
 				}
 				msgs = append(msgs, in)
 			case ev.Postback != nil && ev.Postback.Mid != "":
-				msgs = append(msgs, incoming{externalID: ev.Postback.Mid, from: ev.Sender.ID, text: ev.Postback.Title, at: at})
+				msgs = append(msgs, incoming{externalID: ev.Postback.Mid, from: ev.Sender.ID, text: ev.Postback.Title, payload: ev.Postback.Payload, at: at})
 			case ev.Delivery != nil:
 				for _, mid := range ev.Delivery.Mids {
 					reports = append(reports, report{externalID: mid, status: inbox.DeliveryDelivered})

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -271,20 +270,24 @@ func (s *Sender) whatsApp(ctx context.Context, out channel.Outgoing, to string, 
 	if !w.Open {
 		return nil, channel.Permanent(outsideWindow(w, "WhatsApp allows only template messages after 24 hours; send one of the channel's templates"))
 	}
-	texts := split(withSources(out, false), waTextLimit)
-	var parts []any
-	buttons := len(out.Options) > 0 && len(out.Options) <= waMaxButtons && fits(out.Options) && utf8.RuneCountInString(texts[len(texts)-1]) <= waButtonBody
-	if len(out.Options) > 0 && !buttons {
-		texts = split(withSources(out, true), waTextLimit)
+	bs := buttonsOf(out)
+	texts := split(body(out, false, "_"), waTextLimit)
+	if out.Rating == channel.RateNothing && len(bs) > 0 &&
+		(len(bs) > waMaxButtons || !fits(out.Options) || utf8.RuneCountInString(texts[len(texts)-1]) > waButtonBody) {
+		texts, bs = split(body(out, true, "_"), waTextLimit), nil // the options as a numbered list
 	}
+	if len(bs) > 0 && utf8.RuneCountInString(texts[len(texts)-1]) > waButtonBody {
+		texts = append(texts, agent.Say(out.Lang, agent.PhraseRateAsk)) // the rating buttons under a short question
+	}
+	var parts []any
 	for i, t := range texts {
-		if buttons && i == len(texts)-1 {
-			var bs []map[string]any
-			for j, o := range out.Options {
-				bs = append(bs, map[string]any{"type": "reply", "reply": map[string]string{"id": "option-" + strconv.Itoa(j+1), "title": o}})
+		if len(bs) > 0 && i == len(texts)-1 {
+			var buttons []map[string]any
+			for _, b := range bs {
+				buttons = append(buttons, map[string]any{"type": "reply", "reply": map[string]string{"id": b.id, "title": b.title}})
 			}
 			parts = append(parts, with("type", "interactive", "interactive", map[string]any{
-				"type": "button", "body": map[string]string{"text": t}, "action": map[string]any{"buttons": bs}}))
+				"type": "button", "body": map[string]string{"text": t}, "action": map[string]any{"buttons": buttons}}))
 			continue
 		}
 		parts = append(parts, with("type", "text", "text", map[string]any{"body": t, "preview_url": false}))
@@ -305,15 +308,18 @@ func messenger(out channel.Outgoing, to string, w Window) ([]any, error) {
 	default:
 		return nil, channel.Permanent(outsideWindow(w, "Messenger allows no reply 7 days after the customer's last message"))
 	}
-	quick := len(out.Options) > 0 && len(out.Options) <= msMaxQuickReply && fits(out.Options)
-	texts := split(withSources(out, len(out.Options) > 0 && !quick), msTextLimit)
+	bs := buttonsOf(out)
+	if out.Rating == channel.RateNothing && len(bs) > 0 && (len(bs) > msMaxQuickReply || !fits(out.Options)) {
+		bs = nil
+	}
+	texts := split(body(out, len(out.Options) > 0 && len(bs) == 0, ""), msTextLimit)
 	var parts []any
 	for i, t := range texts {
 		msg := map[string]any{"text": t, "metadata": sentByUs}
-		if quick && i == len(texts)-1 {
+		if len(bs) > 0 && i == len(texts)-1 {
 			var qs []map[string]string
-			for j, o := range out.Options {
-				qs = append(qs, map[string]string{"content_type": "text", "title": o, "payload": "option-" + strconv.Itoa(j+1)})
+			for _, b := range bs {
+				qs = append(qs, map[string]string{"content_type": "text", "title": b.title, "payload": b.id})
 			}
 			msg["quick_replies"] = qs
 		}
@@ -331,6 +337,16 @@ func outsideWindow(w Window, rule string) error {
 		return errors.New("the customer has not written on this channel: " + rule)
 	}
 	return fmt.Errorf("the customer last wrote %s ago: %s", w.At.Sub(w.LastCustomer).Round(time.Minute), rule)
+}
+
+// body is the message's text with its sources (withSources) and, on the bot's messages,
+// its label on a line of its own, emphasised with mark (WhatsApp's "_" for italics).
+func body(out channel.Outgoing, numbered bool, mark string) string {
+	text := withSources(out, numbered)
+	if out.Label != "" {
+		text += "\n\n" + mark + out.Label + mark
+	}
+	return text
 }
 
 // fits reports whether every option fits a button's title.

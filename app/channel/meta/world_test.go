@@ -32,6 +32,8 @@ type world struct {
 	db         *store.DB
 	ws         int64
 	owner      int64
+	agent      int64 // the AI agent that knows about gift cards
+	channels   *channel.Store
 	inbox      *inbox.Store
 	svc        *inbox.Service
 	settings   *meta.Store
@@ -68,7 +70,7 @@ func newWorld(t testing.TB) *world {
 		t.Fatal(err)
 	}
 	channels, conversations, settings := channel.NewStore(db), inbox.New(db), meta.NewStore(db)
-	w := &world{ctx: ctx, db: db, ws: ws.ID, owner: owner.ID, inbox: conversations, settings: settings}
+	w := &world{ctx: ctx, db: db, ws: ws.ID, owner: owner.ID, agent: a.ID, channels: channels, inbox: conversations, settings: settings}
 	w.graph = metatest.NewGraph(t, token)
 	graph := &meta.Graph{BaseURL: w.graph.URL, Version: w.graph.Version}
 	w.runner = jobs.New(db, nil)

@@ -215,6 +215,9 @@ func File(ctx context.Context, filename, contentType string, data []byte) (Docum
 		}
 		kind = sniffed
 	}
+	if len(data) == 0 {
+		return Document{}, fail(kind, ErrEmpty, "the file is empty (0 bytes)", nil)
+	}
 	if err := checkContent(filename, contentType, kind, data); err != nil {
 		return Document{}, err
 	}

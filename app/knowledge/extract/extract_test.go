@@ -971,4 +971,10 @@ func TestFile(t *testing.T) {
 	if _, err := File(t.Context(), "blob", "application/octet-stream", []byte{1, 2, 3}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("File(unknown blob) err = %v", err)
 	}
+	// An empty file says so, not that it is not a PDF.
+	for _, name := range []string{"empty.pdf", "empty.docx", "empty.md"} {
+		if _, err := File(t.Context(), name, "", nil); !errors.Is(err, ErrEmpty) || !strings.Contains(err.Error(), "empty") {
+			t.Errorf("File(%s) err = %v", name, err)
+		}
+	}
 }

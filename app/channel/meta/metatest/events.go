@@ -12,9 +12,11 @@ import (
 )
 
 // WAMessage is a customer's WhatsApp message in an event: text by default, or Type
-// "interactive" (a tapped reply button, Text its title), "image" (Text its caption).
+// "interactive" (a tapped reply button, Text its title, Button its id: "option-1" when
+// empty), "image" (Text its caption).
 type WAMessage struct {
 	ID, From, Name, Text, Type string
+	Button                     string
 	At                         time.Time
 	MediaID, SHA256            string // a file's (SHA256 base64, as the webhook gives it)
 }
@@ -42,7 +44,11 @@ func WhatsApp(waba, phoneID string, msgs []WAMessage, statuses []WAStatus) []byt
 			msg["type"], msg["text"] = "text", map[string]string{"body": m.Text}
 		case "interactive":
 			msg["type"] = "interactive"
-			msg["interactive"] = map[string]any{"type": "button_reply", "button_reply": map[string]string{"id": "option-1", "title": m.Text}}
+			id := m.Button
+			if id == "" {
+				id = "option-1"
+			}
+			msg["interactive"] = map[string]any{"type": "button_reply", "button_reply": map[string]string{"id": id, "title": m.Text}}
 		default:
 			msg["type"] = m.Type
 			msg[m.Type] = map[string]string{"id": m.MediaID, "mime_type": "image/jpeg", "sha256": m.SHA256, "caption": m.Text}

@@ -162,6 +162,8 @@ func (g *Graph) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	id, what, _ := strings.Cut(rest, "/")
 	switch {
+	case r.Method == http.MethodPost && what == "messages" && invalid(req.Body) != "":
+		writeError(w, http.StatusBadRequest, 131009, "(#131009) Parameter value is not valid: "+invalid(req.Body))
 	case r.Method == http.MethodPost && what == "messages" && req.Body["messaging_product"] == "whatsapp":
 		to, _ := req.Body["to"].(string)
 		fmt.Fprintf(w, `{"messaging_product":"whatsapp","contacts":[{"input":%q,"wa_id":%q}],"messages":[{"id":"wamid.HBgL%06d"}]}`, to, to, n)
@@ -209,4 +211,55 @@ func (g *Graph) serveFile(w http.ResponseWriter, id string) {
 	}
 	w.Header().Set("Content-Type", f.mime)
 	w.Write(f.data)
+}
+
+// invalid says what the APIs refuse in a message's buttons, as they do: a WhatsApp
+// interactive message has a body of at most 1024 characters and one to three reply
+// buttons, each with an id of at most 256 characters and a title of at most 20, ids and
+// titles unique; Messenger takes at most 13 quick replies, titles of at most 20
+// characters and payloads of at most 1000. "" when nothing is wrong.
+func invalid(body map[string]any) string {
+	type button struct{ id, title string }
+	var bs []button
+	maxButtons, maxID := 13, 1000
+	if i, ok := body["interactive"].(map[string]any); ok && i["type"] == "button" {
+		maxButtons, maxID = 3, 256
+		b, _ := i["body"].(map[string]any)
+		if text, _ := b["text"].(string); text == "" || len([]rune(text)) > 1024 {
+			return "interactive body text"
+		}
+		action, _ := i["action"].(map[string]any)
+		list, _ := action["buttons"].([]any)
+		if len(list) == 0 {
+			return "buttons"
+		}
+		for _, x := range list {
+			m, _ := x.(map[string]any)
+			reply, _ := m["reply"].(map[string]any)
+			id, _ := reply["id"].(string)
+			title, _ := reply["title"].(string)
+			bs = append(bs, button{id, title})
+		}
+	}
+	if m, ok := body["message"].(map[string]any); ok {
+		list, _ := m["quick_replies"].([]any)
+		for _, x := range list {
+			q, _ := x.(map[string]any)
+			id, _ := q["payload"].(string)
+			title, _ := q["title"].(string)
+			bs = append(bs, button{id, title})
+		}
+	}
+	if len(bs) > maxButtons {
+		return "too many buttons"
+	}
+	seen := map[string]bool{}
+	for _, b := range bs {
+		n := len([]rune(b.title))
+		if b.id == "" || len(b.id) > maxID || n == 0 || n > 20 || seen["id:"+b.id] || seen["title:"+b.title] {
+			return "button " + b.title
+		}
+		seen["id:"+b.id], seen["title:"+b.title] = true, true
+	}
+	return ""
 }

@@ -54,7 +54,8 @@ func commands() []command {
 		{"gaps", "backfill", "record the knowledge gaps of the stored conversations", gapsCmd},
 		{"quote", "import|list|show|publish|withdraw|link ...", "import and publish sales quotes (JSON)", quoteCmd},
 		{"backup", "FILE", "write a consistent copy of the database while the server runs", backup},
-		{"version", "", "print the version", version},
+		{"restore", "FILE", "replace the database with a backup (the server stopped)", restore},
+		{"version", "", "print the version; --check compares the database's schema", version},
 		{"help", "[COMMAND]", "show help", nil},
 	}
 }
@@ -199,19 +200,6 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
-}
-
-func version(_ context.Context, e Env, args []string) int {
-	f := flag.NewFlagSet("version", flag.ContinueOnError)
-	f.SetOutput(e.Stderr)
-	if err := f.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	fmt.Fprintln(e.Stdout, "agent "+e.Version)
-	return exitOK
 }
 
 // DefaultEnv is the real process environment.

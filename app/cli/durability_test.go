@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -29,8 +30,13 @@ import (
 const childServeEnv = "AGENT_TEST_SERVE_ARGS"
 
 func TestMain(m *testing.M) {
+	if path := os.Getenv(childHoldEnv); path != "" {
+		os.Exit(holdDatabase(path))
+	}
 	if args := os.Getenv(childServeEnv); args != "" {
-		os.Exit(Run(context.Background(), strings.Fields(args), Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Version: "v-test"}))
+		// The child reads the AGENT_* settings a test gives it, but not the test's own variables.
+		environ := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "AGENT_TEST_") })
+		os.Exit(Run(context.Background(), strings.Fields(args), Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Environ: environ, Version: "v-test"}))
 	}
 	os.Exit(m.Run())
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os/signal"
 	"runtime"
+	"slices"
 	"syscall"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"agent/app/report"
 	"agent/app/store"
 	"agent/app/web"
+	"agent/app/webhook"
 )
 
 func serve(ctx context.Context, e Env, args []string) int {
@@ -38,9 +40,18 @@ func serve(ctx context.Context, e Env, args []string) int {
 	if extraArgs(e, f, rest, 0) {
 		return exitUsage
 	}
-	cfg, db, code := openStore(ctx, e, f)
-	if db == nil {
-		return code
+	cfg, err := f.load(e)
+	if err != nil {
+		return fail(e, err)
+	}
+	lock, err := store.LockServing(cfg.Data.Dir)
+	if err != nil {
+		return fail(e, err)
+	}
+	defer lock.Release()
+	db, err := store.Open(ctx, cfg.Data.Dir)
+	if err != nil {
+		return fail(e, err)
 	}
 	defer db.Close()
 	log := newLogger(cfg, e.Stderr)
@@ -65,11 +76,22 @@ func serve(ctx context.Context, e Env, args []string) int {
 	service := &inbox.Service{Store: conversations, Hub: inbox.NewHub(), Engine: engine, Agents: agents, Channels: channels, Log: log}
 	book := gaps.New(gaps.Options{DB: db, Knowledge: km, Agents: agents, Logger: log})
 	service.Gaps = book
-	runner := jobs.New(db, log)
+	// Work that waits on the outside world (webhook receivers, the backup's disk) runs
+	// beside the rest, so that it never holds up a customer's answer.
+	runner, background := jobs.New(db, log), jobs.New(db, log)
+	background.Only, background.Poll = append(slices.Clone(webhook.Kinds), jobBackup), time.Second
+	runner.Except = background.Only
+	sender := webhook.NewSender(webhook.Options{DB: db, AllowPrivate: cfg.Webhooks.AllowPrivateURLs, BaseURL: cfg.Server.BaseURL,
+		UserAgent: "agent-webhooks/" + e.Version, Log: log})
 	deliveries := newDeliveries(cfg, db, runner, service)
 	handleClosingNotices(cfg, db, runner, accounts, deliveries)
+	figures, err := newMetrics(cfg, db, service, log)
+	if err != nil {
+		return fail(e, err)
+	}
 	srv := web.New(web.Options{Config: cfg, DB: db, Accounts: accounts, Knowledge: km, Agents: agents, Engine: engine,
-		Inbox: conversations, Service: service, Gaps: book, Channels: channels, Deliveries: deliveries, LLM: client, Logger: log, Version: e.Version})
+		Inbox: conversations, Service: service, Gaps: book, Channels: channels, Deliveries: deliveries, LLM: client, Logger: log, Version: e.Version,
+		Metrics: figures})
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -108,7 +130,21 @@ func serve(ctx context.Context, e Env, args []string) int {
 	}
 	go reportModel(ctx, client, log)
 	go km.Run(ctx)
+	if err := sender.Register(ctx, background); err != nil {
+		return fail(e, err)
+	}
+	if err := scheduleBackups(ctx, cfg, db, background, log); err != nil {
+		return fail(e, err)
+	}
 	go runner.Run(ctx)
+	go background.Run(ctx)
+	if figures != nil {
+		metricsDone, err := serveMetrics(ctx, cfg.Metrics.Listen, figures, log)
+		if err != nil {
+			return fail(e, err)
+		}
+		defer func() { stop(); <-metricsDone }()
+	}
 
 	err = srv.ListenAndServe(ctx, func(addr string) {
 		url := "http://" + addr

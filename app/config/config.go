@@ -29,6 +29,9 @@ type Config struct {
 	Chat      ChatConfig      `koanf:"chat"`
 	Meta      MetaConfig      `koanf:"meta"`
 	Email     EmailConfig     `koanf:"email"`
+	Webhooks  WebhooksConfig  `koanf:"webhooks"`
+	Metrics   MetricsConfig   `koanf:"metrics"`
+	Backup    BackupConfig    `koanf:"backup"`
 }
 
 // ServerConfig holds the [server] table: how the HTTP server is reached.
@@ -174,8 +177,9 @@ func Default() Config {
 			CrawlMaxPages:      200,
 			MaxChunksPerSource: 5000,
 		},
-		Chat: ChatConfig{MessagesPerMinute: 20, IPRequestsPerMinute: 120, RecoverWithin: 10 * time.Minute, StreamsPerVisitor: 10, StreamsPerIP: 100},
-		Meta: MetaConfig{GraphURL: "https://graph.facebook.com", GraphVersion: "v25.0", WebhookRequestsPerMinute: 600},
+		Chat:   ChatConfig{MessagesPerMinute: 20, IPRequestsPerMinute: 120, RecoverWithin: 10 * time.Minute, StreamsPerVisitor: 10, StreamsPerIP: 100},
+		Meta:   MetaConfig{GraphURL: "https://graph.facebook.com", GraphVersion: "v25.0", WebhookRequestsPerMinute: 600},
+		Backup: BackupConfig{Interval: 24 * time.Hour, Keep: 7},
 	}
 }
 

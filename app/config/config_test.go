@@ -175,6 +175,11 @@ func sample(t *testing.T) map[string]string {
 		"meta.graph_url":                   "http://graph.internal:8080",
 		"meta.graph_version":               "v23.0",
 		"meta.webhook_requests_per_minute": "60",
+		"webhooks.allow_private_urls":      "true",
+		"metrics.listen":                   "127.0.0.1:9090",
+		"backup.dir":                       filepath.Join(t.TempDir(), "backups"),
+		"backup.interval":                  "6h",
+		"backup.keep":                      "3",
 	}
 }
 
@@ -448,6 +453,9 @@ func TestInvalidValues(t *testing.T) {
 		{"graph url not http", "env", "meta.graph_url", "ftp://graph.example", []string{"meta.graph_url"}},
 		{"graph version not a version", "env", "meta.graph_version", "latest", []string{"v25.0"}},
 		{"webhook rate zero", "env", "meta.webhook_requests_per_minute", "0", []string{"at least 1"}},
+		{"metrics listen not an address", "env", "metrics.listen", "9090", []string{"is not a host:port address"}},
+		{"backup interval too short", "file", "backup.interval", `"10s"`, []string{"at least 1m"}},
+		{"backup keep zero", "env", "backup.keep", "0", []string{"at least 1 (got 0)"}},
 		{"login_attempts negative", "file", "auth.login_attempts", `-1`, []string{"must not be negative (got -1)"}},
 		{"login_attempts zero", "flag", "auth.login_attempts", "0", []string{"must be at least 1 (got 0)"}},
 		{"login_attempts float", "file", "auth.login_attempts", `2.5`, []string{"2.5 is not a whole number"}},

@@ -120,6 +120,9 @@ func (c *Config) Validate() error {
 	if n := c.Meta.WebhookRequestsPerMinute; n < 1 {
 		return &keyError{key: "meta.webhook_requests_per_minute", msg: fmt.Sprintf("must be at least 1 (got %d)", n)}
 	}
+	if err := c.validateOperations(); err != nil {
+		return err
+	}
 	// Last: it is the only check with side effects on disk.
 	dir, msg := prepareDir(c.Data.Dir)
 	if msg != "" {

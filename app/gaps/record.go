@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"agent/app/knowledge"
+	"agent/app/webhook"
 )
 
 // Grouping (docs/REPORTS.md, Knowledge gaps): a new question joins the topic it is most
@@ -86,6 +87,11 @@ func (b *Book) Record(ctx context.Context, q Question) (Gap, bool, error) {
 		created = true
 		g.ID, _ = res.LastInsertId()
 		g.TopicID = topic
+		if g.Status == Open {
+			if err := webhook.Record(ctx, tx, q.AskedAt, q.WorkspaceID, webhook.KnowledgeGapCreated, g.ID); err != nil {
+				return err
+			}
+		}
 		norm2 := 0
 		for _, t := range terms {
 			var n int

@@ -30,6 +30,10 @@ type Runner struct {
 	// left alone before another run may take it (a handler must finish within it).
 	Poll  time.Duration
 	Lease time.Duration
+	// Only, when set, limits the runner to these kinds, and Except keeps it off these: two
+	// runners over the one table split the kinds between them, so that slow work (webhook
+	// deliveries waiting on receivers) never holds up the rest (a customer's answer).
+	Only, Except []string
 }
 
 // maxAttempts is how often a one-off job is tried before it is given up (and logged).
@@ -42,6 +46,9 @@ func New(db *store.DB, log *slog.Logger) *Runner {
 	}
 	return &Runner{db: db, log: log, handlers: map[string]Handler{}, now: time.Now, Poll: 5 * time.Second, Lease: 5 * time.Minute}
 }
+
+// SetClock replaces the runner's clock, for tests that move time.
+func (r *Runner) SetClock(now func() time.Time) { r.now = now }
 
 // Handle sets the handler of a kind of job; call it before Run.
 func (r *Runner) Handle(kind string, h Handler) { r.handlers[kind] = h }
@@ -64,13 +71,16 @@ func (r *Runner) At(ctx context.Context, kind string, t time.Time, payload any) 
 
 // Schedule is At inside the caller's transaction: the job exists if and only if what it
 // works on was committed with it, so a stop right after the commit still runs it once.
-func Schedule(ctx context.Context, tx *sql.Tx, kind string, t time.Time, payload any) error {
+func Schedule(ctx context.Context, tx Execer, kind string, t time.Time, payload any) error {
 	return schedule(ctx, tx, kind, t, payload)
 }
 
-func schedule(ctx context.Context, db interface {
-	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}, kind string, t time.Time, payload any) error {
+// Execer is a transaction (or the database's writer, outside one).
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func schedule(ctx context.Context, db Execer, kind string, t time.Time, payload any) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("jobs: schedule %s: %w", kind, err)
@@ -81,7 +91,7 @@ func schedule(ctx context.Context, db interface {
 	return nil
 }
 
-// Run runs due jobs until ctx ends. It first drops the recurring jobs no handler runs:
+// Run runs due jobs until ctx ends. It first drops the recurring jobs it takes but no handler runs:
 // every start schedules its own (Every), so those were left by an earlier version.
 func (r *Runner) Run(ctx context.Context) {
 	if err := r.dropUnhandled(ctx); err != nil {
@@ -106,7 +116,13 @@ func (r *Runner) dropUnhandled(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := r.db.Write.ExecContext(ctx, "DELETE FROM jobs WHERE every > 0 AND kind NOT IN (SELECT value FROM json_each(?))", string(kinds))
+	only, except, err := kindLists(r.Only, r.Except)
+	if err != nil {
+		return err
+	}
+	// Only the kinds this runner takes: the others are another runner's.
+	res, err := r.db.Write.ExecContext(ctx, `DELETE FROM jobs WHERE every > 0 AND kind NOT IN (SELECT value FROM json_each(?1))
+		AND (?2 IS NULL OR kind IN (SELECT value FROM json_each(?2))) AND kind NOT IN (SELECT value FROM json_each(?3))`, string(kinds), only, except)
 	if err != nil {
 		return fmt.Errorf("jobs: drop unhandled: %w", err)
 	}
@@ -144,9 +160,15 @@ func (r *Runner) RunDue(ctx context.Context) (int, error) {
 func (r *Runner) take(ctx context.Context) (job, bool, error) {
 	var j job
 	now := r.now().Unix()
-	err := r.db.Tx(ctx, func(tx *sql.Tx) error {
+	only, except, err := kindLists(r.Only, r.Except)
+	if err != nil {
+		return j, false, err
+	}
+	err = r.db.Tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT id, kind, payload, every, attempts FROM jobs
-			WHERE done_at IS NULL AND run_at <= ? AND locked_until <= ? ORDER BY run_at, id LIMIT 1`, now, now).
+			WHERE done_at IS NULL AND run_at <= ?1 AND locked_until <= ?1
+			AND (?2 IS NULL OR kind IN (SELECT value FROM json_each(?2))) AND kind NOT IN (SELECT value FROM json_each(?3))
+			ORDER BY run_at, id LIMIT 1`, now, only, except).
 			Scan(&j.id, &j.kind, &j.payload, &j.every, &j.attempts)
 		if err != nil {
 			return err
@@ -162,6 +184,20 @@ func (r *Runner) take(ctx context.Context) (job, bool, error) {
 	}
 	j.attempts++
 	return j, true, nil
+}
+
+// kindLists encodes Only (NULL when unset: every kind) and Except for take's query.
+func kindLists(only, except []string) (any, string, error) {
+	var o any
+	if only != nil {
+		b, err := json.Marshal(only)
+		if err != nil {
+			return nil, "", err
+		}
+		o = string(b)
+	}
+	e, err := json.Marshal(append([]string{}, except...))
+	return o, string(e), err
 }
 
 func (r *Runner) run(ctx context.Context, j job) (err error) {

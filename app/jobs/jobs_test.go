@@ -301,3 +301,42 @@ func TestRunDropsUnhandledRecurringJobs(t *testing.T) {
 		t.Errorf("jobs left: %v", kinds)
 	}
 }
+
+func TestRunnersSplitTheKindsBetweenThem(t *testing.T) {
+	db := newDB(t)
+	c := &testClock{t: time.Unix(1_700_000_000, 0)}
+	main, hooks := newRunner(db, c), newRunner(db, c)
+	hooks.Only, main.Except = []string{"deliver"}, []string{"deliver"}
+	var ran []string
+	main.Handle("send", func(context.Context, json.RawMessage) error { ran = append(ran, "main:send"); return nil })
+	hooks.Handle("deliver", func(context.Context, json.RawMessage) error { ran = append(ran, "hooks:deliver"); return nil })
+	for _, kind := range []string{"deliver", "send"} {
+		if err := main.At(context.Background(), kind, c.now(), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := runDue(t, hooks); n != 1 || strings.Join(ran, " ") != "hooks:deliver" {
+		t.Fatalf("the webhook runner ran %d: %v", n, ran)
+	}
+	if n := runDue(t, main); n != 1 || strings.Join(ran, " ") != "hooks:deliver main:send" {
+		t.Fatalf("the main runner ran %d: %v", n, ran)
+	}
+	// Each drops only the recurring jobs of the kinds it takes.
+	if err := main.Every(context.Background(), "deliver-sweep", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	hooks.Only = append(hooks.Only, "deliver-sweep")
+	main.Except = hooks.Only
+	if err := main.dropUnhandled(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	jobRow(t, db, "deliver-sweep") // still there
+	if err := hooks.dropUnhandled(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	db.Read.QueryRow("SELECT count(*) FROM jobs WHERE kind = 'deliver-sweep'").Scan(&n)
+	if n != 0 {
+		t.Fatal("the webhook runner kept a recurring job of its own no handler runs")
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"agent/app/agent"
 	"agent/app/store"
+	"agent/app/webhook"
 )
 
 // JobSettle is the job kind that freezes due conversations; SettleEvery how often it runs.
@@ -37,7 +38,7 @@ func New(db *store.DB, now func() time.Time) *Ledger {
 // Settle freezes every conversation that is due and records the customers who came back
 // after their conversation froze. It returns how many records it wrote.
 func (l *Ledger) Settle(ctx context.Context) (int, error) {
-	return l.settle(ctx, 0)
+	return l.settle(ctx, 0, true)
 }
 
 // Rebuild throws away the ledger and aggregates of a workspace (every workspace when 0)
@@ -55,10 +56,12 @@ func (l *Ledger) Rebuild(ctx context.Context, workspaceID int64) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("report: rebuild: %w", err)
 	}
-	return l.settle(ctx, workspaceID)
+	return l.settle(ctx, workspaceID, false)
 }
 
-func (l *Ledger) settle(ctx context.Context, workspaceID int64) (int, error) {
+// settle writes the records that are due; announce sends each to the webhooks that want
+// it, which a rebuild does not: its records were announced when they were first written.
+func (l *Ledger) settle(ctx context.Context, workspaceID int64, announce bool) (int, error) {
 	now := l.now().Unix()
 	zones := zones{}
 	written, after := 0, int64(0)
@@ -81,7 +84,7 @@ func (l *Ledger) settle(ctx context.Context, workspaceID int64) (int, error) {
 				recs = append(recs, r)
 			}
 		}
-		n, err := l.write(ctx, recs, now, zones)
+		n, err := l.write(ctx, recs, now, zones, announce)
 		written += n
 		if err != nil {
 			return written, err
@@ -199,7 +202,7 @@ func each(ctx context.Context, db *sql.DB, query string, arg any, fn func(*sql.R
 
 // write stores recs that have no record yet (a record is never rewritten) and adds them to
 // their days, in one transaction.
-func (l *Ledger) write(ctx context.Context, recs []Record, now int64, zones zones) (int, error) {
+func (l *Ledger) write(ctx context.Context, recs []Record, now int64, zones zones, announce bool) (int, error) {
 	n := 0
 	err := l.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range recs {
@@ -223,6 +226,11 @@ func (l *Ledger) write(ctx context.Context, recs []Record, now int64, zones zone
 				continue
 			}
 			n++
+			if announce {
+				if err := webhook.Record(ctx, tx, time.Unix(now, 0), r.WorkspaceID, webhook.ResolutionEvaluated, r.ConversationID); err != nil {
+					return err
+				}
+			}
 			if err := addDay(ctx, tx, zones, r, r.ReopenedAt > 0); err != nil {
 				return err
 			}

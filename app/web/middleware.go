@@ -67,6 +67,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
+		if s.metrics != nil {
+			_, route := s.mux.Handler(r)
+			s.metrics.Request(route, r.Method, rec.status, time.Since(start))
+		}
 		if strings.HasPrefix(r.URL.Path, "/static/") || strings.HasPrefix(r.URL.Path, apiPrefix) {
 			return // the API logs its calls with their token (logAPICall)
 		}

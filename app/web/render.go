@@ -14,6 +14,7 @@ import (
 	"agent/app/gaps"
 	"agent/app/knowledge"
 	"agent/app/usererr"
+	"agent/app/webhook"
 	"agent/views/errorpage"
 	"agent/views/layout"
 )
@@ -76,7 +77,8 @@ func userMessage(err error) (field, message string, ok bool) {
 
 // isNotFound reports whether err is a domain package's "not found", shown as a 404.
 func isNotFound(err error) bool {
-	return errors.Is(err, account.ErrNotFound) || errors.Is(err, knowledge.ErrNotFound) || errors.Is(err, agent.ErrNotFound) || errors.Is(err, gaps.ErrNotFound)
+	return errors.Is(err, account.ErrNotFound) || errors.Is(err, knowledge.ErrNotFound) || errors.Is(err, agent.ErrNotFound) ||
+		errors.Is(err, gaps.ErrNotFound) || errors.Is(err, webhook.ErrNotFound)
 }
 
 func capitalize(s string) string {

@@ -38,6 +38,7 @@ const (
 // membership check happens in one place (s.inWorkspace).
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
+	s.mux = mux
 	var public route = func(pattern string, h http.HandlerFunc) {
 		s.table = append(s.table, routeEntry{pattern, accessPublic, 0})
 		mux.Handle(pattern, h)
@@ -145,6 +146,7 @@ func (s *Server) routes() http.Handler {
 	ws("POST /w/{ws}/settings/bot", account.PermManageWorkspace, s.saveBot)
 	s.savedReplyRoutes(ws)
 	s.apiTokenRoutes(ws)
+	s.webhookRoutes(ws)
 
 	ws("GET /w/{ws}/settings/users", account.PermManageUsers, s.usersPage)
 	ws("POST /w/{ws}/settings/users", account.PermManageUsers, s.inviteUser)

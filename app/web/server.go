@@ -22,9 +22,11 @@ import (
 	"agent/app/inbox"
 	"agent/app/knowledge"
 	"agent/app/llm"
+	"agent/app/metrics"
 	"agent/app/quote"
 	"agent/app/ratelimit"
 	"agent/app/store"
+	"agent/app/webhook"
 )
 
 // Options are what the server needs from the rest of the program.
@@ -44,6 +46,8 @@ type Options struct {
 	LLM        *llm.Client
 	Logger     *slog.Logger
 	Version    string
+	// Metrics counts each request; nil when metrics are off.
+	Metrics *metrics.Metrics
 	// FreeSpace reads how many bytes a directory's file system has free; store.FreeSpace
 	// when nil (tests give another disk).
 	FreeSpace func(dir string) (uint64, error)
@@ -69,6 +73,9 @@ type Server struct {
 	files      *attach.Store
 	closing    *closing.Store // the closing agent's settings
 	quotes     *quote.Store
+	webhooks   *webhook.Store
+	metrics    *metrics.Metrics
+	mux        *http.ServeMux // the route table, for the metrics' route names
 	metaHooks  *meta.Receiver // WhatsApp's and Messenger's webhook; nil without deliveries
 	llm        *llm.Client
 	log        *slog.Logger
@@ -113,6 +120,8 @@ func New(o Options) *Server {
 		deliveries:   o.Deliveries,
 		files:        attach.NewStore(o.DB),
 		quotes:       quote.New(o.DB),
+		webhooks:     webhook.NewStore(o.DB, o.Config.Webhooks.AllowPrivateURLs),
+		metrics:      o.Metrics,
 		llm:          o.LLM,
 		log:          o.Logger,
 		version:      o.Version,

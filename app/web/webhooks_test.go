@@ -1,0 +1,129 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"agent/app/account"
+	"agent/app/ids"
+	"agent/app/webhook"
+)
+
+// TestWebhookSettings: an owner adds, changes, tests and deletes a webhook; its page shows
+// the secret and the log; a bad URL is shown again with the error.
+func TestWebhookSettings(t *testing.T) {
+	e := newEnv(t, nil)
+	e.setupOwner()
+	b := e.ownerBrowser()
+	ctx := context.Background()
+	hooks := webhook.NewStore(e.db, false)
+
+	b.get(e.path("settings/webhooks"))
+	res := b.post(e.path("settings/webhooks"), url.Values{"url": {"ftp://example.com/in"}, "event": {"message.customer"}})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "absolute http") || !strings.Contains(res.body, `value="message.customer" checked`) {
+		t.Fatalf("bad URL: %d", res.status)
+	}
+	res = b.post(e.path("settings/webhooks"), url.Values{"url": {"http://127.0.0.1:9000/in"}, "event": {"message.customer"}})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "private or local network") {
+		t.Fatalf("loopback URL: %d", res.status)
+	}
+	res = b.post(e.path("settings/webhooks"), url.Values{"url": {"https://hooks.example.com/in"}, "event": {"message.customer", "conversation.closed"}})
+	subs, err := hooks.List(ctx, e.wsID)
+	if err != nil || len(subs) != 1 {
+		t.Fatalf("after adding: %v %+v", err, subs)
+	}
+	sub := subs[0]
+	if res.status != http.StatusOK || res.url != e.path("settings/webhooks/"+ids.Encode(sub.ID)) || !strings.Contains(res.body, sub.Secret) {
+		t.Fatalf("add: %d at %s", res.status, res.url)
+	}
+	if !sub.Active || strings.Join([]string{string(sub.Events[0]), string(sub.Events[1])}, " ") != "message.customer conversation.closed" {
+		t.Fatalf("saved %+v", sub)
+	}
+
+	hook := "settings/webhooks/" + ids.Encode(sub.ID)
+	if res := b.post(e.path(hook), url.Values{"url": {"https://hooks.example.com/v2"}, "event": {"conversation.handoff"}}); res.status != http.StatusOK {
+		t.Fatalf("update: %d", res.status)
+	}
+	if got, _ := hooks.Get(ctx, e.wsID, sub.ID); got.URL != "https://hooks.example.com/v2" || got.Active || len(got.Events) != 1 || got.Events[0] != webhook.Handoff {
+		t.Fatalf("after update: %+v", got)
+	}
+	if res := b.post(e.path(hook+"/test"), url.Values{}); res.status != http.StatusOK || !strings.Contains(res.body, "Test event queued") {
+		t.Fatalf("test: %d", res.status)
+	}
+	var queued int
+	e.db.Read.QueryRow("SELECT count(*) FROM webhook_events WHERE type = 'ping' AND subscription_id = ?", sub.ID).Scan(&queued)
+	if queued != 1 {
+		t.Fatalf("test events queued: %d", queued)
+	}
+	if res := b.post(e.path(hook+"/delete"), url.Values{}); res.status != http.StatusOK || res.url != e.path("settings/webhooks") {
+		t.Fatalf("delete: %d at %s", res.status, res.url)
+	}
+	if _, err := hooks.Get(ctx, e.wsID, sub.ID); err != webhook.ErrNotFound {
+		t.Fatalf("after delete: %v", err)
+	}
+}
+
+// TestWebhooksAreForOwnersAndAdminsOfTheirWorkspace: an agent may not see or change
+// webhooks, and another workspace's webhook is not found from this one.
+func TestWebhooksAreForOwnersAndAdminsOfTheirWorkspace(t *testing.T) {
+	e := newEnv(t, nil)
+	e.setupOwner()
+	ctx := context.Background()
+	hooks := webhook.NewStore(e.db, false)
+	mine, err := hooks.Create(ctx, e.wsID, e.ownerID(), "https://hooks.example.com/mine", []webhook.Type{webhook.Handoff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := e.accounts.CreateWorkspace(ctx, "Other shop", e.ownerID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := hooks.Create(ctx, other.ID, e.ownerID(), "https://hooks.example.com/theirs", []webhook.Type{webhook.Handoff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.accounts.AddMember(ctx, e.wsID, account.NewUser{Email: "ann@example.com", Name: "Ann", Password: "ann password"}, account.RoleAgent, false); err != nil {
+		t.Fatal(err)
+	}
+	ann := e.browser()
+	if res := ann.login("ann@example.com", "ann password"); res.status != http.StatusOK {
+		t.Fatalf("agent login: %d", res.status)
+	}
+	ann.get(e.path("inbox"))
+	mineURL := "settings/webhooks/" + ids.Encode(mine.ID)
+	for _, p := range []string{"settings/webhooks", mineURL} {
+		if res := ann.get(e.path(p)); res.status != http.StatusForbidden || strings.Contains(res.body, mine.Secret) {
+			t.Errorf("agent GET %s = %d, want 403", p, res.status)
+		}
+	}
+	for _, p := range []string{"settings/webhooks", mineURL, mineURL + "/test", mineURL + "/delete"} {
+		if res := ann.post(e.path(p), url.Values{"url": {"https://evil.example.com"}, "event": {"message.customer"}}); res.status != http.StatusForbidden {
+			t.Errorf("agent POST %s = %d, want 403", p, res.status)
+		}
+	}
+
+	b := e.ownerBrowser()
+	b.get(e.path("settings/webhooks"))
+	theirsURL := "settings/webhooks/" + ids.Encode(theirs.ID)
+	if res := b.get(e.path(theirsURL)); res.status != http.StatusNotFound || strings.Contains(res.body, theirs.Secret) {
+		t.Errorf("another workspace's webhook: %d, want 404", res.status)
+	}
+	for _, p := range []string{theirsURL, theirsURL + "/test", theirsURL + "/delete"} {
+		if res := b.post(e.path(p), url.Values{"url": {"https://evil.example.com"}, "event": {"message.customer"}}); res.status != http.StatusNotFound {
+			t.Errorf("POST %s = %d, want 404", p, res.status)
+		}
+	}
+	subs, _ := hooks.List(ctx, e.wsID)
+	got, _ := hooks.Get(ctx, other.ID, theirs.ID)
+	if len(subs) != 1 || got.URL != "https://hooks.example.com/theirs" {
+		t.Errorf("a refused request changed webhooks: %+v %+v", subs, got)
+	}
+	var events int
+	e.db.Read.QueryRow("SELECT count(*) FROM webhook_events").Scan(&events)
+	if events != 0 {
+		t.Errorf("a refused request queued %d events", events)
+	}
+}

@@ -107,14 +107,21 @@ func (in *Intake) fetchNew(ctx context.Context, c *imapclient.Client, ch channel
 	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return cmp.Compare(a.UID, b.UID) })
 	stored := 0
 	for _, msg := range msgs {
-		ok, err := in.take(ctx, ch, set, msg.FindBodySection(section))
+		if err := ctx.Err(); err != nil {
+			return stored, err
+		}
+		// A fetched mail is stored whole, and its place kept, even when the intake stops
+		// meanwhile: a stop between its conversation and its message would leave the
+		// conversation empty and the mail to be fetched again into another.
+		whole := context.WithoutCancel(ctx)
+		ok, err := in.take(whole, ch, set, msg.FindBodySection(section))
 		if err != nil {
 			return stored, err
 		}
 		if ok {
 			stored++
 		}
-		if err := in.setPlace(ctx, ch.ID, validity, uint32(msg.UID)); err != nil {
+		if err := in.setPlace(whole, ch.ID, validity, uint32(msg.UID)); err != nil {
 			return stored, err
 		}
 	}

@@ -96,7 +96,8 @@ func report(b *testing.B, name string, ds []time.Duration) {
 
 // BenchmarkList measures the inbox's list (the first page of 101, as the inbox asks for it)
 // over 10,000 conversations of 5 messages each: a view, a search for a word in 1% of the
-// conversations, and a search for one in none (which reads every message).
+// conversations, a search for one in none (which reads every message), and the view
+// filtered by a tag on half of them and by one on 1%.
 func BenchmarkList(b *testing.B) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, b.TempDir())
@@ -113,6 +114,13 @@ func BenchmarkList(b *testing.B) {
 		b.Fatal(err)
 	}
 	now := time.Now().Unix()
+	// Two tags: "half" on every other conversation, "rare" on one in a hundred (the oldest
+	// first, so that a page of the rare one reads most of the view).
+	for _, name := range []string{"half", "rare"} {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO tags (workspace_id, name, created_at) VALUES (?, ?, ?)", ws.ID, name, now); err != nil {
+			b.Fatal(err)
+		}
+	}
 	for i := range 10_000 {
 		res, err := tx.ExecContext(ctx, `INSERT INTO conversations (workspace_id, channel, last_activity_at, created_at, updated_at)
 			VALUES (?, 'chat', ?, ?, ?)`, ws.ID, now+int64(i), now, now)
@@ -120,6 +128,18 @@ func BenchmarkList(b *testing.B) {
 			b.Fatal(err)
 		}
 		id, _ := res.LastInsertId()
+		for _, t := range []struct {
+			name string
+			on   bool
+		}{{"half", i%2 == 0}, {"rare", i%100 == 0}} {
+			if !t.on {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_tags (conversation_id, tag_id)
+				SELECT ?, id FROM tags WHERE workspace_id = ? AND name = ?`, id, ws.ID, t.name); err != nil {
+				b.Fatal(err)
+			}
+		}
 		for j := range 5 {
 			body := fmt.Sprintf("Hello, this is message %d about my order number %d, which has not arrived yet. Can you check it?", j, i)
 			if j == 4 && i%100 == 0 {
@@ -138,12 +158,22 @@ func BenchmarkList(b *testing.B) {
 	if err := conversations.IndexMessages(ctx); err != nil {
 		b.Fatal(err)
 	}
-	for _, bc := range []struct{ name, search string }{{"view", ""}, {"search-1pct", "damaged"}, {"search-none", "refund"}} {
+	tagID := func(name string) int64 {
+		t, err := conversations.TagByName(ctx, ws.ID, name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return t.ID
+	}
+	for _, bc := range []struct {
+		name, search string
+		tag          int64
+	}{{"view", "", 0}, {"search-1pct", "damaged", 0}, {"search-none", "refund", 0}, {"tag-half", "", tagID("half")}, {"tag-1pct", "", tagID("rare")}} {
 		b.Run(bc.name, func(b *testing.B) {
 			var ds []time.Duration
 			for b.Loop() {
 				start := time.Now()
-				if _, err := conversations.List(ctx, ws.ID, inbox.Filter{View: inbox.ViewAll, Search: bc.search, Limit: 101}); err != nil {
+				if _, err := conversations.List(ctx, ws.ID, inbox.Filter{View: inbox.ViewAll, Search: bc.search, TagID: bc.tag, Limit: 101}); err != nil {
 					b.Fatal(err)
 				}
 				ds = append(ds, time.Since(start))

@@ -194,6 +194,12 @@ func (s *Store) ClaimsOf(ctx context.Context, visitorID int64) (Claims, error) {
 // visitor for them, so that neither sees the other's conversations.
 var ErrOtherIdentity = errors.New("inbox: the visitor is another verified person")
 
+// Verified says whether a visitor (a browser) belongs to a verified person.
+func (s *Store) Verified(ctx context.Context, v Visitor) (bool, error) {
+	cur, hasCur, err := s.visitorContact(ctx, v)
+	return hasCur && cur.ExternalID != "", err
+}
+
 // IdentifyVisitor links a visitor to the contact a verified identity names: the
 // workspace's contact with that external id, else the one with that email (which gets
 // the id), else a new one. The visitor's anonymous contact, if any, is merged into it, so

@@ -60,7 +60,8 @@ func widgetLook(ch channel.Channel, lang string) map[string]any {
 // identify applies what the page says of the visitor to v, and writes the outcome into
 // out: identity "verified" (the token's person; a browser signed in as someone else
 // gets a new visitor, returned with its token) or "refused" with identity_error for the
-// site's developer; prechat_done when nothing is left for the pre-chat form to ask.
+// site's developer (a browser that was a verified person's gets a new visitor too);
+// prechat_done when nothing is left for the pre-chat form to ask.
 // Unverified name and email from the page are kept as the visitor's claims.
 func (wa *widgetAPI) identify(ctx context.Context, ch channel.Channel, v inbox.Visitor, token string, in visitorInput,
 	out map[string]any) (inbox.Visitor, string, error) {
@@ -69,6 +70,16 @@ func (wa *widgetAPI) identify(ctx context.Context, ch channel.Channel, v inbox.V
 		id, err := channel.VerifyIdentity(ch.IdentitySecret, in.Identity, time.Now())
 		if err != nil {
 			out["identity"], out["identity_error"] = "refused", capitalize(err.Error())+"."
+			// The page says someone is signed in but not who: a browser that was a verified
+			// person's gets a new visitor, so that their conversations are not shown to
+			// whoever is signed in now.
+			verified, err := wa.s.inbox.Verified(ctx, v)
+			if err == nil && verified {
+				v, token, err = wa.s.inbox.NewVisitor(ctx, ch, in.Lang)
+			}
+			if err != nil {
+				return v, token, err
+			}
 		} else {
 			known, err = wa.s.inbox.IdentifyVisitor(ctx, v, id)
 			if errors.Is(err, inbox.ErrOtherIdentity) {

@@ -23,7 +23,7 @@ import (
 
 // shopSite serves a shop's page on another origin (localhost, where the app is
 // 127.0.0.1) under a strict Content-Security-Policy, with the widget's tag for key and
-// the attributes attrs() gives at each request; it reports CSP violations.
+// the attributes attrs() gives at each request (but at /blank); it reports CSP violations.
 type shopSite struct {
 	URL        string
 	mu         sync.Mutex
@@ -38,10 +38,13 @@ func newShopSite(t *testing.T, e *env, key string) *shopSite {
 	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if r.URL.Path == "/csp" {
+		switch r.URL.Path {
+		case "/csp":
 			var b strings.Builder
 			fmt.Fprint(&b, r.Body)
 			s.violations = append(s.violations, b.String())
+			return
+		case "/blank": // a page of the site without the widget
 			return
 		}
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src "+e.srv.URL+"; connect-src "+e.srv.URL+
@@ -120,10 +123,18 @@ func TestBrowserWidgetIdentity(t *testing.T) {
 	bctx := browsertest.New(t, 90*time.Second)
 	logs := consoleOf(bctx)
 	wp := widgetPage{t, bctx}
-	chat := func(attrs, text string) int64 {
+	// chat writes text from the shop's page with attrs, as a new visitor when fresh.
+	chat := func(attrs, text string, fresh bool) int64 {
 		t.Helper()
 		site.set(attrs)
-		wp.step("clear the visitor", chromedp.Navigate(site.URL+"/"), chromedp.Evaluate(`localStorage.clear()`, nil), chromedp.Reload())
+		// On a page without the widget, which would keep its visitor meanwhile: the chat
+		// is closed, and the visitor forgotten when fresh.
+		forget := `sessionStorage.clear()`
+		if fresh {
+			forget += `; localStorage.clear()`
+		}
+		wp.step("leave the shop", chromedp.Navigate(site.URL+"/blank"), chromedp.Evaluate(forget, nil))
+		wp.step("open the shop", chromedp.Navigate(site.URL+"/"))
 		wp.click(".launch")
 		wp.waitJS("ready", `!r.querySelector("form:not(.ask)").hidden`)
 		write(wp, text)
@@ -140,13 +151,15 @@ func TestBrowserWidgetIdentity(t *testing.T) {
 		return ext
 	}
 
-	verified := chat(`data-identity="`+sign(ch.IdentitySecret, time.Now().Add(5*time.Minute), "cust-7")+`"`, "Where is my order?")
+	verified := chat(`data-identity="`+sign(ch.IdentitySecret, time.Now().Add(5*time.Minute), "cust-7")+`"`, "Where is my order?", true)
 	if got := externalID(verified); got != "cust-7" {
 		t.Errorf("a verified customer's conversation is contact %q's, want cust-7", got)
 	}
-	forged := chat(`data-identity="`+sign("sk_not-the-channel-secret-000000000000000000", time.Now().Add(5*time.Minute), "cust-8")+`" data-name="Bo"`, "Forged hello")
-	expired := chat(`data-identity="`+sign(ch.IdentitySecret, time.Now().Add(-10*time.Minute), "cust-9")+`"`, "Expired hello")
-	for name, conv := range map[string]int64{"forged": forged, "expired": expired} {
+	// On the same browser, a page whose token is refused does not continue the customer's visit.
+	after := chat(`data-identity="`+sign("sk_not-the-channel-secret-000000000000000000", time.Now().Add(5*time.Minute), "cust-7")+`"`, "Who am I now?", false)
+	forged := chat(`data-identity="`+sign("sk_not-the-channel-secret-000000000000000000", time.Now().Add(5*time.Minute), "cust-8")+`" data-name="Bo"`, "Forged hello", true)
+	expired := chat(`data-identity="`+sign(ch.IdentitySecret, time.Now().Add(-10*time.Minute), "cust-9")+`"`, "Expired hello", true)
+	for name, conv := range map[string]int64{"forged": forged, "expired": expired, "refused after the verified": after} {
 		if got := externalID(conv); got != "" {
 			t.Errorf("the %s token's conversation is contact %q's", name, got)
 		}

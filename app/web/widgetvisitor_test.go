@@ -64,8 +64,22 @@ func TestWidgetVisitorAPI(t *testing.T) {
 			"exp": time.Now().Add(exp).Unix()}).SignedString([]byte(secret))
 		return s
 	}
-	if _, s := visit(map[string]string{"identity": token(ch.IdentitySecret, 5*time.Minute)}); s.Identity != "verified" || !s.PrechatDone {
+	known, s := visit(map[string]string{"identity": token(ch.IdentitySecret, 5*time.Minute)})
+	if s.Identity != "verified" || !s.PrechatDone {
 		t.Errorf("a verified customer with an address: %+v", s)
+	}
+	// The verified customer's browser then shows a token that is refused: whoever is
+	// signed in now gets a new visitor, not the customer's conversations. An unknown
+	// visitor's browser keeps its visitor.
+	var again started
+	known.do(http.MethodPost, "visitor", map[string]string{"identity": token("sk_wrong-secret-000000000000000000000000", 5*time.Minute)}).decode(t, &again)
+	if again.Identity != "refused" || again.Token == "" || again.Token == known.token {
+		t.Errorf("a verified browser with a refused token keeps its visitor: %+v", again)
+	}
+	anon, _ := visit(map[string]string{})
+	anon.do(http.MethodPost, "visitor", map[string]string{"identity": token("sk_wrong-secret-000000000000000000000000", 5*time.Minute)}).decode(t, &again)
+	if again.Identity != "refused" || again.Token != anon.token {
+		t.Errorf("an unknown visitor with a refused token got another visitor: %+v", again)
 	}
 	if _, s := visit(map[string]string{"identity": token("sk_wrong-secret-000000000000000000000000", 5*time.Minute)}); s.Identity != "refused" ||
 		!strings.Contains(s.IdentityError, "signature is invalid") || s.PrechatDone {
@@ -89,7 +103,7 @@ func TestWidgetVisitorAPI(t *testing.T) {
 	if res := v.do(http.MethodPost, "profile", map[string]string{"email": "kim@shop.example"}); res.status != http.StatusNoContent {
 		t.Errorf("an address: %d %s", res.status, res.body)
 	}
-	var again started
+	again = started{}
 	v.do(http.MethodPost, "visitor", map[string]string{}).decode(t, &again)
 	if !again.PrechatDone {
 		t.Error("the pre-chat form is asked again after it was answered")

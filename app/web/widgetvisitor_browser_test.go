@@ -235,7 +235,7 @@ func TestBrowserWidgetLanguageAndLook(t *testing.T) {
 		var ua string
 		wp.step("user agent", chromedp.Evaluate(`navigator.userAgent`, &ua))
 		wp.step("speak "+tag, emulation.SetUserAgentOverride(ua).WithAcceptLanguage(tag),
-			chromedp.Navigate(site.URL+"/"), chromedp.Evaluate(`localStorage.clear(); sessionStorage.clear()`, nil), chromedp.Reload())
+			chromedp.Navigate(site.URL+"/blank"), chromedp.Evaluate(`localStorage.clear(); sessionStorage.clear()`, nil), chromedp.Navigate(site.URL+"/"))
 		wp.click(".launch")
 		wp.waitJS("welcome", `r.querySelector(".m.welcome")`)
 	}

@@ -298,7 +298,7 @@ func TestBrowserPreviewStreams(t *testing.T) {
 	e.replyWith(giftReply)
 	e.ollama.SetTokenDelay(30 * time.Millisecond)
 
-	ctx := browsertest.New(t, 20*time.Second)
+	ctx := browsertest.New(t, 60*time.Second)
 	step := browsertest.Steps(t, ctx)
 	step("log in",
 		e.browserLogIn(),
@@ -316,7 +316,7 @@ func TestBrowserPreviewStreams(t *testing.T) {
 		Final bool   `json:"final"`
 	}
 	var partial string
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var s state
 		step("poll", chromedp.Evaluate(`(function () {

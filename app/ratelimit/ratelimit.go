@@ -1,6 +1,6 @@
-// Package ratelimit bounds how often one key (an IP, an email, a visitor) may do
-// something (Limiter: login attempts, widget requests) and how many of something it may
-// hold at once (Slots: open event streams).
+// Package ratelimit bounds how often one key (a client address, see AddressKey; an email, a
+// visitor) may do something (Limiter: login attempts, widget requests) and how many of
+// something it may hold at once (Slots: open event streams).
 package ratelimit
 
 import (
@@ -83,4 +83,20 @@ func (l *Limiter) sweep(now time.Time) {
 			delete(l.buckets, k)
 		}
 	}
+}
+
+// Exhausted reports whether key has no token left, and how long until one is, without
+// taking one: a caller that counts only failures checks it before doing the work.
+func (l *Limiter) Exhausted(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		return false, 0
+	}
+	tokens := math.Min(l.events, b.tokens+l.now().Sub(b.at).Seconds()*l.perSec)
+	if tokens >= 1 {
+		return false, 0
+	}
+	return true, time.Duration((1 - tokens) / l.perSec * float64(time.Second))
 }

@@ -34,6 +34,34 @@ func TestLimiter(t *testing.T) {
 	}
 }
 
+func TestExhausted(t *testing.T) {
+	now := time.Unix(0, 0)
+	l := New(2, time.Minute)
+	l.SetClock(func() time.Time { return now })
+	if ex, _ := l.Exhausted("a"); ex {
+		t.Fatal("an unknown key is exhausted")
+	}
+	l.Allow("a")
+	if ex, _ := l.Exhausted("a"); ex {
+		t.Fatal("exhausted with a token left")
+	}
+	l.Allow("a")
+	ex, wait := l.Exhausted("a")
+	if !ex || wait <= 0 || wait > 30*time.Second {
+		t.Fatalf("after 2 of 2: exhausted %v, wait %v; want true, up to 30s", ex, wait)
+	}
+	for range 5 {
+		l.Exhausted("a") // looking takes nothing
+	}
+	now = now.Add(30 * time.Second)
+	if ex, _ := l.Exhausted("a"); ex {
+		t.Error("still exhausted after a refill")
+	}
+	if ok, _ := l.Allow("a"); !ok {
+		t.Error("the refilled token was taken by looking")
+	}
+}
+
 func TestSweepBoundsMemory(t *testing.T) {
 	now := time.Unix(0, 0)
 	l := New(1, time.Second)

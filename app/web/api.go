@@ -42,6 +42,15 @@ const (
 // many: a sync script's pace, while one leaked token cannot flood the server.
 const apiRequestsPerMinute = 600
 
+// apiFailuresPerMinute is how many calls with a missing or wrong token one client address
+// may make a minute, in bursts of as many: past it the address is answered 429 before any
+// lookup and unlogged (one line a minute says so), so that guessing tokens or a script
+// with a stale one floods neither the log nor the database.
+const apiFailuresPerMinute = 30
+
+// apiMethods are the methods a 405's Allow may name.
+var apiMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
 // apiRoute is one operation of the API: the router registers it and the OpenAPI document
 // describes it, both from this table (apiRoutes), so they cannot disagree.
 type apiRoute struct {
@@ -68,6 +77,7 @@ type apiCall struct {
 	r     *http.Request
 	token account.APIToken
 	route string
+	quiet bool // refused for its address's failures: not logged
 }
 
 // ws is the workspace of the token: every object is looked up in it, so a token never
@@ -110,6 +120,12 @@ func (s *Server) api() http.Handler {
 		mux.Handle(rt.method+" "+rt.path, s.apiHandler(rt))
 	}
 	mux.Handle(apiPrefix, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if allow := apiAllowed(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			s.apiFail(w, r, &apiError{http.StatusMethodNotAllowed, "method_not_allowed",
+				fmt.Sprintf("%s answers %s only: see %sopenapi.json.", r.URL.Path, strings.Join(allow, ", "), apiPrefix), ""})
+			return
+		}
 		s.apiFail(w, r, &apiError{http.StatusNotFound, "unknown_route", "There is no such API call: see " + apiPrefix + "openapi.json.", ""})
 	}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -136,10 +152,25 @@ func (s *Server) api() http.Handler {
 
 type apiCallKey struct{}
 
+// apiAllowed lists the methods the router has a route for at r's path, asking the router
+// itself, so that its patterns and their precedence decide; none means no such path.
+func apiAllowed(mux *http.ServeMux, r *http.Request) []string {
+	var allow []string
+	for _, m := range apiMethods {
+		if _, pattern := mux.Handler(&http.Request{Method: m, URL: r.URL, Host: r.Host}); pattern != "" && pattern != apiPrefix {
+			allow = append(allow, m)
+		}
+	}
+	return allow
+}
+
 // logAPICall writes one structured log line per call, with the token that made it: the
 // log is the API's audit trail (its retention is the log's).
 func (s *Server) logAPICall(r *http.Request, status int, d time.Duration) {
 	c, _ := r.Context().Value(apiCallKey{}).(*apiCall)
+	if c != nil && c.quiet {
+		return
+	}
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError
@@ -188,16 +219,23 @@ func (s *Server) apiHandler(rt apiRoute) http.Handler {
 }
 
 // apiAuthenticate reads the bearer token: missing or invalid is 401, over its rate 429,
-// without the scope 403.
+// without the scope 403. An address that sent apiFailuresPerMinute missing or invalid
+// tokens is 429 whatever it sends, until its failures age out.
 func (s *Server) apiAuthenticate(c *apiCall, scope account.Scope) error {
+	addr := s.clientKey(c.r)
+	if blocked, wait := s.apiFailures.Exhausted(addr); blocked {
+		return s.apiRefuseAddress(c, addr, wait)
+	}
 	auth := c.r.Header.Get("Authorization")
 	secret, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || secret == "" {
+		s.apiFailures.Allow(addr)
 		c.w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
 		return &apiError{http.StatusUnauthorized, "unauthorized", "Send an API token: Authorization: Bearer <token>.", ""}
 	}
 	t, err := s.accounts.APITokenBySecret(c.r.Context(), strings.TrimSpace(secret))
 	if errors.Is(err, account.ErrTokenInvalid) {
+		s.apiFailures.Allow(addr)
 		c.w.Header().Set("WWW-Authenticate", `Bearer realm="api", error="invalid_token"`)
 		return &apiError{http.StatusUnauthorized, "invalid_token", capitalize(err.Error()) + ".", ""}
 	}
@@ -214,6 +252,18 @@ func (s *Server) apiAuthenticate(c *apiCall, scope account.Scope) error {
 		return &apiError{http.StatusForbidden, "insufficient_scope", fmt.Sprintf("This token does not have the scope %s.", scope), ""}
 	}
 	return nil
+}
+
+// apiRefuseAddress answers a call from an address over its failures: 429, unlogged but
+// for one line a minute per address.
+func (s *Server) apiRefuseAddress(c *apiCall, addr string, wait time.Duration) error {
+	c.quiet = true
+	if ok, _ := s.apiFailuresLogged.Allow(addr); ok {
+		s.log.Warn("api: calls refused after too many missing or invalid tokens", "ip", s.clientIP(c.r), "limit", apiFailuresPerMinute, "retry_after", wait.Round(time.Second))
+	}
+	c.w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+	return &apiError{http.StatusTooManyRequests, "rate_limited",
+		fmt.Sprintf("More than %d calls a minute from this address had a missing or invalid token. Check the token, wait and try again.", apiFailuresPerMinute), ""}
 }
 
 // apiErrorOf turns a handler's error into the envelope's: a domain's "not found" is 404, a

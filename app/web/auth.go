@@ -109,9 +109,9 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	f := formOf(r, "email")
 	next := safeNext(r.PostFormValue("next"))
-	ip := s.clientIP(r)
-	userKey := strings.ToLower(f.Value("email")) + "|" + ip
-	okIP, waitIP := s.loginByIP.Allow(ip)
+	ip, key := s.clientIP(r), s.clientKey(r)
+	userKey := strings.ToLower(f.Value("email")) + "|" + key
+	okIP, waitIP := s.loginByIP.Allow(key)
 	okUser, waitUser := s.loginByUser.Allow(userKey)
 	if !okIP || !okUser {
 		wait := max(waitIP, waitUser)

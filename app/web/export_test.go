@@ -73,3 +73,9 @@ func (s *Server) APIRoutes() []APIRoute {
 func (s *Server) SetAPILimit(events int, window time.Duration) {
 	s.apiLimit = ratelimit.New(events, window)
 }
+
+// SetAPIFailureLimit allows each client address events calls with a missing or invalid
+// token per window.
+func (s *Server) SetAPIFailureLimit(events int, window time.Duration) {
+	s.apiFailures = ratelimit.New(events, window)
+}

@@ -63,7 +63,7 @@ func (s *Server) createInvitedAccount(w http.ResponseWriter, r *http.Request) {
 	token := r.PostFormValue("token")
 	f := formOf(r, "name", "password")
 	f.Values["password"] = ""
-	if ok, wait := s.loginByIP.Allow(s.clientIP(r)); !ok {
+	if ok, wait := s.loginByIP.Allow(s.clientKey(r)); !ok {
 		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
 		f.Error = fmt.Sprintf("Too many attempts. Try again in %s.", humanWait(wait))
 		s.renderInvitation(w, r, token, f, http.StatusTooManyRequests)

@@ -16,6 +16,7 @@ import (
 
 	"agent/app/account"
 	"agent/app/ids"
+	"agent/app/ratelimit"
 )
 
 // maxFormBytes bounds a form body; uploads have their own, larger limits (bodyLimit).
@@ -298,8 +299,14 @@ func (s *Server) inWorkspace(p account.Permission, next http.HandlerFunc) http.H
 	}
 }
 
-// clientIP is the address rate limits and logs use: the peer, or with trust_proxy the
-// nearest address the proxy appended to X-Forwarded-For.
+// clientKey is the key of the client's address in every per-address limit: its IPv6
+// addresses count by their /64 (ratelimit.AddressKey).
+func (s *Server) clientKey(r *http.Request) string {
+	return ratelimit.AddressKey(s.clientIP(r))
+}
+
+// clientIP is the address logs and sessions record: the peer, or with trust_proxy the
+// nearest address the proxy appended to X-Forwarded-For. Limits key on clientKey.
 func (s *Server) clientIP(r *http.Request) string {
 	if s.cfg.Server.TrustProxy {
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {

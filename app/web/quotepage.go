@@ -28,7 +28,7 @@ const quoteVisitorCookie = "agent_quote_visitor"
 func (s *Server) publicQuoteRoutes(public route) {
 	limit := ratelimit.New(s.cfg.Chat.IPRequestsPerMinute, time.Minute)
 	public("GET /q/{token}", func(w http.ResponseWriter, r *http.Request) {
-		if ok, wait := limit.Allow("ip:" + s.clientIP(r)); !ok {
+		if ok, wait := limit.Allow("ip:" + s.clientKey(r)); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
 			s.quoteGone(w, r, http.StatusTooManyRequests, "Too many requests", "Wait a moment and load the page again.")
 			return

@@ -88,6 +88,9 @@ type Server struct {
 	loginByUser *ratelimit.Limiter // attempts per email and IP
 	loginByIP   *ratelimit.Limiter // attempts per IP, whatever the email
 	apiLimit    *ratelimit.Limiter // API calls per token
+	// API calls with a missing or invalid token per client address, and the log lines
+	// that say an address is refused (api.go)
+	apiFailures, apiFailuresLogged *ratelimit.Limiter
 
 	openAPI map[string]any // the API's document (openapi.go)
 
@@ -132,6 +135,7 @@ func New(o Options) *Server {
 		loginByIP:    ratelimit.New(o.Config.Auth.LoginAttempts*5, o.Config.Auth.LoginWindow),
 		apiLimit:     ratelimit.New(apiRequestsPerMinute, time.Minute),
 	}
+	s.apiFailures, s.apiFailuresLogged = ratelimit.New(apiFailuresPerMinute, time.Minute), ratelimit.New(1, time.Minute)
 	if s.freeSpace == nil {
 		s.freeSpace = store.FreeSpace
 	}

@@ -153,7 +153,7 @@ func (wa *widgetAPI) handle(next widgetHandler) http.HandlerFunc {
 		h := w.Header()
 		h.Set("Cache-Control", "no-store")
 		h.Add("Vary", "Origin")
-		if r.Method != http.MethodOptions && !wa.allow(w, wa.byIP, "ip:"+wa.s.clientIP(r), "requests") {
+		if r.Method != http.MethodOptions && !wa.allow(w, wa.byIP, "ip:"+wa.s.clientKey(r), "requests") {
 			return
 		}
 		wr, err := wa.target(r.Context(), r.PathValue("key"))
@@ -667,7 +667,7 @@ const streamRetry = "30"
 // file descriptors; release gives both back when the stream ends, however it ends.
 // Beyond a limit the answer is 429, which the widget retries later.
 func (wa *widgetAPI) holdStream(w http.ResponseWriter, r *http.Request, v inbox.Visitor) (release func(), ok bool) {
-	visitor, ip := strconv.FormatInt(v.ID, 10), wa.s.clientIP(r)
+	visitor, ip := strconv.FormatInt(v.ID, 10), wa.s.clientKey(r)
 	if !wa.streamsByVisitor.Take(visitor) {
 		w.Header().Set("Retry-After", streamRetry)
 		widgetError(w, http.StatusTooManyRequests, "This chat is open in too many tabs. Close some and try again.")

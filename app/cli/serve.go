@@ -81,9 +81,9 @@ func serve(ctx context.Context, e Env, args []string) int {
 	runner, background := jobs.New(db, log), jobs.New(db, log)
 	background.Only, background.Poll = append(slices.Clone(webhook.Kinds), jobBackup), time.Second
 	runner.Except = background.Only
-	sender := webhook.NewSender(webhook.Options{DB: db, AllowPrivate: cfg.Webhooks.AllowPrivateURLs, BaseURL: cfg.Server.BaseURL,
-		UserAgent: "agent-webhooks/" + e.Version, Log: log})
 	deliveries := newDeliveries(cfg, db, runner, service)
+	sender := webhook.NewSender(webhook.Options{DB: db, AllowPrivate: cfg.Webhooks.AllowPrivateURLs, BaseURL: cfg.Server.BaseURL,
+		UserAgent: "agent-webhooks/" + e.Version, Log: log, Mail: webhookMailer(deliveries)})
 	handleClosingNotices(cfg, db, runner, accounts, deliveries)
 	figures, err := newMetrics(cfg, db, service, log)
 	if err != nil {

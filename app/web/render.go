@@ -129,6 +129,9 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title, active stri
 	}
 	if role := v.membership.Role; role == account.RoleOwner || role == account.RoleAdmin {
 		p.Warning = s.diskWarning()
+		if p.Warning == "" && v.workspace.ID != 0 {
+			p.Warning = s.pausedWebhooksWarning(r, v.workspace.ID)
+		}
 	}
 	return p
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 
 	"agent/app/account"
@@ -21,6 +22,7 @@ func (s *Server) webhookRoutes(ws wsRoute) {
 	ws("GET /w/{ws}/settings/webhooks/{hook}", account.PermManageWorkspace, s.webhookPage)
 	ws("POST /w/{ws}/settings/webhooks/{hook}", account.PermManageWorkspace, s.updateWebhook)
 	ws("POST /w/{ws}/settings/webhooks/{hook}/test", account.PermManageWorkspace, s.testWebhook)
+	ws("POST /w/{ws}/settings/webhooks/{hook}/resume", account.PermManageWorkspace, s.resumeWebhook)
 	ws("POST /w/{ws}/settings/webhooks/{hook}/delete", account.PermManageWorkspace, s.deleteWebhook)
 }
 
@@ -121,10 +123,52 @@ func (s *Server) testWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.webhooks.SendTest(r.Context(), v.workspace.ID, id); err != nil {
+		if _, msg, ok := userMessage(err); ok {
+			s.redirectWithFlash(w, r, settings.WebhookPath(v.workspace.ID, id), "error", msg)
+			return
+		}
 		s.domainError(w, r, err)
 		return
 	}
 	s.redirectWithFlash(w, r, settings.WebhookPath(v.workspace.ID, id), "ok", "Test event queued: it shows in the log below within seconds.")
+}
+
+func (s *Server) resumeWebhook(w http.ResponseWriter, r *http.Request) {
+	v := visitOf(r)
+	id, ok := s.pathID(w, r, "hook")
+	if !ok {
+		return
+	}
+	n, err := s.webhooks.Resume(r.Context(), v.workspace.ID, id)
+	if err != nil {
+		s.domainError(w, r, err)
+		return
+	}
+	msg := "Webhook resumed."
+	if n > 0 {
+		msg = fmt.Sprintf("Webhook resumed: %d held events are being sent, oldest first.", n)
+	}
+	s.redirectWithFlash(w, r, settings.WebhookPath(v.workspace.ID, id), "ok", msg)
+}
+
+// pausedWebhooksWarning tells a workspace's owners and admins, on every page, of the
+// webhooks the product paused; "" when none is.
+func (s *Server) pausedWebhooksWarning(r *http.Request, workspaceID int64) string {
+	subs, err := s.webhooks.Paused(r.Context(), workspaceID)
+	if err != nil {
+		s.log.Warn("paused webhooks", "err", err)
+		return ""
+	}
+	switch len(subs) {
+	case 0:
+		return ""
+	case 1:
+	default:
+		return fmt.Sprintf("%d webhooks were paused: their receivers failed every delivery for a day, and their events are held. "+
+			"Fix the receivers, then resume them in Settings › Webhooks.", len(subs))
+	}
+	return fmt.Sprintf("The webhook to %s was paused on %s UTC: its receiver failed every delivery for a day, and its events are held. "+
+		"Fix the receiver, then resume it in Settings › Webhooks.", subs[0].URL, subs[0].PausedAt.UTC().Format("2006-01-02 15:04"))
 }
 
 func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) {

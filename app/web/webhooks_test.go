@@ -99,7 +99,7 @@ func TestWebhooksAreForOwnersAndAdminsOfTheirWorkspace(t *testing.T) {
 			t.Errorf("agent GET %s = %d, want 403", p, res.status)
 		}
 	}
-	for _, p := range []string{"settings/webhooks", mineURL, mineURL + "/test", mineURL + "/delete"} {
+	for _, p := range []string{"settings/webhooks", mineURL, mineURL + "/test", mineURL + "/resume", mineURL + "/delete"} {
 		if res := ann.post(e.path(p), url.Values{"url": {"https://evil.example.com"}, "event": {"message.customer"}}); res.status != http.StatusForbidden {
 			t.Errorf("agent POST %s = %d, want 403", p, res.status)
 		}
@@ -111,7 +111,7 @@ func TestWebhooksAreForOwnersAndAdminsOfTheirWorkspace(t *testing.T) {
 	if res := b.get(e.path(theirsURL)); res.status != http.StatusNotFound || strings.Contains(res.body, theirs.Secret) {
 		t.Errorf("another workspace's webhook: %d, want 404", res.status)
 	}
-	for _, p := range []string{theirsURL, theirsURL + "/test", theirsURL + "/delete"} {
+	for _, p := range []string{theirsURL, theirsURL + "/test", theirsURL + "/resume", theirsURL + "/delete"} {
 		if res := b.post(e.path(p), url.Values{"url": {"https://evil.example.com"}, "event": {"message.customer"}}); res.status != http.StatusNotFound {
 			t.Errorf("POST %s = %d, want 404", p, res.status)
 		}
@@ -125,5 +125,61 @@ func TestWebhooksAreForOwnersAndAdminsOfTheirWorkspace(t *testing.T) {
 	e.db.Read.QueryRow("SELECT count(*) FROM webhook_events").Scan(&events)
 	if events != 0 {
 		t.Errorf("a refused request queued %d events", events)
+	}
+}
+
+// TestAPausedWebhookIsShownAndResumed: a webhook the product paused is named on every page
+// of its workspace's owners and admins (not its agents'), its page says when and why with
+// a Resume button, and resuming ends it all.
+func TestAPausedWebhookIsShownAndResumed(t *testing.T) {
+	e := newEnv(t, nil)
+	e.setupOwner()
+	ctx := context.Background()
+	hooks := webhook.NewStore(e.db, false)
+	sub, err := hooks.Create(ctx, e.wsID, e.ownerID(), "https://hooks.example.com/in", []webhook.Type{webhook.Handoff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As the sender pauses it (webhook TestAWebhookFailingForADayIsPausedItsEventsHeldAndSentOnResume).
+	if _, err := e.db.Write.Exec("UPDATE webhook_subscriptions SET paused_at = unixepoch(), paused_reason = 'Every delivery failed: 502 Bad Gateway' WHERE id = ?", sub.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.accounts.AddMember(ctx, e.wsID, account.NewUser{Email: "ann@example.com", Name: "Ann", Password: "ann password"}, account.RoleAgent, false); err != nil {
+		t.Fatal(err)
+	}
+	ann := e.browser()
+	if res := ann.login("ann@example.com", "ann password"); res.status != http.StatusOK || strings.Contains(res.body, "was paused") {
+		t.Errorf("an agent's inbox = %d, or tells of the paused webhook", res.status)
+	}
+	b := e.ownerBrowser()
+	if res := b.get(e.path("inbox")); !strings.Contains(res.body, `data-testid="install-warning">The webhook to https://hooks.example.com/in was paused on`) {
+		t.Errorf("the owner's inbox does not tell of the paused webhook")
+	}
+	if res := b.get(e.path("settings/webhooks")); !strings.Contains(res.body, "<strong>Paused</strong>") {
+		t.Errorf("the list does not show it paused")
+	}
+	hook := "settings/webhooks/" + ids.Encode(sub.ID)
+	res := b.get(e.path(hook))
+	if !strings.Contains(res.body, `data-testid="webhook-paused"`) || !strings.Contains(res.body, "502 Bad Gateway") || !strings.Contains(res.body, hook+"/resume") {
+		t.Fatalf("its page does not say why, or offer Resume")
+	}
+	res = b.post(e.path(hook+"/resume"), url.Values{})
+	if res.status != http.StatusOK || res.url != e.path(hook) || !strings.Contains(res.body, "Webhook resumed") ||
+		strings.Contains(res.body, `data-testid="webhook-paused"`) || strings.Contains(res.body, "was paused") {
+		t.Fatalf("resume: %d at %s", res.status, res.url)
+	}
+	if got, _ := hooks.Get(ctx, e.wsID, sub.ID); !got.PausedAt.IsZero() {
+		t.Errorf("still paused: %+v", got)
+	}
+
+	// Test events: a few a minute, then a clear refusal on the page.
+	for i := range webhook.TestsPerMinute {
+		if res := b.post(e.path(hook+"/test"), url.Values{}); !strings.Contains(res.body, "Test event queued") {
+			t.Fatalf("test %d: %d", i+1, res.status)
+		}
+	}
+	res = b.post(e.path(hook+"/test"), url.Values{})
+	if res.url != e.path(hook) || !strings.Contains(res.body, "A webhook may send 5 test events a minute: try again in") {
+		t.Errorf("test %d: %d at %s", webhook.TestsPerMinute+1, res.status, res.url)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"agent/app/jobs"
 	"agent/app/store"
+	"agent/app/usererr"
 )
 
 // Delivery is one event sent, or being sent, to one subscription: a line of the log.
@@ -49,11 +50,28 @@ func (s *Store) Deliveries(ctx context.Context, workspaceID, subscriptionID int6
 	return out, rows.Err()
 }
 
-// SendTest queues a Ping to one subscription, active or not, so that a person can check
-// their receiver (and its signature check) from Settings.
+// TestsPerMinute bounds the test events of one subscription, so that the button (or a
+// script posting its form) cannot make the server a sender of requests to any URL.
+const TestsPerMinute = 5
+
+// SendTest queues a Ping to one subscription, active, off or paused, so that a person can
+// check their receiver (and its signature check) from Settings. Past TestsPerMinute it is
+// refused with the wait, in words.
 func (s *Store) SendTest(ctx context.Context, workspaceID, subscriptionID int64) error {
 	now := s.now()
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		var oldest int64
+		err := tx.QueryRowContext(ctx, `SELECT count(*), COALESCE(min(created_at), 0) FROM (SELECT created_at FROM webhook_events
+			WHERE subscription_id = ? AND type = ? AND created_at > ? ORDER BY created_at DESC LIMIT ?)`,
+			subscriptionID, string(Ping), now.Add(-time.Minute).Unix(), TestsPerMinute).Scan(&n, &oldest)
+		if err != nil {
+			return fmt.Errorf("webhook: test: %w", err)
+		}
+		if n >= TestsPerMinute {
+			wait := max(1, oldest+60-now.Unix())
+			return usererr.Error(fmt.Sprintf("a webhook may send %d test events a minute: try again in %d seconds", TestsPerMinute, wait))
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO webhook_events (workspace_id, type, ref_id, subscription_id, created_at)
 			SELECT workspace_id, ?, id, id, ? FROM webhook_subscriptions WHERE id = ? AND workspace_id = ?`,
 			string(Ping), now.Unix(), subscriptionID, workspaceID)
@@ -70,3 +88,6 @@ func (s *Store) SendTest(ctx context.Context, workspaceID, subscriptionID int64)
 		return jobs.Schedule(ctx, tx, JobDispatch, now, dispatchJob{id})
 	})
 }
+
+// Held reports whether the delivery waits for its paused webhook to be resumed.
+func (d Delivery) Held() bool { return d.Status == "pending" && d.NextAttempt.IsZero() }

@@ -29,7 +29,7 @@ const (
 )
 
 // Kinds are the job kinds a webhook runner takes (jobs.Runner.Only), and the main one leaves.
-var Kinds = []string{JobDispatch, JobDeliver, JobPrune}
+var Kinds = []string{JobDispatch, JobDeliver, JobPrune, JobPaused}
 
 // SettingAllowPrivate is the install's setting that lets webhooks be sent to loopback and
 // private addresses (a receiver on the same machine or network).
@@ -64,6 +64,8 @@ type Options struct {
 	Timeout   time.Duration
 	UserAgent string
 	Log       *slog.Logger
+	// Mail tells admins that a webhook was paused; nil tells them on its pages only.
+	Mail Mailer
 }
 
 // Sender dispatches events and delivers them.
@@ -73,6 +75,7 @@ type Sender struct {
 	now       func() time.Time
 	userAgent string
 	log       *slog.Logger
+	mail      Mailer
 	BaseURL   string
 }
 
@@ -104,7 +107,7 @@ func NewSender(o Options) *Sender {
 	hc := &http.Client{Transport: tr, Timeout: o.Timeout,
 		// A redirect is an answer, not followed: its target was never checked by an admin.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &Sender{db: o.DB, hc: hc, now: time.Now, userAgent: o.UserAgent, log: o.Log, BaseURL: o.BaseURL}
+	return &Sender{db: o.DB, hc: hc, now: time.Now, userAgent: o.UserAgent, log: o.Log, mail: o.Mail, BaseURL: o.BaseURL}
 }
 
 // SetClock replaces the clock, for tests.
@@ -115,6 +118,7 @@ func (d *Sender) Register(ctx context.Context, r *jobs.Runner) error {
 	r.Handle(JobDispatch, d.Dispatch)
 	r.Handle(JobDeliver, d.Deliver)
 	r.Handle(JobPrune, func(ctx context.Context, _ json.RawMessage) error { return d.Prune(ctx) })
+	r.Handle(JobPaused, d.NoticePaused)
 	return r.Every(ctx, JobPrune, pruneEvery)
 }
 
@@ -208,8 +212,10 @@ type attempt struct {
 }
 
 // Deliver makes one attempt of a delivery and records it: delivered on a 2xx answer, else
-// tried again after the next Backoff, or failed when none is left. It returns an error
-// only when it could not record the attempt; the job runner then runs it again.
+// tried again after the next Backoff, or failed when none is left, which may pause the
+// webhook (pause.go). A paused webhook's delivery is held instead, its test event aside.
+// It returns an error only when it could not record the attempt; the job runner then
+// runs it again.
 func (d *Sender) Deliver(ctx context.Context, raw json.RawMessage) error {
 	var j deliverJob
 	if err := json.Unmarshal(raw, &j); err != nil {
@@ -217,14 +223,19 @@ func (d *Sender) Deliver(ctx context.Context, raw json.RawMessage) error {
 	}
 	var url, secret, status, typ, body string
 	var attempts int
-	err := d.db.Read.QueryRowContext(ctx, `SELECT s.url, s.secret, d.status, d.attempts, e.type, e.payload
+	var sub, created int64
+	var paused bool
+	err := d.db.Read.QueryRowContext(ctx, `SELECT s.id, s.url, s.secret, s.paused_at IS NOT NULL, d.status, d.attempts, d.created_at, e.type, e.payload
 		FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id JOIN webhook_events e ON e.id = d.event_id
-		WHERE d.id = ?`, j.Delivery).Scan(&url, &secret, &status, &attempts, &typ, &body)
+		WHERE d.id = ?`, j.Delivery).Scan(&sub, &url, &secret, &paused, &status, &attempts, &created, &typ, &body)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && status != "pending") {
 		return nil // the subscription was deleted, or a run again after a stop
 	}
 	if err != nil {
 		return fmt.Errorf("webhook: deliver: %w", err)
+	}
+	if paused && Type(typ) != Ping {
+		return d.db.Tx(ctx, func(tx *sql.Tx) error { return hold(ctx, tx, j, d.now()) })
 	}
 	a := d.post(ctx, url, secret, Type(typ), j.Delivery, []byte(body))
 	attempts++
@@ -247,6 +258,13 @@ func (d *Sender) Deliver(ctx context.Context, raw json.RawMessage) error {
 			st, attempts, a.status, a.duration.Milliseconds(), a.err, next, now.Unix(), j.Delivery)
 		if err != nil {
 			return fmt.Errorf("webhook: record delivery: %w", err)
+		}
+		if st == "failed" {
+			pausedNow, err := pauseIfFailing(ctx, tx, sub, time.Unix(created, 0), now, Type(typ), a.err)
+			if pausedNow {
+				d.log.Warn("webhook paused: every delivery failed for a day", "subscription", sub, "url", url)
+			}
+			return err
 		}
 		return nil
 	})

@@ -93,6 +93,10 @@ type Subscription struct {
 	Events      []Type
 	Active      bool
 	CreatedAt   time.Time
+	// PausedAt is when the product paused it for failing deliveries (zero when not), and
+	// PausedReason why, in words (pause.go).
+	PausedAt     time.Time
+	PausedReason string
 }
 
 // Wants reports whether the subscription chose t.
@@ -240,14 +244,14 @@ func affected(res sql.Result, err error, what string) error {
 	return nil
 }
 
-const subscriptionColumns = "id, workspace_id, url, secret, events, active, created_at"
+const subscriptionColumns = "id, workspace_id, url, secret, events, active, created_at, COALESCE(paused_at, 0), paused_reason"
 
 func scanSubscription(row interface{ Scan(...any) error }) (Subscription, error) {
 	var sub Subscription
 	var evs string
-	var created int64
-	err := row.Scan(&sub.ID, &sub.WorkspaceID, &sub.URL, &sub.Secret, &evs, &sub.Active, &created)
-	sub.Events, sub.CreatedAt = decodeTypes(evs), time.Unix(created, 0)
+	var created, paused int64
+	err := row.Scan(&sub.ID, &sub.WorkspaceID, &sub.URL, &sub.Secret, &evs, &sub.Active, &created, &paused, &sub.PausedReason)
+	sub.Events, sub.CreatedAt, sub.PausedAt = decodeTypes(evs), time.Unix(created, 0), store.TimeOrZero(paused)
 	return sub, err
 }
 
@@ -266,7 +270,12 @@ func (s *Store) Get(ctx context.Context, workspaceID, id int64) (Subscription, e
 
 // List returns a workspace's subscriptions, oldest first.
 func (s *Store) List(ctx context.Context, workspaceID int64) ([]Subscription, error) {
-	rows, err := s.db.Read.QueryContext(ctx, "SELECT "+subscriptionColumns+" FROM webhook_subscriptions WHERE workspace_id = ? ORDER BY id", workspaceID)
+	return s.list(ctx, "workspace_id = ?", workspaceID)
+}
+
+// list returns the subscriptions that match where, oldest first.
+func (s *Store) list(ctx context.Context, where string, args ...any) ([]Subscription, error) {
+	rows, err := s.db.Read.QueryContext(ctx, "SELECT "+subscriptionColumns+" FROM webhook_subscriptions WHERE "+where+" ORDER BY id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("webhook: list: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/mail"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,6 +57,26 @@ type world struct {
 	inbox  *inbox.Store
 	clock  *clock
 	recv   *receiver
+	mail   *mailbox
+}
+
+// mailbox records the mails the sender sends, as a workspace's mailbox would send them.
+type mailbox struct {
+	mu   sync.Mutex
+	sent []string // "to: subject\ntext"
+}
+
+func (m *mailbox) Notify(_ context.Context, _ int64, to mail.Address, subject, text string) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = append(m.sent, to.Address+": "+subject+"\n"+text)
+	return true, nil
+}
+
+func (m *mailbox) mails() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.sent...)
 }
 
 // receiver is a webhook endpoint that checks each request as a receiver should and
@@ -126,9 +147,10 @@ func newWorld(t testing.TB, allowPrivate bool) *world {
 	// A minute ahead of the inbox's clock (time.Now), which dates the facts and so the
 	// dispatch jobs the triggers queue: those are due at once on this one.
 	c := &clock{t: time.Now().Add(time.Minute).Truncate(time.Second)}
-	w := &world{t: t, ctx: ctx, db: db, ws: ws.ID, user: u.ID, subs: webhook.NewStore(db, allowPrivate), inbox: inbox.New(db), clock: c}
+	w := &world{t: t, ctx: ctx, db: db, ws: ws.ID, user: u.ID, subs: webhook.NewStore(db, allowPrivate), inbox: inbox.New(db), clock: c,
+		mail: &mailbox{}}
 	w.subs.SetClock(c.now)
-	w.sender = webhook.NewSender(webhook.Options{DB: db, AllowPrivate: allowPrivate, BaseURL: "https://support.example.com"})
+	w.sender = webhook.NewSender(webhook.Options{DB: db, AllowPrivate: allowPrivate, BaseURL: "https://support.example.com", Mail: w.mail})
 	w.sender.SetClock(c.now)
 	w.runner = jobs.New(db, nil)
 	w.runner.Only = webhook.Kinds

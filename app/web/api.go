@@ -425,12 +425,16 @@ func mapPage[T, U any](p apiPage[T], f func(T) (U, error)) (apiPage[U], error) {
 	return out, nil
 }
 
-// apiTime is how times are written: RFC 3339 in UTC, null when unset.
+// apiAt is how times are written: RFC 3339 in UTC, to the second as they are stored, so
+// that an object just written is answered as it will be read.
+func apiAt(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
+
+// apiTime is an optional time: apiAt, or null when unset.
 func apiTime(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
 	}
-	u := t.UTC()
+	u := apiAt(t)
 	return &u
 }
 

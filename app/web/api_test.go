@@ -519,10 +519,16 @@ func TestAPIRequests(t *testing.T) {
 	var m struct {
 		ID, Author, Body string
 		UserID           string `json:"user_id"`
+		CreatedAt        string `json:"created_at"`
 	}
 	json.Unmarshal(res.body, &m)
 	if res.status != http.StatusCreated || m.Author != "human" || m.UserID != ids.Encode(w.ours.owner) || m.Body != "It ships tomorrow." {
 		t.Fatalf("reply = %d %s", res.status, res.body)
+	}
+	// The answer's time is the stored one: the same when the message is read again.
+	if list := w.api(secret, http.MethodGet, conv+"/messages", nil); !bytes.Contains(list.body, []byte(`"id":"`+m.ID+`"`)) ||
+		!bytes.Contains(list.body, []byte(`"created_at":"`+m.CreatedAt+`"`)) {
+		t.Errorf("the reply was answered with created_at %s, and is listed as: %s", m.CreatedAt, list.body)
 	}
 	if c, _ := w.service.Store.Get(context.Background(), w.wsID, w.ours.conversation); c.AssigneeID != w.ours.owner {
 		t.Errorf("after the API's reply the conversation is assigned to %d, want the token's admin", c.AssigneeID)

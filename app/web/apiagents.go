@@ -58,7 +58,7 @@ func slicePage[T any](c *apiCall, kind string, all []T) (apiPage[T], error) {
 
 func apiAgentJSON(a agent.Agent) apiAgent {
 	return apiAgent{ID: apiID(a.ID), Name: a.Name, Role: string(a.Role), Personality: string(a.Personality), Trust: string(a.Trust),
-		Active: a.Active, AllSources: a.AllSources, SourceIDs: apiIDs(a.SourceIDs), CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC()}
+		Active: a.Active, AllSources: a.AllSources, SourceIDs: apiIDs(a.SourceIDs), CreatedAt: apiAt(a.CreatedAt), UpdatedAt: apiAt(a.UpdatedAt)}
 }
 
 func (s *Server) apiAgents(c *apiCall) (any, error) {

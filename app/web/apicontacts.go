@@ -24,7 +24,7 @@ type apiContact struct {
 func apiContactJSON(k inbox.ContactSummary) apiContact {
 	return apiContact{ID: apiID(k.ID), Name: k.Name, Email: k.Email, Phone: k.Phone, WhatsAppID: k.WhatsAppID,
 		MessengerPSID: k.MessengerPSID, EmailBouncedAt: apiTime(k.EmailBounced), Conversations: k.Conversations,
-		LastActiveAt: apiTime(k.LastActive), CreatedAt: k.CreatedAt.UTC(), UpdatedAt: k.UpdatedAt.UTC()}
+		LastActiveAt: apiTime(k.LastActive), CreatedAt: apiAt(k.CreatedAt), UpdatedAt: apiAt(k.UpdatedAt)}
 }
 
 // apiContacts pages the contacts newest first, as the Contacts page does.

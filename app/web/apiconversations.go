@@ -83,7 +83,7 @@ func (s *Server) apiConversationJSON(c *apiCall, sm inbox.Summary) (apiConversat
 	}
 	return apiConversation{ID: apiID(sm.ID), Channel: sm.Channel, ChannelID: apiID(sm.ChannelID), AgentID: apiID(sm.AgentID),
 		ContactID: apiID(k.ID), Contact: k.Label(), Status: sm.Status, AssigneeID: apiID(sm.AssigneeID), TeamID: apiID(sm.TeamID),
-		AIActive: sm.AIActive, Unread: sm.Unread, AwaitingReply: sm.Awaiting, Lang: sm.Lang, CreatedAt: sm.CreatedAt.UTC(),
+		AIActive: sm.AIActive, Unread: sm.Unread, AwaitingReply: sm.Awaiting, Lang: sm.Lang, CreatedAt: apiAt(sm.CreatedAt),
 		LastActivityAt: apiTime(sm.LastActive), ClosedAt: apiTime(sm.ClosedAt)}, nil
 }
 
@@ -121,7 +121,7 @@ func (s *Server) apiConversation(c *apiCall) (any, error) {
 }
 
 func apiMessageJSON(m inbox.Message) apiMessage {
-	out := apiMessage{ID: apiID(m.ID), Author: string(m.Author), UserID: apiID(m.UserID), Body: m.Body, Lang: m.Lang, CreatedAt: m.CreatedAt.UTC()}
+	out := apiMessage{ID: apiID(m.ID), Author: string(m.Author), UserID: apiID(m.UserID), Body: m.Body, Lang: m.Lang, CreatedAt: apiAt(m.CreatedAt)}
 	if m.AI != nil {
 		out.AI = &apiAI{Decision: string(m.AI.Decision), Reason: string(m.AI.Reason), Confidence: m.AI.Confidence, Sources: []apiCite{}}
 		for _, src := range m.AI.Sources {

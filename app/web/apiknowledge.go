@@ -47,7 +47,7 @@ type apiURLInput struct {
 func apiSourceJSON(src knowledge.Source, withBody bool) apiSource {
 	out := apiSource{ID: apiID(src.ID), Kind: string(src.Kind), Title: src.Title, Lang: src.Lang, Status: string(src.Status),
 		Error: src.Error, URL: src.URL, Filename: src.Filename, Question: src.Question, Variants: src.Variants, Chunks: src.ChunkCount,
-		SyncedAt: apiTime(src.SyncedAt), CreatedAt: src.CreatedAt.UTC(), UpdatedAt: src.UpdatedAt.UTC()}
+		SyncedAt: apiTime(src.SyncedAt), CreatedAt: apiAt(src.CreatedAt), UpdatedAt: apiAt(src.UpdatedAt)}
 	if out.Variants == nil {
 		out.Variants = []string{}
 	}

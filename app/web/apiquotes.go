@@ -49,7 +49,7 @@ func (s *Server) apiQuoteJSON(c *apiCall, q quote.Quote) (apiQuote, error) {
 	t := q.Totals()
 	return apiQuote{ID: apiID(q.ID), Status: string(q.State(time.Now())), Record: quote.RecordOf(q, owner),
 		Discount: t.Discount.StringFixed(t.Scale), Subtotal: t.Subtotal.StringFixed(t.Scale), Tax: t.Tax.StringFixed(t.Scale),
-		Total: t.Total.StringFixed(t.Scale), PublishedAt: apiTime(q.PublishedAt), CreatedAt: q.CreatedAt.UTC(), UpdatedAt: q.UpdatedAt.UTC()}, nil
+		Total: t.Total.StringFixed(t.Scale), PublishedAt: apiTime(q.PublishedAt), CreatedAt: apiAt(q.CreatedAt), UpdatedAt: apiAt(q.UpdatedAt)}, nil
 }
 
 func (s *Server) apiQuotes(c *apiCall) (any, error) {
@@ -61,7 +61,7 @@ func (s *Server) apiQuotes(c *apiCall) (any, error) {
 	out := make([]apiQuoteSummary, len(list))
 	for i, q := range list {
 		out[i] = apiQuoteSummary{ID: apiID(q.ID), Number: q.Number, Title: q.Title, BuyerCompany: q.BuyerCompany, OwnerID: apiID(q.OwnerID),
-			Currency: q.Currency, Total: q.Total, Status: string(q.State(now)), ExpiresOn: q.ExpiresOn, UpdatedAt: q.UpdatedAt.UTC()}
+			Currency: q.Currency, Total: q.Total, Status: string(q.State(now)), ExpiresOn: q.ExpiresOn, UpdatedAt: apiAt(q.UpdatedAt)}
 	}
 	return slicePage(c, "quotes", out)
 }

@@ -142,7 +142,7 @@ func TestQuoteFormNamesTheRow(t *testing.T) {
 	if res := owner.post(e.path("quotes"), form); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "owner is not a member of this workspace") {
 		t.Errorf("unknown owner: %d", res.status)
 	}
-	if list, _ := quote.New(e.db).List(context.Background(), e.wsID); len(list) != 0 {
+	if list, _ := quote.New(e.db).List(context.Background(), e.wsID, quote.ListFilter{}); len(list) != 0 {
 		t.Errorf("saved anyway: %+v", list)
 	}
 }

@@ -120,7 +120,15 @@ func quoteImport(ctx context.Context, e Env, args []string) int {
 		}
 		counts[outcome]++
 		t := saved.Totals()
-		fmt.Fprintf(e.Stdout, "%s: %s (%s, total %s)\n", saved.Number, outcome, saved.State(time.Now()), saved.Format(t.Total))
+		page := ""
+		if state := saved.State(time.Now()); *publish && (state == quote.Published || state == quote.Accepted) {
+			link, err := q.link(ctx, saved)
+			if err != nil {
+				return err
+			}
+			page = " " + link // what --publish is for: the link to send the buyer
+		}
+		fmt.Fprintf(e.Stdout, "%s: %s (%s, total %s)%s\n", saved.Number, outcome, saved.State(time.Now()), saved.Format(t.Total), page)
 		return nil
 	})
 	if err != nil {

@@ -94,6 +94,13 @@ func TestQuoteImportIsIdempotent(t *testing.T) {
 			t.Errorf("list %v = %d %q", bad, r.code, r.stderr)
 		}
 	}
+	// Importing with --publish prints the link to send, as publish and link do.
+	r = run(t, `{"number": "Q-102", "title": "Cups", "currency": "EUR", "expires_on": "2099-01-31", "lines": [{"name": "Cup", "quantity": 1, "unit_price": 2}]}`,
+		"quote", "import", "--data", data, "--publish")
+	if link := run(t, "", "quote", "link", "--data", data, "Q-102"); r.code != 0 || link.stdout == "" ||
+		!strings.HasPrefix(r.stdout, "Q-102: created (published, total 2.00 EUR) "+strings.TrimSpace(link.stdout)+"\n") {
+		t.Errorf("import --publish = %d %q, link %q", r.code, r.stdout, link.stdout)
+	}
 	if r := run(t, "", "quote", "withdraw", "--data", data, "Q-100"); r.code != 0 || !strings.Contains(r.stdout, "withdrawn") {
 		t.Fatalf("withdraw = %d %q %q", r.code, r.stdout, r.stderr)
 	}

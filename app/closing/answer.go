@@ -58,7 +58,7 @@ func (q Quote) Answer(a Ask, lang string) string {
 			detail := ""
 			if len(per) > 0 {
 				detail = " (" + strings.Join(per, ", ") + ")"
-				if l == "zh" || l == "ja" {
+				if b := agent.BaseLang(l); b == "zh" || b == "ja" {
 					detail = "（" + strings.Join(per, ", ") + "）"
 				}
 			}
@@ -126,13 +126,31 @@ func sameRate(lines []Line) string {
 	return rate
 }
 
-// sentenceLang is the language of sentences lang's answers are written in: its own, else
-// English.
+// sentenceLang is the language of sentences lang's answers are written in: its own
+// ("zh-Hant" has its own), else its base language's, else English.
 func sentenceLang(lang string) string {
+	if sentences[lang] != nil {
+		return lang
+	}
 	if l := agent.BaseLang(lang); sentences[l] != nil {
 		return l
 	}
 	return "en"
+}
+
+// Script is the language to write lang's sentences in, with browser the browser's
+// language tag: traditional Chinese ("zh-Hant") for a Chinese buyer whose browser is set
+// to Taiwan, Hong Kong, Macau or the traditional script, since neither the language
+// detection nor lang tells the scripts apart.
+func Script(lang, browser string) string {
+	if agent.BaseLang(lang) != "zh" {
+		return lang
+	}
+	switch b := strings.ToLower(strings.ReplaceAll(browser, "_", "-")); {
+	case strings.HasPrefix(b, "zh-hant"), b == "zh-tw", b == "zh-hk", b == "zh-mo":
+		return "zh-Hant"
+	}
+	return lang
 }
 
 // say is the fixed sentence key in lang (one without values).

@@ -4,7 +4,8 @@ package closing
 // so "Wann läuft das Angebot ab" and "wann lauft das angebot ab" are one question. Words
 // of scripts without spaces (Chinese) are matched anywhere in the message. Each list holds
 // English, French, German, Norwegian, Spanish and Chinese, then Italian, Portuguese, Dutch,
-// Swedish, Danish, Polish and Japanese (a word two languages share is listed once).
+// Swedish, Danish, Polish and Japanese, then the traditional Chinese forms that differ
+// from the simplified ones (a word two languages share is listed once).
 var cues = map[Field]string{
 	FieldTotal: "total|totals|in total|grand total|total price|total amount|total cost|overall price|overall cost|final price|" +
 		"amount due|total due|how much do we pay|how much do i pay|how much will we pay|how much will i pay|" +
@@ -21,7 +22,8 @@ var cues = map[Field]string{
 		"totale prijs|in totaal|eindbedrag|inclusief btw|incl btw|met btw|totalbelopp|totalbeloppet|totalpriset|" +
 		"totalsumma|totalsumman|slutsumma|slutpriset|inklusive moms|inkl moms|med moms|totalbeløb|totalbeløbet|" +
 		"samlet pris|samlet beløb|i alt|łączna kwota|łączną kwotę|kwota całkowita|cena całkowita|całkowity koszt|" +
-		"łącznie|razem|w sumie|suma|z vat|合計|合計金額|総額|総計|全部で|税込",
+		"łącznie|razem|w sumie|suma|z vat|合計|合計金額|総額|総計|全部で|税込|" +
+		"總價|總額|總計|總共|總金額|總費用|總價格|含稅|含增值稅",
 	FieldSubtotal: "subtotal|sub total|before tax|before vat|excluding tax|excluding vat|excl tax|excl vat|ex vat|net price|" +
 		"net amount|without tax|without vat|" +
 		"sous total|hors taxes|hors taxe|ht|sans tva|avant tva|avant taxes|" +
@@ -31,14 +33,16 @@ var cues = map[Field]string{
 		"税前|不含税|小计|" +
 		"imponibile|iva esclusa|esclusa iva|senza iva|al netto|prima dell iva|sem impostos|antes dos impostos|" +
 		"valor líquido|subtotaal|exclusief btw|excl btw|zonder btw|exklusive moms|exkl moms|utan moms|före moms|" +
-		"ekskl moms|eksklusive moms|uden moms|før moms|kwota netto|bez vat|bez podatku|przed vat|税抜|税別|小計",
+		"ekskl moms|eksklusive moms|uden moms|før moms|kwota netto|bez vat|bez podatku|przed vat|税抜|税別|小計|" +
+		"稅前|不含稅|小計",
 	FieldTax: "tax|taxes|vat|sales tax|" +
 		"tva|taxe|taxes|" +
 		"mwst|mehrwertsteuer|ust|umsatzsteuer|steuer|steuern|" +
 		"mva|merverdiavgift|moms|avgift|" +
 		"iva|impuesto|impuestos|" +
 		"税|增值税|税费|税额|" +
-		"iva|imposta|imposte|tasse|imposto|impostos|btw|belasting|moms|momsen|mervärdesskatt|momsen|skat|vat|podatek|podatku|消費税|税金|税額|税",
+		"iva|imposta|imposte|tasse|imposto|impostos|btw|belasting|moms|momsen|mervärdesskatt|momsen|skat|vat|podatek|podatku|消費税|税金|税額|税|" +
+		"稅|增值稅|稅費|稅額",
 	FieldDiscount: "discount|discounts|rebate|reduction|savings|how much do we save|how much do i save|" +
 		"remise|remises|reduction|rabais|ristourne|" +
 		"rabatt|rabatte|nachlass|preisnachlass|ermassigung|" +
@@ -47,7 +51,8 @@ var cues = map[Field]string{
 		"折扣|优惠|折让|打折|减价|" +
 		"sconto|" +
 		"sconto|sconti|ribasso|desconto|descontos|abatimento|korting|kortingen|rabatten|rabat|rabatten|rabat|rabatu|" +
-		"rabaty|zniżka|zniżki|upust|upustu|値引き|値引|割引",
+		"rabaty|zniżka|zniżki|upust|upustu|値引き|値引|割引|" +
+		"優惠|折讓|減價",
 	FieldExpiry: "expire|expires|expiry|expiration|expiring|valid until|valid till|valid for how long|how long is it valid|" +
 		"how long is the quote valid|how long is this quote valid|validity|deadline|accept by|last day|" +
 		"expire|expiration|valable jusqu|valable combien|validite|date limite|jusqu a quand|echeance du devis|" +
@@ -58,7 +63,8 @@ var cues = map[Field]string{
 		"scadenza|scade|valido fino|valida fino|validità|fino a quando|entro quando|validade|válido até|vale até|" +
 		"expira|vence|até quando|prazo de validade|geldig|geldig tot|geldigheid|verloopt|vervalt|vervaldatum|" +
 		"tot wanneer|giltig|giltig till|giltighet|giltighetstid|går ut|utgångsdatum|hur länge|gyldig|gyldigt|gyldighed|" +
-		"udløber|udløbsdato|hvor længe|ważna|ważny|ważność|ważności|do kiedy|wygasa|termin ważności|有効期限|期限|いつまで有効|有効",
+		"udløber|udløbsdato|hvor længe|ważna|ważny|ważność|ważności|do kiedy|wygasa|termin ważności|有効期限|期限|いつまで有効|有効|" +
+		"過期",
 	FieldPayment: "payment terms|terms of payment|payment term|payment conditions|when do we pay|when do i pay|when must we pay|" +
 		"when should we pay|when is payment due|payment due|due date|pay the invoice|when is the invoice due|" +
 		"conditions de paiement|modalites de paiement|delai de paiement|quand payer|quand devons nous payer|quand faut il payer|echeance de paiement|" +
@@ -72,7 +78,8 @@ var cues = map[Field]string{
 		"betalingsvoorwaarden|betalingstermijn|betaaltermijn|wanneer moeten we betalen|wanneer betalen we|" +
 		"betalningsvillkor|betalningsvillkoren|betalningstid|när ska vi betala|när måste vi betala|förfallodag|" +
 		"betalingsbetingelser|betalingsbetingelserne|hvornår skal vi betale|warunki płatności|termin płatności|" +
-		"kiedy płacimy|kiedy musimy zapłacić|kiedy mamy zapłacić|支払条件|支払い条件|お支払い条件|支払期限|支払い期限|いつ支払",
+		"kiedy płacimy|kiedy musimy zapłacić|kiedy mamy zapłacić|支払条件|支払い条件|お支払い条件|支払期限|支払い期限|いつ支払|" +
+		"付款條件|付款期限|支付條件|什麼時候付款|帳期",
 	FieldDelivery: "delivery terms|delivery date|delivery time|when will it be delivered|when will we receive|when will it arrive|" +
 		"when is delivery|lead time|delivered when|how is it delivered|when do we get|" +
 		"conditions de livraison|delai de livraison|date de livraison|quand sera livre|quand serons nous livres|quand la livraison|quand recevrons nous|" +
@@ -85,10 +92,12 @@ var cues = map[Field]string{
 		"leverdatum|leveringstermijn|wanneer wordt het geleverd|levering|leveransvillkor|leveransvillkoren|leveranstid|" +
 		"leveransdatum|när levereras|leverans|leveringsbetingelser|leveringsbetingelserne|leveringstid|leveringsdato|" +
 		"hvornår leveres|levering|warunki dostawy|termin dostawy|czas dostawy|data dostawy|kiedy dostawa|dostawa|" +
-		"dostawy|納期|納品|配送|お届け|納品条件|引き渡し",
+		"dostawy|納期|納品|配送|お届け|納品条件|引き渡し|" +
+		"交貨|交貨期|發貨|送貨|到貨|交貨時間|什麼時候交付|什麼時候發貨",
 	FieldCurrency: "currency|which currency|what currency|devise|quelle devise|monnaie|wahrung|welche wahrung|valuta|" +
 		"hvilken valuta|moneda|que moneda|divisa|货币|币种|" +
-		"valuta|quale valuta|moeda|qual moeda|munteenheid|welke valuta|vilken valuta|hvilken valuta|waluta|walucie|jakiej walucie|通貨",
+		"valuta|quale valuta|moeda|qual moeda|munteenheid|welke valuta|vilken valuta|hvilken valuta|waluta|walucie|jakiej walucie|通貨|" +
+		"貨幣|幣種",
 	FieldItems: "what is included|what's included|whats included|what is in the quote|what does the quote include|line items|" +
 		"items in the quote|what are we buying|" +
 		"qu est ce qui est inclus|que comprend le devis|contenu du devis|lignes du devis|" +
@@ -100,7 +109,8 @@ var cues = map[Field]string{
 		"itens do orçamento|wat is inbegrepen|wat omvat de offerte|wat staat er in de offerte|vad ingår|" +
 		"vad innehåller offerten|vad omfattar offerten|hvad er inkluderet|hvad indeholder tilbuddet|" +
 		"hvad omfatter tilbuddet|co zawiera oferta|co obejmuje oferta|co jest w ofercie|pozycje oferty|何が含まれ|含まれているもの|" +
-		"明細",
+		"明細|" +
+		"包括什麼|包含什麼|報價包括|有哪些項目",
 }
 
 // priceCues ask what something costs; with a line item named they ask for its price, and
@@ -118,7 +128,8 @@ const priceCues = "how much|price|prices|cost|costs|priced|unit price|per unit|e
 	"vad kostar|hur mycket kostar|priset|priser|kostar|kostnad|styckpris|hur mycket|" +
 	"hvad koster|hvor meget koster|prisen|koster|hvor meget|stykpris|" +
 	"ile kosztuje|ile kosztują|ile kosztuja|cena|ceny|cenę|koszt|kosztuje|kosztują|cena jednostkowa|ile|" +
-	"いくら|価格|値段|単価|料金|費用"
+	"いくら|価格|値段|単価|料金|費用|" +
+	"多少錢|價格|價錢|單價"
 
 // quantityCues ask how many.
 const quantityCues = "how many|quantity|quantities|number of|" +
@@ -129,7 +140,8 @@ const quantityCues = "how many|quantity|quantities|number of|" +
 	"几个|多少个|数量|几套|几份|" +
 	"quanti|quante|quantità|numero di|quantos|quantas|quantidade|número de|aantal|hoeveelheid|hoeveel stuks|" +
 	"hur många|antal|antalet|hvor mange|antallet|mængde|ile sztuk|ilość|ilości|liczba|" +
-	"いくつ|何個|数量|何台|何名|何本|何セット"
+	"いくつ|何個|数量|何台|何名|何本|何セット|" +
+	"幾個|多少個|數量|幾套|幾份"
 
 // generalCues make a question about the business rather than this quote: a policy, what
 // is offered to everyone, or a change to the quote ("can we get a bigger discount?"):
@@ -150,7 +162,8 @@ const generalCues = "policy|policies|in general|generally|usually|normally|do yo
 	"politik|normalt|tilbyder i|accepterer i|mere|større|bedre|billigere|forhandle|" +
 	"polityka|zasady|ogólnie|zazwyczaj|zwykle|czy oferujecie|czy akceptujecie|dodatkowy|dodatkowe|dodatkowy|więcej|" +
 	"większy|większą|lepszy|lepszą|taniej|negocjować|" +
-	"ポリシー|方針|一般的|通常|普段|追加|もっと|さらに|安く|交渉"
+	"ポリシー|方針|一般的|通常|普段|追加|もっと|さらに|安く|交渉|" +
+	"額外|更便宜|談判"
 
 // stopWords are the words that say nothing of what is asked: a cost question made only
 // of them and the cues ("how much is it altogether?") asks for the total.

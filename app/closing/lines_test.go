@@ -54,3 +54,14 @@ func TestSameWord(t *testing.T) {
 		}
 	}
 }
+
+func TestScript(t *testing.T) {
+	for _, c := range []struct{ lang, browser, want string }{
+		{"zh", "zh-TW", "zh-Hant"}, {"zh", "zh_HK", "zh-Hant"}, {"zh", "zh-Hant-MO", "zh-Hant"}, {"zh", "zh-CN", "zh"},
+		{"zh", "", "zh"}, {"zh", "zh-Hans-HK", "zh"}, {"ja", "zh-TW", "ja"}, {"en", "zh-TW", "en"},
+	} {
+		if got := Script(c.lang, c.browser); got != c.want {
+			t.Errorf("Script(%q, %q) = %q, want %q", c.lang, c.browser, got, c.want)
+		}
+	}
+}

@@ -41,7 +41,7 @@ func (r *Responder) Respond(ctx context.Context, c inbox.Conversation, in agent.
 		return agent.Reply{}, inbox.Referral{}, fmt.Errorf("closing: the quote of conversation %d: %w", c.ID, err)
 	}
 	reply, err := Reply(ctx, r.Engine, st, q, in)
-	return reply, referral(st, q, reply.Lang), err
+	return reply, referral(st, q, Script(reply.Lang, in.Lang)), err
 }
 
 // Reply is the closing agent's answer to a buyer's message about quote q: from the quote's
@@ -50,15 +50,16 @@ func (r *Responder) Respond(ctx context.Context, c inbox.Conversation, in agent.
 // hand off), in the buyer's language.
 func Reply(ctx context.Context, e *agent.Engine, st Settings, q Quote, in agent.Message) (agent.Reply, error) {
 	lang := agent.ReplyLang(in.Text, in.Lang, in.History)
+	script := Script(lang, in.Lang) // the sentences' language; the reply's is lang
 	if ask, query, ok := pickedLine(q, in.Text, in.History); ok {
-		if r, ok := fieldAnswer(q, ask, query, lang); ok {
+		if r, ok := fieldAnswer(q, ask, query, lang, script); ok {
 			return r, nil
 		}
 	}
 	if intent, rest := agent.Understand(strings.TrimSpace(in.Text)); intent == agent.IntentQuestion {
 		ask := Understand(q, rest)
 		if len(ask.Choices) > 0 {
-			r := agent.Reply{Decision: agent.Clarify, Reason: ReasonQuoteLine, Text: say(lang, "which_line"), Lang: lang, Confidence: 1,
+			r := agent.Reply{Decision: agent.Clarify, Reason: ReasonQuoteLine, Text: say(script, "which_line"), Lang: lang, Confidence: 1,
 				Mode: agent.ModeExtractive, Query: rest}
 			for _, i := range ask.Choices {
 				r.QuickReplies = append(r.QuickReplies, lineLabel(q.Lines, i))
@@ -66,17 +67,17 @@ func Reply(ctx context.Context, e *agent.Engine, st Settings, q Quote, in agent.
 			r.QuickReplies = append(r.QuickReplies, agent.Say(lang, agent.PhraseSomethingElse))
 			return r, nil
 		}
-		if r, ok := fieldAnswer(q, ask, rest, lang); ok {
+		if r, ok := fieldAnswer(q, ask, rest, lang, script); ok {
 			return r, nil
 		}
 	}
 	return e.Respond(ctx, st.agent(), in)
 }
 
-// fieldAnswer is the answer to ask from the quote's fields, citing the quote; false when
-// the quote holds none of what is asked.
-func fieldAnswer(q Quote, ask Ask, query, lang string) (agent.Reply, bool) {
-	text := q.Answer(ask, lang)
+// fieldAnswer is the answer to ask from the quote's fields, citing the quote, in lang
+// written in script (see Script); false when the quote holds none of what is asked.
+func fieldAnswer(q Quote, ask Ask, query, lang, script string) (agent.Reply, bool) {
+	text := q.Answer(ask, script)
 	if text == "" {
 		return agent.Reply{}, false
 	}
@@ -86,7 +87,7 @@ func fieldAnswer(q Quote, ask Ask, query, lang string) (agent.Reply, bool) {
 	}
 	return agent.Reply{Decision: agent.Answer, Reason: ReasonQuote, Text: text, Lang: lang, Confidence: 1, Mode: agent.ModeExtractive,
 		Query: query, Fingerprint: "quote:" + strings.Join(fields, ","),
-		Sources: []agent.Citation{{N: 1, Title: quoteTitle(q, lang), URL: q.URL}}}, true
+		Sources: []agent.Citation{{N: 1, Title: quoteTitle(q, script), URL: q.URL}}}, true
 }
 
 // pickedLine reads a tapped line of the closing agent's last question back ("which line
@@ -145,6 +146,9 @@ func referral(st Settings, q Quote, lang string) inbox.Referral {
 func quoteTitle(q Quote, lang string) string {
 	word := map[string]string{"fr": "Devis", "de": "Angebot", "no": "Tilbud", "es": "Presupuesto", "zh": "报价", "it": "Preventivo",
 		"pt": "Orçamento", "nl": "Offerte", "sv": "Offert", "da": "Tilbud", "pl": "Oferta", "ja": "見積書"}[agent.BaseLang(lang)]
+	if lang == "zh-Hant" {
+		word = "報價"
+	}
 	if word == "" {
 		word = "Quote"
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -119,7 +120,15 @@ func quoteImport(ctx context.Context, e Env, args []string) int {
 		}
 		counts[outcome]++
 		t := saved.Totals()
-		fmt.Fprintf(e.Stdout, "%s: %s (%s, total %s)\n", saved.Number, outcome, saved.State(time.Now()), saved.Format(t.Total))
+		page := ""
+		if state := saved.State(time.Now()); *publish && (state == quote.Published || state == quote.Accepted) {
+			link, err := q.link(ctx, saved)
+			if err != nil {
+				return err
+			}
+			page = " " + link // what --publish is for: the link to send the buyer
+		}
+		fmt.Fprintf(e.Stdout, "%s: %s (%s, total %s)%s\n", saved.Number, outcome, saved.State(time.Now()), saved.Format(t.Total), page)
 		return nil
 	})
 	if err != nil {
@@ -155,16 +164,37 @@ func (q quoteEnv) importOne(ctx context.Context, rec quote.Record, publish bool)
 	return saved, outcome, err
 }
 
+// quoteList prints a page of a workspace's quotes; when more follow, it says on stderr
+// how to ask for the next page, so that the output stays a table a script can read.
 func quoteList(ctx context.Context, e Env, args []string) int {
-	f, wsName := quoteFlags(e, "list", "", "List a workspace's quotes, the last changed first.")
+	f, wsName := quoteFlags(e, "list", "", "List a workspace's quotes, the last changed first, a page at a time.")
+	status := f.String("status", "", "only the quotes in this `state`: draft, published, expired, accepted or withdrawn")
+	search := f.String("search", "", "only the quotes with this `text` in their number, title or buyer")
+	limit := f.Int("limit", 100, fmt.Sprintf("at most `n` quotes (1 to %d)", quote.MaxPage))
+	after := f.String("after", "", "the page after this `position`, as the previous page printed it")
 	q, _, code := openQuotes(ctx, e, f, wsName, args, 0, false)
 	if q.db == nil {
 		return code
 	}
 	defer q.db.Close()
-	list, err := q.quotes.List(ctx, q.ws.ID)
+	filter := quote.ListFilter{Status: quote.Status(*status), Search: *search, Limit: *limit + 1}
+	var err error
+	if filter.After, err = quote.ParseCursor(*after); err != nil {
+		return fail(e, fmt.Errorf("--after: %w", err))
+	}
+	if *limit < 1 || *limit > quote.MaxPage {
+		return fail(e, fmt.Errorf("--limit must be between 1 and %d", quote.MaxPage))
+	}
+	if filter.Status != "" && !slices.Contains(quote.Statuses, filter.Status) {
+		return fail(e, fmt.Errorf("--status must be one of draft, published, expired, accepted, withdrawn"))
+	}
+	list, err := q.quotes.List(ctx, q.ws.ID, filter)
 	if err != nil {
 		return fail(e, err)
+	}
+	more := len(list) > *limit
+	if more {
+		list = list[:*limit]
 	}
 	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NUMBER\tSTATUS\tTOTAL\tEXPIRES\tVIEWS\tCHATS\tTITLE")
@@ -174,6 +204,9 @@ func quoteList(ctx context.Context, e Env, args []string) int {
 			s.ExpiresOn, s.Views, s.Conversations, s.Title)
 	}
 	tw.Flush()
+	if more {
+		fmt.Fprintf(e.Stderr, "More quotes follow: add --after %s\n", quote.CursorOf(list[len(list)-1]))
+	}
 	return exitOK
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -74,6 +75,31 @@ func TestQuoteImportIsIdempotent(t *testing.T) {
 	r = run(t, "", "quote", "list", "--data", data)
 	if r.code != 0 || !strings.Contains(r.stdout, "Q-100   published  92.06 EUR") || !strings.Contains(r.stdout, "Q-101   draft      1101 JPY") {
 		t.Fatalf("list = %d %q", r.code, r.stdout)
+	}
+	// A page at a time: the rest is named on stderr, and the next page starts after it.
+	r = run(t, "", "quote", "list", "--data", data, "--limit", "1")
+	more := regexp.MustCompile(`add --after (\S+)`).FindStringSubmatch(r.stderr)
+	if r.code != 0 || strings.Count(r.stdout, "\n") != 2 || more == nil {
+		t.Fatalf("list --limit 1 = %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	next := run(t, "", "quote", "list", "--data", data, "--limit", "1", "--after", more[1])
+	if next.code != 0 || strings.Count(next.stdout, "\n") != 2 || next.stderr != "" || next.stdout == r.stdout {
+		t.Errorf("the next page = %d %q %q", next.code, next.stdout, next.stderr)
+	}
+	if r := run(t, "", "quote", "list", "--data", data, "--status", "draft", "--search", "q-1"); r.code != 0 || !strings.Contains(r.stdout, "Q-101") || strings.Contains(r.stdout, "Q-100") {
+		t.Errorf("list --status draft = %d %q", r.code, r.stdout)
+	}
+	for _, bad := range [][]string{{"--status", "lost"}, {"--limit", "0"}, {"--after", "yesterday"}} {
+		if r := run(t, "", append([]string{"quote", "list", "--data", data}, bad...)...); r.code != 1 {
+			t.Errorf("list %v = %d %q", bad, r.code, r.stderr)
+		}
+	}
+	// Importing with --publish prints the link to send, as publish and link do.
+	r = run(t, `{"number": "Q-102", "title": "Cups", "currency": "EUR", "expires_on": "2099-01-31", "lines": [{"name": "Cup", "quantity": 1, "unit_price": 2}]}`,
+		"quote", "import", "--data", data, "--publish")
+	if link := run(t, "", "quote", "link", "--data", data, "Q-102"); r.code != 0 || link.stdout == "" ||
+		!strings.HasPrefix(r.stdout, "Q-102: created (published, total 2.00 EUR) "+strings.TrimSpace(link.stdout)+"\n") {
+		t.Errorf("import --publish = %d %q, link %q", r.code, r.stdout, link.stdout)
 	}
 	if r := run(t, "", "quote", "withdraw", "--data", data, "Q-100"); r.code != 0 || !strings.Contains(r.stdout, "withdrawn") {
 		t.Fatalf("withdraw = %d %q %q", r.code, r.stdout, r.stderr)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +31,7 @@ type evalSet struct {
 		ExpiresOn                                         string `json:"expires_on"`
 		Lines                                             []struct {
 			Name            string
+			Description     string
 			Quantity        string
 			UnitPrice       string `json:"unit_price"`
 			DiscountPercent string `json:"discount_percent"`
@@ -106,7 +109,7 @@ func newEvalFixture(t *testing.T) *evalFixture {
 		qi := quote.Input{Number: in.Number, Title: in.Title, BuyerCompany: in.Buyer, OwnerID: owner.ID, Currency: in.Currency,
 			PaymentTerms: in.Payment, DeliveryTerms: in.Delivery, ExpiresOn: in.ExpiresOn}
 		for _, l := range in.Lines {
-			qi.Lines = append(qi.Lines, quote.LineInput{Name: l.Name, Quantity: l.Quantity, UnitPrice: l.UnitPrice,
+			qi.Lines = append(qi.Lines, quote.LineInput{Name: l.Name, Description: l.Description, Quantity: l.Quantity, UnitPrice: l.UnitPrice,
 				DiscountPercent: l.DiscountPercent, DiscountAmount: l.DiscountAmount, TaxRate: l.TaxRate})
 		}
 		q, err := qs.Create(ctx, ws.ID, qi)
@@ -139,6 +142,7 @@ type evalFigures struct {
 	knowledgeAsked, knowledgeCited          int
 	handoffsExpected, handoffsMade, handoff int // handoff: made where expected
 	langRight                               int
+	byLang                                  map[string][2]int // questions, and those right in every respect
 }
 
 // run asks every question of the set with engine e and checks each reply; it returns the
@@ -146,8 +150,14 @@ type evalFigures struct {
 // character, fails the test.
 func (f *evalFixture) run(t *testing.T, e *agent.Engine) evalFigures {
 	t.Helper()
-	var fig evalFigures
+	fig := evalFigures{byLang: map[string][2]int{}}
 	for _, q := range f.set.Questions {
+		bad := false
+		fail := func(format string, args ...any) {
+			t.Helper()
+			bad = true
+			t.Errorf(format, args...)
+		}
 		browser := q.Lang
 		if q.Browser != nil {
 			browser = *q.Browser
@@ -159,7 +169,7 @@ func (f *evalFixture) run(t *testing.T, e *agent.Engine) evalFigures {
 		fig.questions++
 		ok := true
 		if r.Decision != q.Decision || q.Reason != "" && r.Reason != q.Reason {
-			t.Errorf("%s %q: %s (%s), want %s %s: %q", q.ID, q.Text, r.Decision, r.Reason, q.Decision, q.Reason, r.Text)
+			fail("%s %q: %s (%s), want %s %s: %q", q.ID, q.Text, r.Decision, r.Reason, q.Decision, q.Reason, r.Text)
 			ok = false
 		}
 		if ok {
@@ -177,7 +187,7 @@ func (f *evalFixture) run(t *testing.T, e *agent.Engine) evalFigures {
 		if sameLang(r.Lang, q.Lang) {
 			fig.langRight++
 		} else {
-			t.Errorf("%s %q: replied in %q, want %q", q.ID, q.Text, r.Lang, q.Lang)
+			fail("%s %q: replied in %q, want %q", q.ID, q.Text, r.Lang, q.Lang)
 		}
 		switch {
 		case q.Answer != "":
@@ -185,16 +195,22 @@ func (f *evalFixture) run(t *testing.T, e *agent.Engine) evalFigures {
 			if r.Text == q.Answer && r.Reason == closing.ReasonQuote && r.Mode == agent.ModeExtractive && len(r.Sources) == 1 {
 				fig.fieldExact++
 			} else {
-				t.Errorf("%s %q: field answer %q (%s, %s), want exactly %q", q.ID, q.Text, r.Text, r.Reason, r.Mode, q.Answer)
+				fail("%s %q: field answer %q (%s, %s), want exactly %q", q.ID, q.Text, r.Text, r.Reason, r.Mode, q.Answer)
 			}
 		case q.Source != "":
 			fig.knowledgeAsked++
 			if len(r.Sources) > 0 && (r.Sources[0].Title == q.Source || strings.HasPrefix(r.Sources[0].Title, q.Source+" › ")) {
 				fig.knowledgeCited++
 			} else {
-				t.Errorf("%s %q: cited %v, want %q first (%q)", q.ID, q.Text, titles(r.Sources), q.Source, r.Text)
+				fail("%s %q: cited %v, want %q first (%q)", q.ID, q.Text, titles(r.Sources), q.Source, r.Text)
 			}
 		}
+		n := fig.byLang[q.Lang]
+		n[0]++
+		if !bad {
+			n[1]++
+		}
+		fig.byLang[q.Lang] = n
 	}
 	return fig
 }
@@ -232,7 +248,16 @@ func (fig evalFigures) String() string {
 		"handoff precision " + pct(fig.handoff, fig.handoffsMade),
 		"handoff recall " + pct(fig.handoff, fig.handoffsExpected),
 		"reply language " + pct(fig.langRight, fig.questions),
+		"right by language " + byLang(fig.byLang),
 	}, "; ")
+}
+
+func byLang(m map[string][2]int) string {
+	var out []string
+	for _, l := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, fmt.Sprintf("%s %d/%d", l, m[l][1], m[l][0]))
+	}
+	return strings.Join(out, ", ")
 }
 
 // TestEval runs the question set in extractive mode (no model), as the closing agent

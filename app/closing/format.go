@@ -14,16 +14,25 @@ import (
 // quote says to the cent.
 type Money string
 
-// numberStyle is how a language writes a number: the group and decimal separators.
-type numberStyle struct{ group, decimal string }
+// numberStyle is how a language writes a number: the group and decimal separators, and
+// whether a percent sign is set off by a no-break space ("25 %").
+type numberStyle struct {
+	group, decimal string
+	spacedPercent  bool
+}
 
-// numberStyles are CLDR's separators for the languages the closing agent answers in; any
-// other language writes numbers as English does. French and Norwegian group with a
-// narrow no-break space, so that an amount never breaks across lines.
+// numberStyles are CLDR's number symbols for the languages the closing agent answers in
+// (TestNumberStylesAreCLDRs checks them against golang.org/x/text's copy of CLDR); any
+// other language writes numbers as English does. They are a table rather than x/text's
+// number formatting because that formats floats, and an amount must go through as the
+// quote's exact decimal string: 10^18-sized amounts and six-decimal unit prices lose
+// digits in a float. French groups with the narrow no-break space of current CLDR
+// (x/text's older copy has the wide one); both keep an amount on one line.
 var numberStyles = map[string]numberStyle{
-	"en": {",", "."}, "zh": {",", "."}, "ja": {",", "."},
-	"fr": {"\u202f", ","}, "no": {"\u00a0", ","}, "sv": {"\u00a0", ","},
-	"de": {".", ","}, "es": {".", ","}, "it": {".", ","}, "nl": {".", ","}, "da": {".", ","}, "pt": {".", ","},
+	"en": {",", ".", false}, "zh": {",", ".", false}, "ja": {",", ".", false},
+	"fr": {"\u202f", ",", true}, "no": {"\u00a0", ",", true}, "sv": {"\u00a0", ",", true}, "pl": {"\u00a0", ",", false},
+	"de": {".", ",", true}, "es": {".", ",", true}, "da": {".", ",", true},
+	"it": {".", ",", false}, "nl": {".", ",", false}, "pt": {".", ",", false},
 }
 
 // Format writes m in lang's style with the currency's code after it ("12,400.00 EUR",
@@ -81,25 +90,36 @@ func percent(rate, lang string) string {
 	if strings.Contains(rate, ".") {
 		rate = strings.TrimRight(strings.TrimRight(rate, "0"), ".")
 	}
-	switch l := agent.BaseLang(lang); l {
-	case "fr", "de", "no", "sv", "es":
-		return strings.Replace(rate, ".", numberStyles[l].decimal, 1) + "\u00a0%"
+	st, ok := numberStyles[agent.BaseLang(lang)]
+	if !ok {
+		return rate + "%"
+	}
+	rate = strings.Replace(rate, ".", st.decimal, 1)
+	if st.spacedPercent {
+		return rate + "\u00a0%"
 	}
 	return rate + "%"
 }
 
-// monthNames are the months as each language writes them in a date.
+// monthNames are the months as each language writes them in a date (Polish in the
+// genitive its dates take: "31 marca").
 var monthNames = map[string][12]string{
 	"en": {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 	"fr": {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"},
 	"de": {"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
 	"no": {"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"},
 	"es": {"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"},
+	"it": {"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"},
+	"pt": {"janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"},
+	"nl": {"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
+	"sv": {"januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"},
+	"da": {"januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"},
+	"pl": {"stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września", "października", "listopada", "grudnia"},
 }
 
-// date writes a calendar day as lang writes it ("31 January 2027", "31. Januar 2027",
-// "2027年1月31日"); languages without their own form get the ISO date, which no reader
-// misreads.
+// date writes a calendar day as lang writes it in a sentence, after CLDR's long date
+// ("31 January 2027", "31. Januar 2027", "31 de enero de 2027", "2027年1月31日");
+// languages without their own form get the ISO date, which no reader misreads.
 func date(d time.Time, lang string) string {
 	l := agent.BaseLang(lang)
 	if l == "zh" || l == "ja" {
@@ -111,11 +131,9 @@ func date(d time.Time, lang string) string {
 	}
 	month := names[d.Month()-1]
 	switch l {
-	case "en":
-		return fmt.Sprintf("%d %s %d", d.Day(), month, d.Year())
-	case "de", "no":
+	case "de", "no", "da":
 		return fmt.Sprintf("%d. %s %d", d.Day(), month, d.Year())
-	case "es":
+	case "es", "pt":
 		return fmt.Sprintf("%d de %s de %d", d.Day(), month, d.Year())
 	}
 	return fmt.Sprintf("%d %s %d", d.Day(), month, d.Year())

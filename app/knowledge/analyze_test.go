@@ -40,6 +40,11 @@ func TestDetectLang(t *testing.T) {
 		{"ราคาเท่าไหร่", "th"},
 		{"Πόσο κοστίζει;", "el"},
 		{"कितना खर्च होगा?", "hi"},
+		{"Hvad er totalprisen?", "da"},
+		{"Hvad er leveringstiden på tilbuddet?", "da"},
+		{"Hva er totalprisen?", "nb"},
+		{"Hvor er bestillingen min?", "nb"},
+		{"Vad är totalpriset?", "sv"},
 		{"12345", ""},
 	} {
 		if got := DetectLang(c.text); got != c.want {

@@ -129,6 +129,10 @@ var functionWords = map[string][]string{
 	"nl": strings.Fields("de het een is zijn u uw wat hoe kan ik mijn voor met niet van en hoeveel wanneer waar waarom jullie"),
 	"nb": strings.Fields("og er jeg du det hva hvordan kan min for med ikke på til en et hvor hvorfor når hvilken dere mye lenge"),
 	"sv": strings.Fields("och är jag du det vad hur kan min för med inte på till en ett var varför när vilken ni mycket länge"),
+	// Danish shares most of its short words with Norwegian: only the two commonest ("er",
+	// "på") and the ones it does not share, so that "Hvad er prisen?" is Danish, "Hva er
+	// prisen?" Norwegian, and a question in shared words only stays Norwegian as before.
+	"da": strings.Fields("er på hvad hvornår meget længe jer jeres af nogle hvilke"),
 }
 
 // byFunctionWords returns the language whose function words the text uses most, when

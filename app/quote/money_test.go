@@ -115,6 +115,14 @@ func TestFormat(t *testing.T) {
 			t.Errorf("Format(%s) = %q, want %q", tc.amount, got, tc.want)
 		}
 	}
+	for price, want := range map[string]string{"45.5": "45.50 EUR", "129": "129.00 EUR", "0.0125": "0.0125 EUR", "1234.5": "1,234.50 EUR"} {
+		if got := (Quote{Currency: "EUR"}).FormatPrice(d(price)); got != want {
+			t.Errorf("FormatPrice(%s) = %q, want %q", price, got, want)
+		}
+	}
+	if got := (Quote{Currency: "JPY"}).FormatPrice(d("98.5")); got != "98.5 JPY" {
+		t.Errorf("FormatPrice(98.5 JPY) = %q", got)
+	}
 }
 
 func TestScale(t *testing.T) {

@@ -112,6 +112,17 @@ func (q Quote) Totals() Totals { return Compute(q.Scale(), q.Lines) }
 // Format writes an amount of the quote's currency for people ("12,400.00 EUR").
 func (q Quote) Format(d decimal.Decimal) string { return Format(d, q.Scale(), q.Currency) }
 
+// FormatPrice writes a unit price as the quote holds it, for people: with the currency's
+// decimals at least ("45.50 EUR", not "45.5") and every further one it has ("0.0125 EUR"),
+// never rounded.
+func (q Quote) FormatPrice(d decimal.Decimal) string {
+	scale := q.Scale()
+	if _, frac, ok := strings.Cut(d.String(), "."); ok && int32(len(frac)) > scale {
+		scale = int32(len(frac))
+	}
+	return Format(d, scale, q.Currency)
+}
+
 // Input is a quote as a person or an import gives it: numbers as decimal text ("1234.50"),
 // checked and turned into a Quote by Check.
 type Input struct {

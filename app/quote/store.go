@@ -327,31 +327,6 @@ func (s Summary) State(now time.Time) Status {
 	return Quote{Status: s.Status, ExpiresAt: s.ExpiresAt}.State(now)
 }
 
-// List returns the workspace's quotes, the last changed first.
-func (s *Store) List(ctx context.Context, workspaceID int64) ([]Summary, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT q.id, q.number, q.title, q.buyer_company, COALESCE(q.owner_id, 0), q.currency,
-		q.total, q.status, q.expires_on, q.expires_at, q.updated_at,
-		(SELECT COUNT(*) FROM quote_views v WHERE v.quote_id = q.id),
-		(SELECT COUNT(*) FROM conversations c WHERE c.quote_id = q.id)
-		FROM quotes q WHERE q.workspace_id = ? ORDER BY q.updated_at DESC, q.id DESC`, workspaceID)
-	if err != nil {
-		return nil, fmt.Errorf("quote: list: %w", err)
-	}
-	defer rows.Close()
-	var out []Summary
-	for rows.Next() {
-		var x Summary
-		var expires, updated int64
-		if err := rows.Scan(&x.ID, &x.Number, &x.Title, &x.BuyerCompany, &x.OwnerID, &x.Currency, &x.Total, &x.Status,
-			&x.ExpiresOn, &expires, &updated, &x.Views, &x.Conversations); err != nil {
-			return nil, fmt.Errorf("quote: list: %w", err)
-		}
-		x.ExpiresAt, x.UpdatedAt = time.Unix(expires, 0), time.Unix(updated, 0)
-		out = append(out, x)
-	}
-	return out, wrap("list", rows.Err())
-}
-
 // Publish makes a draft or withdrawn quote's public page live. A quote past its expiry
 // date or without lines is refused.
 func (s *Store) Publish(ctx context.Context, workspaceID, id int64) (Quote, error) {

@@ -73,7 +73,7 @@ func TestCreateGetAndTotals(t *testing.T) {
 	if want := time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC); !q.ExpiresAt.Equal(want) {
 		t.Errorf("expires at %v, want %v (end of the day in the workspace's zone)", q.ExpiresAt, want)
 	}
-	list, err := f.quotes.List(f.ctx, f.ws)
+	list, err := f.quotes.List(f.ctx, f.ws, quote.ListFilter{})
 	if err != nil || len(list) != 1 || list[0].Total != "15750.00" {
 		t.Fatalf("list = %+v, %v", list, err)
 	}
@@ -119,7 +119,7 @@ func TestCheckRefuses(t *testing.T) {
 			t.Errorf("%s: err = %v", tc.field, err)
 		}
 	}
-	if list, _ := f.quotes.List(f.ctx, f.ws); len(list) != 0 {
+	if list, _ := f.quotes.List(f.ctx, f.ws, quote.ListFilter{}); len(list) != 0 {
 		t.Errorf("refused quotes were saved: %+v", list)
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"agent/app/account"
@@ -52,18 +53,30 @@ func (s *Server) apiQuoteJSON(c *apiCall, q quote.Quote) (apiQuote, error) {
 		Total: t.Total.StringFixed(t.Scale), PublishedAt: apiTime(q.PublishedAt), CreatedAt: apiAt(q.CreatedAt), UpdatedAt: apiAt(q.UpdatedAt)}, nil
 }
 
+// apiQuotes pages the quotes by the list's own order (the last changed first), with the
+// admin list's filter and search.
 func (s *Server) apiQuotes(c *apiCall) (any, error) {
-	list, err := s.quotes.List(c.r.Context(), c.ws())
+	limit, cur, err := c.page("quotes")
 	if err != nil {
 		return nil, err
 	}
+	q := c.r.URL.Query()
+	f := quote.ListFilter{Status: quote.Status(q.Get("status")), Search: q.Get("q"), After: quote.Cursor{UpdatedAt: cur.At, ID: cur.ID}, Limit: limit + 1}
+	if f.Status != "" && !slices.Contains(quote.Statuses, f.Status) {
+		return nil, errBadRequest("invalid_status", "status must be one of draft, published, expired, accepted, withdrawn.")
+	}
+	list, err := s.quotes.List(c.r.Context(), c.ws(), f)
+	if err != nil {
+		return nil, err
+	}
+	p := pageOf(list, limit, func(last quote.Summary) cursor { return cursor{Kind: "quotes", At: last.UpdatedAt.Unix(), ID: last.ID} })
 	now := time.Now()
-	out := make([]apiQuoteSummary, len(list))
-	for i, q := range list {
-		out[i] = apiQuoteSummary{ID: apiID(q.ID), Number: q.Number, Title: q.Title, BuyerCompany: q.BuyerCompany, OwnerID: apiID(q.OwnerID),
+	out := apiPage[apiQuoteSummary]{Data: make([]apiQuoteSummary, len(p.Data)), NextCursor: p.NextCursor}
+	for i, q := range p.Data {
+		out.Data[i] = apiQuoteSummary{ID: apiID(q.ID), Number: q.Number, Title: q.Title, BuyerCompany: q.BuyerCompany, OwnerID: apiID(q.OwnerID),
 			Currency: q.Currency, Total: q.Total, Status: string(q.State(now)), ExpiresOn: q.ExpiresOn, UpdatedAt: apiAt(q.UpdatedAt)}
 	}
-	return slicePage(c, "quotes", out)
+	return out, nil
 }
 
 func (s *Server) apiQuoteOf(c *apiCall) (quote.Quote, error) {

@@ -74,7 +74,9 @@ func (s *Server) apiRoutes() []apiRoute {
 			summary: "The workspace's teams", out: apiTeam{}, list: true, handle: s.apiTeams},
 
 		{method: "GET", path: "/api/v1/quotes", scope: account.ScopeQuotesRead, id: "listQuotes",
-			summary: "Sales quotes, the last changed first", out: apiQuoteSummary{}, list: true, handle: s.apiQuotes},
+			summary: "Sales quotes, the last changed first", out: apiQuoteSummary{}, list: true, handle: s.apiQuotes,
+			query: []apiParam{{name: "status", desc: "Only the quotes in this state", enum: []string{"draft", "published", "expired", "accepted", "withdrawn"}},
+				{name: "q", desc: "Part of the number, title or buyer's company"}}},
 		{method: "GET", path: "/api/v1/quotes/{quote}", scope: account.ScopeQuotesRead, id: "getQuote",
 			summary: "One quote with its lines and exact totals", out: apiQuote{}, handle: s.apiQuote},
 		{method: "POST", path: "/api/v1/quotes", scope: account.ScopeQuotesWrite, id: "createQuote",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,19 +37,30 @@ func (s *Server) quoteRoutes(public route, ws wsRoute) {
 	s.publicQuoteRoutes(public)
 }
 
+// quotesPage lists the workspace's quotes a page at a time: ?status= filters them, ?q=
+// searches them, ?after= is the page after that position (a bad one is the first page).
 func (s *Server) quotesPage(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
-	list, err := s.quotes.List(r.Context(), v.workspace.ID)
+	d := quotesview.ListData{WS: v.workspace.ID, CanManage: v.membership.Can(account.PermManageQuotes), Now: time.Now(),
+		Search: searchOf(r, "q")}
+	if st := quote.Status(r.URL.Query().Get("status")); slices.Contains(quote.Statuses, st) {
+		d.Status = st
+	}
+	d.After, _ = quote.ParseCursor(r.URL.Query().Get("after"))
+	list, err := s.quotes.List(r.Context(), v.workspace.ID, quote.ListFilter{Status: d.Status, Search: d.Search, After: d.After, Limit: quotesview.PageSize + 1})
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	names, err := s.memberNames(r, v.workspace.ID)
-	if err != nil {
+	if len(list) > quotesview.PageSize {
+		list = list[:quotesview.PageSize]
+		d.Next = quote.CursorOf(list[len(list)-1])
+	}
+	d.Quotes = list
+	if d.Owners, err = s.memberNames(r, v.workspace.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	d := quotesview.ListData{Quotes: list, Owners: names, CanManage: v.membership.Can(account.PermManageQuotes), Now: time.Now()}
 	s.render(w, r, http.StatusOK, quotesview.List(s.page(w, r, "Quotes", "quotes"), d))
 }
 

@@ -82,6 +82,7 @@ func TestQuoteAdminAndPublicPage(t *testing.T) {
 	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0")
 	res = buyer.do(req)
 	if res.status != http.StatusOK || !strings.Contains(res.body, "61.44 EUR") || !strings.Contains(res.body, "Kari Nordmann") ||
+		!strings.Contains(res.body, ">0.10 EUR<") || // the unit price 0.1 as a price
 		!strings.Contains(res.body, "31 December 2099") || strings.Contains(res.body, "<script>") {
 		t.Fatalf("public page: %d %s", res.status, res.body)
 	}
@@ -142,7 +143,7 @@ func TestQuoteFormNamesTheRow(t *testing.T) {
 	if res := owner.post(e.path("quotes"), form); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "owner is not a member of this workspace") {
 		t.Errorf("unknown owner: %d", res.status)
 	}
-	if list, _ := quote.New(e.db).List(context.Background(), e.wsID); len(list) != 0 {
+	if list, _ := quote.New(e.db).List(context.Background(), e.wsID, quote.ListFilter{}); len(list) != 0 {
 		t.Errorf("saved anyway: %+v", list)
 	}
 }

@@ -4,19 +4,50 @@ package quotes
 
 import (
 	"fmt"
+	"net/url"
 	"time"
 
 	"agent/app/account"
 	"agent/app/quote"
 	"agent/views/components"
+	"agent/views/urls"
 )
 
-// ListData is the Quotes section.
+// ListData is a page of the Quotes section.
 type ListData struct {
+	WS        int64
 	Quotes    []quote.Summary
 	Owners    map[int64]string // user id -> name
 	CanManage bool
 	Now       time.Time
+	Status    quote.Status // the filter; "" for all
+	Search    string
+	After     quote.Cursor // where this page starts; zero: the first page
+	Next      quote.Cursor // where the next page starts; zero: this is the last
+}
+
+// PageSize is how many quotes a page of the Quotes section shows.
+const PageSize = 50
+
+// Filtered reports whether the page shows part of the quotes by a filter or a search.
+func (d ListData) Filtered() bool { return d.Status != "" || d.Search != "" }
+
+// PageHref is the address of the page starting at after, with the same filter and search.
+func (d ListData) PageHref(after quote.Cursor) string {
+	v := url.Values{}
+	if d.Status != "" {
+		v.Set("status", string(d.Status))
+	}
+	if d.Search != "" {
+		v.Set("q", d.Search)
+	}
+	if !after.IsZero() {
+		v.Set("after", after.String())
+	}
+	if len(v) == 0 {
+		return urls.Quotes(d.WS)
+	}
+	return urls.Quotes(d.WS) + "?" + v.Encode()
 }
 
 // FormData is the form of a new quote (ID 0) or of an existing one, as typed: the line

@@ -47,7 +47,13 @@ var commonWords = func() map[string]bool {
 		och eller men om av till i på med för från är var vara har hade kan kunde vill ska måste jag mig min mitt du dig din han
 		hon vi oss vår ni de det den detta vad vem vilken var hur varför när inte också mycket
 		og eller men hvis af til i på med for fra er var være har havde kan kunne vil skal skal jeg mig min mit du dig din han
-		hun vi os vores I de det den dette hvad hvem hvilken hvor hvordan hvorfor hvornår ikke også meget`,
+		hun vi os vores I de det den dette hvad hvem hvilken hvor hvordan hvorfor hvornår ikke også meget
+		även att som en ett sig sin sina finns någon några`,
+		// pl ("one", "ten" left out: English numbers)
+		`czy jak jaki jaka jakie ile gdzie kiedy dlaczego co kto który która które i oraz lub albo ale w we na z ze do od po
+		za przez dla o u przy nie tak jest są był była było być mam masz ma mamy macie mają mogę może możemy mogą chcę
+		chciałbym chciałabym ja mnie mi mój moja moje ty ciebie cię twój on ona ono my nas nasz wy was wasz oni ich
+		ta to te tego tej tym się też także bardzo jeszcze proszę`,
 	}
 	set := map[string]bool{}
 	for _, l := range lists {

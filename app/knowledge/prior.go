@@ -23,8 +23,9 @@ import (
 const (
 	// priorMarker is in the scope of each prior row: an index without idfPrior of
 	// them is one to build again (a new version of the prior, or the empty index that
-	// migration 0006 left).
-	priorMarker = "zzprior2"
+	// migration 0006 left). Change it with the common words, so that an upgraded
+	// install's prior holds the same words as a new one's.
+	priorMarker = "zzprior3"
 	// priorWords is how many common words each prior row holds: with the title and
 	// heading fillers and the scope, about the length of a chunk's row, so that BM25's
 	// length normalisation is not skewed.

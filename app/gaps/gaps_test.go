@@ -453,18 +453,7 @@ func TestBackfillFindsTheSameGaps(t *testing.T) {
 		t.Fatal(err)
 	}
 	summary := func(w *world) []string {
-		var out []string
-		for _, tp := range w.topics(gaps.Open) {
-			qs, err := w.book.Questions(w.ctx, tp, gaps.Open)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, q := range qs {
-				out = append(out, tp.Title+" | "+q.Text+" | "+string(q.Cause))
-			}
-		}
-		slices.Sort(out)
-		return out
+		return w.openQuestions(func(tp gaps.Topic, q gaps.Gap) string { return tp.Title + " | " + q.Text + " | " + string(q.Cause) })
 	}
 	if got, want := summary(w), summary(live); !reflect.DeepEqual(got, want) {
 		t.Errorf("backfilled %q, recorded live %q", got, want)
@@ -504,18 +493,7 @@ func TestUnsureAssistantsRecordGaps(t *testing.T) {
 		}, "Can I pay with bitcoin?", "Talk to a human", "Do you sell gift cards?")
 	}
 	summary := func(w *world) []string {
-		var out []string
-		for _, tp := range w.topics(gaps.Open) {
-			qs, err := w.book.Questions(w.ctx, tp, gaps.Open)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, q := range qs {
-				out = append(out, q.Text+" | "+string(q.Cause)+" | "+q.Reason)
-			}
-		}
-		slices.Sort(out)
-		return out
+		return w.openQuestions(func(_ gaps.Topic, q gaps.Gap) string { return q.Text + " | " + string(q.Cause) + " | " + q.Reason })
 	}
 	live := newWorld(t, nil)
 	traffic(live)

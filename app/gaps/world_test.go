@@ -3,6 +3,7 @@ package gaps_test
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
@@ -163,4 +164,22 @@ func (w *world) topic(id int64) gaps.Topic {
 		w.t.Fatal(err)
 	}
 	return t
+}
+
+// openQuestions describes each open question of the workspace's open topics by line,
+// sorted.
+func (w *world) openQuestions(line func(gaps.Topic, gaps.Gap) string) []string {
+	w.t.Helper()
+	var out []string
+	for _, tp := range w.topics(gaps.Open) {
+		qs, err := w.book.Questions(w.ctx, tp, gaps.Open)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		for _, q := range qs {
+			out = append(out, line(tp, q))
+		}
+	}
+	slices.Sort(out)
+	return out
 }

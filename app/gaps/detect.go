@@ -20,11 +20,15 @@ type Turn struct {
 	Lang      string
 	At        time.Time
 	// AI replies: the engine's decision, its reason, what it searched for, and whether it
-	// offered options to pick from.
+	// offered options to pick from. A customer's message the automatic bot or auto-send
+	// did not answer has the decision they did not send, and Unanswered says which one.
 	Decision agent.Decision
 	Reason   agent.Reason
 	Query    string
 	Options  bool
+	// Unanswered is "bot" or "auto_send" on a customer's message that assistant did not
+	// answer (the unanswered table); "" otherwise.
+	Unanswered string
 	// The customer's rating of an AI reply: Rated, Helpful, and the reason given.
 	Rated       bool
 	Helpful     bool
@@ -40,27 +44,32 @@ type Turn struct {
 //   - "something else" picked from the options offered, or a request for a person right
 //     after them: the question the options were offered for, clarify_failed;
 //   - an AI reply rated down for any reason but "too long" (the answer was right):
-//     the question it answered, not_useful.
+//     the question it answered, not_useful;
+//   - a message the automatic bot or auto-send did not answer for lack of knowledge or
+//     confidence (unsure): bot_unsure or autosend_unsure. A request for a person, an
+//     answer that would repeat itself, and a message too short to tell what it asks
+//     about (vague, without a word the knowledge search keeps) are none.
 //
 // The question is what the engine searched for (a follow-up made whole, "and to
 // France?" as "shipping cost to France"), else the message. A message is one question
-// however many of these it meets: the first found counts.
+// however many of these it meets, and so is a question asked again in the same words
+// (Key) in the conversation: the first found counts.
 func Detect(workspaceID, conversationID int64, turns []Turn) []Question {
 	var found []Question
-	seen := map[int64]bool{}
-	add := func(asked *Turn, text string, cause Cause) {
-		if asked == nil || seen[asked.MessageID] {
+	seen, keys := map[int64]bool{}, map[string]bool{}
+	add := func(turn *Turn, text string, cause Cause, reason string) {
+		if turn == nil || seen[turn.MessageID] {
 			return
 		}
 		if text = strings.TrimSpace(text); text == "" {
-			text = strings.TrimSpace(asked.Body)
+			text = strings.TrimSpace(turn.Body)
 		}
-		if text == "" {
+		if text == "" || keys[Key(text)] {
 			return
 		}
-		seen[asked.MessageID] = true
-		found = append(found, Question{WorkspaceID: workspaceID, ConversationID: conversationID, MessageID: asked.MessageID,
-			Text: text, Lang: asked.Lang, Cause: cause, AskedAt: asked.At})
+		seen[turn.MessageID], keys[Key(text)] = true, true
+		found = append(found, Question{WorkspaceID: workspaceID, ConversationID: conversationID, MessageID: turn.MessageID,
+			Text: text, Lang: turn.Lang, Cause: cause, Reason: reason, AskedAt: turn.At})
 	}
 	var asked *Turn // the customer's last message
 	var offered struct {
@@ -72,6 +81,9 @@ func Detect(workspaceID, conversationID int64, turns []Turn) []Question {
 		switch t.Author {
 		case agent.AuthorVisitor:
 			asked = t
+			if cause, ok := unsure(t); ok {
+				add(t, t.Query, cause, string(t.Reason))
+			}
 			continue
 		case agent.AuthorBot:
 		default:
@@ -88,15 +100,15 @@ func Detect(workspaceID, conversationID int64, turns []Turn) []Question {
 				if afterOptions {
 					cause = CauseClarifyFailed
 				}
-				add(asked, t.Query, cause)
+				add(asked, t.Query, cause, string(t.Reason))
 			case agent.ReasonOther, agent.ReasonHuman:
 				if afterOptions {
-					add(offered.asked, offered.query, CauseClarifyFailed)
+					add(offered.asked, offered.query, CauseClarifyFailed, string(t.Reason))
 				}
 			}
 		}
 		if t.Rated && !t.Helpful && t.RatedReason != "too_long" {
-			add(asked, t.Query, CauseNotUseful)
+			add(asked, t.Query, CauseNotUseful, t.RatedReason)
 		}
 		offered.asked, offered.query = nil, ""
 		if t.Decision == agent.Clarify && t.Options {
@@ -104,6 +116,33 @@ func Detect(workspaceID, conversationID int64, turns []Turn) []Question {
 		}
 	}
 	return found
+}
+
+// unsure says whether a customer's message the automatic bot or auto-send did not answer
+// is a gap, and its cause: the engine found nothing (no_match), or the model declined
+// or cited nothing, or it was not sure enough (options it would have offered, a question
+// back); a message too short to tell is one only when it holds words the knowledge
+// search keeps.
+func unsure(t *Turn) (Cause, bool) {
+	cause := CauseBotUnsure
+	switch t.Unanswered {
+	case "bot":
+	case "auto_send":
+		cause = CauseAutoSendUnsure
+	default:
+		return "", false
+	}
+	switch t.Reason {
+	case agent.ReasonNoMatch, agent.ReasonDeclined, agent.ReasonUncited, agent.ReasonUnsure, agent.ReasonAmbiguous, agent.ReasonRephrase:
+		return cause, true
+	case agent.ReasonVague:
+		text := t.Query
+		if strings.TrimSpace(text) == "" {
+			text = t.Body
+		}
+		return cause, len(termsOf(text)) > 0
+	}
+	return "", false
 }
 
 // Collect records the gaps of one conversation that are not yet recorded; a preview
@@ -133,9 +172,11 @@ func (b *Book) detect(ctx context.Context, conversationID int64) ([]Question, er
 		return nil, fmt.Errorf("gaps: collect: %w", err)
 	}
 	rows, err := b.db.Read.QueryContext(ctx, `SELECT m.id, m.author, m.body, m.lang, m.created_at,
-			COALESCE(a.decision, ''), COALESCE(a.reason, ''), COALESCE(a.query, ''), COALESCE(a.quick_replies, ''),
+			COALESCE(a.decision, u.decision, ''), COALESCE(a.reason, u.reason, ''), COALESCE(a.query, u.query, ''),
+			COALESCE(a.quick_replies, ''), COALESCE(u.assistant, ''),
 			f.helpful IS NOT NULL, COALESCE(f.helpful, 0), COALESCE(f.reason, '')
-		FROM messages m LEFT JOIN ai_replies a ON a.message_id = m.id LEFT JOIN feedback f ON f.message_id = m.id
+		FROM messages m LEFT JOIN ai_replies a ON a.message_id = m.id LEFT JOIN unanswered u ON u.message_id = m.id
+			LEFT JOIN feedback f ON f.message_id = m.id
 		WHERE m.conversation_id = ? ORDER BY m.id`, conversationID)
 	if err != nil {
 		return nil, fmt.Errorf("gaps: collect: %w", err)
@@ -147,7 +188,7 @@ func (b *Book) detect(ctx context.Context, conversationID int64) ([]Question, er
 		var at int64
 		var quick string
 		if err := rows.Scan(&t.MessageID, &t.Author, &t.Body, &t.Lang, &at, &t.Decision, &t.Reason, &t.Query, &quick,
-			&t.Rated, &t.Helpful, &t.RatedReason); err != nil {
+			&t.Unanswered, &t.Rated, &t.Helpful, &t.RatedReason); err != nil {
 			return nil, fmt.Errorf("gaps: collect: %w", err)
 		}
 		t.At = time.Unix(at, 0)
@@ -168,11 +209,13 @@ func (b *Book) detect(ctx context.Context, conversationID int64) ([]Question, er
 // as they came. Recording is idempotent, and dismissed questions stay dismissed, so it
 // may run again at any time. It returns how many gaps it recorded.
 func (b *Book) Backfill(ctx context.Context, workspaceID int64) (int, error) {
-	rows, err := b.db.Read.QueryContext(ctx, `SELECT DISTINCT m.conversation_id
+	rows, err := b.db.Read.QueryContext(ctx, `SELECT m.conversation_id
 		FROM ai_replies a JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id
 		LEFT JOIN feedback f ON f.message_id = a.message_id
 		WHERE c.preview = 0 AND (?1 = 0 OR c.workspace_id = ?1) AND (a.decision = 'handoff' OR f.helpful = 0)
-		ORDER BY m.conversation_id`, workspaceID)
+		UNION SELECT u.conversation_id FROM unanswered u JOIN conversations c ON c.id = u.conversation_id
+		WHERE c.preview = 0 AND (?1 = 0 OR c.workspace_id = ?1)
+		ORDER BY 1`, workspaceID)
 	if err != nil {
 		return 0, fmt.Errorf("gaps: backfill: %w", err)
 	}

@@ -23,6 +23,10 @@ const (
 	CauseNoAnswer      Cause = "no_answer"      // the agent handed off: nothing in the knowledge answered it
 	CauseClarifyFailed Cause = "clarify_failed" // the customer was offered options and none was it
 	CauseNotUseful     Cause = "not_useful"     // the customer rated the answer down
+	// The automatic bot, or auto-send for a busy person, was not confident enough to
+	// answer: it sent the fallback, or left the message to the person.
+	CauseBotUnsure      Cause = "bot_unsure"
+	CauseAutoSendUnsure Cause = "autosend_unsure"
 )
 
 // Status is where a question or a topic stands.
@@ -46,7 +50,10 @@ type Question struct {
 	Text           string
 	Lang           string
 	Cause          Cause
-	AskedAt        time.Time
+	// Reason is why: the engine's reason for not answering (app/agent's: no_match,
+	// unsure...), or the customer's for rating an answer down; "" when not known.
+	Reason  string
+	AskedAt time.Time
 }
 
 // Gap is a recorded question.

@@ -27,6 +27,14 @@ func TestDetect(t *testing.T) {
 	bot := func(id int64, d agent.Decision, r agent.Reason, query string) gaps.Turn {
 		return gaps.Turn{MessageID: id, Author: agent.AuthorBot, Decision: d, Reason: r, Query: query, Options: d == agent.Clarify && r == agent.ReasonUnsure}
 	}
+	left := func(id int64, by string, r agent.Reason, body string) gaps.Turn {
+		t := visitor(id, body)
+		t.Unanswered, t.Decision, t.Reason = by, agent.Handoff, r
+		if r == agent.ReasonUnsure || r == agent.ReasonVague {
+			t.Decision = agent.Clarify
+		}
+		return t
+	}
 	rated := func(t gaps.Turn, reason string) gaps.Turn {
 		t.Rated, t.RatedReason = true, reason
 		return t
@@ -63,6 +71,18 @@ func TestDetect(t *testing.T) {
 		{"rated too long", []gaps.Turn{visitor(1, "opening hours"), rated(bot(2, agent.Answer, agent.ReasonAnswered, "opening hours"), "too_long")}, nil},
 		{"one question, two causes", []gaps.Turn{visitor(1, "kayaks"), rated(bot(2, agent.Handoff, agent.ReasonNoMatch, "kayaks"), "not_useful")},
 			[]found{{1, "kayaks", gaps.CauseNoAnswer}}},
+		{"the bot found nothing", []gaps.Turn{left(1, "bot", agent.ReasonNoMatch, "do you rent kayaks")},
+			[]found{{1, "do you rent kayaks", gaps.CauseBotUnsure}}},
+		{"auto-send not sure enough", []gaps.Turn{left(1, "auto_send", agent.ReasonUnsure, "bike service")},
+			[]found{{1, "bike service", gaps.CauseAutoSendUnsure}}},
+		{"the bot asked for a person", []gaps.Turn{left(1, "bot", agent.ReasonHuman, "a human please")}, nil},
+		{"the bot would repeat itself", []gaps.Turn{left(1, "bot", agent.ReasonRepeated, "gift cards")}, nil},
+		{"too short to tell", []gaps.Turn{left(1, "bot", agent.ReasonVague, "??")}, nil},
+		{"short, with a word", []gaps.Turn{left(1, "bot", agent.ReasonVague, "kayak?")},
+			[]found{{1, "kayak?", gaps.CauseBotUnsure}}},
+		{"the same question again", []gaps.Turn{left(1, "bot", agent.ReasonNoMatch, "Kayaks?"), left(2, "bot", agent.ReasonNoMatch, "kayaks")},
+			[]found{{1, "Kayaks?", gaps.CauseBotUnsure}}},
+		{"not unanswered by an assistant", []gaps.Turn{left(1, "", agent.ReasonNoMatch, "kayaks")}, nil},
 	} {
 		var got []found
 		for _, q := range gaps.Detect(1, 7, c.turns) {
@@ -433,20 +453,65 @@ func TestBackfillFindsTheSameGaps(t *testing.T) {
 		t.Fatal(err)
 	}
 	summary := func(w *world) []string {
-		var out []string
-		for _, tp := range w.topics(gaps.Open) {
-			qs, err := w.book.Questions(w.ctx, tp, gaps.Open)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, q := range qs {
-				out = append(out, tp.Title+" | "+q.Text+" | "+string(q.Cause))
-			}
-		}
-		slices.Sort(out)
-		return out
+		return w.openQuestions(func(tp gaps.Topic, q gaps.Gap) string { return tp.Title + " | " + q.Text + " | " + string(q.Cause) })
 	}
 	if got, want := summary(w), summary(live); !reflect.DeepEqual(got, want) {
 		t.Errorf("backfilled %q, recorded live %q", got, want)
+	}
+}
+
+// The automatic bot's and auto-send's messages left unanswered for lack of knowledge or
+// confidence are gaps with their reason, once per question; a request for a person, a
+// greeting and an answer are none. Backfill finds the same from the stored decisions.
+func TestUnsureAssistantsRecordGaps(t *testing.T) {
+	traffic := func(w *world) {
+		w.t.Helper()
+		if err := w.svc.Store.SaveBot(w.ctx, inbox.Bot{WorkspaceID: w.ws, Enabled: true, AgentID: w.agent.ID, TimeZone: "UTC"}); err != nil {
+			t.Fatal(err)
+		}
+		// No one online: the bot has it.
+		w.converse(false, nil, "Hello!", "Do you rent kayaks for the weekend?", "I want to talk to a person",
+			"Do you sell gift cards?", "do you rent kayaks for the weekend")
+		// The owner is online (the bot stands by), busy in one conversation, with auto-send on.
+		if err := w.svc.Store.SetOnline(w.ctx, w.ws, w.owner, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.Store.SetAssistSettings(w.ctx, w.ws, inbox.AssistSettings{Suggestions: true, AutoSendAllowed: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.svc.Store.SetAutoSend(w.ctx, w.ws, w.owner, true); err != nil {
+			t.Fatal(err)
+		}
+		busy, _ := w.converse(false, nil)
+		w.converse(false, func(c inbox.Conversation) {
+			if err := w.svc.Store.Assign(w.ctx, w.ws, c.ID, w.owner, w.owner, 0); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.svc.Store.Viewing(w.ctx, w.ws, w.owner, busy.ID, true); err != nil {
+				t.Fatal(err)
+			}
+		}, "Can I pay with bitcoin?", "Talk to a human", "Do you sell gift cards?")
+	}
+	summary := func(w *world) []string {
+		return w.openQuestions(func(_ gaps.Topic, q gaps.Gap) string { return q.Text + " | " + string(q.Cause) + " | " + q.Reason })
+	}
+	live := newWorld(t, nil)
+	traffic(live)
+	want := []string{"Can I pay with bitcoin? | autosend_unsure | no_match", "Do you rent kayaks for the weekend? | bot_unsure | no_match"}
+	if got := summary(live); !reflect.DeepEqual(got, want) {
+		t.Fatalf("recorded %q, want %q", got, want)
+	}
+	if len(live.made) != 2 {
+		t.Errorf("told of %d gaps, want 2", len(live.made))
+	}
+
+	before := newWorld(t, nil)
+	before.svc.Gaps = nil // an install from before these gaps: the decisions are stored all the same
+	traffic(before)
+	if n, err := before.book.Backfill(before.ctx, 0); err != nil || n != 2 {
+		t.Fatalf("backfill = %d, %v; want 2", n, err)
+	}
+	if got := summary(before); !reflect.DeepEqual(got, want) {
+		t.Errorf("backfilled %q, want %q", got, want)
 	}
 }

@@ -75,9 +75,9 @@ func (b *Book) Record(ctx context.Context, q Question) (Gap, bool, error) {
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO gaps (workspace_id, topic_id, conversation_id, message_id, question, key, cause, lang,
-			status, asked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`,
-			q.WorkspaceID, topic, q.ConversationID, q.MessageID, q.Text, key, q.Cause, q.Lang, g.Status, now)
+		res, err := tx.ExecContext(ctx, `INSERT INTO gaps (workspace_id, topic_id, conversation_id, message_id, question, key, cause, reason,
+			lang, status, asked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`,
+			q.WorkspaceID, topic, q.ConversationID, q.MessageID, q.Text, key, q.Cause, q.Reason, q.Lang, g.Status, now)
 		if err != nil {
 			return err
 		}

@@ -23,7 +23,7 @@ const (
 	sqlTopicCount = "SELECT COUNT(*) FROM gap_topics WHERE workspace_id = ? AND status = ? AND questions > 0"
 	sqlTopics     = "SELECT " + topicColumns + ` FROM gap_topics WHERE workspace_id = ? AND status = ? AND questions > 0
 		ORDER BY questions DESC, last_seen DESC, id DESC LIMIT ? OFFSET ?`
-	sqlQuestions = `SELECT id, topic_id, workspace_id, conversation_id, message_id, question, lang, cause, status, asked_at
+	sqlQuestions = `SELECT id, topic_id, workspace_id, conversation_id, message_id, question, lang, cause, reason, status, asked_at
 		FROM gaps WHERE topic_id = ? AND status = ? ORDER BY asked_at DESC, id DESC LIMIT ?`
 )
 
@@ -82,7 +82,7 @@ func (b *Book) Questions(ctx context.Context, t Topic, status Status) ([]Gap, er
 	for rows.Next() {
 		var g Gap
 		var at int64
-		if err := rows.Scan(&g.ID, &g.TopicID, &g.WorkspaceID, &g.ConversationID, &g.MessageID, &g.Text, &g.Lang, &g.Cause, &g.Status, &at); err != nil {
+		if err := rows.Scan(&g.ID, &g.TopicID, &g.WorkspaceID, &g.ConversationID, &g.MessageID, &g.Text, &g.Lang, &g.Cause, &g.Reason, &g.Status, &at); err != nil {
 			return nil, fmt.Errorf("gaps: questions: %w", err)
 		}
 		g.AskedAt = time.Unix(at, 0)

@@ -3,6 +3,7 @@ package gaps_test
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
@@ -87,16 +88,29 @@ func newWorld(t testing.TB, client *llm.Client, knowledgeIn ...knowledge.ShortAn
 // returns the conversation and the AI's last reply.
 func (w *world) ask(texts ...string) (inbox.Conversation, inbox.Message) {
 	w.t.Helper()
+	return w.converse(true, nil, texts...)
+}
+
+// converse is ask with the AI agent on the conversation or not (then the bot or people
+// have it), and before each text, when set, prepare (which may change the conversation).
+func (w *world) converse(ai bool, prepare func(inbox.Conversation), texts ...string) (inbox.Conversation, inbox.Message) {
+	w.t.Helper()
 	v, _, err := w.svc.Store.NewVisitor(w.ctx, w.chat, "")
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	c, err := w.svc.Store.OpenConversation(w.ctx, w.chat, v, true)
+	c, err := w.svc.Store.OpenConversation(w.ctx, w.chat, v, ai)
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	var last inbox.Message
 	for _, text := range texts {
+		if prepare != nil {
+			prepare(c)
+		}
+		if c, err = w.svc.Store.Get(w.ctx, w.ws, c.ID); err != nil {
+			w.t.Fatal(err)
+		}
 		_, out, err := w.svc.VisitorMessage(w.ctx, w.chat, c, text, "")
 		if err != nil {
 			w.t.Fatal(err)
@@ -150,4 +164,22 @@ func (w *world) topic(id int64) gaps.Topic {
 		w.t.Fatal(err)
 	}
 	return t
+}
+
+// openQuestions describes each open question of the workspace's open topics by line,
+// sorted.
+func (w *world) openQuestions(line func(gaps.Topic, gaps.Gap) string) []string {
+	w.t.Helper()
+	var out []string
+	for _, tp := range w.topics(gaps.Open) {
+		qs, err := w.book.Questions(w.ctx, tp, gaps.Open)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		for _, q := range qs {
+			out = append(out, line(tp, q))
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -214,10 +214,18 @@ func (s *Service) tryAutoSend(ctx context.Context, workspaceID, id int64, m Mess
 			VALUES (?, 'repeated', ?)`, c.ID, s.Store.now().Unix()); err != nil {
 			return nil, err
 		}
-		return s.assistNote(ctx, c, NoteRepeated)
+		return s.assistNote(ctx, c, NoteRepeated, nil)
 	}
 	if r.Decision != agent.Answer {
-		return s.assistNote(ctx, c, NoteCannotAnswer)
+		// The decision it did not send is kept with the note: the question may be a
+		// knowledge gap (app/gaps).
+		out, err := s.assistNote(ctx, c, NoteCannotAnswer, func(tx *sql.Tx, _ int64) error {
+			return s.Store.keepUnanswered(ctx, tx, m, unansweredByAutoSend, r)
+		})
+		if err == nil {
+			s.collectGaps(ctx, c)
+		}
+		return out, err
 	}
 	reply, err := s.Store.addAIReply(ctx, c.ID, a.ID, r, turn{}, func(tx *sql.Tx) error {
 		// Checked again where the reply is stored: a person who opened the conversation
@@ -259,10 +267,11 @@ func saidBefore(history []agent.Turn, text string) bool {
 	return false
 }
 
-// assistNote adds the assistant's note to staff (unsigned), which keeps the conversation
-// in Unreplied: notes do not answer the customer.
-func (s *Service) assistNote(ctx context.Context, c Conversation, text string) ([]Message, error) {
-	n, err := s.Store.AddMessage(ctx, c.ID, AuthorNote, 0, text, "")
+// assistNote adds the assistant's note to staff (unsigned), with what record stores in
+// its transaction (unless nil), which keeps the conversation in Unreplied: notes do not
+// answer the customer.
+func (s *Service) assistNote(ctx context.Context, c Conversation, text string, record func(tx *sql.Tx, messageID int64) error) ([]Message, error) {
+	n, err := s.Store.addMessageWith(ctx, Message{ConversationID: c.ID, Author: AuthorNote, Body: text}, record)
 	if err != nil {
 		return nil, err
 	}

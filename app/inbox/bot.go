@@ -284,9 +284,18 @@ func (s *Service) bot(ctx context.Context, ch channel.Channel, c Conversation, m
 		s.deliver(ctx, c, reply)
 		return []Message{reply}, true, nil
 	}
-	if err := s.Store.endTurn(ctx, t); err != nil {
-		return nil, true, err
+	// The decision it did not send is kept with the end of the claim: the question may be
+	// a knowledge gap (app/gaps), which is recorded once the customer has been told.
+	err = s.Store.db.Tx(ctx, func(tx *sql.Tx) error {
+		if err := t.end(ctx, tx); err != nil {
+			return err
+		}
+		return s.Store.keepUnanswered(ctx, tx, m, unansweredByBot, r)
+	})
+	if err != nil {
+		return nil, true, fmt.Errorf("inbox: bot: %w", err)
 	}
+	defer s.collectGaps(ctx, c)
 	if same || r.Reason == agent.ReasonRepeated {
 		note, err := s.Store.addAutomatic(ctx, c, AuthorNote, AutoStopped, botStoppedNote, "")
 		if err != nil {

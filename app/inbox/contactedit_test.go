@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"agent/app/agent"
 	"agent/app/channel"
 	"agent/app/inbox"
 	"agent/app/usererr"
@@ -87,6 +88,9 @@ func TestMergeContacts(t *testing.T) {
 		}
 		c, err := r.inbox.OpenConversation(r.ctx, ch, v, true)
 		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.inbox.AddMessage(r.ctx, c.ID, agent.AuthorVisitor, 0, "Hello", "en"); err != nil { // listed from its first message
 			t.Fatal(err)
 		}
 		return v, c

@@ -151,8 +151,8 @@ func contactsQuery(workspaceID int64, f ContactFilter, lead string) (string, []a
 		args = append(args, p, p, p)
 	}
 	return `SELECT ` + contactColumns + `,
-		(SELECT COUNT(*) FROM conversations c WHERE c.contact_id = contacts.id AND c.workspace_id = contacts.workspace_id AND c.preview = 0),
-		(SELECT COALESCE(MAX(c.last_activity_at), 0) FROM conversations c WHERE c.contact_id = contacts.id AND c.workspace_id = contacts.workspace_id AND c.preview = 0)
+		(SELECT COUNT(*) FROM conversations c WHERE c.contact_id = contacts.id AND c.workspace_id = contacts.workspace_id AND c.preview = 0 AND c.pending = 0),
+		(SELECT COALESCE(MAX(c.last_activity_at), 0) FROM conversations c WHERE c.contact_id = contacts.id AND c.workspace_id = contacts.workspace_id AND c.preview = 0 AND c.pending = 0)
 		FROM contacts WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY id DESC LIMIT ?`, append(args, f.Limit)
 }
 
@@ -187,12 +187,12 @@ func (s *Store) ContactConversations(ctx context.Context, workspaceID, contactID
 // sqlContactConversations reads a contact's (?1) conversations of a workspace (?2) older
 // than ?3, newest first, at most ?4.
 var sqlContactConversations = `SELECT ` + summaryColumns + ` FROM conversations c ` + summaryJoins + `
-	WHERE c.contact_id = ?1 AND c.workspace_id = ?2 AND c.preview = 0 AND c.id < ?3 ORDER BY c.id DESC LIMIT ?4`
+	WHERE c.contact_id = ?1 AND c.workspace_id = ?2 AND c.preview = 0 AND c.pending = 0 AND c.id < ?3 ORDER BY c.id DESC LIMIT ?4`
 
 // CountContactConversations counts a contact's conversations on every channel.
 func (s *Store) CountContactConversations(ctx context.Context, workspaceID, contactID int64) (int, error) {
 	var n int
-	err := s.db.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM conversations WHERE contact_id = ? AND workspace_id = ? AND preview = 0",
+	err := s.db.Read.QueryRowContext(ctx, "SELECT COUNT(*) FROM conversations WHERE contact_id = ? AND workspace_id = ? AND preview = 0 AND pending = 0",
 		contactID, workspaceID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("inbox: count contact conversations: %w", err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"agent/app/agent"
 	"agent/app/channel"
 	"agent/app/inbox"
 )
@@ -19,6 +20,9 @@ func TestContacts(t *testing.T) {
 	}
 	first, err := r.inbox.OpenConversation(r.ctx, ch, v, true)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.inbox.AddMessage(r.ctx, first.ID, agent.AuthorVisitor, 0, "Hello", "en"); err != nil { // listed from its first message
 		t.Fatal(err)
 	}
 	k, ok, err := r.inbox.ContactOf(r.ctx, first)

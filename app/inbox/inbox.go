@@ -115,11 +115,28 @@ type NewConversation struct {
 	Preview   bool
 	CreatedBy int64 // the admin who opened a preview
 	QuoteID   int64 // started on this quote's public page
+	// Pending: opened before its first message (the widget's, to follow its events), and
+	// shown nowhere until a customer's or a person's message comes (insertMessage).
+	Pending bool
 }
 
 // Create starts a conversation in a workspace; with an agent, or on a quote's page, the
 // AI is assigned to it.
 func (s *Store) Create(ctx context.Context, workspaceID int64, n NewConversation) (Conversation, error) {
+	var c Conversation
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var err error
+		c, err = s.create(ctx, tx, workspaceID, n)
+		return err
+	})
+	if err != nil {
+		return Conversation{}, fmt.Errorf("inbox: create conversation: %w", err)
+	}
+	return c, nil
+}
+
+// create stores a new conversation in tx and returns it as stored.
+func (s *Store) create(ctx context.Context, tx *sql.Tx, workspaceID int64, n NewConversation) (Conversation, error) {
 	now := s.now().Unix()
 	// The closing agent answers a quote's conversations (Service.Closer), without an agent
 	// of the workspace's.
@@ -128,18 +145,16 @@ func (s *Store) Create(ctx context.Context, workspaceID int64, n NewConversation
 	if ai {
 		firstAI = now
 	}
-	res, err := s.db.Write.ExecContext(ctx, `INSERT INTO conversations (workspace_id, agent_id, channel_id, channel, visitor_id, preview,
-		created_by, ai_active, first_ai_at, last_activity_at, created_at, updated_at, quote_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO conversations (workspace_id, agent_id, channel_id, channel, visitor_id, preview,
+		created_by, ai_active, first_ai_at, last_activity_at, created_at, updated_at, quote_id, pending)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		workspaceID, store.NullID(n.AgentID), store.NullID(n.ChannelID), n.Channel, store.NullID(n.VisitorID), n.Preview, store.NullID(n.CreatedBy),
-		ai, firstAI, now, now, now, store.NullID(n.QuoteID))
+		ai, firstAI, now, now, now, store.NullID(n.QuoteID), n.Pending).Scan(&id)
 	if err != nil {
-		return Conversation{}, fmt.Errorf("inbox: create conversation: %w", err)
+		return Conversation{}, err
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return Conversation{}, fmt.Errorf("inbox: create conversation: %w", err)
-	}
-	return s.Get(ctx, workspaceID, id)
+	return scanConversation(tx.QueryRowContext(ctx, sqlConversation, id, workspaceID))
 }
 
 const conversationColumns = `id, workspace_id, COALESCE(agent_id, 0), COALESCE(channel_id, 0), channel, COALESCE(visitor_id, 0),
@@ -399,7 +414,17 @@ const (
 		WHERE id = ?4`
 )
 
+// sqlStarted ends a conversation's pending state (NewConversation.Pending) before its
+// first customer's or person's message is stored: from then on it is shown, and its
+// followers are told it was created before they are told of the message.
+const sqlStarted = "UPDATE conversations SET pending = 0, updated_at = ? WHERE id = ? AND pending = 1"
+
 func insertMessage(ctx context.Context, tx *sql.Tx, m Message) (int64, error) {
+	if m.Author == agent.AuthorVisitor || m.Author == agent.AuthorHuman {
+		if _, err := tx.ExecContext(ctx, sqlStarted, m.CreatedAt.Unix(), m.ConversationID); err != nil {
+			return 0, err
+		}
+	}
 	res, err := tx.ExecContext(ctx, sqlInsertMessage, m.ConversationID, m.Author, store.NullID(m.UserID), m.Body, m.Lang, m.CreatedAt.Unix())
 	if err != nil {
 		return 0, err

@@ -35,11 +35,43 @@ type answerJob struct {
 // Its text is channelText.
 func (s *Service) ChannelMessage(ctx context.Context, ch channel.Channel, c Conversation, text, lang, hold string,
 	record func(tx *sql.Tx, messageID int64) error) (Message, error) {
-	m := Message{ConversationID: c.ID, Author: agent.AuthorVisitor, Body: channelText(text), Lang: lang, CreatedAt: s.Store.now()}
-	handOff := hold != "" && c.AIActive && !c.Preview
+	_, m, err := s.channelMessage(ctx, ch, c, nil, text, lang, hold, record)
+	return m, err
+}
+
+// Opening is the conversation a customer's first message on a channel starts.
+type Opening struct {
+	New       NewConversation
+	ContactID int64 // the customer's contact (0: none)
+	// Record, when set, keeps what the channel needs with the conversation (an email's
+	// thread, the page a visitor left a message from).
+	Record func(tx *sql.Tx, c Conversation) error
+}
+
+// StartChannelMessage is ChannelMessage for a message that starts a conversation: the
+// conversation, its contact, the channel's records and the message are stored in one
+// transaction, so that a stop or a failure between them (before the channel is
+// acknowledged) leaves neither a conversation without its first message nor a message
+// half stored; the channel delivers it again and it is stored whole.
+func (s *Service) StartChannelMessage(ctx context.Context, ch channel.Channel, o Opening, text, lang, hold string,
+	record func(tx *sql.Tx, messageID int64) error) (Conversation, Message, error) {
+	return s.channelMessage(ctx, ch, Conversation{}, &o, text, lang, hold, record)
+}
+
+func (s *Service) channelMessage(ctx context.Context, ch channel.Channel, c Conversation, open *Opening, text, lang, hold string,
+	record func(tx *sql.Tx, messageID int64) error) (Conversation, Message, error) {
+	m := Message{Author: agent.AuthorVisitor, Body: channelText(text), Lang: lang, CreatedAt: s.Store.now()}
 	var note Message
+	var handOff bool
 	err := s.Store.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
+		if open != nil {
+			if c, err = s.Store.open(ctx, tx, ch.WorkspaceID, *open); err != nil {
+				return err
+			}
+		}
+		m.ConversationID = c.ID
+		handOff = hold != "" && c.AIActive && !c.Preview
 		if m.ID, err = insertMessage(ctx, tx, m); err != nil {
 			return err
 		}
@@ -64,14 +96,16 @@ func (s *Service) ChannelMessage(ctx context.Context, ch channel.Channel, c Conv
 		return err
 	})
 	if err != nil {
-		return Message{}, fmt.Errorf("inbox: channel message: %w", err)
+		return Conversation{}, Message{}, fmt.Errorf("inbox: channel message: %w", err)
 	}
 	s.publish(c, Event{Kind: EventMessage, MessageID: m.ID})
 	if handOff {
 		s.publish(c, Event{Kind: EventMessage, MessageID: note.ID, Staff: true})
+	}
+	if handOff || open != nil {
 		s.publish(c, Event{Kind: EventConversation})
 	}
-	return m, nil
+	return c, m, nil
 }
 
 // AnswerQueued is the job handler of JobAnswer: it answers the message as VisitorMessage
@@ -134,11 +168,19 @@ func (s *Service) AnswerQueued(ctx context.Context, payload json.RawMessage) err
 // ChannelEcho stores a reply a person wrote outside the inbox (in Meta's own inbox for a
 // Messenger page) as a person's message, with the channel's record of it in the same
 // transaction, and takes the conversation off the AI: someone answers it by hand. It is
-// not sent: the customer has it already.
-func (s *Service) ChannelEcho(ctx context.Context, c Conversation, text string, record func(tx *sql.Tx, messageID int64) error) (Message, error) {
-	m := Message{ConversationID: c.ID, Author: agent.AuthorHuman, Body: channelText(text), CreatedAt: s.Store.now()}
+// not sent: the customer has it already. With open, the echo starts the conversation on
+// ch, stored in the same transaction (as StartChannelMessage).
+func (s *Service) ChannelEcho(ctx context.Context, ch channel.Channel, c Conversation, open *Opening, text string,
+	record func(tx *sql.Tx, messageID int64) error) (Conversation, Message, error) {
+	m := Message{Author: agent.AuthorHuman, Body: channelText(text), CreatedAt: s.Store.now()}
 	err := s.Store.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
+		if open != nil {
+			if c, err = s.Store.open(ctx, tx, ch.WorkspaceID, *open); err != nil {
+				return err
+			}
+		}
+		m.ConversationID = c.ID
 		if m.ID, err = insertMessage(ctx, tx, m); err != nil {
 			return err
 		}
@@ -149,11 +191,28 @@ func (s *Service) ChannelEcho(ctx context.Context, c Conversation, text string, 
 		return err
 	})
 	if err != nil {
-		return Message{}, fmt.Errorf("inbox: channel echo: %w", err)
+		return Conversation{}, Message{}, fmt.Errorf("inbox: channel echo: %w", err)
 	}
 	s.publish(c, Event{Kind: EventMessage, MessageID: m.ID})
 	s.publish(c, Event{Kind: EventConversation})
-	return m, nil
+	return c, m, nil
+}
+
+// open stores the conversation o starts, with its contact and the channel's record, in tx.
+func (s *Store) open(ctx context.Context, tx *sql.Tx, workspaceID int64, o Opening) (Conversation, error) {
+	c, err := s.create(ctx, tx, workspaceID, o.New)
+	if err != nil {
+		return c, err
+	}
+	if o.ContactID != 0 {
+		if _, err := tx.ExecContext(ctx, "UPDATE conversations SET contact_id = ? WHERE id = ?", o.ContactID, c.ID); err != nil {
+			return c, err
+		}
+	}
+	if o.Record != nil {
+		err = o.Record(tx, c)
+	}
+	return c, err
 }
 
 // channelText is a channel's message as stored: cut at MaxMessage rather than refused (the

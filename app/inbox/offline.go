@@ -77,41 +77,42 @@ func (s *Service) LeaveMessage(ctx context.Context, ch channel.Channel, v Visito
 	if err != nil {
 		return Conversation{}, false, err
 	}
+	// The conversation, the visit, the message and the note are stored in one
+	// transaction: the visitor is told it was sent only once all of it is.
 	var c Conversation
 	var note string
 	on := ch // the channel the conversation is on
+	o := Opening{Record: func(tx *sql.Tx, started Conversation) error {
+		c = started
+		return s.Store.recordVisit(ctx, tx, c.ID, in.Visit)
+	}}
 	if byMail {
 		on = mail
 		k, err := s.Store.ContactByEmail(ctx, ch.WorkspaceID, email, in.Name)
 		if err != nil {
 			return Conversation{}, false, err
 		}
-		if c, err = s.Store.Create(ctx, ch.WorkspaceID, NewConversation{ChannelID: mail.ID, Channel: string(channel.Email)}); err != nil {
-			return Conversation{}, false, err
-		}
-		if err := s.Store.SetContact(ctx, ch.WorkspaceID, c.ID, k.ID); err != nil {
-			return Conversation{}, false, err
-		}
+		o.New, o.ContactID = NewConversation{ChannelID: mail.ID, Channel: string(channel.Email)}, k.ID
 		note = fmt.Sprintf("Left in the offline form of the chat widget %s. Replies are sent by email from %s to %s, an address the visitor typed (not verified).",
 			ch.Name, mail.Name, email)
 	} else {
 		if err := s.Store.ClaimVisitor(ctx, v, Claims{Name: in.Name, Email: email}); err != nil {
 			return Conversation{}, false, err
 		}
-		if c, err = s.Store.Create(ctx, ch.WorkspaceID, NewConversation{ChannelID: ch.ID, Channel: string(ch.Kind), VisitorID: v.ID}); err != nil {
-			return Conversation{}, false, err
-		}
+		o.New = NewConversation{ChannelID: ch.ID, Channel: string(ch.Kind), VisitorID: v.ID}
 		note = fmt.Sprintf("Left in the offline form of the chat widget %s. This workspace has no email channel to reply from: write to %s (typed by the visitor, not verified) yourself, or add an email channel.",
 			ch.Name, email)
 	}
-	if err := s.Store.RecordVisit(ctx, c.ID, in.Visit); err != nil {
-		return c, byMail, err
+	var n Message
+	c, _, err = s.channelMessage(ctx, on, Conversation{}, &o, text, in.Lang, "left in the offline form", func(tx *sql.Tx, _ int64) error {
+		n = Message{ConversationID: c.ID, Author: AuthorNote, Body: note, CreatedAt: s.Store.now()}
+		var err error
+		n.ID, err = insertMessage(ctx, tx, n)
+		return err
+	})
+	if err != nil {
+		return Conversation{}, byMail, err
 	}
-	if _, err := s.ChannelMessage(ctx, on, c, text, in.Lang, "left in the offline form", func(*sql.Tx, int64) error { return nil }); err != nil {
-		return c, byMail, err
-	}
-	if _, err := s.Note(ctx, ch.WorkspaceID, c.ID, 0, note); err != nil {
-		return c, byMail, err
-	}
+	s.publish(c, Event{Kind: EventMessage, MessageID: n.ID, Staff: true})
 	return c, byMail, nil
 }

@@ -410,7 +410,7 @@ func member(ctx context.Context, tx *sql.Tx, workspaceID, userID int64) bool {
 // SetStatus closes (closed true) or reopens a conversation of a workspace.
 func (s *Store) SetStatus(ctx context.Context, workspaceID, conversationID int64, closed bool) error {
 	now := s.now().Unix()
-	q := "UPDATE conversations SET status = 'open', closed_at = NULL, updated_at = ?, last_activity_at = ? WHERE id = ? AND workspace_id = ?"
+	q := sqlReopen + " AND workspace_id = ?"
 	if closed {
 		q = "UPDATE conversations SET status = 'closed', closed_at = ?, updated_at = ?, awaiting = 0, snoozed_until = NULL WHERE id = ? AND workspace_id = ?"
 	}
@@ -420,6 +420,19 @@ func (s *Store) SetStatus(ctx context.Context, workspaceID, conversationID int64
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrNotFound
+	}
+	return nil
+}
+
+// sqlReopen opens a closed conversation again (?1, ?2: now; ?3: the conversation).
+const sqlReopen = "UPDATE conversations SET status = 'open', closed_at = NULL, updated_at = ?, last_activity_at = ? WHERE id = ?"
+
+// Reopen opens a conversation again in tx: the customer's message stored in the same
+// transaction brings it back.
+func (s *Store) Reopen(ctx context.Context, tx *sql.Tx, conversationID int64) error {
+	now := s.now().Unix()
+	if _, err := tx.ExecContext(ctx, sqlReopen, now, now, conversationID); err != nil {
+		return fmt.Errorf("inbox: reopen: %w", err)
 	}
 	return nil
 }
@@ -437,26 +450,38 @@ func (s *Store) MarkRead(ctx context.Context, workspaceID, conversationID int64)
 }
 
 // CloseInactive closes open chat, quote page, WhatsApp and Messenger conversations (an email thread
-// stays open for its replies) whose channel's close-after time has passed without activity, and returns their ids.
-// A snoozed conversation waits for its time instead.
+// stays open for its replies) whose channel's close-after time has passed without activity, and returns them.
+// A snoozed conversation waits for its time instead. One the widget opened for a first
+// message that never came (pending) is deleted instead: no one ever saw it.
 func (s *Store) CloseInactive(ctx context.Context) ([]Conversation, error) {
 	now := s.now().Unix()
-	rows, err := s.db.Read.QueryContext(ctx, "SELECT "+conversationColumns+` FROM conversations c
+	rows, err := s.db.Read.QueryContext(ctx, "SELECT "+conversationColumns+`, pending FROM conversations c
 		WHERE status = 'open' AND preview = 0 AND snoozed_until IS NULL AND channel IN ('chat', 'quote', 'whatsapp', 'messenger') AND last_activity_at <
 			? - COALESCE((SELECT close_after FROM channels ch WHERE ch.id = c.channel_id), 86400)`, now)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: inactive conversations: %w", err)
 	}
-	var stale []Conversation
+	var stale, empty []Conversation
 	for rows.Next() {
-		c, err := scanConversation(rows)
+		var pending bool
+		c, err := scanConversation(rows, &pending)
 		if err != nil {
 			rows.Close()
 			return nil, err
 		}
-		stale = append(stale, c)
+		if pending {
+			empty = append(empty, c)
+		} else {
+			stale = append(stale, c)
+		}
 	}
 	rows.Close()
+	for _, c := range empty {
+		if _, err := s.db.Write.ExecContext(ctx, "DELETE FROM conversations WHERE id = ? AND pending = 1 AND last_activity_at = ?",
+			c.ID, c.LastActive.Unix()); err != nil {
+			return nil, fmt.Errorf("inbox: delete empty conversation: %w", err)
+		}
+	}
 	for _, c := range stale {
 		if _, err := s.db.Write.ExecContext(ctx, `UPDATE conversations SET status = 'closed', closed_at = ?, awaiting = 0, updated_at = ?
 			WHERE id = ? AND status = 'open' AND last_activity_at = ?`, now, now, c.ID, c.LastActive.Unix()); err != nil {

@@ -62,7 +62,9 @@ type Summary struct {
 // (narrow), only the conversations of the messages the index found the lead word in, and
 // that hold it, are kept; every other word is looked for in all their messages.
 func (f Filter) where(lead *lead) (string, []any) {
-	conds := []string{"c.preview = 0"}
+	// A conversation the widget opened for a first message that has not come yet is
+	// shown nowhere (NewConversation.Pending).
+	conds := []string{"c.preview = 0", "c.pending = 0"}
 	var args []any
 	// A snoozed conversation is open but out of the open views (the column is read from the
 	// row the view's index leads to).

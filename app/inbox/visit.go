@@ -76,8 +76,12 @@ func cut(s string, n int) string {
 // RecordVisit keeps where the visitor of a conversation is now: the page and browser
 // replace the last ones, the referrer is the first one given (where they came from).
 func (s *Store) RecordVisit(ctx context.Context, conversationID int64, v Visit) error {
+	return s.db.Tx(ctx, func(tx *sql.Tx) error { return s.recordVisit(ctx, tx, conversationID, v) })
+}
+
+func (s *Store) recordVisit(ctx context.Context, tx *sql.Tx, conversationID int64, v Visit) error {
 	v = v.bound()
-	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO conversation_visits (conversation_id, page_url, page_title, referrer, browser, lang, updated_at)
+	_, err := tx.ExecContext(ctx, `INSERT INTO conversation_visits (conversation_id, page_url, page_title, referrer, browser, lang, updated_at)
 		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
 		ON CONFLICT (conversation_id) DO UPDATE SET
 			page_url = CASE WHEN ?2 <> '' THEN ?2 ELSE page_url END, page_title = CASE WHEN ?2 <> '' THEN ?3 ELSE page_title END,

@@ -95,7 +95,7 @@ func (s *Store) VisitorConversation(ctx context.Context, v Visitor) (Conversatio
 }
 
 // OpenConversation returns the visitor's open conversation, starting one on the channel
-// (with its agent) when they have none open.
+// (with its agent) when they have none open: pending until their first message.
 func (s *Store) OpenConversation(ctx context.Context, ch channel.Channel, v Visitor, agentActive bool) (Conversation, error) {
 	c, err := s.VisitorConversation(ctx, v)
 	if err == nil && c.Status == "open" && c.Preview == (v.PreviewBy != 0) {
@@ -105,7 +105,7 @@ func (s *Store) OpenConversation(ctx context.Context, ch channel.Channel, v Visi
 		return Conversation{}, err
 	}
 	n := NewConversation{ChannelID: ch.ID, Channel: string(ch.Kind), VisitorID: v.ID, Preview: v.PreviewBy != 0, CreatedBy: v.PreviewBy,
-		QuoteID: v.QuoteID}
+		QuoteID: v.QuoteID, Pending: true}
 	if v.QuoteID != 0 {
 		n.Channel = ChannelQuote
 	}

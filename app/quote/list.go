@@ -98,7 +98,7 @@ func (s *Store) List(ctx context.Context, workspaceID int64, f ListFilter) ([]Su
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT q.id, q.number, q.title, q.buyer_company, COALESCE(q.owner_id, 0), q.currency,
 		q.total, q.status, q.expires_on, q.expires_at, q.updated_at,
 		(SELECT COUNT(*) FROM quote_views v WHERE v.quote_id = q.id),
-		(SELECT COUNT(*) FROM conversations c WHERE c.quote_id = q.id)
+		(SELECT COUNT(*) FROM conversations c WHERE c.quote_id = q.id AND c.pending = 0)
 		FROM quotes q WHERE `+strings.Join(where, " AND ")+` ORDER BY q.updated_at DESC, q.id DESC LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("quote: list: %w", err)

@@ -112,7 +112,7 @@ type Conversation struct {
 func (s *Store) Conversations(ctx context.Context, workspaceID, quoteID int64) ([]Conversation, error) {
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT c.id, c.status, COALESCE(c.assignee_id, 0),
 		(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id), c.last_activity_at
-		FROM conversations c WHERE c.quote_id = ? AND c.workspace_id = ? AND c.preview = 0
+		FROM conversations c WHERE c.quote_id = ? AND c.workspace_id = ? AND c.preview = 0 AND c.pending = 0
 		ORDER BY c.last_activity_at DESC, c.id DESC`, quoteID, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("quote: conversations: %w", err)

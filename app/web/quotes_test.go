@@ -237,8 +237,9 @@ func TestQuoteChat(t *testing.T) {
 	if r := plain.do(http.MethodGet, "conversations/"+v.conv, nil); r.status != http.StatusNotFound {
 		t.Errorf("the channel's widget opens the quote's conversation: %d", r.status)
 	}
+	// The second visitor's conversation, opened for a message that has not come, is not listed.
 	admin := e.path("quotes/" + ids.Encode(id))
-	if res := owner.get(admin); !strings.Contains(res.body, "/inbox/"+v.conv) || strings.Count(res.body, `data-testid="quote-chat"`) != 2 {
+	if res := owner.get(admin); !strings.Contains(res.body, "/inbox/"+v.conv) || strings.Count(res.body, `data-testid="quote-chat"`) != 1 {
 		t.Errorf("the quote's page does not list its conversations: %s", res.body)
 	}
 	if res := owner.get(e.path("inbox/" + v.conv)); !strings.Contains(res.body, `href="`+admin+`" data-testid="conv-quote"`) ||

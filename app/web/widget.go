@@ -438,11 +438,22 @@ func (wa *widgetAPI) visitor(w http.ResponseWriter, r *http.Request, wr *widgetR
 // visitorConversation finds the conversation {conv} of the visitor; any other (another
 // visitor's, another channel's) is a 404.
 func (wa *widgetAPI) visitorConversation(w http.ResponseWriter, r *http.Request, wr *widgetRequest, v inbox.Visitor) (inbox.Conversation, bool) {
+	return wa.conversationOf(w, r, wr, v, false)
+}
+
+// conversationOf is visitorConversation; with gone, a conversation that is no more (one
+// the widget opened for a first message that never came, deleted after its channel's
+// close-after time) is returned empty rather than refused, so that a message to it starts
+// a new one, as a message to a closed one does.
+func (wa *widgetAPI) conversationOf(w http.ResponseWriter, r *http.Request, wr *widgetRequest, v inbox.Visitor, gone bool) (inbox.Conversation, bool) {
 	id, ok := ids.Decode(r.PathValue("conv"))
 	var c inbox.Conversation
 	var err error
 	if ok {
 		c, err = wa.s.inbox.Get(r.Context(), wr.ch.WorkspaceID, id)
+	}
+	if ok && gone && errors.Is(err, inbox.ErrNotFound) {
+		return inbox.Conversation{}, true
 	}
 	if !ok || errors.Is(err, inbox.ErrNotFound) || (err == nil && (c.VisitorID != v.ID || !wr.holds(c))) {
 		widgetError(w, http.StatusNotFound, "There is no such conversation.")
@@ -549,7 +560,7 @@ func (wa *widgetAPI) send(w http.ResponseWriter, r *http.Request, wr *widgetRequ
 	if !readInput(w, r, &in) {
 		return
 	}
-	c, ok := wa.visitorConversation(w, r, wr, v)
+	c, ok := wa.conversationOf(w, r, wr, v, true)
 	if !ok {
 		return
 	}

@@ -99,7 +99,7 @@ func (wa *widgetAPI) upload(w http.ResponseWriter, r *http.Request, wr *widgetRe
 	if !ok || !wa.allow(w, wa.uploads, "v:"+strconv.FormatInt(v.ID, 10), "files") {
 		return
 	}
-	c, ok := wa.visitorConversation(w, r, wr, v)
+	c, ok := wa.conversationOf(w, r, wr, v, true)
 	if !ok {
 		return
 	}

@@ -91,7 +91,8 @@ type ResolutionData struct {
 type GapData struct {
 	ID       string    `json:"id"`
 	Question string    `json:"question"`
-	Cause    string    `json:"cause"` // no_answer, clarify_failed or not_useful
+	Cause    string    `json:"cause"`  // no_answer, clarify_failed, not_useful, bot_unsure or autosend_unsure
+	Reason   string    `json:"reason"` // the engine's (no_match, unsure...), or the customer's rating reason; "" when not known
 	Lang     string    `json:"lang"`
 	Topic    Ref       `json:"topic"` // Name: the topic's title
 	AskedAt  time.Time `json:"asked_at"`
@@ -246,8 +247,8 @@ func marshal(p Payload) ([]byte, error) {
 func (d *Sender) gap(ctx context.Context, id int64) (GapData, int64, error) {
 	g := GapData{ID: ids.Encode(id)}
 	var convID, topicID, asked int64
-	err := d.db.Read.QueryRowContext(ctx, `SELECT g.conversation_id, g.question, g.cause, g.lang, g.asked_at, t.id, t.title
-		FROM gaps g JOIN gap_topics t ON t.id = g.topic_id WHERE g.id = ?`, id).Scan(&convID, &g.Question, &g.Cause, &g.Lang, &asked, &topicID, &g.Topic.Name)
+	err := d.db.Read.QueryRowContext(ctx, `SELECT g.conversation_id, g.question, g.cause, g.reason, g.lang, g.asked_at, t.id, t.title
+		FROM gaps g JOIN gap_topics t ON t.id = g.topic_id WHERE g.id = ?`, id).Scan(&convID, &g.Question, &g.Cause, &g.Reason, &g.Lang, &asked, &topicID, &g.Topic.Name)
 	g.Topic.ID, g.AskedAt = ids.Encode(topicID), time.Unix(asked, 0).UTC()
 	return g, convID, err
 }

@@ -526,7 +526,8 @@ func TestAKnowledgeGapIsSentWhenItIsCreated(t *testing.T) {
 		t.Fatal(err)
 	}
 	book := gaps.New(gaps.Options{DB: w.db, Knowledge: knowledge.New(knowledge.Options{DB: w.db}), Agents: agent.NewStore(w.db)})
-	q := gaps.Question{WorkspaceID: w.ws, ConversationID: c.ID, MessageID: m.ID, Text: m.Body, Lang: "en", Cause: gaps.CauseNoAnswer, AskedAt: w.clock.now()}
+	q := gaps.Question{WorkspaceID: w.ws, ConversationID: c.ID, MessageID: m.ID, Text: m.Body, Lang: "en", Cause: gaps.CauseBotUnsure,
+		Reason: "no_match", AskedAt: w.clock.now()}
 	g, created, err := book.Record(w.ctx, q)
 	if err != nil || !created {
 		t.Fatalf("record: %v %v", created, err)
@@ -542,7 +543,7 @@ func TestAKnowledgeGapIsSentWhenItIsCreated(t *testing.T) {
 	}
 	var gap webhook.GapData
 	json.Unmarshal(got[0].data["gap"], &gap)
-	if gap.ID != ids.Encode(g.ID) || gap.Question != "Do you rent kayaks?" || gap.Cause != "no_answer" || gap.Topic.ID != ids.Encode(g.TopicID) || gap.Topic.Name == "" {
+	if gap.ID != ids.Encode(g.ID) || gap.Question != "Do you rent kayaks?" || gap.Cause != "bot_unsure" || gap.Reason != "no_match" || gap.Topic.ID != ids.Encode(g.TopicID) || gap.Topic.Name == "" {
 		t.Errorf("gap data: %+v", gap)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"agent/app/agent"
 	"agent/app/gaps"
 	"agent/views/components"
 	"agent/views/urls"
@@ -61,15 +62,30 @@ func StatusLabel(s gaps.Status) string {
 	return "Open"
 }
 
-// CauseOfGap says why a question is a gap.
-func CauseOfGap(c gaps.Cause) string {
-	switch c {
+// CauseOfGap says why a question is a gap, and who could not answer it.
+func CauseOfGap(q gaps.Question) string {
+	switch q.Cause {
 	case gaps.CauseClarifyFailed:
 		return "None of the options offered"
 	case gaps.CauseNotUseful:
 		return "Answer rated down"
+	case gaps.CauseBotUnsure:
+		return "Bot " + unsureWhy(q.Reason) + ": sent the fallback"
+	case gaps.CauseAutoSendUnsure:
+		return "Auto-send " + unsureWhy(q.Reason) + ": left to a person"
 	}
 	return "Handed off: no answer"
+}
+
+// unsureWhy says why the bot or auto-send did not answer, by the engine's reason.
+func unsureWhy(reason string) string {
+	switch agent.Reason(reason) {
+	case agent.ReasonUnsure, agent.ReasonAmbiguous:
+		return "not sure enough"
+	case agent.ReasonVague, agent.ReasonRephrase:
+		return "could not tell what was asked"
+	}
+	return "found no answer"
 }
 
 // Replayed says how many of a resolved topic's questions the agent now answers.

@@ -221,27 +221,23 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, ra
 	if err != nil {
 		return false, err
 	}
+	// A new thread's conversation is stored with its first mail, and a reply reopens a
+	// closed thread (the same conversation, not a new one) with the reply: a stop between
+	// them would leave a conversation empty, or reopened for a mail not yet stored.
+	var opening *inbox.Opening
 	if !found {
-		n := inbox.NewConversation{ChannelID: ch.ID, Channel: string(channel.Email)}
+		opening = &inbox.Opening{New: inbox.NewConversation{ChannelID: ch.ID, Channel: string(channel.Email)}, ContactID: k.ID,
+			Record: func(tx *sql.Tx, started inbox.Conversation) error {
+				c = started
+				_, err := tx.ExecContext(ctx, "INSERT INTO email_threads (conversation_id, token, subject) VALUES (?, ?, ?)",
+					c.ID, email.NewToken(), m.Subject)
+				return err
+			}}
 		if ch.Active {
-			n.AgentID = ch.AgentID
-		}
-		if c, err = st.Create(ctx, ch.WorkspaceID, n); err != nil {
-			return false, err
-		}
-		if err := st.SetContact(ctx, ch.WorkspaceID, c.ID, k.ID); err != nil {
-			return false, err
-		}
-		if _, err := in.DB.Write.ExecContext(ctx, "INSERT INTO email_threads (conversation_id, token, subject) VALUES (?, ?, ?)",
-			c.ID, email.NewToken(), m.Subject); err != nil {
-			return false, fmt.Errorf("mailbox: new thread: %w", err)
-		}
-	} else if c.Status == "closed" {
-		// A reply in the thread reopens it: the same conversation, not a new one.
-		if err := st.SetStatus(ctx, ch.WorkspaceID, c.ID, false); err != nil {
-			return false, err
+			opening.New.AgentID = ch.AgentID
 		}
 	}
+	reopen := found && c.Status == "closed"
 	may, reason := m.MayAutoReply(set.Address)
 	if may {
 		// Two robots answering each other past every header check: the thread's automatic
@@ -256,6 +252,11 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, ra
 		}
 	}
 	record := func(tx *sql.Tx, messageID int64) error {
+		if reopen {
+			if err := st.Reopen(ctx, tx, c.ID); err != nil {
+				return err
+			}
+		}
 		if err := recordMail(ctx, tx, ch.ID, c.ID, messageID, m, true); err != nil {
 			return err
 		}
@@ -280,7 +281,11 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, ra
 		hold = string(reason)
 		in.log().Info("mail stored, not answered automatically", "channel", ch.ID, "conversation", c.ID, "reason", reason)
 	}
-	_, err = in.Service.ChannelMessage(ctx, ch, c, text, "", hold, record)
+	if opening != nil {
+		_, _, err = in.Service.StartChannelMessage(ctx, ch, *opening, text, "", hold, record)
+	} else {
+		_, err = in.Service.ChannelMessage(ctx, ch, c, text, "", hold, record)
+	}
 	if store.IsUniqueViolation(err) {
 		return false, nil // stored meanwhile by another run
 	}

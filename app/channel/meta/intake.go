@@ -264,16 +264,13 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, m 
 	if err != nil {
 		return false, err
 	}
+	// A conversation this message starts is stored with it (StartChannelMessage): a stop
+	// between them would leave it empty, and Meta's retry would start another.
+	var opening *inbox.Opening
 	if !found {
-		n := inbox.NewConversation{ChannelID: ch.ID, Channel: string(ch.Kind)}
+		opening = &inbox.Opening{New: inbox.NewConversation{ChannelID: ch.ID, Channel: string(ch.Kind)}, ContactID: k.ID}
 		if ch.Active {
-			n.AgentID = ch.AgentID
-		}
-		if c, err = st.Create(ctx, ch.WorkspaceID, n); err != nil {
-			return false, err
-		}
-		if err := st.SetContact(ctx, ch.WorkspaceID, c.ID, k.ID); err != nil {
-			return false, err
+			opening.New.AgentID = ch.AgentID
 		}
 	}
 	text := m.text
@@ -281,7 +278,7 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, m 
 		text = "(" + m.media + ")"
 	}
 	if m.echo {
-		_, err = in.Service.ChannelEcho(ctx, c, text, record)
+		_, _, err = in.Service.ChannelEcho(ctx, ch, c, opening, text, record)
 	} else {
 		// The AI answers text, and only a message whose reply window is still open: one
 		// Meta delivers late (after an outage), or a photo or voice note without words,
@@ -293,7 +290,11 @@ func (in *Intake) take(ctx context.Context, ch channel.Channel, set Settings, m 
 		case m.text == "":
 			hold = "only a file (" + m.media + "), which the AI cannot read"
 		}
-		_, err = in.Service.ChannelMessage(ctx, ch, c, text, "", hold, record)
+		if opening != nil {
+			_, _, err = in.Service.StartChannelMessage(ctx, ch, *opening, text, "", hold, record)
+		} else {
+			_, err = in.Service.ChannelMessage(ctx, ch, c, text, "", hold, record)
+		}
 	}
 	if store.IsUniqueViolation(err) {
 		return false, nil // taken meanwhile by another run

@@ -506,6 +506,7 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     const mine = h('div', { class: 'm visitor pending', 'data-text': text }, h('div', { class: 'tx' }, text));
     log.append(mine);
     input.value = '';
+    typed.sent = false; // the message itself tells the team
     input.style.height = '';
     count();
     scroll();
@@ -556,19 +557,25 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     if (last) last.after(h('div', { class: 'seen', 'aria-label': 'Seen by the team' }, 'Seen'));
   }
 
-  // typed tells the team the visitor is typing, at most every 3 seconds.
+  // typed tells the team the visitor is typing, at most every 3 seconds while they type,
+  // and that they stopped when they empty the box (once per start; the server bounds
+  // both per visitor). Sending the message stops it too: the inbox sees it arrive.
   function typed() {
     const now = Date.now();
-    if (!conv || !conv.open || !input.value.trim() || now - (typed.at || 0) < 3000) return;
+    const stop = !input.value.trim();
+    if (!conv || !conv.open || (stop ? !typed.sent : typed.sent && now - typed.at < 3000)) return;
+    typed.sent = !stop;
     typed.at = now;
-    call('POST', 'conversations/' + conv.id + '/typing').catch(() => {});
+    call('POST', 'conversations/' + conv.id + '/typing', null, stop ? { stop: '1' } : {}).catch(() => {});
   }
 
-  // staffTyping shows a person of the team typing for a few seconds.
-  function staffTyping() {
-    typing(true);
+  // staffTyping shows a person of the team typing for a few seconds, or no more once
+  // they emptied their box.
+  function staffTyping(e) {
+    const stopped = (() => { try { return !!JSON.parse(e.data).stopped; } catch { return false; } })();
     clearTimeout(staffTyping.t);
-    staffTyping.t = setTimeout(() => typing(false), 5000);
+    typing(!stopped);
+    if (!stopped) staffTyping.t = setTimeout(() => typing(false), 5000);
   }
 
   // files shows a message's files: images in place, the rest as downloads.

@@ -95,13 +95,17 @@ type BulkClose struct {
 
 // Question is what the confirmation asks, naming how many customers wait.
 func (b BulkClose) Question() string {
+	all := fmt.Sprintf("all %d", b.Of)
+	if b.Of == 2 {
+		all = "both"
+	}
 	switch {
 	case b.Of == 1:
 		return "The customer wrote last and has had no reply. Close the conversation anyway?"
 	case b.Awaiting == b.Of:
-		return fmt.Sprintf("%d customers are waiting for a reply: they wrote last. Close the %d conversations anyway?", b.Of, b.Of)
+		return fmt.Sprintf("%d customers are waiting for a reply: they wrote last. Close %s conversations anyway?", b.Of, all)
 	case b.Awaiting == 1:
-		return fmt.Sprintf("1 of the %d conversations is waiting for a reply: its customer wrote last. Close all %d anyway?", b.Of, b.Of)
+		return fmt.Sprintf("1 of the %d conversations is waiting for a reply: its customer wrote last. Close %s anyway?", b.Of, all)
 	}
-	return fmt.Sprintf("%d of the %d conversations are waiting for a reply: their customers wrote last. Close all %d anyway?", b.Awaiting, b.Of, b.Of)
+	return fmt.Sprintf("%d of the %d conversations are waiting for a reply: their customers wrote last. Close %s anyway?", b.Awaiting, b.Of, all)
 }

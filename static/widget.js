@@ -199,7 +199,7 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     if (open) {
       unread = 0;
       badge.hidden = true;
-      start().then(() => conv && !events && listen(), fail);
+      opening();
       if (focus) input.focus();
       scroll();
     } else if (focus) {
@@ -409,6 +409,52 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     else if ((!conv || !conv.open) && cfg.offline) ask(offlineForm());
     else if (!conv && !prechatDone && (cfg.ask_name || cfg.ask_email)) ask(prechatForm());
     else ask(null);
+  }
+
+  // Whether anyone is there to answer (the offline form or the message box) changes as
+  // people come online and go: the chat reads it again when it opens, then every 15 s
+  // while it is open with no open conversation (an open one is answered in any case).
+  async function opening() {
+    try {
+      const offline = await available();
+      if (offline != null && !started) cfg.offline = offline; // the visit decides with it
+      await start();
+      if (conv && !events) listen();
+      if (offline != null) apply(offline);
+      follow();
+    } catch (e) { fail(e); }
+  }
+
+  // available asks whether the visitor would reach no one now (null: it cannot tell).
+  const available = () => (preview ? Promise.resolve(null)
+    : call('GET', 'config', null, { lang: lang() }).then((c) => c.offline, () => null));
+
+  // follow checks again in 15 s, while it matters.
+  function follow() {
+    clearTimeout(follow.t);
+    if (preview || panel.hidden || (conv && conv.open)) return;
+    follow.t = setTimeout(async () => {
+      if (panel.hidden || (conv && conv.open)) return;
+      const offline = document.hidden ? null : await available();
+      if (offline != null) apply(offline);
+      follow();
+    }, 15000);
+  }
+
+  // apply shows the offline form or the message box as people are there or not, what the
+  // visitor typed following them (a sent offline form stays thanked).
+  function apply(offline) {
+    if (offline === cfg.offline || asking.querySelector('[data-form=sent]')) return;
+    const field = () => asking.querySelector('form[data-form=offline] [data-field=text]');
+    const typed = field() ? field().value : input.value;
+    cfg.offline = offline;
+    decide();
+    if (field()) {
+      field().value = typed;
+      input.value = ''; // moved to the form
+    } else if (!input.value) {
+      input.value = typed;
+    }
   }
 
   // ask puts a form in place of the message box; null brings the message box back.

@@ -14,8 +14,8 @@ import (
 )
 
 // TestBrowserBulkCloseConfirms has the owner tick two conversations, one whose customer
-// wrote last, and close them: the inbox asks first, naming the one waiting, and closes
-// both once she confirms.
+// wrote last, and close them: the actions show once one is ticked; the inbox asks first,
+// naming the one waiting, and closes both once she confirms.
 func TestBrowserBulkCloseConfirms(t *testing.T) {
 	e := newEnv(t, nil)
 	e.setupOwner()
@@ -48,11 +48,16 @@ func TestBrowserBulkCloseConfirms(t *testing.T) {
 	bctx := browsertest.New(t, 90*time.Second)
 	step := browsertest.Steps(t, bctx)
 	var question string
-	step("tick both and close",
+	step("the actions show once a conversation is ticked",
 		e.browserLogIn(),
 		chromedp.Navigate(e.srv.URL+e.path("inbox?view=all")),
 		chromedp.WaitReady(`[data-inbox][data-stream="on"]`),
-		tick(waiting), tick(answered),
+		chromedp.WaitNotVisible(`[data-testid="bulk-form"]`),
+		tick(waiting),
+		chromedp.WaitVisible(`[data-testid="bulk-close"]`),
+	)
+	step("tick both and close",
+		tick(answered),
 		chromedp.Click(`[data-testid="bulk-close"]`),
 		chromedp.WaitVisible(`[data-testid="confirm-bulk-close"]`),
 		chromedp.Text(`#confirm-bulk-text`, &question),

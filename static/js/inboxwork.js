@@ -303,11 +303,14 @@
     bulkCount();
   }
 
+  // bulkCount says how many are ticked; the actions show once one is (the boxes are
+  // enough to say that they exist), or while they ask to confirm a close.
   function bulkCount() {
     var el = document.getElementById("bulk-count");
     if (!el) return;
     var n = document.querySelectorAll(".bulk-tick:checked").length;
     el.textContent = n ? n + " selected:" : "Tick conversations to act on several:";
+    el.closest("form").hidden = !n && !document.querySelector("[data-testid=confirm-bulk-close]");
   }
 
   // --- Keyboard shortcuts -----------------------------------------------------------------

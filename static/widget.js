@@ -492,6 +492,8 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
       try {
         await start();
         await call('POST', 'offline', { email: mail.value, text: text.value, lang: lang(), page: page() });
+        log.append(h('div', { class: 'm visitor', 'data-form': 'left' }, h('div', { class: 'tx' }, text.value.trim()))); // what they left
+        scroll();
         ask(h('div', { class: 'ask', role: 'status', 'data-form': 'sent' }, h('p', null, 'Thanks! We will answer you by email at ' + mail.value.trim() + '.')));
       } catch (err) { fail(err); }
     } }, h('p', null, 'No one is here to chat right now. Leave your email and your message: we will answer by email.'),

@@ -10,6 +10,10 @@ import (
 // InvitationTTL is how long an invitation link works.
 const InvitationTTL = 7 * 24 * time.Hour
 
+// ExpiredInvitationKept is how long an expired invitation stays listed (as expired, so
+// that an admin sees who never joined and can invite them again) before it is deleted.
+const ExpiredInvitationKept = 30 * 24 * time.Hour
+
 // Invitation asks a person, named by email, to join a workspace with a role. They become
 // a member only when they accept it, holding its link and logged in as that address, so
 // an admin never joins someone else's account to a workspace, nor learns whether an
@@ -104,9 +108,19 @@ func (m *Manager) Invite(ctx context.Context, workspaceID, invitedBy int64, emai
 }
 
 // Invitations lists a workspace's pending invitations, expired ones included (until they
-// are revoked or replaced), newest first.
+// are revoked, replaced or swept), newest first.
 func (m *Manager) Invitations(ctx context.Context, workspaceID int64) ([]Invitation, error) {
 	return m.queryInvitations(ctx, "WHERE i.workspace_id = ? ORDER BY i.created_at DESC, i.id DESC", workspaceID)
+}
+
+// DeleteExpiredInvitations removes invitations expired for longer than
+// ExpiredInvitationKept and returns how many.
+func (m *Manager) DeleteExpiredInvitations(ctx context.Context) (int64, error) {
+	res, err := m.db.Write.ExecContext(ctx, "DELETE FROM invitations WHERE expires_at <= ?", m.now().Add(-ExpiredInvitationKept).Unix())
+	if err != nil {
+		return 0, wrap("delete expired invitations", err)
+	}
+	return res.RowsAffected()
 }
 
 // InvitationByToken returns the invitation of a link: ErrInvitationGone when there is

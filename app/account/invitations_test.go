@@ -138,6 +138,18 @@ func TestInvitationLifecycle(t *testing.T) {
 		t.Error("an expired invitation made a member")
 	}
 
+	// An expired invitation stays listed for a while, then is swept.
+	if n, err := m.DeleteExpiredInvitations(ctx); err != nil || n != 0 {
+		t.Errorf("DeleteExpiredInvitations just after expiry = %d, %v; want 0", n, err)
+	}
+	now = now.Add(ExpiredInvitationKept)
+	if n, err := m.DeleteExpiredInvitations(ctx); err != nil || n != 1 {
+		t.Errorf("DeleteExpiredInvitations = %d, %v; want 1", n, err)
+	}
+	if list, _ := m.Invitations(ctx, shop.ID); len(list) != 0 {
+		t.Errorf("a long-expired invitation is still listed: %+v", list)
+	}
+
 	// Revoke: only from its own workspace.
 	now = time.Now()
 	token, inv, err = m.Invite(ctx, shop.ID, olga.ID, "bob@example.com", RoleAgent, false)

@@ -278,6 +278,11 @@ func TestImportAndEval(t *testing.T) {
 		!strings.Contains(r.stderr, mixed+": line 2 (bad): answer: is required") || !strings.Contains(r.stderr, "1 items failed") {
 		t.Errorf("import with a bad item = %d %q %q", r.code, r.stdout, r.stderr)
 	}
+	// Imported again, the items replace theirs.
+	r = run(t, "", "import", "--data", data, mixed)
+	if !strings.Contains(r.stdout, "imported 2 items from "+mixed+", 1 failed\n2 of them replaced the items imported before with their id") {
+		t.Errorf("import again = %d %q %q", r.code, r.stdout, r.stderr)
+	}
 
 	qs := filepath.Join(dir, "q.jsonl")
 	os.WriteFile(qs, []byte(`{"id":"1","question":"where can I park","lang":"en","gold":["park"]}

@@ -70,6 +70,9 @@ func importJSONL(ctx context.Context, e Env, km *knowledge.Manager, ws int64, pa
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "imported %d items from %s, %d failed\n", res.Imported, path, res.Failed)
+	if res.Updated > 0 {
+		fmt.Fprintf(e.Stdout, "%d of them replaced the items imported before with their id\n", res.Updated)
+	}
 	km.RunPending(ctx) // embeddings, when a model is configured
 	if res.Failed > 0 {
 		return fmt.Errorf("%s: %d items failed (listed above); the other %d are imported", path, res.Failed, res.Imported)

@@ -25,9 +25,11 @@ type Item struct {
 	Answer   string   `json:"answer"`
 }
 
-// ImportResult says how an import went.
+// ImportResult says how an import went: Imported counts the items written, Updated
+// those of them that replaced a source imported before with the same id.
 type ImportResult struct {
 	Imported int
+	Updated  int
 	Failed   int
 }
 
@@ -47,7 +49,9 @@ func (e ItemError) Error() string {
 
 func (e ItemError) Unwrap() error { return e.Err }
 
-// ImportJSONL adds the items of a JSONL stream in one transaction. An item that cannot
+// ImportJSONL adds the items of a JSONL stream in one transaction; an item whose id names
+// a source of its kind already in the workspace replaces it, so that importing an export
+// again updates the knowledge instead of doubling it. An item that cannot
 // be added (not JSON, an unknown kind, a field out of bounds) is passed to skipped, when
 // it is not nil, and the import goes on: a real knowledge base has a bad line now and
 // then, and losing the other thousand for it helps no one. An error of the stream or the
@@ -60,8 +64,9 @@ func (m *Manager) ImportJSONL(ctx context.Context, workspaceID int64, r io.Reade
 			if err == nil {
 				err = json.Unmarshal(b, &it)
 			}
+			updated := false
 			if err == nil {
-				err = m.importItem(ctx, tx, workspaceID, it)
+				updated, err = m.importItem(ctx, tx, workspaceID, it)
 			}
 			// Bad input is found before anything of the item is written; any other
 			// error is not the item's.
@@ -71,6 +76,9 @@ func (m *Manager) ImportJSONL(ctx context.Context, workspaceID int64, r io.Reade
 			switch {
 			case err == nil:
 				res.Imported++
+				if updated {
+					res.Updated++
+				}
 			case errors.As(err, &ie) || errors.As(err, &se) || errors.As(err, &te) || errors.Is(err, jsonl.ErrLineTooLong):
 				res.Failed++
 				if skipped != nil {
@@ -88,24 +96,33 @@ func (m *Manager) ImportJSONL(ctx context.Context, workspaceID int64, r io.Reade
 	return res, nil
 }
 
-func (m *Manager) importItem(ctx context.Context, tx *sql.Tx, workspaceID int64, it Item) error {
+// importItem writes it, and says whether it replaced a source with its id.
+func (m *Manager) importItem(ctx context.Context, tx *sql.Tx, workspaceID int64, it Item) (bool, error) {
 	if it.Kind != string(KindArticle) && it.Kind != string(KindShortAnswer) {
-		return inputError("kind", fmt.Sprintf("%q is not article or short_answer", it.Kind))
+		return false, inputError("kind", fmt.Sprintf("%q is not article or short_answer", it.Kind))
+	}
+	var id int64
+	if it.ID != "" {
+		err := tx.QueryRowContext(ctx, "SELECT id FROM sources WHERE workspace_id = ? AND kind = ? AND external_id = ? ORDER BY id LIMIT 1",
+			workspaceID, it.Kind, it.ID).Scan(&id)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return false, err
+		}
 	}
 	if it.Kind == string(KindShortAnswer) {
-		_, err := m.putShortAnswer(ctx, tx, Source{WorkspaceID: workspaceID, Kind: KindShortAnswer, ExternalID: it.ID},
+		_, err := m.putShortAnswer(ctx, tx, Source{ID: id, WorkspaceID: workspaceID, Kind: KindShortAnswer, ExternalID: it.ID},
 			ShortAnswerInput{Question: it.Question, Variants: it.Variants, Answer: it.Answer, Lang: it.Lang})
-		return err
+		return id != 0, err
 	}
 	in := ArticleInput{Title: it.Title, Body: it.Body, Lang: it.Lang, URL: it.URL}
 	if err := in.check(); err != nil {
-		return err
+		return false, err
 	}
 	drafts, err := m.articleDrafts(ctx, in.Title, in.Body)
 	if err != nil {
-		return err
+		return false, err
 	}
-	src := Source{WorkspaceID: workspaceID, Kind: KindArticle, ExternalID: it.ID, Title: in.Title, Body: in.Body,
+	src := Source{ID: id, WorkspaceID: workspaceID, Kind: KindArticle, ExternalID: it.ID, Title: in.Title, Body: in.Body,
 		Lang: in.Lang, URL: in.URL, Status: StatusReady, SyncedAt: m.now()}
-	return m.save(ctx, tx, &src, drafts)
+	return id != 0, m.save(ctx, tx, &src, drafts)
 }

@@ -356,6 +356,26 @@ func TestImportJSONL(t *testing.T) {
 	if len(rs) == 0 || rs[0].Source.ExternalID != "s1" {
 		t.Fatalf("results = %+v", rs)
 	}
+
+	// Importing the export again, changed, replaces each item by its id; a new id adds one.
+	again := `{"kind":"article","id":"a1","title":"Hours","body":"Open eight to six.","lang":"en"}
+{"kind":"short_answer","id":"s1","question":"Is there parking?","variants":["where do I park"],"answer":"Yes, on the square.","lang":"en"}
+{"kind":"short_answer","id":"s2","question":"Do you deliver?","answer":"Within the city.","lang":"en"}
+`
+	if res, err = m.ImportJSONL(ctx, ws, strings.NewReader(again), nil); err != nil || res != (ImportResult{Imported: 3, Updated: 2}) {
+		t.Fatalf("import again = %+v, %v", res, err)
+	}
+	list, _, err := m.List(ctx, ws, ListFilter{})
+	if err != nil || len(list) != 3 {
+		t.Fatalf("after importing again: %d sources, %v; want 3", len(list), err)
+	}
+	if rs, _ := m.Search(ctx, ws, "open nine to five", SearchOptions{}); len(rs) != 0 && strings.Contains(rs[0].Text, "nine") {
+		t.Errorf("the replaced article's old text is still found: %+v", rs[0])
+	}
+	rs, _ = m.Search(ctx, ws, "where can I park", SearchOptions{})
+	if len(rs) == 0 || !strings.Contains(rs[0].Text, "square") {
+		t.Errorf("the replaced short answer: %+v", rs)
+	}
 }
 
 // A bad item is reported with its line and id, and the import goes on with the others.

@@ -425,15 +425,6 @@ func (s *Server) addURL(w http.ResponseWriter, r *http.Request) {
 	s.redirectWithFlash(w, r, table, "ok", "Importing pages from "+c.StartURL+". The progress shows below.")
 }
 
-// knowledgeIDs decodes the checked sources of a bulk form.
-func (s *Server) knowledgeIDs(w http.ResponseWriter, r *http.Request) ([]int64, bool) {
-	if err := r.ParseForm(); err != nil {
-		s.bodyError(w, r, err)
-		return nil, false
-	}
-	return s.formIDs(w, r, "id")
-}
-
 // knowledgeNext is where a bulk action returns to: the page it was sent from (the table
 // with its filter, a source's page), or the table.
 func knowledgeNext(r *http.Request) string {
@@ -445,7 +436,7 @@ func knowledgeNext(r *http.Request) string {
 }
 
 func (s *Server) syncSources(w http.ResponseWriter, r *http.Request) {
-	ids, ok := s.knowledgeIDs(w, r)
+	ids, ok := s.formIDs(w, r, "id") // the checked sources
 	if !ok {
 		return
 	}
@@ -466,7 +457,7 @@ func (s *Server) syncSources(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) removeSources(w http.ResponseWriter, r *http.Request) {
-	ids, ok := s.knowledgeIDs(w, r)
+	ids, ok := s.formIDs(w, r, "id") // the checked sources
 	if !ok {
 		return
 	}

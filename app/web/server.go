@@ -169,7 +169,7 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go s.sweepSessions(ctx)
+	go s.sweepExpired(ctx)
 	select {
 	case err := <-errc:
 		return err
@@ -181,15 +181,19 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	return srv.Shutdown(sctx)
 }
 
-// sweepSessions deletes expired sessions hourly so the table does not grow forever.
-func (s *Server) sweepSessions(ctx context.Context) {
+// sweepExpired deletes expired sessions and long-expired invitations hourly so the
+// tables do not grow forever.
+func (s *Server) sweepExpired(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := s.accounts.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("delete expired sessions", "err", err)
-		} else if n > 0 {
-			s.log.Debug("deleted expired sessions", "count", n)
+		for what, sweep := range map[string]func(context.Context) (int64, error){
+			"sessions": s.accounts.DeleteExpiredSessions, "invitations": s.accounts.DeleteExpiredInvitations} {
+			if n, err := sweep(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("delete expired "+what, "err", err)
+			} else if n > 0 {
+				s.log.Debug("deleted expired "+what, "count", n)
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -77,13 +77,9 @@ func (s *Server) pathID(w http.ResponseWriter, r *http.Request, name string) (in
 	return id, ok
 }
 
-// formIDs decodes every value of a multi-valued form field; a bad ID is a 404.
+// formIDs decodes every value of a multi-valued form field (parsed by the CSRF check);
+// a bad ID is a 404.
 func (s *Server) formIDs(w http.ResponseWriter, r *http.Request, name string) ([]int64, bool) {
-	// The CSRF check may have read the token from a header, leaving the form unparsed.
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, http.StatusBadRequest, "The form could not be read.")
-		return nil, false
-	}
 	var out []int64
 	for _, v := range r.PostForm[name] {
 		id, ok := ids.Decode(v)

@@ -415,11 +415,12 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
   // people come online and go: the chat reads it again when it opens, then every 15 s
   // while it is open with no open conversation (an open one is answered in any case).
   async function opening() {
+    // Asked beside the visit: a new visit decides with the answer when it comes first.
+    const fresh = available().then((offline) => { if (offline != null) cfg.offline = offline; return offline; });
     try {
-      const offline = await available();
-      if (offline != null && !started) cfg.offline = offline; // the visit decides with it
       await start();
       if (conv && !events) listen();
+      const offline = await fresh;
       if (offline != null) apply(offline);
       follow();
     } catch (e) { fail(e); }
@@ -444,10 +445,11 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
   // apply shows the offline form or the message box as people are there or not, what the
   // visitor typed following them (a sent offline form stays thanked).
   function apply(offline) {
-    if (offline === cfg.offline || asking.querySelector('[data-form=sent]')) return;
+    cfg.offline = offline;
+    const shown = !!asking.querySelector('form[data-form=offline]');
+    if (shown === (!preview && (!conv || !conv.open) && offline) || asking.querySelector('[data-form=sent]')) return;
     const field = () => asking.querySelector('form[data-form=offline] [data-field=text]');
     const typed = field() ? field().value : input.value;
-    cfg.offline = offline;
     decide();
     if (field()) {
       field().value = typed;

@@ -337,7 +337,7 @@ func (s *Store) HandOut(ctx context.Context, workspaceID int64, channels *channe
 		if c.TeamID != 0 && !slices.Contains(ch.HandoffTeams, c.TeamID) {
 			rule = handOutRule{team: c.TeamID}
 		}
-		if full[rule] && notTo[c.ID] == 0 {
+		if full[rule] {
 			continue
 		}
 		assigned := false
@@ -361,7 +361,7 @@ func (s *Store) HandOut(ctx context.Context, workspaceID int64, channels *channe
 			}
 			user, err := s.pickFree(ctx, tx, workspaceID, without(users, notTo[c.ID]))
 			if err != nil || user == 0 {
-				full[rule] = full[rule] || notTo[c.ID] == 0
+				full[rule] = notTo[c.ID] == 0 // with someone left out, others may still be free
 				return err
 			}
 			assigned = true

@@ -199,7 +199,7 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     if (open) {
       unread = 0;
       badge.hidden = true;
-      start().then(() => conv && !events && listen(), fail);
+      opening();
       if (focus) input.focus();
       scroll();
     } else if (focus) {
@@ -411,6 +411,54 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     else ask(null);
   }
 
+  // Whether anyone is there to answer (the offline form or the message box) changes as
+  // people come online and go: the chat reads it again when it opens, then every 15 s
+  // while it is open with no open conversation (an open one is answered in any case).
+  async function opening() {
+    // Asked beside the visit: a new visit decides with the answer when it comes first.
+    const fresh = available().then((offline) => { if (offline != null) cfg.offline = offline; return offline; });
+    try {
+      await start();
+      if (conv && !events) listen();
+      const offline = await fresh;
+      if (offline != null) apply(offline);
+      follow();
+    } catch (e) { fail(e); }
+  }
+
+  // available asks whether the visitor would reach no one now (null: it cannot tell).
+  const available = () => (preview ? Promise.resolve(null)
+    : call('GET', 'config', null, { lang: lang() }).then((c) => c.offline, () => null));
+
+  // follow checks again in 15 s, while it matters.
+  function follow() {
+    clearTimeout(follow.t);
+    if (preview || panel.hidden || (conv && conv.open)) return;
+    follow.t = setTimeout(async () => {
+      if (panel.hidden || (conv && conv.open)) return;
+      const offline = document.hidden ? null : await available();
+      if (offline != null) apply(offline);
+      follow();
+    }, 15000);
+  }
+
+  // apply shows the offline form or the message box as people are there or not, what the
+  // visitor typed following them (a sent offline form stays thanked).
+  function apply(offline) {
+    cfg.offline = offline;
+    const shown = !!asking.querySelector('form[data-form=offline]');
+    if (shown === (!preview && (!conv || !conv.open) && offline) || asking.querySelector('[data-form=sent]')) return;
+    const field = () => asking.querySelector('form[data-form=offline] [data-field=text]');
+    const typed = field() ? field().value : input.value;
+    decide();
+    if (field()) {
+      field().value = typed;
+      input.value = ''; // moved to the form
+    } else if (!input.value) {
+      input.value = typed;
+    }
+  }
+
   // ask puts a form in place of the message box; null brings the message box back.
   function ask(f) {
     asking.replaceChildren(...(f ? [f] : []));
@@ -446,6 +494,8 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
       try {
         await start();
         await call('POST', 'offline', { email: mail.value, text: text.value, lang: lang(), page: page() });
+        log.append(h('div', { class: 'm visitor', 'data-form': 'left' }, h('div', { class: 'tx' }, text.value.trim()))); // what they left
+        scroll();
         ask(h('div', { class: 'ask', role: 'status', 'data-form': 'sent' }, h('p', null, 'Thanks! We will answer you by email at ' + mail.value.trim() + '.')));
       } catch (err) { fail(err); }
     } }, h('p', null, 'No one is here to chat right now. Leave your email and your message: we will answer by email.'),
@@ -506,6 +556,7 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     const mine = h('div', { class: 'm visitor pending', 'data-text': text }, h('div', { class: 'tx' }, text));
     log.append(mine);
     input.value = '';
+    typed.sent = false; // the message itself tells the team
     input.style.height = '';
     count();
     scroll();
@@ -556,19 +607,25 @@ textarea{flex:1;resize:none;border:1px solid #d0d4d9;border-radius:10px;padding:
     if (last) last.after(h('div', { class: 'seen', 'aria-label': 'Seen by the team' }, 'Seen'));
   }
 
-  // typed tells the team the visitor is typing, at most every 3 seconds.
+  // typed tells the team the visitor is typing, at most every 3 seconds while they type,
+  // and that they stopped when they empty the box (once per start; the server bounds
+  // both per visitor). Sending the message stops it too: the inbox sees it arrive.
   function typed() {
     const now = Date.now();
-    if (!conv || !conv.open || !input.value.trim() || now - (typed.at || 0) < 3000) return;
+    const stop = !input.value.trim();
+    if (!conv || !conv.open || (stop ? !typed.sent : typed.sent && now - typed.at < 3000)) return;
+    typed.sent = !stop;
     typed.at = now;
-    call('POST', 'conversations/' + conv.id + '/typing').catch(() => {});
+    call('POST', 'conversations/' + conv.id + '/typing', null, stop ? { stop: '1' } : {}).catch(() => {});
   }
 
-  // staffTyping shows a person of the team typing for a few seconds.
-  function staffTyping() {
-    typing(true);
+  // staffTyping shows a person of the team typing for a few seconds, or no more once
+  // they emptied their box.
+  function staffTyping(e) {
+    const stopped = (() => { try { return !!JSON.parse(e.data).stopped; } catch { return false; } })();
     clearTimeout(staffTyping.t);
-    staffTyping.t = setTimeout(() => typing(false), 5000);
+    typing(!stopped);
+    if (!stopped) staffTyping.t = setTimeout(() => typing(false), 5000);
   }
 
   // files shows a message's files: images in place, the rest as downloads.

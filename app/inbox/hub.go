@@ -27,6 +27,7 @@ type Event struct {
 	MessageID      int64     `json:"-"`
 	Token          string    `json:"token,omitempty"`
 	Typer          string    `json:"-"` // TyperVisitor or TyperStaff, in an EventTyping
+	Stopped        bool      `json:"-"` // in an EventTyping: the typer emptied the box
 	// Staff marks events visitors must not see (internal notes).
 	Staff bool `json:"-"`
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"agent/app/agent"
@@ -173,26 +174,38 @@ func (s *Store) candidates(ctx context.Context, q querier, ch channel.Channel) (
 		}
 	}
 	for _, t := range ch.HandoffTeams {
-		rows, err := q.QueryContext(ctx, `SELECT tm.user_id FROM team_members tm JOIN memberships m ON m.user_id = tm.user_id
-			AND m.workspace_id = ? JOIN users u ON u.id = tm.user_id AND u.disabled = 0 WHERE tm.team_id = ? ORDER BY tm.user_id`, ch.WorkspaceID, t)
+		members, err := s.teamMembers(ctx, q, ch.WorkspaceID, t)
 		if err != nil {
-			return nil, nil, fmt.Errorf("inbox: team members: %w", err)
+			return nil, nil, err
 		}
-		for rows.Next() {
-			var u int64
-			if err := rows.Scan(&u); err != nil {
-				rows.Close()
-				return nil, nil, err
-			}
+		for _, u := range members {
 			if !seen[u] {
 				seen[u] = true
 				users = append(users, u)
 				teamOf[u] = t
 			}
 		}
-		rows.Close()
 	}
 	return users, teamOf, nil
+}
+
+// teamMembers are a team's enabled members of the workspace.
+func (s *Store) teamMembers(ctx context.Context, q querier, workspaceID, team int64) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT tm.user_id FROM team_members tm JOIN memberships m ON m.user_id = tm.user_id
+		AND m.workspace_id = ? JOIN users u ON u.id = tm.user_id AND u.disabled = 0 WHERE tm.team_id = ? ORDER BY tm.user_id`, workspaceID, team)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: team members: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var u int64
+		if err := rows.Scan(&u); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
 }
 
 // route applies the channel's handoff rules to a conversation inside tx and records the
@@ -234,6 +247,20 @@ func (s *Store) pick(ctx context.Context, tx *sql.Tx, workspaceID int64, ch chan
 	return best, teamOf[best], err
 }
 
+// without is users less one person.
+func without(users []int64, not int64) []int64 {
+	if not == 0 {
+		return users
+	}
+	out := make([]int64, 0, len(users))
+	for _, u := range users {
+		if u != not {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
 // pickFree chooses among users the one to give a conversation to, round robin: among
 // those online with free capacity, the one assigned a conversation longest ago (on a tie,
 // the one with fewer open conversations); 0 when none is free.
@@ -266,13 +293,16 @@ func (s *Store) pickFree(ctx context.Context, tx *sql.Tx, workspaceID int64, use
 const sqlHandOut = `SELECT id FROM conversations WHERE workspace_id = ?1 AND status = 'open' AND assignee_id IS NULL
 	AND ai_active = 0 AND awaiting = 1 AND preview = 0 AND snoozed_until IS NULL ORDER BY updated_at, id LIMIT ?2`
 
-// maxHandOut bounds the waiting conversations one person coming online hands out.
+// maxHandOut bounds the waiting conversations one hand-out considers.
 const maxHandOut = 200
 
 // HandOut assigns the conversations waiting for a person (the bot could not answer them,
 // or no one was online when the AI handed off) by their channel's rules, as a handoff
-// would now: called when someone comes online. It returns the conversations it assigned.
-func (s *Store) HandOut(ctx context.Context, workspaceID int64, channels *channel.Store) ([]Conversation, error) {
+// would now: called when someone comes online or a place frees. One waiting for a team
+// that is not one of its channel's goes to that team's members. notTo names, by
+// conversation, a person not to give it to (who just handed it over). It returns the
+// conversations it assigned.
+func (s *Store) HandOut(ctx context.Context, workspaceID int64, channels *channel.Store, notTo map[int64]int64) ([]Conversation, error) {
 	rows, err := s.db.Read.QueryContext(ctx, sqlHandOut, workspaceID, maxHandOut)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: hand out: %w", err)
@@ -288,6 +318,9 @@ func (s *Store) HandOut(ctx context.Context, workspaceID int64, channels *channe
 	}
 	rows.Close()
 	var out []Conversation
+	// Once no one is free for a channel's (or team's) conversations, the next ones of it
+	// wait too: the hand-out only fills places.
+	full := map[handOutRule]bool{}
 	for _, id := range waiting {
 		c, err := s.Get(ctx, workspaceID, id)
 		if err != nil {
@@ -300,6 +333,13 @@ func (s *Store) HandOut(ctx context.Context, workspaceID int64, channels *channe
 		if err != nil {
 			return out, err
 		}
+		rule := handOutRule{channel: ch.ID}
+		if c.TeamID != 0 && !slices.Contains(ch.HandoffTeams, c.TeamID) {
+			rule = handOutRule{team: c.TeamID}
+		}
+		if full[rule] {
+			continue
+		}
 		assigned := false
 		err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 			// Taken meanwhile (a person, another hand-out): left as it is.
@@ -307,12 +347,25 @@ func (s *Store) HandOut(ctx context.Context, workspaceID int64, channels *channe
 			if err := tx.QueryRowContext(ctx, "SELECT assignee_id IS NULL AND status = 'open' FROM conversations WHERE id = ?", c.ID).Scan(&still); err != nil || !still {
 				return err
 			}
-			user, team, err := s.pick(ctx, tx, workspaceID, ch)
+			users, teamOf := []int64(nil), map[int64]int64{}
+			if rule.team != 0 {
+				users, err = s.teamMembers(ctx, tx, workspaceID, rule.team)
+				for _, u := range users {
+					teamOf[u] = rule.team
+				}
+			} else {
+				users, teamOf, err = s.candidates(ctx, tx, ch)
+			}
+			if err != nil {
+				return err
+			}
+			user, err := s.pickFree(ctx, tx, workspaceID, without(users, notTo[c.ID]))
 			if err != nil || user == 0 {
+				full[rule] = notTo[c.ID] == 0 // with someone left out, others may still be free
 				return err
 			}
 			assigned = true
-			h := Handoff{ConversationID: c.ID, Cause: CauseAutomation, Outcome: Assigned, ToUserID: user, ToTeamID: team, CreatedAt: s.now()}
+			h := Handoff{ConversationID: c.ID, Cause: CauseAutomation, Outcome: Assigned, ToUserID: user, ToTeamID: teamOf[user], CreatedAt: s.now()}
 			return s.applyHandoff(ctx, tx, c, &h)
 		})
 		if err != nil {
@@ -324,6 +377,10 @@ func (s *Store) HandOut(ctx context.Context, workspaceID int64, channels *channe
 	}
 	return out, nil
 }
+
+// handOutRule is whom a waiting conversation may go to: its channel's candidates, or the
+// members of the team it waits for.
+type handOutRule struct{ channel, team int64 }
 
 // applyHandoff records h and moves the conversation accordingly.
 func (s *Store) applyHandoff(ctx context.Context, tx *sql.Tx, c Conversation, h *Handoff) error {

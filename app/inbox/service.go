@@ -300,17 +300,45 @@ func (s *Service) Note(ctx context.Context, workspaceID, conversationID, userID 
 	return m, nil
 }
 
-// Assign gives a conversation to a person and/or team by hand, and tells everyone following.
+// Assign gives a conversation to a person and/or team by hand, and tells everyone
+// following. The place it frees goes to a conversation waiting for a person; the one
+// handed over does not go back to who had it.
 func (s *Service) Assign(ctx context.Context, workspaceID, conversationID, byUserID, toUserID, toTeamID int64) error {
-	if err := s.Store.Assign(ctx, workspaceID, conversationID, byUserID, toUserID, toTeamID); err != nil {
+	had, err := s.assign(ctx, workspaceID, conversationID, byUserID, toUserID, toTeamID)
+	if err != nil {
 		return err
 	}
-	s.publish(Conversation{ID: conversationID, WorkspaceID: workspaceID}, Event{Kind: EventConversation})
+	s.freed(ctx, workspaceID, map[int64]int64{conversationID: had})
 	return nil
 }
 
-// SetStatus closes or reopens a conversation, and tells everyone following.
+// assign is Assign without the hand-out; it returns who had the conversation.
+func (s *Service) assign(ctx context.Context, workspaceID, conversationID, byUserID, toUserID, toTeamID int64) (int64, error) {
+	c, err := s.Store.Get(ctx, workspaceID, conversationID)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.Store.Assign(ctx, workspaceID, conversationID, byUserID, toUserID, toTeamID); err != nil {
+		return 0, err
+	}
+	s.publish(c, Event{Kind: EventConversation})
+	return c.AssigneeID, nil
+}
+
+// SetStatus closes or reopens a conversation, and tells everyone following. The place a
+// closed one frees goes to a conversation waiting for a person.
 func (s *Service) SetStatus(ctx context.Context, workspaceID, conversationID int64, closed bool) error {
+	if err := s.setStatus(ctx, workspaceID, conversationID, closed); err != nil {
+		return err
+	}
+	if closed {
+		s.freed(ctx, workspaceID, nil)
+	}
+	return nil
+}
+
+// setStatus is SetStatus without the hand-out.
+func (s *Service) setStatus(ctx context.Context, workspaceID, conversationID int64, closed bool) error {
 	if err := s.Store.SetStatus(ctx, workspaceID, conversationID, closed); err != nil {
 		return err
 	}
@@ -328,14 +356,43 @@ func (s *Service) SetOnline(ctx context.Context, workspaceID, userID int64, onli
 	if !online {
 		return nil
 	}
-	handed, err := s.Store.HandOut(ctx, workspaceID, s.Channels)
+	return s.handOut(ctx, workspaceID, nil)
+}
+
+// SetCapacity sets how many open conversations a person takes at most, and tells their
+// colleagues; the places it frees go to conversations waiting for a person.
+func (s *Service) SetCapacity(ctx context.Context, workspaceID, userID int64, capacity int) error {
+	if err := s.Store.SetCapacity(ctx, workspaceID, userID, capacity); err != nil {
+		return err
+	}
+	s.Hub.Publish(workspaceID, Event{Kind: EventPresence})
+	s.freed(ctx, workspaceID, nil)
+	return nil
+}
+
+// handOut gives the conversations waiting for a person to those free to take them
+// (Store.HandOut), and tells everyone following.
+func (s *Service) handOut(ctx context.Context, workspaceID int64, notTo map[int64]int64) error {
+	handed, err := s.Store.HandOut(ctx, workspaceID, s.Channels, notTo)
 	for _, c := range handed {
 		s.publish(c, Event{Kind: EventConversation})
+	}
+	if len(handed) > 0 && s.Hub != nil {
+		s.Hub.Publish(workspaceID, Event{Kind: EventPresence}) // their loads changed
 	}
 	return err
 }
 
-// CloseInactive closes the conversations idle past their channel's limit (a job).
+// freed hands out after a place freed (a conversation closed or handed over): what was
+// asked is done, so a failure here is logged, and the next freed place tries again.
+func (s *Service) freed(ctx context.Context, workspaceID int64, notTo map[int64]int64) {
+	if err := s.handOut(ctx, workspaceID, notTo); err != nil && s.Log != nil {
+		s.Log.Warn("hand out waiting conversations", "workspace", workspaceID, "err", err)
+	}
+}
+
+// CloseInactive closes the conversations idle past their channel's limit (a job); the
+// places they free go to conversations waiting for a person.
 func (s *Service) CloseInactive(ctx context.Context) error {
 	closed, err := s.Store.CloseInactive(ctx)
 	for _, c := range closed {
@@ -343,6 +400,13 @@ func (s *Service) CloseInactive(ctx context.Context) error {
 	}
 	if len(closed) > 0 && s.Log != nil {
 		s.Log.Info("closed inactive conversations", "count", len(closed))
+	}
+	done := map[int64]bool{}
+	for _, c := range closed {
+		if c.AssigneeID != 0 && !done[c.WorkspaceID] {
+			done[c.WorkspaceID] = true
+			s.freed(ctx, c.WorkspaceID, nil)
+		}
 	}
 	return err
 }

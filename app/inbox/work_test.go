@@ -197,7 +197,7 @@ func TestBulk(t *testing.T) {
 			t.Errorf("conversation %d assigned to %d, want Ann (%d)", id, got.AssigneeID, r.ann)
 		}
 	}
-	if n, err := r.svc.Bulk(r.ctx, r.ws, r.owner, []int64{a.ID, b.ID}, inbox.BulkAction{Close: true}); err != nil || n != 2 {
+	if n, err := r.svc.Bulk(r.ctx, r.ws, r.owner, []int64{a.ID, b.ID}, inbox.BulkAction{Close: true, Confirmed: true}); err != nil || n != 2 {
 		t.Fatalf("bulk close: %d, %v", n, err)
 	}
 	if r.get(t, a.ID).Status != "closed" || r.get(t, b.ID).Status != "closed" {

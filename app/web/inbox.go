@@ -166,6 +166,11 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request) {
 
 // renderInbox renders the inbox page, with conv open beside the list when it is not nil.
 func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, status int, conv *inboxview.ConvData) {
+	s.renderInboxWith(w, r, status, conv, nil)
+}
+
+// renderInboxWith is renderInbox with more for the page (edit, when not nil, adds it).
+func (s *Server) renderInboxWith(w http.ResponseWriter, r *http.Request, status int, conv *inboxview.ConvData, edit func(*inboxview.PageData)) {
 	ctx, v := r.Context(), visitOf(r)
 	ws := v.workspace.ID
 	teams, err := s.accounts.Teams(ctx, ws)
@@ -218,6 +223,9 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, status int,
 	if err := s.pageWork(r, &d); err != nil {
 		s.serverError(w, r, err)
 		return
+	}
+	if edit != nil {
+		edit(&d)
 	}
 	title := "Inbox"
 	if conv != nil {
@@ -590,7 +598,7 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 	if c := strings.TrimSpace(r.PostFormValue("capacity")); c != "" {
 		n, err := strconv.Atoi(c)
 		if err == nil {
-			err = s.inbox.SetCapacity(ctx, ws, v.user.ID, n)
+			err = s.service.SetCapacity(ctx, ws, v.user.ID, n)
 		} else {
 			err = &usererr.InputError{Field: "capacity", Message: "choose between 1 and 100"}
 		}
@@ -602,7 +610,6 @@ func (s *Server) setPresence(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		s.service.Hub.Publish(ws, inbox.Event{Kind: inbox.EventPresence})
 		said = append(said, fmt.Sprintf("You take at most %d open conversations.", n))
 	}
 	if len(said) == 0 {
@@ -662,7 +669,7 @@ func (s *Server) inboxEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		if e.Kind == inbox.EventTyping {
 			if e.ConversationID == open && e.Typer == inbox.TyperVisitor {
-				return out.event("typing", "")
+				return out.event("typing", typingJSON{Stopped: e.Stopped})
 			}
 			return nil
 		}

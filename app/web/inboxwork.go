@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -142,7 +143,8 @@ func (s *Server) unsnoozeConversation(w http.ResponseWriter, r *http.Request) {
 }
 
 // bulkConversations assigns or closes the conversations ticked in the list (fields conv,
-// action "assign" with assignee, or "close"), each checked to be the workspace's.
+// action "assign" with assignee, or "close"), each checked to be the workspace's. Closing
+// conversations whose customer wrote last asks first (field confirmed "1" once asked).
 func (s *Server) bulkConversations(w http.ResponseWriter, r *http.Request) {
 	ctx, v := r.Context(), visitOf(r)
 	back := inboxBack(r)
@@ -158,7 +160,7 @@ func (s *Server) bulkConversations(w http.ResponseWriter, r *http.Request) {
 	var a inbox.BulkAction
 	switch r.PostFormValue("action") {
 	case "close":
-		a.Close = true
+		a.Close, a.Confirmed = true, r.PostFormValue("confirmed") == "1"
 	case "assign":
 		a.Assign = true
 		if choice := r.PostFormValue("assignee"); choice != "" {
@@ -176,6 +178,17 @@ func (s *Server) bulkConversations(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	n, err := s.service.Bulk(ctx, v.workspace.ID, v.user.ID, convs, a)
+	var awaiting *inbox.AwaitingError
+	if errors.As(err, &awaiting) {
+		// The list, asking: its address is the list's, not this form's.
+		list := urls.Inbox(v.workspace.ID) + queryOf(r)
+		w.Header().Set("HX-Push-Url", list)
+		s.renderInboxWith(w, r, http.StatusOK, nil, func(d *inboxview.PageData) {
+			d.Back = list
+			d.BulkClose = &inboxview.BulkClose{IDs: convs, Awaiting: awaiting.Awaiting, Of: awaiting.Of}
+		})
+		return
+	}
 	if _, msg, ok := userMessage(err); ok && !isNotFound(err) {
 		s.redirectWithFlash(w, r, back, "error", capitalize(msg)+".")
 		return
@@ -203,14 +216,15 @@ func (s *Server) setNotifications(w http.ResponseWriter, r *http.Request) {
 	s.redirectWithFlash(w, r, inboxBack(r), "ok", "Notification settings saved.")
 }
 
-// staffIsTyping tells the customer's widget that a person is writing a reply.
+// staffIsTyping tells the customer's widget that a person is writing a reply, or with
+// stop=1 that they emptied the box.
 func (s *Server) staffIsTyping(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.conversation(w, r)
 	if !ok {
 		return
 	}
 	if ok, _ := s.staffTyping.Allow(strconv.FormatInt(visitOf(r).user.ID, 10)); ok {
-		if err := s.service.Typing(r.Context(), c.WorkspaceID, c.ID, inbox.TyperStaff); err != nil {
+		if err := s.service.Typing(r.Context(), c.WorkspaceID, c.ID, inbox.TyperStaff, r.URL.Query().Get("stop") == "1"); err != nil {
 			s.domainError(w, r, err)
 			return
 		}

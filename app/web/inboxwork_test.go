@@ -75,7 +75,17 @@ func TestInboxWork(t *testing.T) {
 	if w.conv(t, a.ID).Status != "open" {
 		t.Fatal("a refused bulk action closed a conversation")
 	}
-	if res := bulk("close", a, b); res.status != http.StatusOK || !strings.Contains(res.body, "2 conversations closed.") {
+	// Both customers wrote last: the close asks first, naming them, and closes nothing.
+	res = bulk("close", a, b)
+	if res.status != http.StatusOK || !strings.Contains(res.body, `data-testid="confirm-bulk-close"`) ||
+		!strings.Contains(res.body, "2 customers are waiting for a reply") {
+		t.Fatalf("bulk close unconfirmed: %d\n%s", res.status, res.body)
+	}
+	if w.conv(t, a.ID).Status != "open" || w.conv(t, b.ID).Status != "open" {
+		t.Fatal("an unconfirmed bulk close closed a conversation")
+	}
+	form := url.Values{"action": {"close"}, "confirmed": {"1"}, "back": {w.path("inbox?view=all")}, "conv": {ids.Encode(a.ID), ids.Encode(b.ID)}}
+	if res := w.b.post(w.path("inbox/bulk?view=all"), form); res.status != http.StatusOK || !strings.Contains(res.body, "2 conversations closed.") {
 		t.Errorf("bulk close: %d", res.status)
 	}
 	if w.conv(t, a.ID).Status != "closed" || w.conv(t, b.ID).Status != "closed" {

@@ -707,7 +707,7 @@ func (wa *widgetAPI) sendEvent(ctx context.Context, ch channel.Channel, c inbox.
 		return out.event("token", e.Token)
 	case inbox.EventTyping:
 		if e.Typer == inbox.TyperStaff {
-			return out.event("typing", "")
+			return out.event("typing", typingJSON{Stopped: e.Stopped})
 		}
 	case inbox.EventMessage:
 		m, err := wa.s.inbox.Message(ctx, c.ID, e.MessageID)

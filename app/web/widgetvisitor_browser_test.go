@@ -304,6 +304,7 @@ func TestBrowserWidgetOffline(t *testing.T) {
 		r.querySelector("[data-field=text]").value="Do you ship to Norway?";
 		r.querySelector("form[data-form=offline]").requestSubmit()})(`+widgetRoot+`)`, nil))
 	wp.waitJS("thanks", `r.querySelector("[data-form=sent]") && r.querySelector("[data-form=sent]").textContent.includes("ana@shop.example")`)
+	wp.waitJS("their message shown", `r.querySelector(".m.visitor[data-form=left]").textContent === "Do you ship to Norway?"`)
 
 	var conv int64
 	var status string

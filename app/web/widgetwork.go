@@ -72,7 +72,13 @@ func (wa *widgetAPI) filesOf(ctx context.Context, ch channel.Channel, convID, me
 	return widgetFiles(ch, files)
 }
 
-// visitorTyping tells the inbox that the visitor is typing in their conversation.
+// typingJSON is a typing event of the inbox's and the widget's streams.
+type typingJSON struct {
+	Stopped bool `json:"stopped,omitempty"` // the typer emptied the box
+}
+
+// visitorTyping tells the inbox that the visitor is typing in their conversation, or with
+// stop=1 that they emptied the box.
 func (wa *widgetAPI) visitorTyping(w http.ResponseWriter, r *http.Request, wr *widgetRequest) {
 	v, ok := wa.visitor(w, r, wr)
 	if !ok {
@@ -83,7 +89,7 @@ func (wa *widgetAPI) visitorTyping(w http.ResponseWriter, r *http.Request, wr *w
 		return
 	}
 	if ok, _ := wa.typing.Allow("v:" + strconv.FormatInt(v.ID, 10)); ok && c.Status == "open" {
-		if err := wa.s.service.Typing(r.Context(), c.WorkspaceID, c.ID, inbox.TyperVisitor); err != nil {
+		if err := wa.s.service.Typing(r.Context(), c.WorkspaceID, c.ID, inbox.TyperVisitor, r.URL.Query().Get("stop") == "1"); err != nil {
 			wa.domainError(w, r, err)
 			return
 		}

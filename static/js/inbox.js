@@ -52,8 +52,11 @@
         showDraft();
       },
       conversation: function () { later("conv", refreshConversation); },
-      // The customer is typing (inboxwork.js shows it).
-      typing: function () { document.dispatchEvent(new CustomEvent("inbox:typing")); },
+      // The customer is typing, or emptied the box (inboxwork.js shows it).
+      typing: function (e) {
+        var d = e.data ? JSON.parse(e.data) : {};
+        document.dispatchEvent(new CustomEvent("inbox:typing", { detail: { stopped: !!(d && d.stopped) } }));
+      },
       reload: refreshAll
     });
     scrollDown();

@@ -47,10 +47,17 @@
       // The conversation open in view needs no announcement.
       return !(open && k.split(":")[0] === open.dataset.id && document.visibilityState === "visible");
     });
-    if (fresh.length) announce(r, fresh.length);
+    if (!fresh.length) return;
+    // A conversation already waiting with another last message has a new message; one
+    // not waiting before waits anew (assigned to the person, or the customer wrote again).
+    var before = {};
+    Object.keys(known).forEach(function (k) { before[k.split(":")[0]] = true; });
+    announce(r, fresh.map(function (k) { return { id: k.split(":")[0], message: !!before[k.split(":")[0]] }; }));
   }
 
-  function announce(r, n) {
+  // announce plays the sound and shows a desktop notification, as the person's settings
+  // say, for conversations newly waiting; clicking the notification opens the first.
+  function announce(r, news) {
     if (r.dataset.sound === "true") {
       var audio = document.getElementById("notify-audio");
       if (!audio) {
@@ -66,10 +73,13 @@
       } catch (e) { /* no audio here */ }
     }
     if (r.dataset.desktop === "true" && window.Notification && Notification.permission === "granted") {
-      var note = new Notification(n === 1 ? "A customer is waiting" : n + " customers are waiting", {
-        body: "A conversation assigned to you has a new message.", tag: "inbox"
-      });
-      note.onclick = function () { window.focus(); note.close(); };
+      var messages = news.filter(function (n) { return n.message; }).length;
+      var title = news.length > 1 ? news.length + " customers are waiting for you"
+        : messages ? "New message in one of your conversations" : "A customer is waiting for you";
+      var body = "Open the inbox to reply.";
+      var note = new Notification(title, { body: body, tag: "inbox" });
+      var href = r.dataset.inboxUrl + "/" + news[0].id;
+      note.onclick = function () { window.focus(); note.close(); location.assign(href); };
     }
   }
 
@@ -197,30 +207,51 @@
 
   // --- Typing, both ways ------------------------------------------------------------------
 
-  // typed tells the customer's widget a person is writing, at most every 3 seconds.
+  // typed tells the customer's widget a person is writing, at most every 3 seconds while
+  // they type, and that they stopped when they empty the box (once per start; the server
+  // bounds both per person).
   function typed(box) {
     var form = box.form;
-    if (!form || !form.dataset.typingUrl || !box.value.trim()) return;
+    if (!form || !form.dataset.typingUrl) return;
+    var stop = !box.value.trim();
     var now = Date.now();
-    if (now - work.typingAt < 3000) return;
+    if (stop ? !work.typingSent : work.typingSent && now - work.typingAt < 3000) return;
+    work.typingSent = !stop;
     work.typingAt = now;
     var csrf = form.querySelector("input[name=csrf]");
-    fetch(form.dataset.typingUrl, { method: "POST", credentials: "same-origin",
+    fetch(form.dataset.typingUrl + (stop ? "?stop=1" : ""), { method: "POST", credentials: "same-origin",
       headers: { "X-CSRF-Token": csrf ? csrf.value : "" } }).catch(function () {});
   }
 
   // customerTyping shows "typing…" at the end of the transcript for a few seconds, and
-  // again after the transcript reloads meanwhile.
-  function customerTyping() {
+  // again after the transcript reloads meanwhile; it goes at once when the customer
+  // empties the box or their message arrives.
+  function customerTyping(e) {
+    if (e.detail && e.detail.stopped) { stopTyping(); return; }
+    work.typingSince = lastCustomerMessage();
     work.typingUntil = Date.now() + 5000;
     showTyping();
     clearTimeout(work.typingTimer);
-    work.typingTimer = setTimeout(function () { var t = document.getElementById("customer-typing"); if (t) t.remove(); }, 5000);
+    work.typingTimer = setTimeout(stopTyping, 5000);
+  }
+
+  function stopTyping() {
+    work.typingUntil = 0;
+    clearTimeout(work.typingTimer);
+    var t = document.getElementById("customer-typing");
+    if (t) t.remove();
+  }
+
+  // lastCustomerMessage is the id of the customer's last message in the transcript.
+  function lastCustomerMessage() {
+    var all = document.querySelectorAll("#conv-transcript li[data-author=visitor]");
+    return all.length ? all[all.length - 1].id : "";
   }
 
   function showTyping() {
     var list = document.getElementById("conv-transcript");
     if (!list || !(Date.now() < work.typingUntil)) return;
+    if (lastCustomerMessage() !== work.typingSince) { stopTyping(); return; } // what they typed arrived
     var li = document.getElementById("customer-typing");
     if (!li) {
       li = document.createElement("li");
@@ -272,11 +303,14 @@
     bulkCount();
   }
 
+  // bulkCount says how many are ticked; the actions show once one is (the boxes are
+  // enough to say that they exist), or while they ask to confirm a close.
   function bulkCount() {
     var el = document.getElementById("bulk-count");
     if (!el) return;
     var n = document.querySelectorAll(".bulk-tick:checked").length;
     el.textContent = n ? n + " selected:" : "Tick conversations to act on several:";
+    el.closest("form").hidden = !n && !document.querySelector("[data-testid=confirm-bulk-close]");
   }
 
   // --- Keyboard shortcuts -----------------------------------------------------------------
@@ -343,6 +377,7 @@
     var box = document.getElementById("f-message");
     if (box && !box.dataset.work) {
       box.dataset.work = "1";
+      work.typingSent = false; // a new box: the last one's reply was sent
       box.setAttribute("aria-controls", "saved-menu");
       box.addEventListener("input", function () { showMenu(box); typed(box); });
       box.addEventListener("blur", function () { setTimeout(closeMenu, 150); });

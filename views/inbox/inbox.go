@@ -126,6 +126,9 @@ type PageData struct {
 	AutoSend bool                // the signed-in person's auto-send is on
 	Tags     []inbox.Tag         // the workspace's, for the filter
 	Notify   inbox.Notifications // the signed-in person's settings
+	// BulkClose asks before closing the ticked conversations some of whose customers
+	// await a reply (nil: nothing to ask).
+	BulkClose *BulkClose
 }
 
 // ConvData is one open conversation with everything its pane shows.

@@ -75,3 +75,19 @@ func TestCountLabel(t *testing.T) {
 		}
 	}
 }
+
+func TestBulkCloseQuestion(t *testing.T) {
+	for _, c := range []struct {
+		awaiting, of int
+		want         string
+	}{
+		{1, 1, "The customer wrote last and has had no reply. Close the conversation anyway?"},
+		{2, 2, "2 customers are waiting for a reply: they wrote last. Close both conversations anyway?"},
+		{1, 3, "1 of the 3 conversations is waiting for a reply: its customer wrote last. Close all 3 anyway?"},
+		{2, 5, "2 of the 5 conversations are waiting for a reply: their customers wrote last. Close all 5 anyway?"},
+	} {
+		if got := (BulkClose{Awaiting: c.awaiting, Of: c.of}).Question(); got != c.want {
+			t.Errorf("%d of %d: %q, want %q", c.awaiting, c.of, got, c.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -81,5 +82,30 @@ func (d PageData) WorkAttrs(ws int64) templ.Attributes {
 		"data-desktop":      strconv.FormatBool(d.Notify.Desktop),
 		"data-replies-url":  urls.Inbox(ws, "saved-replies"),
 		"data-notify-sound": static.Path("sound/notify.wav"),
+		"data-inbox-url":    urls.Inbox(ws), // a notification opens a conversation under it
 	}
+}
+
+// BulkClose is a bulk close waiting for confirmation: of the conversations ticked (IDs),
+// Awaiting have a customer who wrote last.
+type BulkClose struct {
+	IDs          []int64
+	Awaiting, Of int
+}
+
+// Question is what the confirmation asks, naming how many customers wait.
+func (b BulkClose) Question() string {
+	all := fmt.Sprintf("all %d", b.Of)
+	if b.Of == 2 {
+		all = "both"
+	}
+	switch {
+	case b.Of == 1:
+		return "The customer wrote last and has had no reply. Close the conversation anyway?"
+	case b.Awaiting == b.Of:
+		return fmt.Sprintf("%d customers are waiting for a reply: they wrote last. Close %s conversations anyway?", b.Of, all)
+	case b.Awaiting == 1:
+		return fmt.Sprintf("1 of the %d conversations is waiting for a reply: its customer wrote last. Close %s anyway?", b.Of, all)
+	}
+	return fmt.Sprintf("%d of the %d conversations are waiting for a reply: their customers wrote last. Close %s anyway?", b.Awaiting, b.Of, all)
 }

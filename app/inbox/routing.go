@@ -291,7 +291,7 @@ func (s *Store) pickFree(ctx context.Context, tx *sql.Tx, workspaceID int64, use
 // sqlHandOut lists a workspace's (?1) conversations waiting for a person, oldest first:
 // open, no one assigned, the AI off, the customer awaiting a reply.
 const sqlHandOut = `SELECT id FROM conversations WHERE workspace_id = ?1 AND status = 'open' AND assignee_id IS NULL
-	AND ai_active = 0 AND awaiting = 1 AND preview = 0 AND snoozed_until IS NULL ORDER BY updated_at, id LIMIT ?2`
+	AND ai_active = 0 AND awaiting = 1 AND preview = 0 AND pending = 0 AND snoozed_until IS NULL ORDER BY updated_at, id LIMIT ?2`
 
 // maxHandOut bounds the waiting conversations one hand-out considers.
 const maxHandOut = 200

@@ -103,8 +103,9 @@ func (m *Manager) importItem(ctx context.Context, tx *sql.Tx, workspaceID int64,
 	}
 	var id int64
 	if it.ID != "" {
-		err := tx.QueryRowContext(ctx, "SELECT id FROM sources WHERE workspace_id = ? AND kind = ? AND external_id = ? ORDER BY id LIMIT 1",
-			workspaceID, it.Kind, it.ID).Scan(&id)
+		// "external_id != ''" lets SQLite use the partial index sources_external.
+		err := tx.QueryRowContext(ctx, `SELECT id FROM sources WHERE workspace_id = ? AND kind = ? AND external_id = ? AND external_id != ''
+			ORDER BY id LIMIT 1`, workspaceID, it.Kind, it.ID).Scan(&id)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return false, err
 		}

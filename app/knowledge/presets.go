@@ -79,7 +79,7 @@ func (m *Manager) LoadPresets(ctx context.Context, workspaceID int64, sets []str
 			for _, p := range ps {
 				id := "preset/" + set + "/" + p.Key
 				var held int
-				if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM sources WHERE workspace_id = ? AND kind = ? AND external_id = ?",
+				if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM sources WHERE workspace_id = ? AND kind = ? AND external_id = ? AND external_id != ''",
 					workspaceID, KindShortAnswer, id).Scan(&held); err != nil {
 					return err
 				}

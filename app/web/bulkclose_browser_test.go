@@ -22,21 +22,7 @@ func TestBrowserBulkCloseConfirms(t *testing.T) {
 	ctx := context.Background()
 	owner := e.ownerID()
 	ch := e.createChannel(channel.Input{Name: "Website"})
-	visit := func(text string) inbox.Conversation {
-		t.Helper()
-		v, _, err := e.service.Store.NewVisitor(ctx, ch, "en")
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := e.service.Store.OpenConversation(ctx, ch, v, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, _, err := e.service.VisitorMessage(ctx, ch, c, text, "en"); err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	visit := func(text string) inbox.Conversation { return e.customerWrites(ch, text) }
 	waiting := visit("Where is my parcel?")
 	answered := visit("Thanks!")
 	if _, err := e.service.HumanReply(ctx, e.wsID, answered.ID, owner, "You are welcome."); err != nil {

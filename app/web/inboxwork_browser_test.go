@@ -41,21 +41,7 @@ func TestBrowserInboxNotifications(t *testing.T) {
 	ctx := context.Background()
 	owner := e.ownerID()
 	ch := e.createChannel(channel.Input{Name: "Website"})
-	visit := func(text string) inbox.Conversation {
-		t.Helper()
-		v, _, err := e.service.Store.NewVisitor(ctx, ch, "en")
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := e.service.Store.OpenConversation(ctx, ch, v, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, _, err := e.service.VisitorMessage(ctx, ch, c, text, "en"); err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	visit := func(text string) inbox.Conversation { return e.customerWrites(ch, text) }
 	bctx := browsertest.New(t, 120*time.Second)
 	step := browsertest.Steps(t, bctx)
 	step("log in",

@@ -49,21 +49,7 @@ func TestBrowserDesktopNotifications(t *testing.T) {
 		t.Fatal(err)
 	}
 	ch := e.createChannel(channel.Input{Name: "Website"})
-	visit := func(text string) inbox.Conversation {
-		t.Helper()
-		v, _, err := e.service.Store.NewVisitor(ctx, ch, "en")
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := e.service.Store.OpenConversation(ctx, ch, v, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, _, err := e.service.VisitorMessage(ctx, ch, c, text, "en"); err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	visit := func(text string) inbox.Conversation { return e.customerWrites(ch, text) }
 	assign := func(c inbox.Conversation, to int64) {
 		t.Helper()
 		if err := e.service.Assign(ctx, e.wsID, c.ID, owner, to, 0); err != nil {

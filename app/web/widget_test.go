@@ -44,6 +44,24 @@ func (e *env) createChannel(in channel.Input) channel.Channel {
 	return ch
 }
 
+// customerWrites has a new visitor of ch write text, and returns their conversation.
+func (e *env) customerWrites(ch channel.Channel, text string) inbox.Conversation {
+	e.t.Helper()
+	ctx := context.Background()
+	v, _, err := e.service.Store.NewVisitor(ctx, ch, "en")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	c, err := e.service.Store.OpenConversation(ctx, ch, v, false)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, _, err := e.service.VisitorMessage(ctx, ch, c, text, "en"); err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
 func (e *env) ownerID() int64 {
 	e.t.Helper()
 	u, err := e.accounts.UserByEmail(context.Background(), "owner@example.com")

@@ -17,7 +17,7 @@ type ListFilter struct {
 	// its last day is Expired, not Published); "" keeps all.
 	Status Status
 	// Search keeps the quotes with it in their number, title or buyer's company (any case,
-	// for letters without accents: SQLite's LIKE).
+	// for letters without accents: SQLite's LIKE); only its first MaxSearch characters count.
 	Search string
 	// After is the last quote of the previous page; zero for the first page.
 	After Cursor
@@ -62,6 +62,9 @@ func ParseCursor(s string) (Cursor, error) {
 // CursorOf is the cursor of the page that follows s.
 func CursorOf(s Summary) Cursor { return Cursor{UpdatedAt: s.UpdatedAt.Unix(), ID: s.ID} }
 
+// MaxSearch bounds a search's length: no number, title or company is longer.
+const MaxSearch = maxShort
+
 // Statuses are the states the list filters by, in their order of life.
 var Statuses = []Status{Draft, Published, Expired, Accepted, Withdrawn}
 
@@ -83,7 +86,11 @@ func (s *Store) List(ctx context.Context, workspaceID int64, f ListFilter) ([]Su
 	default:
 		return nil, fmt.Errorf("quote: list: no status %q", f.Status)
 	}
-	if term := strings.TrimSpace(f.Search); term != "" {
+	term := f.Search
+	if r := []rune(term); len(r) > MaxSearch {
+		term = string(r[:MaxSearch])
+	}
+	if term = strings.TrimSpace(term); term != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(term) + "%"
 		where = append(where, `(q.number LIKE ? ESCAPE '\' OR q.title LIKE ? ESCAPE '\' OR q.buyer_company LIKE ? ESCAPE '\')`)
 		args = append(args, like, like, like)

@@ -3,6 +3,7 @@ package quote_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,9 +86,10 @@ func TestListPages(t *testing.T) {
 		{quote.ListFilter{Status: quote.Expired}, []string{"Q-7"}},
 		{quote.ListFilter{Status: quote.Draft, Search: "forklift"}, []string{"Q-8"}},
 		{quote.ListFilter{Search: "q-1"}, []string{"Q-1"}},
-		{quote.ListFilter{Search: "100%"}, []string{"Q-7", "Q-4", "Q-1"}},  // % is a character, not a wildcard
-		{quote.ListFilter{Search: "o_L"}, []string{"Q-8", "Q-5", "Q-2"}},   // and _ too
-		{quote.ListFilter{Search: "SHELV"}, []string{"Q-6", "Q-3", "Q-0"}}, // any case
+		{quote.ListFilter{Search: "100%"}, []string{"Q-7", "Q-4", "Q-1"}},                                               // % is a character, not a wildcard
+		{quote.ListFilter{Search: "o_L"}, []string{"Q-8", "Q-5", "Q-2"}},                                                // and _ too
+		{quote.ListFilter{Search: "SHELV"}, []string{"Q-6", "Q-3", "Q-0"}},                                              // any case
+		{quote.ListFilter{Search: "SHELV" + strings.Repeat(" ", quote.MaxSearch) + "x"}, []string{"Q-6", "Q-3", "Q-0"}}, // cut at MaxSearch
 		{quote.ListFilter{Status: quote.Accepted}, nil},
 	} {
 		if got := f.listed(t, c.filter, 1); !slices.Equal(got, c.want) {
